@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs everything rootlock needs to build and test, from Debian 12 packages only.
+# Safe to run twice: apt-get skips what is already installed. Needs root (or sudo).
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config git ca-certificates
+  libyaml-dev            # YAML 1.1 event parser (what kubectl's YAML reader implements)
+  libgtest-dev libgmock-dev  # unit and end-to-end tests
+  libbenchmark-dev       # micro-benchmarks (bench/)
+  python3                # conformance scoring (../shared/tools/conformance.py)
+  xz-utils hyperfine     # bench/: unpack the corpus, time runs side by side
+  util-linux             # setpriv: tests that need an unprivileged user
+  clang-format
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps: done"

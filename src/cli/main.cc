@@ -1,0 +1,280 @@
+// rootlock: finds, explains and fixes containers whose root filesystem is writable.
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/text.h"
+#include "report/report.h"
+#include "rules/rules.h"
+#include "scan/scanner.h"
+
+namespace rootlock {
+namespace {
+
+/// ninja-style exit statuses.
+enum ExitStatus : int { kExitClean = 0, kExitPolicy = 1, kExitError = 2 };
+
+constexpr const char* kMainHelp = R"(rootlock — find, explain and fix containers whose root filesystem is writable
+
+usage: rootlock <command> [options]
+
+commands:
+  scan PATH...    judge every container in Kubernetes manifests (files, folders, - for stdin)
+  rules [ID]      list the rules, or explain one (IDs and aliases such as ECS.5 work)
+  version         print the version
+
+Run 'rootlock scan --help' for the scan options and examples.
+Exit status: 0 clean, 1 the policy fails, 2 usage or input errors.
+)";
+
+constexpr const char* kScanHelp = R"(usage: rootlock scan [options] PATH...
+
+Reads Kubernetes manifests and judges every container (containers, initContainers,
+ephemeralContainers) of every kind that carries a pod: Pod, Deployment, StatefulSet,
+DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, PodTemplate, List, and any
+object with a pod template at spec.template.spec.
+
+  PATH            a file (any name), a folder (walked for .yaml/.yml/.json), or - for stdin
+
+rules:
+  read-only-root-fs  pass when the container's securityContext.readOnlyRootFilesystem is
+                     true; false, missing or not a boolean fails. Windows pods and stateful
+                     databases (StatefulSets running postgres, mysql, redis, ...) are n/a.
+  tmp-writable       (low, does not gate) a read-only container with nothing writable at /tmp.
+
+options:
+  --format FORMAT    text (default) or json
+  --min-ratio R      the share of read-only containers that passes, 0..1 or a percentage
+                     (default 0.8); exit 1 below it
+  --fail-on-any      also exit 1 when any container fails
+  --strict           judge stateful databases too instead of calling them n/a
+  -v, --verbose      text: list passing containers too
+  --color WHEN       auto (default), always or never; NO_COLOR turns colour off
+  -j, --jobs N       worker threads (default: one per core); output is identical for any N
+  --max-file-size S  refuse larger inputs (default 16M; suffixes K, M, G)
+  -h, --help         this help
+
+examples:
+  rootlock scan k8s/                                  a folder, recursively
+  helm template ./chart | rootlock scan -             rendered charts from stdin
+  rootlock scan --format json deploy.yaml > out.json  the JSON contract
+  rootlock scan --min-ratio 1 --fail-on-any manifests/   strict CI gate
+
+Each problem in the input is one line on stderr, file:line:col: error: message; the other
+files are still scanned. Exit status: 0 clean, 1 the policy fails, 2 usage or input errors
+(2 wins over 1).
+)";
+
+int UsageError(const std::string& message, const char* command = "scan") {
+  std::fprintf(stderr, "rootlock: %s (see 'rootlock %s --help')\n", message.c_str(), command);
+  return kExitError;
+}
+
+bool ParseSize(std::string_view s, uint64_t* out) {
+  if (s.empty()) return false;
+  uint64_t v = 0;
+  size_t i = 0;
+  for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) {
+    if (v > (UINT64_MAX - 9) / 10) return false;
+    v = v * 10 + static_cast<uint64_t>(s[i] - '0');
+  }
+  if (i == 0) return false;
+  std::string suffix = ToLower(s.substr(i));
+  uint64_t mult = 1;
+  if (suffix == "" || suffix == "b") {
+    mult = 1;
+  } else if (suffix == "k" || suffix == "kb" || suffix == "kib") {
+    mult = 1024;
+  } else if (suffix == "m" || suffix == "mb" || suffix == "mib") {
+    mult = 1024 * 1024;
+  } else if (suffix == "g" || suffix == "gb" || suffix == "gib") {
+    mult = 1024ull * 1024 * 1024;
+  } else {
+    return false;
+  }
+  *out = v * mult;
+  return v > 0;
+}
+
+bool ParseRatio(std::string_view s, double* out) {
+  if (s.empty()) return false;
+  bool percent = s.back() == '%';
+  if (percent) s.remove_suffix(1);
+  std::string text(s);
+  char* end = nullptr;
+  errno = 0;
+  double v = std::strtod(text.c_str(), &end);
+  if (errno != 0 || end == text.c_str() || *end != '\0') return false;
+  if (percent) v /= 100.0;
+  if (!(v >= 0.0 && v <= 1.0)) return false;
+  *out = v;
+  return true;
+}
+
+int RunScan(int argc, char** argv) {
+  ScanOptions options;
+  std::string format = "text";
+  std::string color = "auto";
+  bool verbose = false;
+  bool only_paths = false;
+  for (int i = 0; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    auto value = [&](std::string_view name, std::string* out) -> bool {
+      // --name=value or --name value
+      if (arg.size() > name.size() && arg.substr(0, name.size()) == name &&
+          arg[name.size()] == '=') {
+        *out = std::string(arg.substr(name.size() + 1));
+        return true;
+      }
+      if (arg != name) return false;
+      if (i + 1 >= argc) {
+        *out = "\x01missing";
+        return true;
+      }
+      *out = argv[++i];
+      return true;
+    };
+    std::string v;
+    if (only_paths || arg == "-" || arg.empty() || arg[0] != '-') {
+      options.paths.emplace_back(arg);
+    } else if (arg == "--") {
+      only_paths = true;
+    } else if (arg == "-h" || arg == "--help") {
+      std::fputs(kScanHelp, stdout);
+      return kExitClean;
+    } else if (value("--format", &v) || value("-f", &v)) {
+      if (v != "text" && v != "json") {
+        return UsageError("--format takes text or json, not " + QuoteForMessage(v));
+      }
+      format = v;
+    } else if (value("--min-ratio", &v)) {
+      if (!ParseRatio(v, &options.min_ratio)) {
+        return UsageError("--min-ratio takes a number from 0 to 1 or a percentage, not " +
+                          QuoteForMessage(v));
+      }
+    } else if (arg == "--fail-on-any") {
+      options.fail_on_any = true;
+    } else if (arg == "--strict") {
+      options.rules.strict = true;
+    } else if (arg == "-v" || arg == "--verbose") {
+      verbose = true;
+    } else if (value("--color", &v) || value("--colour", &v)) {
+      if (v != "auto" && v != "always" && v != "never") {
+        return UsageError("--color takes auto, always or never, not " + QuoteForMessage(v));
+      }
+      color = v;
+    } else if (value("--jobs", &v) || value("-j", &v)) {
+      uint64_t n = 0;
+      if (!ParseSize(v, &n) || n > 1024 || ToLower(v) != v || v.find_first_not_of("0123456789") != std::string::npos) {
+        return UsageError("--jobs takes a whole number from 1 to 1024, not " + QuoteForMessage(v));
+      }
+      options.jobs = static_cast<unsigned>(n);
+    } else if (value("--max-file-size", &v)) {
+      if (!ParseSize(v, &options.max_file_bytes)) {
+        return UsageError("--max-file-size takes a size such as 16M or 500K, not " +
+                          QuoteForMessage(v));
+      }
+    } else {
+      return UsageError("unknown option " + QuoteForMessage(arg));
+    }
+  }
+  if (options.paths.empty()) {
+    if (isatty(STDIN_FILENO)) {
+      return UsageError("no input: name files or folders to scan, or - for stdin");
+    }
+    options.paths.push_back("-");
+  }
+
+  ScanResult result = Scan(options);
+
+  for (const Diagnostic& d : result.errors) {
+    std::fprintf(stderr, "%s\n", d.ToString().c_str());
+  }
+  std::string out;
+  if (format == "json") {
+    out = JsonReport(result);
+  } else {
+    TextOptions text;
+    text.verbose = verbose;
+    if (color == "always") {
+      text.color = true;
+    } else if (color == "auto") {
+      const char* no_color = std::getenv("NO_COLOR");
+      const char* term = std::getenv("TERM");
+      text.color = isatty(STDOUT_FILENO) && !(no_color && *no_color) &&
+                   !(term && std::strcmp(term, "dumb") == 0);
+    }
+    out = TextReport(result, text);
+  }
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  if (std::fflush(stdout) != 0) {
+    std::fprintf(stderr, "rootlock: cannot write the report: %s\n", std::strerror(errno));
+    return kExitError;
+  }
+  if (!result.errors.empty()) return kExitError;
+  return result.summary.passed ? kExitClean : kExitPolicy;
+}
+
+int RunRules(int argc, char** argv) {
+  if (argc > 0 && (std::strcmp(argv[0], "-h") == 0 || std::strcmp(argv[0], "--help") == 0)) {
+    std::fputs("usage: rootlock rules [ID]\n\nLists every rule; with an ID (a slug such as "
+               "read-only-root-fs, or an alias such as ECS.5 or CKV_K8S_22), explains one.\n",
+               stdout);
+    return kExitClean;
+  }
+  if (argc == 0) {
+    for (const RuleInfo* r : AllRules()) {
+      std::printf("%-20s %-8s %s\n", r->id, std::string(SeverityName(r->severity)).c_str(),
+                  r->title);
+    }
+    return kExitClean;
+  }
+  const RuleInfo* r = FindRule(argv[0]);
+  if (!r) return UsageError("no rule called " + QuoteForMessage(argv[0]), "rules");
+  std::printf("%s: %s\nseverity: %s%s\n\n%s\n\nremediation:\n", r->id, r->title,
+              std::string(SeverityName(r->severity)).c_str(),
+              r->gates ? "" : " (reported; does not move the ratio or the gate)", r->rationale);
+  const char* platforms[] = {"kubernetes", "ecs", "docker", "compose"};
+  for (int p = 0; p < 4; ++p) std::printf("  %-11s %s\n", platforms[p], r->remediation[p]);
+  if (!r->compliance.empty()) {
+    std::printf("\ncompliance:\n");
+    for (const ComplianceRef& c : r->compliance) std::printf("  %s %s\n", c.framework, c.control);
+  }
+  if (!r->aliases.empty()) {
+    std::printf("\naliases:");
+    for (const char* a : r->aliases) std::printf(" %s", a);
+    std::printf("\n");
+  }
+  return kExitClean;
+}
+
+int Main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fputs(kMainHelp, stderr);
+    return kExitError;
+  }
+  std::string_view command = argv[1];
+  if (command == "scan") return RunScan(argc - 2, argv + 2);
+  if (command == "rules") return RunRules(argc - 2, argv + 2);
+  if (command == "version" || command == "--version") {
+    std::printf("rootlock %s\n", ROOTLOCK_VERSION);
+    return kExitClean;
+  }
+  if (command == "-h" || command == "--help" || command == "help") {
+    std::fputs(kMainHelp, stdout);
+    return kExitClean;
+  }
+  std::fprintf(stderr, "rootlock: unknown command '%s' (see 'rootlock --help')\n", argv[1]);
+  return kExitError;
+}
+
+}  // namespace
+}  // namespace rootlock
+
+int main(int argc, char** argv) { return rootlock::Main(argc, argv); }

@@ -1,0 +1,43 @@
+#include "model/workload.h"
+
+namespace rootlock {
+
+std::string_view PlatformName(Platform p) {
+  switch (p) {
+    case Platform::kKubernetes:
+      return "kubernetes";
+    case Platform::kEcs:
+      return "ecs";
+    case Platform::kDocker:
+      return "docker";
+    case Platform::kCompose:
+      return "compose";
+  }
+  return "unknown";
+}
+
+std::string ContainerId(const Container& c) {
+  return c.name.empty() ? "[" + std::to_string(c.index) + "]" : c.name;
+}
+
+std::string ContainerPhrase(const Container& c) {
+  std::string role;
+  switch (c.role) {
+    case ContainerRole::kInit:
+      role = "init container";
+      break;
+    case ContainerRole::kEphemeral:
+      role = "ephemeral container";
+      break;
+    case ContainerRole::kSidecar:
+      role = "sidecar container";
+      break;
+    case ContainerRole::kMain:
+      role = "container";
+      break;
+  }
+  if (c.name.empty()) return role + " [" + std::to_string(c.index) + "] (unnamed)";
+  return role + " '" + c.name + "'";
+}
+
+}  // namespace rootlock

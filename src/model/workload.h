@@ -1,0 +1,94 @@
+// The one model every rule reads. Platform adapters build it from parsed
+// documents (or live API answers); rules never look at YAML or JSON.
+#ifndef ROOTLOCK_MODEL_WORKLOAD_H_
+#define ROOTLOCK_MODEL_WORKLOAD_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/diagnostic.h"
+
+namespace rootlock {
+
+enum class Platform : uint8_t { kKubernetes, kEcs, kDocker, kCompose };
+/// "kubernetes", "ecs", "docker", "compose": the JSON contract's values.
+std::string_view PlatformName(Platform p);
+
+/// Where a container sits in its workload.
+enum class ContainerRole : uint8_t {
+  kMain,
+  kInit,       // Kubernetes initContainers
+  kEphemeral,  // Kubernetes ephemeralContainers
+  kSidecar,    // ECS: essential: false
+};
+
+/// What the source says about the root filesystem. Only kReadOnly passes.
+enum class RootFs : uint8_t {
+  kReadOnly,    // the boolean true
+  kWritable,    // the boolean false
+  kUnset,       // missing or null: the platform default, writable
+  kInvalid,     // present but not a boolean (the platform would reject or ignore it)
+  kUnresolved,  // given by a variable, template or function we cannot see through
+};
+
+enum class OsFamily : uint8_t { kLinux, kWindows };
+
+/// A path inside the container that some volume or tmpfs covers.
+struct Mount {
+  std::string path;    // as written: "/tmp"
+  std::string source;  // volume name, host path, or "" for an anonymous tmpfs
+  std::string type;    // "emptyDir", "configMap", "tmpfs", "bind", "volume", ...
+  bool writable = true;
+  Location where;
+};
+
+struct Container {
+  std::string name;  // "" when the source gives none
+  uint32_t index = 0;  // position in its list (containers, initContainers, ...)
+  ContainerRole role = ContainerRole::kMain;
+  std::string image;
+  RootFs root_fs = RootFs::kUnset;
+  /// Why root_fs is what it is, for people: "securityContext does not set it",
+  /// "it is the string \"true\", not a boolean", "${RO} has no value".
+  std::string root_fs_detail;
+  /// Where the setting is written; line 0 when it is not written at all.
+  Location root_fs_where;
+  std::vector<Mount> mounts;
+  /// Where the container is declared (its mapping's first key).
+  Location where;
+};
+
+/// A thing that runs containers: a Deployment, a task definition, a compose
+/// service, a live container.
+struct Workload {
+  Platform platform = Platform::kKubernetes;
+  std::string kind;       // "Deployment", "TaskDefinition", "Service", "Container"
+  std::string name;       // "" when unnamed
+  std::string namespace_;  // Kubernetes namespace as written; "" when absent
+  /// The identifier the source itself uses: "Deployment/web" in Kubernetes,
+  /// later the CloudFormation logical id, the Terraform address, the service.
+  std::string resource;
+  /// How its platform names it in a sentence: "Deployment 'web-app'".
+  std::string display;
+  /// The setting's name on this platform: "readOnlyRootFilesystem".
+  std::string setting;
+  OsFamily os = OsFamily::kLinux;
+  std::string os_detail;  // how we know it is Windows: "spec.os.name: windows"
+  /// Kubernetes StatefulSet and the like: state is its purpose.
+  bool stateful = false;
+  /// Non-empty when the workload is not judged at all (a superseded revision).
+  std::string skipped_reason;
+  Location where;
+  std::vector<Container> containers;
+};
+
+/// "container 'nginx'", "init container 'setup'", "container [1]" (unnamed).
+std::string ContainerPhrase(const Container& c);
+/// The name a report uses for a container: its name, or "[index]" when unnamed.
+std::string ContainerId(const Container& c);
+
+}  // namespace rootlock
+
+#endif  // ROOTLOCK_MODEL_WORKLOAD_H_

@@ -1,0 +1,211 @@
+#include "platforms/k8s/k8s.h"
+
+#include <string_view>
+#include <unordered_map>
+
+#include "base/text.h"
+
+namespace rootlock {
+
+namespace {
+
+constexpr uint32_t kMaxListDepth = 16;
+
+struct VolumeInfo {
+  std::string type;
+  bool writable;
+};
+
+// Volume sources Kubernetes always mounts read-only.
+bool AlwaysReadOnly(std::string_view type) {
+  return type == "configMap" || type == "secret" || type == "downwardAPI" ||
+         type == "projected" || type == "image" || type == "gitRepo";
+}
+
+std::unordered_map<std::string_view, VolumeInfo> PodVolumes(const Node* pod_spec) {
+  std::unordered_map<std::string_view, VolumeInfo> volumes;
+  const Node* list = pod_spec->Get("volumes");
+  if (!list || !list->IsSequence()) return volumes;
+  for (const Node* v : list->children) {
+    if (!v->IsMapping()) continue;
+    std::string_view name = v->Get("name") ? v->Get("name")->Scalar() : std::string_view();
+    VolumeInfo info{"volume", true};
+    for (size_t i = 0; i < v->MappingSize(); ++i) {
+      std::string_view key = v->KeyAt(i)->Scalar();
+      if (key == "name") continue;
+      info.type = std::string(key);
+      info.writable = !AlwaysReadOnly(key);
+      if (key == "emptyDir") {
+        const Node* medium = v->ValueAt(i)->Get("medium");
+        if (medium && medium->Scalar() == "Memory") info.type = "emptyDir (Memory)";
+      }
+      if (key == "persistentVolumeClaim") {
+        const Node* ro = v->ValueAt(i)->Get("readOnly");
+        if (ro && ro->AsBool() == BoolValue::kTrue) info.writable = false;
+      }
+      break;
+    }
+    volumes[name] = info;
+  }
+  return volumes;
+}
+
+void ReadRootFs(const DocumentContext& ctx, const Node* container, Container* c) {
+  const Node* sc_key = nullptr;
+  const Node* sc = container->Get("securityContext", &sc_key);
+  if (!sc || sc->IsNull()) {
+    c->root_fs = RootFs::kUnset;
+    c->root_fs_detail = "no securityContext";
+    return;
+  }
+  if (!sc->IsMapping()) {
+    c->root_fs = RootFs::kInvalid;
+    c->root_fs_detail = "securityContext is not a mapping";
+    c->root_fs_where = Where(ctx, sc);
+    return;
+  }
+  const Node* v = sc->Get("readOnlyRootFilesystem");
+  if (!v) {
+    c->root_fs = RootFs::kUnset;
+    c->root_fs_detail = "securityContext does not set it";
+    return;
+  }
+  c->root_fs_where = Where(ctx, v);
+  switch (v->AsBool()) {
+    case BoolValue::kTrue:
+      c->root_fs = RootFs::kReadOnly;
+      break;
+    case BoolValue::kFalse:
+      c->root_fs = RootFs::kWritable;
+      c->root_fs_detail = "set to false";
+      break;
+    case BoolValue::kNull:
+      c->root_fs = RootFs::kUnset;
+      c->root_fs_detail = "set to null";
+      break;
+    case BoolValue::kNotBool:
+      c->root_fs = RootFs::kInvalid;
+      if (v->IsScalar()) {
+        c->root_fs_detail = "set to " + QuoteForMessage(v->value) +
+                            (v->scalar_style == ScalarStyle::kPlain ? "" : " (quoted)") +
+                            ", not a boolean";
+      } else {
+        c->root_fs_detail = "set to a collection, not a boolean";
+      }
+      break;
+  }
+}
+
+void ReadContainers(const DocumentContext& ctx, const Node* pod_spec, std::string_view key,
+                    ContainerRole role,
+                    const std::unordered_map<std::string_view, VolumeInfo>& volumes,
+                    Workload* w) {
+  const Node* list = pod_spec->Get(key);
+  if (!list || !list->IsSequence()) return;
+  uint32_t index = 0;
+  for (const Node* item : list->children) {
+    uint32_t this_index = index++;
+    if (!item->IsMapping()) continue;
+    Container c;
+    c.index = this_index;
+    c.role = role;
+    c.where = Where(ctx, item);
+    if (const Node* n = item->Get("name")) c.name = std::string(n->Scalar());
+    if (const Node* n = item->Get("image")) c.image = std::string(n->Scalar());
+    ReadRootFs(ctx, item, &c);
+    if (const Node* mounts = item->Get("volumeMounts"); mounts && mounts->IsSequence()) {
+      for (const Node* m : mounts->children) {
+        if (!m->IsMapping()) continue;
+        Mount mount;
+        if (const Node* p = m->Get("mountPath")) mount.path = std::string(p->Scalar());
+        if (const Node* n = m->Get("name")) mount.source = std::string(n->Scalar());
+        mount.where = Where(ctx, m);
+        auto it = volumes.find(mount.source);
+        if (it == volumes.end()) {
+          mount.type = "undeclared volume";
+          mount.writable = false;
+        } else {
+          mount.type = it->second.type;
+          mount.writable = it->second.writable;
+        }
+        const Node* ro = m->Get("readOnly");
+        if (ro && ro->AsBool() == BoolValue::kTrue) mount.writable = false;
+        c.mounts.push_back(std::move(mount));
+      }
+    }
+    w->containers.push_back(std::move(c));
+  }
+}
+
+// Where a kind keeps its pod spec, or nullptr when it has none.
+const Node* PodSpecOf(const Node* obj, std::string_view kind) {
+  if (kind == "Pod") return obj->Get("spec");
+  if (kind == "CronJob") return obj->Path({"spec", "jobTemplate", "spec", "template", "spec"});
+  if (kind == "PodTemplate") return obj->Path({"template", "spec"});
+  return obj->Path({"spec", "template", "spec"});
+}
+
+void ExtractObject(const DocumentContext& ctx, const Node* obj, uint32_t depth,
+                   std::vector<Workload>* out) {
+  if (!obj->IsMapping()) return;
+  const Node* kind_node = obj->Get("kind");
+  if (!kind_node || !kind_node->IsScalar()) return;
+  std::string_view kind = kind_node->value;
+  if (kind == "List" || (EndsWith(kind, "List") && obj->Get("items"))) {
+    const Node* items = obj->Get("items");
+    if (!items || !items->IsSequence() || depth >= kMaxListDepth) return;
+    for (const Node* item : items->children) ExtractObject(ctx, item, depth + 1, out);
+    return;
+  }
+  const Node* pod_spec = PodSpecOf(obj, kind);
+  if (!pod_spec || !pod_spec->IsMapping()) return;
+
+  Workload w;
+  w.platform = Platform::kKubernetes;
+  w.kind = std::string(kind);
+  w.setting = "readOnlyRootFilesystem";
+  w.where = Where(ctx, obj);
+  if (const Node* meta = obj->Get("metadata"); meta && meta->IsMapping()) {
+    if (const Node* n = meta->Get("name"); n && n->IsScalar() && !n->IsNull()) {
+      w.name = std::string(n->value);
+    } else if (const Node* g = meta->Get("generateName"); g && g->IsScalar() && !g->IsNull()) {
+      w.name = std::string(g->value) + "*";
+    }
+    if (const Node* ns = meta->Get("namespace"); ns && ns->IsScalar() && !ns->IsNull()) {
+      w.namespace_ = std::string(ns->value);
+    }
+  }
+  w.resource = w.kind + "/" + (w.name.empty() ? "(unnamed)" : w.name);
+  w.display = w.name.empty() ? w.kind + " (unnamed)" : w.kind + " '" + w.name + "'";
+  w.stateful = kind == "StatefulSet";
+  if (const Node* os = pod_spec->Path({"os", "name"}); os && os->Scalar() == "windows") {
+    w.os = OsFamily::kWindows;
+    w.os_detail = "spec.os.name is windows";
+  } else if (const Node* sel = pod_spec->Get("nodeSelector"); sel && sel->IsMapping()) {
+    for (std::string_view label : {"kubernetes.io/os", "beta.kubernetes.io/os"}) {
+      if (const Node* v = sel->Get(label); v && v->Scalar() == "windows") {
+        w.os = OsFamily::kWindows;
+        w.os_detail = "nodeSelector " + std::string(label) + " is windows";
+        break;
+      }
+    }
+  }
+  auto volumes = PodVolumes(pod_spec);
+  ReadContainers(ctx, pod_spec, "initContainers", ContainerRole::kInit, volumes, &w);
+  ReadContainers(ctx, pod_spec, "containers", ContainerRole::kMain, volumes, &w);
+  ReadContainers(ctx, pod_spec, "ephemeralContainers", ContainerRole::kEphemeral, volumes, &w);
+  out->push_back(std::move(w));
+}
+
+}  // namespace
+
+bool ExtractKubernetes(const DocumentContext& ctx, std::vector<Workload>* out) {
+  const Node* root = ctx.doc.root;
+  if (!root || !root->IsMapping()) return false;
+  const Node* kind = root->Get("kind");
+  if (!kind || !kind->IsScalar() || kind->value.empty()) return false;
+  ExtractObject(ctx, root, 0, out);
+  return true;
+}
+
+}  // namespace rootlock

@@ -1,0 +1,21 @@
+// Kubernetes manifests: every kind that carries a pod.
+#ifndef ROOTLOCK_PLATFORMS_K8S_K8S_H_
+#define ROOTLOCK_PLATFORMS_K8S_K8S_H_
+
+#include <vector>
+
+#include "platforms/adapter.h"
+
+namespace rootlock {
+
+/// Pod (spec), CronJob (spec.jobTemplate.spec.template.spec), PodTemplate
+/// (template.spec), List and *List (items, recursively), and any other kind
+/// with a pod template at spec.template.spec (Deployment, StatefulSet,
+/// DaemonSet, ReplicaSet, ReplicationController, Job, Argo Rollout, OpenShift
+/// DeploymentConfig, Knative Service ...). Claims every document with a
+/// string `kind`; kinds without a pod yield nothing.
+bool ExtractKubernetes(const DocumentContext& ctx, std::vector<Workload>* out);
+
+}  // namespace rootlock
+
+#endif  // ROOTLOCK_PLATFORMS_K8S_K8S_H_

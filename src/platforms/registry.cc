@@ -1,0 +1,19 @@
+#include "platforms/adapter.h"
+#include "platforms/k8s/k8s.h"
+
+namespace rootlock {
+
+const std::vector<AdapterInfo>& Adapters() {
+  static const std::vector<AdapterInfo> kAdapters = {
+      {Platform::kKubernetes, "kubernetes", &ExtractKubernetes},
+  };
+  return kAdapters;
+}
+
+void ExtractWorkloads(const DocumentContext& ctx, std::vector<Workload>* out) {
+  for (const AdapterInfo& a : Adapters()) {
+    if (a.extract(ctx, out)) return;
+  }
+}
+
+}  // namespace rootlock

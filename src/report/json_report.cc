@@ -1,0 +1,69 @@
+#include "base/json_writer.h"
+#include "report/report.h"
+
+namespace rootlock {
+
+std::string JsonReport(const ScanResult& result) {
+  std::string out;
+  JsonWriter w(&out);
+  const Summary& s = result.summary;
+  w.BeginObject();
+  w.Key("tool");
+  w.BeginObject();
+  w.Field("name", "rootlock");
+  w.Field("version", ROOTLOCK_VERSION);
+  w.EndObject();
+  w.Key("summary");
+  w.BeginObject();
+  w.Field("containers", static_cast<int64_t>(s.containers));
+  w.Field("read_only", static_cast<int64_t>(s.read_only));
+  w.Field("writable", static_cast<int64_t>(s.writable));
+  w.Field("not_applicable", static_cast<int64_t>(s.not_applicable));
+  w.Field("skipped", static_cast<int64_t>(s.skipped));
+  w.Key("ratio");
+  w.Number(s.ratio);
+  w.Key("min_ratio");
+  w.Number(s.min_ratio);
+  w.Field("passed", s.passed);
+  w.Field("files", static_cast<int64_t>(s.files));
+  w.Field("errors", static_cast<int64_t>(result.errors.size()));
+  w.EndObject();
+  w.Key("findings");
+  w.BeginArray();
+  for (const Finding& f : result.findings) {
+    w.BeginObject();
+    w.Field("rule", f.rule->id);
+    w.Field("status", StatusName(f.status));
+    w.Field("severity", SeverityName(f.rule->severity));
+    w.Field("platform", PlatformName(f.platform));
+    w.Field("kind", f.kind);
+    w.Field("name", f.name);
+    w.Field("namespace", f.namespace_);
+    w.Field("resource", f.resource);
+    w.Field("container", f.container);
+    w.Field("image", f.image);
+    w.Field("file", f.where.file);
+    w.Field("line", static_cast<int64_t>(f.where.line));
+    w.Field("column", static_cast<int64_t>(f.where.column));
+    w.Field("message", f.message);
+    w.Field("reason", f.reason);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("errors");
+  w.BeginArray();
+  for (const Diagnostic& d : result.errors) {
+    w.BeginObject();
+    w.Field("file", d.where.file);
+    w.Field("line", static_cast<int64_t>(d.where.line));
+    w.Field("column", static_cast<int64_t>(d.where.column));
+    w.Field("message", d.message);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  out += '\n';
+  return out;
+}
+
+}  // namespace rootlock

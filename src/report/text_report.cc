@@ -1,0 +1,84 @@
+#include "base/text.h"
+#include "report/report.h"
+
+namespace rootlock {
+
+namespace {
+
+const char* kRed = "\033[31m";
+const char* kYellow = "\033[33m";
+const char* kDim = "\033[2m";
+const char* kGreen = "\033[32m";
+const char* kBold = "\033[1m";
+const char* kReset = "\033[0m";
+
+std::string Paint(const TextOptions& o, const char* color, std::string_view s) {
+  if (!o.color) return std::string(s);
+  return std::string(color) + std::string(s) + kReset;
+}
+
+std::string Position(const Location& l) {
+  return l.file + ":" + std::to_string(l.line) + ":" + std::to_string(l.column);
+}
+
+}  // namespace
+
+std::string Headline(const Summary& s) {
+  uint64_t judged = s.read_only + s.writable;
+  std::string out = std::to_string(s.read_only) + " of " + std::to_string(judged) +
+                    " containers use read-only root filesystem (" + FormatPercent(s.ratio) + ")";
+  if (s.not_applicable) out += "; " + std::to_string(s.not_applicable) + " not applicable";
+  if (s.skipped) out += "; " + std::to_string(s.skipped) + " skipped";
+  return out;
+}
+
+std::string TextReport(const ScanResult& result, const TextOptions& o) {
+  std::string out;
+  for (const Finding& f : result.findings) {
+    const char* label = nullptr;
+    const char* color = kDim;
+    switch (f.status) {
+      case Status::kFail:
+        label = f.rule->gates ? "fail" : "warning";
+        color = f.rule->gates ? kRed : kYellow;
+        break;
+      case Status::kNotApplicable:
+        // Say why a container is not judged once, on the gating rule.
+        if (f.rule->gates) label = "n/a";
+        break;
+      case Status::kSkipped:
+        if (f.rule->gates) label = "skipped";
+        break;
+      case Status::kPass:
+        if (o.verbose) label = "pass", color = kGreen;
+        break;
+      case Status::kError:
+        label = "error", color = kRed;
+        break;
+    }
+    if (!label) continue;
+    out += Position(f.where) + ": " + Paint(o, color, label) + ": " + f.message;
+    if (!f.reason.empty()) out += " (" + f.reason + ")";
+    out += " [" + std::string(f.rule->id) + "]\n";
+  }
+  const Summary& s = result.summary;
+  if (!result.findings.empty() || s.files > 0) out += "\n";
+  out += Paint(o, kBold, Headline(s)) + "\n";
+  uint64_t judged = s.read_only + s.writable;
+  if (s.passed) {
+    if (judged > 0) {
+      out += Paint(o, kGreen, "passed") + ": " + FormatPercent(s.ratio) + " meets the " +
+             FormatPercent(s.min_ratio) + " minimum\n";
+    }
+  } else if (s.ratio + 1e-12 < s.min_ratio) {
+    out += Paint(o, kRed, "FAILED") + ": " + FormatPercent(s.ratio) + " is below the " +
+           FormatPercent(s.min_ratio) + " minimum (--min-ratio " + FormatNumber(s.min_ratio) +
+           ")\n";
+  } else {
+    out += Paint(o, kRed, "FAILED") + ": " + std::to_string(s.writable) +
+           " container(s) with a writable root filesystem (--fail-on-any)\n";
+  }
+  return out;
+}
+
+}  // namespace rootlock

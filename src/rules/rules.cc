@@ -1,0 +1,263 @@
+#include "rules/rules.h"
+
+#include "base/text.h"
+
+namespace rootlock {
+
+std::string_view StatusName(Status s) {
+  switch (s) {
+    case Status::kPass:
+      return "pass";
+    case Status::kFail:
+      return "fail";
+    case Status::kNotApplicable:
+      return "n/a";
+    case Status::kSkipped:
+      return "skipped";
+    case Status::kError:
+      return "error";
+  }
+  return "error";
+}
+
+std::string_view SeverityName(Severity s) {
+  switch (s) {
+    case Severity::kLow:
+      return "low";
+    case Severity::kMedium:
+      return "medium";
+    case Severity::kHigh:
+      return "high";
+    case Severity::kCritical:
+      return "critical";
+  }
+  return "low";
+}
+
+namespace {
+
+// ---------------------------------------------------------------------------
+// Well-known databases: the audit standard's "skip when the application
+// legitimately requires write access (database ...)". One table, matched
+// against the image's last path component without tag or digest. Extend here.
+constexpr std::string_view kDatabaseImages[] = {
+    "postgres",      "postgresql",     "postgis",    "timescaledb", "mysql",
+    "mariadb",       "percona-server", "percona",    "mongo",       "mongodb",
+    "cassandra",     "scylla",         "elasticsearch", "opensearch", "redis",
+    "redis-cluster", "valkey",         "keydb",      "etcd",        "couchdb",
+    "couchbase",     "neo4j",          "influxdb",   "cockroach",   "cockroachdb",
+    "clickhouse-server", "clickhouse", "zookeeper",  "kafka",       "rabbitmq",
+    "minio",         "solr",           "arangodb",   "rethinkdb",   "questdb",
+    "yugabyte",      "tidb",           "memgraph",   "dgraph",      "nats",
+};
+
+// ---------------------------------------------------------------------------
+// read-only-root-fs
+
+const RuleInfo kReadOnlyRootFsInfo = {
+    .id = "read-only-root-fs",
+    .title = "Container root filesystem must be read-only",
+    .severity = Severity::kHigh,
+    .gates = true,
+    .rationale =
+        "A writable root filesystem lets an attacker who gains code execution drop tools, "
+        "overwrite binaries and persist changes; a read-only root makes the foothold "
+        "ephemeral. Writes go to explicit volumes instead.",
+    .remediation =
+        {
+            "Set securityContext.readOnlyRootFilesystem: true on the container and mount an "
+            "emptyDir volume at /tmp and at every other path the application writes.",
+            "Set readonlyRootFilesystem: true in the container definition and add a task "
+            "volume with a mountPoint at /tmp and at every other path the application writes.",
+            "Run the container with --read-only and a --tmpfs (or volume) for /tmp and every "
+            "other path the application writes.",
+            "Set read_only: true on the service and list /tmp and every other path the "
+            "application writes under tmpfs: or volumes:.",
+        },
+    .compliance = {{"AWS Security Hub", "ECS.5"},
+                   {"AWS Config", "ecs-containers-readonly-access"},
+                   {"CIS Docker Benchmark", "5.12"},
+                   {"CIS Kubernetes Benchmark", "5.2.3"},
+                   {"NIST 800-53", "CM-7"}},
+    .aliases = {"ECS.5", "ecs-containers-readonly-access", "CIS-Docker-5.12", "CKV_K8S_22",
+                "CKV_AWS_336", "KSV014", "no-read-only-root-fs", "notReadOnlyRootFilesystem",
+                "C-0017"},
+};
+
+// tmp-writable
+
+const RuleInfo kTmpWritableInfo = {
+    .id = "tmp-writable",
+    .title = "A read-only container needs a writable /tmp",
+    .severity = Severity::kLow,
+    .gates = false,
+    .rationale =
+        "Most runtimes and frameworks write temporary files to /tmp; with a read-only root "
+        "and nothing writable mounted there, the application fails at run time.",
+    .remediation =
+        {
+            "Mount an emptyDir volume at /tmp (volumeMounts: [{name: tmp, mountPath: /tmp}], "
+            "volumes: [{name: tmp, emptyDir: {}}]).",
+            "Add a task volume (no host: task-scoped scratch space) and a mountPoint with "
+            "containerPath /tmp.",
+            "Add --tmpfs /tmp to the docker run command.",
+            "Add tmpfs: [/tmp] to the service.",
+        },
+    .compliance = {},
+    .aliases = {},
+};
+
+const RuleInfo* const kAllRules[] = {
+#define ROOTLOCK_RULE(ident, slug) &k##ident##Info,
+#include "rules/rules.def"
+#undef ROOTLOCK_RULE
+};
+
+Finding Base(const RuleInfo& rule, const Workload& w, const Container& c) {
+  Finding f;
+  f.rule = &rule;
+  f.platform = w.platform;
+  f.kind = w.kind;
+  f.name = w.name;
+  f.namespace_ = w.namespace_;
+  f.resource = w.resource;
+  f.container = ContainerId(c);
+  f.image = c.image;
+  f.where = c.where;
+  return f;
+}
+
+std::string Subject(const Workload& w, const Container& c) {
+  return w.display + " " + ContainerPhrase(c);
+}
+
+// Why a container is not judged at all, or "" when it is.
+std::string NotApplicableReason(const Workload& w, const Container& c,
+                                const RuleOptions& options) {
+  if (w.os == OsFamily::kWindows) {
+    return "Windows workload (" + w.os_detail + "): the platform does not support a read-only "
+           "root filesystem there";
+  }
+  if (w.stateful && !options.strict) {
+    std::string_view db = DatabaseImage(c.image);
+    if (!db.empty()) {
+      return "stateful database (" + std::string(db) + " in a " + w.kind +
+             ") legitimately writes to its root filesystem; --strict judges it";
+    }
+  }
+  return "";
+}
+
+Finding CheckReadOnlyRootFs(const Workload& w, const Container& c, const RuleOptions& options) {
+  Finding f = Base(kReadOnlyRootFsInfo, w, c);
+  std::string subject = Subject(w, c);
+  if (!w.skipped_reason.empty()) {
+    f.status = Status::kSkipped;
+    f.reason = w.skipped_reason;
+    f.message = subject + " is not judged";
+    return f;
+  }
+  if (std::string na = NotApplicableReason(w, c, options); !na.empty()) {
+    f.status = Status::kNotApplicable;
+    f.reason = std::move(na);
+    f.message = subject + " is not judged";
+    return f;
+  }
+  if (c.root_fs == RootFs::kReadOnly) {
+    f.status = Status::kPass;
+    f.message = subject + " sets " + w.setting + ": true";
+    return f;
+  }
+  f.status = Status::kFail;
+  f.message = subject + " lacks " + w.setting + ": true";
+  f.reason = c.root_fs_detail;
+  if (c.role == ContainerRole::kSidecar) f.reason += " (a non-essential sidecar counts like any)";
+  return f;
+}
+
+bool HasWritableTmp(const Container& c) {
+  for (const Mount& m : c.mounts) {
+    std::string_view p = m.path;
+    while (p.size() > 1 && p.back() == '/') p.remove_suffix(1);
+    if (p == "/tmp" && m.writable) return true;
+  }
+  return false;
+}
+
+Finding CheckTmpWritable(const Workload& w, const Container& c, const Finding& root_fs) {
+  Finding f = Base(kTmpWritableInfo, w, c);
+  std::string subject = Subject(w, c);
+  switch (root_fs.status) {
+    case Status::kPass:
+      break;
+    case Status::kFail:
+      f.status = Status::kNotApplicable;
+      f.reason = "the root filesystem is writable, so /tmp is too";
+      f.message = subject + " is not judged";
+      return f;
+    default:
+      f.status = root_fs.status;
+      f.reason = root_fs.reason;
+      f.message = root_fs.message;
+      return f;
+  }
+  if (HasWritableTmp(c)) {
+    f.status = Status::kPass;
+    f.message = subject + " has a writable volume at /tmp";
+    return f;
+  }
+  f.status = Status::kFail;
+  f.message = subject + " has a read-only root filesystem but nothing writable at /tmp";
+  bool read_only_tmp = false;
+  for (const Mount& m : c.mounts) {
+    if (m.path == "/tmp" || m.path == "/tmp/") read_only_tmp = true;
+  }
+  f.reason = read_only_tmp ? "the volume mounted at /tmp is read-only"
+                           : "no volume is mounted at /tmp";
+  return f;
+}
+
+}  // namespace
+
+std::span<const RuleInfo* const> AllRules() { return kAllRules; }
+
+const RuleInfo& Rule(RuleId id) { return *kAllRules[static_cast<size_t>(id)]; }
+
+const RuleInfo* FindRule(std::string_view id_or_alias) {
+  for (const RuleInfo* r : kAllRules) {
+    if (EqualsIgnoreCase(r->id, id_or_alias)) return r;
+    for (const char* a : r->aliases) {
+      if (EqualsIgnoreCase(a, id_or_alias)) return r;
+    }
+    for (const ComplianceRef& ref : r->compliance) {
+      if (EqualsIgnoreCase(ref.control, id_or_alias)) return r;
+    }
+  }
+  return nullptr;
+}
+
+std::string_view DatabaseImage(std::string_view image) {
+  if (size_t at = image.find('@'); at != std::string_view::npos) image = image.substr(0, at);
+  if (size_t slash = image.rfind('/'); slash != std::string_view::npos) {
+    image = image.substr(slash + 1);
+  }
+  if (size_t colon = image.find(':'); colon != std::string_view::npos) {
+    image = image.substr(0, colon);
+  }
+  std::string lower = ToLower(image);
+  for (std::string_view db : kDatabaseImages) {
+    if (lower == db) return db;
+  }
+  return "";
+}
+
+void CheckWorkload(const Workload& w, const RuleOptions& options, std::vector<Finding>* out) {
+  for (const Container& c : w.containers) {
+    Finding root_fs = CheckReadOnlyRootFs(w, c, options);
+    Finding tmp = CheckTmpWritable(w, c, root_fs);
+    out->push_back(std::move(root_fs));
+    out->push_back(std::move(tmp));
+  }
+}
+
+}  // namespace rootlock

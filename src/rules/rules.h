@@ -1,0 +1,40 @@
+// The rules: each judges every container of a workload, one finding each.
+#ifndef ROOTLOCK_RULES_RULES_H_
+#define ROOTLOCK_RULES_RULES_H_
+
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "model/workload.h"
+#include "rules/finding.h"
+
+namespace rootlock {
+
+struct RuleOptions {
+  /// Judge stateful databases too instead of calling them n/a.
+  bool strict = false;
+};
+
+enum class RuleId : uint8_t {
+#define ROOTLOCK_RULE(ident, slug) k##ident,
+#include "rules/rules.def"
+#undef ROOTLOCK_RULE
+};
+
+/// Every rule's metadata, in registry order.
+std::span<const RuleInfo* const> AllRules();
+const RuleInfo& Rule(RuleId id);
+/// Finds a rule by slug or alias (case-insensitive); nullptr when unknown.
+const RuleInfo* FindRule(std::string_view id_or_alias);
+
+/// Runs every rule on the workload, appending one finding per container and rule.
+void CheckWorkload(const Workload& w, const RuleOptions& options, std::vector<Finding>* out);
+
+/// The database image a container runs, when its image is a well-known
+/// database ("postgres" for "docker.io/bitnami/postgresql:16"), else "".
+std::string_view DatabaseImage(std::string_view image);
+
+}  // namespace rootlock
+
+#endif  // ROOTLOCK_RULES_RULES_H_

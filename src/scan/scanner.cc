@@ -1,0 +1,126 @@
+#include "scan/scanner.h"
+
+#include <algorithm>
+#include <atomic>
+#include <thread>
+
+#include "platforms/adapter.h"
+#include "scan/sources.h"
+
+namespace rootlock {
+
+void ScanText(const std::string& name, std::string_view text, InputFormat format,
+              const ScanOptions& options, std::vector<Finding>* findings,
+              std::vector<Diagnostic>* errors) {
+  ParsedSource parsed = ReadSource(name, text, format, options.limits);
+  std::vector<Workload> workloads;
+  for (const Document& doc : parsed.documents) {
+    DocumentContext ctx{name, doc, parsed.format};
+    ExtractWorkloads(ctx, &workloads);
+  }
+  size_t first = findings->size();
+  for (const Workload& w : workloads) CheckWorkload(w, options.rules, findings);
+  // Line order within a file; rules in registry order for one container.
+  std::stable_sort(findings->begin() + first, findings->end(),
+                   [](const Finding& a, const Finding& b) {
+                     if (a.where.line != b.where.line) return a.where.line < b.where.line;
+                     return a.where.column < b.where.column;
+                   });
+  if (parsed.has_error) errors->push_back(std::move(parsed.error));
+}
+
+Summary Summarize(const std::vector<Finding>& findings, const ScanOptions& options) {
+  Summary s;
+  s.min_ratio = options.min_ratio;
+  for (const Finding& f : findings) {
+    if (!f.rule->gates) continue;
+    switch (f.status) {
+      case Status::kPass:
+        ++s.read_only;
+        break;
+      case Status::kFail:
+        ++s.writable;
+        break;
+      case Status::kNotApplicable:
+        ++s.not_applicable;
+        break;
+      case Status::kSkipped:
+        ++s.skipped;
+        break;
+      case Status::kError:
+        break;
+    }
+  }
+  s.containers = s.read_only + s.writable + s.not_applicable;
+  uint64_t judged = s.read_only + s.writable;
+  s.ratio = judged == 0 ? 1.0 : static_cast<double>(s.read_only) / static_cast<double>(judged);
+  s.passed = s.ratio + 1e-12 >= options.min_ratio && !(options.fail_on_any && s.writable > 0);
+  return s;
+}
+
+ScanResult Scan(const ScanOptions& options) {
+  ScanResult result;
+  std::vector<Diagnostic> discovery_errors;
+  std::vector<SourceRef> sources = DiscoverSources(options.paths, &discovery_errors);
+
+  struct PerFile {
+    std::vector<Finding> findings;
+    std::vector<Diagnostic> errors;
+    uint64_t bytes = 0;
+  };
+  std::vector<PerFile> per_file(sources.size());
+  auto work = [&](size_t i) {
+    const SourceRef& src = sources[i];
+    PerFile& out = per_file[i];
+    std::string text;
+    Diagnostic error;
+    if (!ReadSourceBytes(src, options.max_file_bytes, &text, &error)) {
+      out.errors.push_back(std::move(error));
+      return;
+    }
+    out.bytes = text.size();
+    std::string name = src.path == "-" ? "<stdin>" : src.path;
+    if (text.find_first_not_of(" \t\r\n") == std::string::npos && src.explicit_path) {
+      out.errors.push_back(Diagnostic{Location{name}, "empty input: no YAML or JSON document"});
+      return;
+    }
+    ScanText(name, text, src.format, options, &out.findings, &out.errors);
+  };
+
+  // stdin is read on this thread, before the workers start.
+  std::vector<size_t> queue;
+  for (size_t i = 0; i < sources.size(); ++i) {
+    if (sources[i].path == "-") {
+      work(i);
+    } else {
+      queue.push_back(i);
+    }
+  }
+  unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+  jobs = static_cast<unsigned>(std::min<size_t>(jobs, std::max<size_t>(1, queue.size())));
+  std::atomic<size_t> next{0};
+  auto worker = [&]() {
+    for (size_t k = next++; k < queue.size(); k = next++) work(queue[k]);
+  };
+  if (jobs <= 1) {
+    worker();
+  } else {
+    std::vector<std::thread> threads;
+    for (unsigned t = 0; t < jobs; ++t) threads.emplace_back(worker);
+    for (std::thread& t : threads) t.join();
+  }
+
+  result.errors = std::move(discovery_errors);
+  for (PerFile& f : per_file) {
+    result.summary.bytes += f.bytes;
+    for (Finding& x : f.findings) result.findings.push_back(std::move(x));
+    for (Diagnostic& d : f.errors) result.errors.push_back(std::move(d));
+  }
+  Summary s = Summarize(result.findings, options);
+  s.files = sources.size();
+  s.bytes = result.summary.bytes;
+  result.summary = s;
+  return result;
+}
+
+}  // namespace rootlock

@@ -1,0 +1,65 @@
+// The scan: sources -> documents -> workloads -> findings, over all cores.
+#ifndef ROOTLOCK_SCAN_SCANNER_H_
+#define ROOTLOCK_SCAN_SCANNER_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/diagnostic.h"
+#include "parse/reader.h"
+#include "rules/finding.h"
+#include "rules/rules.h"
+
+namespace rootlock {
+
+struct ScanOptions {
+  std::vector<std::string> paths;
+  RuleOptions rules;
+  ParseLimits limits;
+  /// Files larger than this are refused with an error.
+  uint64_t max_file_bytes = 16ull * 1024 * 1024;
+  /// Worker threads; 0 means one per core.
+  unsigned jobs = 0;
+  /// The gate: the read-only share that passes.
+  double min_ratio = 0.8;
+  /// The gate also fails on any failing container.
+  bool fail_on_any = false;
+};
+
+/// The headline numbers, from the gating rule's findings.
+struct Summary {
+  uint64_t containers = 0;      // judged or n/a (skipped ones excluded)
+  uint64_t read_only = 0;       // pass
+  uint64_t writable = 0;        // fail
+  uint64_t not_applicable = 0;  // n/a
+  uint64_t skipped = 0;
+  double ratio = 1.0;  // read_only / (read_only + writable); 1 when nothing is judged
+  double min_ratio = 0.8;
+  bool passed = true;  // the gate
+  uint64_t files = 0;
+  uint64_t bytes = 0;
+};
+
+struct ScanResult {
+  /// Sorted by file (in discovery order), then line, column and rule.
+  std::vector<Finding> findings;
+  /// Input problems, in discovery order.
+  std::vector<Diagnostic> errors;
+  Summary summary;
+};
+
+/// Judges the containers in one already-read source. Exposed for tests and fuzzing.
+void ScanText(const std::string& name, std::string_view text, InputFormat format,
+              const ScanOptions& options, std::vector<Finding>* findings,
+              std::vector<Diagnostic>* errors);
+
+/// Runs a whole scan. Never throws; every problem is in `errors`.
+ScanResult Scan(const ScanOptions& options);
+
+/// Computes the summary and gate from findings (used by Scan and by live scans).
+Summary Summarize(const std::vector<Finding>& findings, const ScanOptions& options);
+
+}  // namespace rootlock
+
+#endif  // ROOTLOCK_SCAN_SCANNER_H_
