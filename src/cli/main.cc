@@ -20,7 +20,8 @@ namespace {
 /// ninja-style exit statuses.
 enum ExitStatus : int { kExitClean = 0, kExitPolicy = 1, kExitError = 2 };
 
-constexpr const char* kMainHelp = R"(rootlock — find, explain and fix containers whose root filesystem is writable
+constexpr const char* kMainHelp =
+    R"(rootlock — find, explain and fix containers whose root filesystem is writable
 
 usage: rootlock <command> [options]
 
@@ -132,6 +133,10 @@ int RunScan(int argc, char** argv) {
         *out = std::string(arg.substr(name.size() + 1));
         return true;
       }
+      if (name.size() == 2 && arg.size() > 2 && arg.substr(0, 2) == name) {
+        *out = std::string(arg.substr(2));  // short option with its value attached: -j4
+        return true;
+      }
       if (arg != name) return false;
       if (i + 1 >= argc) {
         *out = "\x01missing";
@@ -171,7 +176,8 @@ int RunScan(int argc, char** argv) {
       color = v;
     } else if (value("--jobs", &v) || value("-j", &v)) {
       uint64_t n = 0;
-      if (!ParseSize(v, &n) || n > 1024 || ToLower(v) != v || v.find_first_not_of("0123456789") != std::string::npos) {
+      if (!ParseSize(v, &n) || n > 1024 || ToLower(v) != v ||
+          v.find_first_not_of("0123456789") != std::string::npos) {
         return UsageError("--jobs takes a whole number from 1 to 1024, not " + QuoteForMessage(v));
       }
       options.jobs = static_cast<unsigned>(n);
@@ -223,9 +229,10 @@ int RunScan(int argc, char** argv) {
 
 int RunRules(int argc, char** argv) {
   if (argc > 0 && (std::strcmp(argv[0], "-h") == 0 || std::strcmp(argv[0], "--help") == 0)) {
-    std::fputs("usage: rootlock rules [ID]\n\nLists every rule; with an ID (a slug such as "
-               "read-only-root-fs, or an alias such as ECS.5 or CKV_K8S_22), explains one.\n",
-               stdout);
+    std::fputs(
+        "usage: rootlock rules [ID]\n\nLists every rule; with an ID (a slug such as "
+        "read-only-root-fs, or an alias such as ECS.5 or CKV_K8S_22), explains one.\n",
+        stdout);
     return kExitClean;
   }
   if (argc == 0) {

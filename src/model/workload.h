@@ -45,7 +45,7 @@ struct Mount {
 };
 
 struct Container {
-  std::string name;  // "" when the source gives none
+  std::string name;    // "" when the source gives none
   uint32_t index = 0;  // position in its list (containers, initContainers, ...)
   ContainerRole role = ContainerRole::kMain;
   std::string image;
@@ -64,8 +64,8 @@ struct Container {
 /// service, a live container.
 struct Workload {
   Platform platform = Platform::kKubernetes;
-  std::string kind;       // "Deployment", "TaskDefinition", "Service", "Container"
-  std::string name;       // "" when unnamed
+  std::string kind;        // "Deployment", "TaskDefinition", "Service", "Container"
+  std::string name;        // "" when unnamed
   std::string namespace_;  // Kubernetes namespace as written; "" when absent
   /// The identifier the source itself uses: "Deployment/web" in Kubernetes,
   /// later the CloudFormation logical id, the Terraform address, the service.

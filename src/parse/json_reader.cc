@@ -274,11 +274,10 @@ bool JsonParser::ParseValue(Node** result) {
   while (true) {
     SkipSpace();
     if (pos_ >= s_.size()) {
-      return Fail(pos_, stack.empty() ? "expected a value, found end of input"
-                                      : "input ends inside an unclosed " +
-                                            std::string(stack.back().node->IsMapping()
-                                                            ? "object"
-                                                            : "array"));
+      return Fail(pos_, stack.empty()
+                            ? "expected a value, found end of input"
+                            : "input ends inside an unclosed " +
+                                  std::string(stack.back().node->IsMapping() ? "object" : "array"));
     }
     char c = s_[pos_];
     Node* value = nullptr;

@@ -44,8 +44,8 @@ ParsedSource ReadSource(std::string_view name, std::string_view text, InputForma
     format = InputFormat::kYaml;
     size_t i = 0;
     if (text.size() >= 3 && std::memcmp(text.data(), "\xEF\xBB\xBF", 3) == 0) i = 3;
-    while (i < text.size() && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' ||
-                               text[i] == '\r')) {
+    while (i < text.size() &&
+           (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r')) {
       ++i;
     }
     if (i < text.size() && (text[i] == '{' || text[i] == '[')) format = InputFormat::kJson;

@@ -116,8 +116,9 @@ void YamlComposer::FailFromParser(const yaml_parser_t& parser) {
   } else if (at.offset < text_.size() && text_[at.offset] == '\t' && parser.problem &&
              std::string_view(parser.problem).find("cannot start any token") !=
                  std::string_view::npos) {
-    msg = "YAML: tab character where indentation or a value was expected (YAML indents with "
-          "spaces only)";
+    msg =
+        "YAML: tab character where indentation or a value was expected (YAML indents with "
+        "spaces only)";
   } else {
     msg = "YAML: ";
     msg += parser.problem ? parser.problem : "syntax error";

@@ -41,14 +41,26 @@ namespace {
 // legitimately requires write access (database ...)". One table, matched
 // against the image's last path component without tag or digest. Extend here.
 constexpr std::string_view kDatabaseImages[] = {
-    "postgres",      "postgresql",     "postgis",    "timescaledb", "mysql",
-    "mariadb",       "percona-server", "percona",    "mongo",       "mongodb",
-    "cassandra",     "scylla",         "elasticsearch", "opensearch", "redis",
-    "redis-cluster", "valkey",         "keydb",      "etcd",        "couchdb",
-    "couchbase",     "neo4j",          "influxdb",   "cockroach",   "cockroachdb",
-    "clickhouse-server", "clickhouse", "zookeeper",  "kafka",       "rabbitmq",
-    "minio",         "solr",           "arangodb",   "rethinkdb",   "questdb",
-    "yugabyte",      "tidb",           "memgraph",   "dgraph",      "nats",
+    "postgres",       "postgresql",
+    "postgis",        "timescaledb",
+    "mysql",          "mariadb",
+    "percona-server", "percona",
+    "mongo",          "mongodb",
+    "cassandra",      "scylla",
+    "elasticsearch",  "opensearch",
+    "redis",          "redis-cluster",
+    "valkey",         "keydb",
+    "etcd",           "couchdb",
+    "couchbase",      "neo4j",
+    "influxdb",       "cockroach",
+    "cockroachdb",    "clickhouse-server",
+    "clickhouse",     "zookeeper",
+    "kafka",          "rabbitmq",
+    "minio",          "solr",
+    "arangodb",       "rethinkdb",
+    "questdb",        "yugabyte",
+    "tidb",           "memgraph",
+    "dgraph",         "nats",
 };
 
 // ---------------------------------------------------------------------------
@@ -132,17 +144,16 @@ std::string Subject(const Workload& w, const Container& c) {
 }
 
 // Why a container is not judged at all, or "" when it is.
-std::string NotApplicableReason(const Workload& w, const Container& c,
-                                const RuleOptions& options) {
+std::string NotApplicableReason(const Workload& w, const Container& c, const RuleOptions& options) {
   if (w.os == OsFamily::kWindows) {
-    return "Windows workload (" + w.os_detail + "): the platform does not support a read-only "
-           "root filesystem there";
+    return "Windows workload, " + w.os_detail +
+           ": the platform does not support a read-only root filesystem there";
   }
   if (w.stateful && !options.strict) {
     std::string_view db = DatabaseImage(c.image);
     if (!db.empty()) {
-      return "stateful database (" + std::string(db) + " in a " + w.kind +
-             ") legitimately writes to its root filesystem; --strict judges it";
+      return "stateful database: " + std::string(db) + " in a " + w.kind +
+             " legitimately writes to its root filesystem; --strict judges it";
     }
   }
   return "";
@@ -171,7 +182,8 @@ Finding CheckReadOnlyRootFs(const Workload& w, const Container& c, const RuleOpt
   f.status = Status::kFail;
   f.message = subject + " lacks " + w.setting + ": true";
   f.reason = c.root_fs_detail;
-  if (c.role == ContainerRole::kSidecar) f.reason += " (a non-essential sidecar counts like any)";
+  if (c.role == ContainerRole::kSidecar)
+    f.reason += "; a non-essential sidecar counts like any container";
   return f;
 }
 
@@ -212,8 +224,8 @@ Finding CheckTmpWritable(const Workload& w, const Container& c, const Finding& r
   for (const Mount& m : c.mounts) {
     if (m.path == "/tmp" || m.path == "/tmp/") read_only_tmp = true;
   }
-  f.reason = read_only_tmp ? "the volume mounted at /tmp is read-only"
-                           : "no volume is mounted at /tmp";
+  f.reason =
+      read_only_tmp ? "the volume mounted at /tmp is read-only" : "no volume is mounted at /tmp";
   return f;
 }
 

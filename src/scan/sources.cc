@@ -43,8 +43,8 @@ void Walk(const std::string& dir, std::vector<SourceRef>* out, std::vector<Diagn
     pending.pop_back();
     DIR* handle = opendir(d.c_str());
     if (!handle) {
-      errors->push_back(Diagnostic{Location{d}, std::string("cannot read folder: ") +
-                                                    std::strerror(errno)});
+      errors->push_back(
+          Diagnostic{Location{d}, std::string("cannot read folder: ") + std::strerror(errno)});
       continue;
     }
     while (struct dirent* e = readdir(handle)) {
@@ -104,8 +104,8 @@ std::vector<SourceRef> DiscoverSources(const std::vector<std::string>& paths,
     }
     struct stat st;
     if (stat(p.c_str(), &st) != 0) {
-      errors->push_back(Diagnostic{Location{p}, std::string("cannot read: ") +
-                                                    std::strerror(errno)});
+      errors->push_back(
+          Diagnostic{Location{p}, std::string("cannot read: ") + std::strerror(errno)});
       continue;
     }
     if (S_ISDIR(st.st_mode)) {
@@ -156,8 +156,8 @@ bool ReadSourceBytes(const SourceRef& src, uint64_t max_bytes, std::string* out,
     if (n == 0) break;
     out->append(buf, static_cast<size_t>(n));
     if (out->size() > max_bytes) {
-      error->message = "input is over the " + FormatBytes(max_bytes) +
-                       " limit (raise it with --max-file-size)";
+      error->message =
+          "input is over the " + FormatBytes(max_bytes) + " limit (raise it with --max-file-size)";
       if (fd != STDIN_FILENO) close(fd);
       return false;
     }

@@ -28,8 +28,7 @@ std::vector<SourceRef> DiscoverSources(const std::vector<std::string>& paths,
 
 /// Reads a whole file (or stdin for "-") into `out`, refusing more than
 /// `max_bytes`. Returns false with `error` set on failure.
-bool ReadSourceBytes(const SourceRef& src, uint64_t max_bytes, std::string* out,
-                     Diagnostic* error);
+bool ReadSourceBytes(const SourceRef& src, uint64_t max_bytes, std::string* out, Diagnostic* error);
 
 /// The format a file name suggests: .json -> JSON, .yaml/.yml -> YAML, else auto.
 InputFormat FormatForPath(const std::string& path);

@@ -18,8 +18,8 @@ struct VolumeInfo {
 
 // Volume sources Kubernetes always mounts read-only.
 bool AlwaysReadOnly(std::string_view type) {
-  return type == "configMap" || type == "secret" || type == "downwardAPI" ||
-         type == "projected" || type == "image" || type == "gitRepo";
+  return type == "configMap" || type == "secret" || type == "downwardAPI" || type == "projected" ||
+         type == "image" || type == "gitRepo";
 }
 
 std::unordered_map<std::string_view, VolumeInfo> PodVolumes(const Node* pod_spec) {
@@ -86,9 +86,9 @@ void ReadRootFs(const DocumentContext& ctx, const Node* container, Container* c)
     case BoolValue::kNotBool:
       c->root_fs = RootFs::kInvalid;
       if (v->IsScalar()) {
-        c->root_fs_detail = "set to " + QuoteForMessage(v->value) +
-                            (v->scalar_style == ScalarStyle::kPlain ? "" : " (quoted)") +
-                            ", not a boolean";
+        c->root_fs_detail =
+            (v->scalar_style == ScalarStyle::kPlain ? "set to " : "set to the string ") +
+            QuoteForMessage(v->value) + ", not a boolean";
       } else {
         c->root_fs_detail = "set to a collection, not a boolean";
       }
@@ -98,8 +98,7 @@ void ReadRootFs(const DocumentContext& ctx, const Node* container, Container* c)
 
 void ReadContainers(const DocumentContext& ctx, const Node* pod_spec, std::string_view key,
                     ContainerRole role,
-                    const std::unordered_map<std::string_view, VolumeInfo>& volumes,
-                    Workload* w) {
+                    const std::unordered_map<std::string_view, VolumeInfo>& volumes, Workload* w) {
   const Node* list = pod_spec->Get(key);
   if (!list || !list->IsSequence()) return;
   uint32_t index = 0;

@@ -1,0 +1,321 @@
+// End to end: the real binary, on real files, compared with golden outputs.
+// UPDATE_GOLDEN=1 rewrites the expected files instead of comparing.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+#include <regex>
+#include <sstream>
+#include <string>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kBin = ROOTLOCK_BIN;
+const std::string kSource = ROOTLOCK_SOURCE_DIR;
+
+struct Result {
+  int status = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string ReadAll(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void WriteAll(const fs::path& p, const std::string& text) {
+  std::ofstream out(p, std::ios::binary);
+  out << text;
+}
+
+// Runs `rootlock ARGS` in `dir` through the shell; stdin from `input` when given.
+Result Rootlock(const std::string& args, const std::string& dir = kSource,
+                const std::string* input = nullptr, const std::string& prefix = "") {
+  static int counter = 0;
+  fs::path tmp = fs::temp_directory_path() /
+                 ("rootlock-e2e-" + std::to_string(getpid()) + "-" + std::to_string(counter++));
+  std::string in = input ? tmp.string() + ".in" : "/dev/null";
+  if (input) WriteAll(in, *input);
+  std::string cmd = "cd '" + dir + "' && NO_COLOR=1 " + prefix + "'" + kBin + "' " + args + " >'" +
+                    tmp.string() + ".out' 2>'" + tmp.string() + ".err' <'" + in + "'";
+  int rc = std::system(cmd.c_str());
+  Result r;
+  r.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : 128 + WTERMSIG(rc);
+  r.out = ReadAll(tmp.string() + ".out");
+  r.err = ReadAll(tmp.string() + ".err");
+  fs::remove(tmp.string() + ".out");
+  fs::remove(tmp.string() + ".err");
+  if (input) fs::remove(in);
+  return r;
+}
+
+void ExpectGolden(const std::string& actual, const fs::path& golden) {
+  if (std::getenv("UPDATE_GOLDEN")) {
+    WriteAll(golden, actual);
+    return;
+  }
+  ASSERT_TRUE(fs::exists(golden)) << golden << " is missing; run with UPDATE_GOLDEN=1";
+  EXPECT_EQ(actual, ReadAll(golden))
+      << "differs from " << golden << " (UPDATE_GOLDEN=1 rewrites it)";
+}
+
+size_t CountLines(const std::string& s) {
+  size_t n = 0;
+  for (char c : s) n += c == '\n';
+  return n;
+}
+
+// --- The bundled examples: the README's first command. ---
+
+TEST(Examples, TextReportMatchesGolden) {
+  Result r = Rootlock("scan examples");
+  EXPECT_EQ(r.status, 1) << r.err;  // the examples fail the 80% gate on purpose
+  EXPECT_EQ(r.err, "");
+  ExpectGolden(r.out, kSource + "/tests/golden/examples.txt");
+}
+
+TEST(Examples, JsonReportMatchesGolden) {
+  Result r = Rootlock("scan --format json examples");
+  EXPECT_EQ(r.status, 1) << r.err;
+  ExpectGolden(r.out, kSource + "/tests/golden/examples.json");
+}
+
+TEST(Examples, OutputIsIdenticalForAnyNumberOfJobs) {
+  Result one = Rootlock("scan --format json --jobs 1 examples");
+  Result four = Rootlock("scan --format json -j 4 examples");
+  EXPECT_EQ(one.out, four.out);
+}
+
+// --- Golden cases: `# expect: STATUS` marks the line of each container. ---
+
+TEST(GoldenCases, EveryContainerMatchesItsExpectComment) {
+  fs::path dir = kSource + "/tests/golden/kubernetes";
+  fs::create_directories(dir / "expected");
+  int files = 0;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    std::string ext = entry.path().extension();
+    if (ext != ".yaml" && ext != ".json") continue;
+    ++files;
+    std::string rel = "tests/golden/kubernetes/" + entry.path().filename().string();
+    // expected: line -> status, from comments like `# expect: fail`.
+    std::map<int, std::string> expected;
+    std::istringstream lines(ReadAll(entry.path()));
+    std::string line;
+    static const std::regex kExpect("#\\s*expect:\\s*([a-z/]+)");
+    for (int n = 1; std::getline(lines, line); ++n) {
+      std::smatch m;
+      if (std::regex_search(line, m, kExpect)) expected[n] = m[1];
+    }
+    Result r = Rootlock("scan --format json " + rel);
+    ASSERT_LE(r.status, 2) << rel;
+    // Pull (line, status) of each read-only-root-fs finding out of the JSON.
+    std::map<int, std::string> got;
+    static const std::regex kFinding(
+        "\"rule\": \"read-only-root-fs\",\\s*\"status\": \"([a-z/]+)\"[^}]*?\"line\": (\\d+)");
+    for (auto it = std::sregex_iterator(r.out.begin(), r.out.end(), kFinding);
+         it != std::sregex_iterator(); ++it) {
+      got[std::stoi((*it)[2])] = (*it)[1];
+    }
+    EXPECT_EQ(got, expected) << rel;
+    ExpectGolden(r.out, dir / "expected" / (entry.path().stem().string() + ".json"));
+  }
+  EXPECT_GT(files, 3);
+}
+
+// --- Command line conventions. ---
+
+TEST(Cli, StdinIsReadForDash) {
+  std::string pod =
+      "kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n"
+      "    securityContext: {readOnlyRootFilesystem: true}\n";
+  Result r = Rootlock("scan -", kSource, &pod);
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("1 of 1 containers use read-only root filesystem (100%)"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("<stdin>:5:5: warning: Pod 'p' container 'a'"), std::string::npos) << r.out;
+}
+
+TEST(Cli, GateExitCodes) {
+  std::string two =
+      "kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
+      "  - {name: a, securityContext: {readOnlyRootFilesystem: true}}\n"
+      "  - {name: b}\n";
+  EXPECT_EQ(Rootlock("scan -", kSource, &two).status, 1);  // 50% < 80%
+  EXPECT_EQ(Rootlock("scan --min-ratio 0.5 -", kSource, &two).status, 0);
+  EXPECT_EQ(Rootlock("scan --min-ratio=50% -", kSource, &two).status, 0);
+  EXPECT_EQ(Rootlock("scan --min-ratio 0.5 --fail-on-any -", kSource, &two).status, 1);
+}
+
+TEST(Cli, UsageErrorsExitTwoWithOneLine) {
+  for (const char* args : {"scan --format xml x", "scan --min-ratio 2 x", "scan --bogus x",
+                           "scan --jobs 0 x", "frobnicate", "scan --max-file-size 1Q x"}) {
+    Result r = Rootlock(args);
+    EXPECT_EQ(r.status, 2) << args;
+    EXPECT_EQ(CountLines(r.err), 1u) << args << ": " << r.err;
+    EXPECT_EQ(r.out, "") << args;
+  }
+}
+
+TEST(Cli, HelpTeaches) {
+  Result r = Rootlock("scan --help");
+  EXPECT_EQ(r.status, 0);
+  EXPECT_NE(r.out.find("examples:"), std::string::npos);
+  EXPECT_NE(r.out.find("--min-ratio"), std::string::npos);
+  Result rules = Rootlock("rules ECS.5");
+  EXPECT_EQ(rules.status, 0);
+  EXPECT_NE(rules.out.find("read-only-root-fs"), std::string::npos);
+  EXPECT_NE(rules.out.find("CIS Docker Benchmark 5.12"), std::string::npos);
+}
+
+TEST(Cli, ColourOnlyWhenAskedAndNoColorWins) {
+  std::string pod = "kind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: a}]}\n";
+  EXPECT_NE(Rootlock("scan --color always -", kSource, &pod).out.find("\033[31m"),
+            std::string::npos);
+  EXPECT_EQ(Rootlock("scan -", kSource, &pod).out.find("\033["), std::string::npos);
+}
+
+// --- Hostile and broken input: one clear line each, never a crash, the rest still scanned. ---
+
+class HostileInput : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("rootlock-hostile-" + std::to_string(getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    chmod(dir_.c_str(), 0755);
+    WriteAll(dir_ / "good.yaml",
+             "kind: Pod\nmetadata: {name: good}\nspec: {containers: [{name: a}]}\n");
+  }
+  void TearDown() override {
+    std::error_code ec;
+    fs::permissions(dir_ / "locked", fs::perms::owner_all, ec);
+    fs::remove_all(dir_, ec);
+  }
+  // Scans the folder: the good file must still be judged, and `file` must
+  // produce exactly one error line mentioning `message_part`.
+  void ExpectOneError(const std::string& file, const std::string& message_part,
+                      const std::string& prefix = "") {
+    Result r = Rootlock("scan --format json .", dir_.string(), nullptr, prefix);
+    EXPECT_EQ(r.status, 2) << r.err;
+    EXPECT_EQ(CountLines(r.err), 1u) << r.err;
+    EXPECT_NE(r.err.find(file), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(message_part), std::string::npos) << r.err;
+    EXPECT_NE(r.out.find("\"name\": \"good\""), std::string::npos) << "good.yaml was not scanned";
+  }
+  fs::path dir_;
+};
+
+TEST_F(HostileInput, BrokenYaml) {
+  WriteAll(dir_ / "broken.yaml", "kind: Pod\nspec: [unclosed\n");
+  ExpectOneError("./broken.yaml:3:1: error: YAML:", "");
+}
+
+TEST_F(HostileInput, TabInIndentation) {
+  WriteAll(dir_ / "tab.yaml", "kind: Pod\nspec:\n\tcontainers: []\n");
+  ExpectOneError("./tab.yaml:3:1: error:", "tab character");
+}
+
+TEST_F(HostileInput, TwentyMegabyteFile) {
+  WriteAll(dir_ / "huge.yaml", "# " + std::string(20 * 1024 * 1024, 'x') + "\n");
+  ExpectOneError("./huge.yaml: error:", "over the 16.0 MiB limit");
+}
+
+TEST_F(HostileInput, AliasBomb) {
+  std::string bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+  std::string prev = "a";
+  for (char c = 'b'; c <= 'k'; ++c) {
+    std::string cur(1, c);
+    bomb += cur + ": &" + cur + " [";
+    for (int i = 0; i < 10; ++i) bomb += (i ? ", *" : "*") + prev;
+    bomb += "]\n";
+    prev = cur;
+  }
+  WriteAll(dir_ / "bomb.yaml", bomb);
+  ExpectOneError("./bomb.yaml:", "alias bomb");
+}
+
+TEST_F(HostileInput, DeepNesting) {
+  WriteAll(dir_ / "deep.yaml", std::string(100000, '['));
+  WriteAll(dir_ / "deep.json", std::string(100000, '['));
+  Result r = Rootlock("scan .", dir_.string());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(CountLines(r.err), 2u) << r.err;
+  EXPECT_NE(r.err.find("./deep.json:1:513: error: JSON: nested deeper than 512"), std::string::npos)
+      << r.err;
+}
+
+TEST_F(HostileInput, BinaryBytes) {
+  std::string junk(4096, '\0');
+  std::mt19937 rng(42);
+  for (char& c : junk) c = static_cast<char>(rng());
+  WriteAll(dir_ / "random.yaml", junk);
+  ExpectOneError("./random.yaml", "error:");
+}
+
+TEST_F(HostileInput, Utf16) {
+  WriteAll(dir_ / "utf16.yaml", std::string("\xFF\xFEk\0:\0 \0v\0", 10));
+  ExpectOneError("./utf16.yaml: error:", "UTF-16");
+}
+
+TEST_F(HostileInput, EmptyFileNamedExplicitly) {
+  WriteAll(dir_ / "empty.yaml", "");
+  Result r = Rootlock("scan empty.yaml good.yaml", dir_.string());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err, "empty.yaml: error: empty input: no YAML or JSON document\n");
+  EXPECT_NE(r.out.find("Pod 'good'"), std::string::npos);
+}
+
+TEST_F(HostileInput, SymlinkLoop) {
+  fs::create_symlink("b.yaml", dir_ / "a.yaml");
+  fs::create_symlink("a.yaml", dir_ / "b.yaml");
+  fs::create_directory_symlink(".", dir_ / "self");  // a folder loop: never followed
+  Result r = Rootlock("scan --format json .", dir_.string());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(CountLines(r.err), 2u) << r.err;
+  EXPECT_NE(r.err.find("./a.yaml: error: cannot read: Too many levels of symbolic links"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.out.find("\"name\": \"good\""), std::string::npos);
+}
+
+TEST_F(HostileInput, FifoInAFolderIsSkippedNotWaitedOn) {
+  ASSERT_EQ(mkfifo((dir_ / "pipe.yaml").c_str(), 0644), 0);
+  Result r = Rootlock("scan .", dir_.string());
+  EXPECT_EQ(r.status, 1) << r.err;  // the good pod fails the gate; no error, no hang
+  EXPECT_EQ(r.err, "");
+}
+
+TEST_F(HostileInput, FolderWithoutPermission) {
+  fs::create_directory(dir_ / "locked");
+  WriteAll(dir_ / "locked" / "x.yaml", "kind: Pod\n");
+  fs::permissions(dir_ / "locked", fs::perms::none);
+  // Root reads anything: drop to nobody, as a CI user would be.
+  std::string prefix;
+  if (geteuid() == 0) {
+    if (std::system("command -v setpriv >/dev/null 2>&1") != 0) GTEST_SKIP() << "no setpriv";
+    prefix = "setpriv --reuid=65534 --regid=65534 --clear-groups ";
+    fs::permissions(dir_, fs::perms::all);
+    fs::permissions(dir_ / "good.yaml", fs::perms::all);
+  }
+  ExpectOneError("./locked: error: cannot read folder: Permission denied", "", prefix);
+}
+
+TEST(Cli, MissingPathIsOneLine) {
+  Result r = Rootlock("scan does-not-exist.yaml examples/kubernetes/api.yaml");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err, "does-not-exist.yaml: error: cannot read: No such file or directory\n");
+  EXPECT_NE(r.out.find("3 of 3 containers"), std::string::npos) << r.out;
+}
+
+}  // namespace

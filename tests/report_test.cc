@@ -1,0 +1,121 @@
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "base/json_writer.h"
+#include "base/text.h"
+#include "parse/reader.h"
+#include "report/report.h"
+
+namespace rootlock {
+namespace {
+
+TEST(Text, FormatPercentNeverRoundsUpPastTheTruth) {
+  EXPECT_EQ(FormatPercent(0.8), "80%");
+  EXPECT_EQ(FormatPercent(2.0 / 3.0), "66.6%");
+  EXPECT_EQ(FormatPercent(0.7999), "79.9%");
+  EXPECT_EQ(FormatPercent(1.0), "100%");
+  EXPECT_EQ(FormatPercent(0.0), "0%");
+}
+
+TEST(Text, QuoteForMessageEscapesAndCuts) {
+  EXPECT_EQ(QuoteForMessage("a\"b\n\x01"), "\"a\\\"b\\n\\x01\"");
+  EXPECT_EQ(QuoteForMessage(std::string(100, 'x'), 5), "\"xxxxx...\"");
+}
+
+TEST(JsonWriter, EscapesAndRepairsInvalidUtf8) {
+  std::string out;
+  JsonWriter::AppendEscaped(&out, "q\"\\\n\t\x01 é \xC3");
+  EXPECT_EQ(out, "\"q\\\"\\\\\\n\\t\\u0001 é \xEF\xBF\xBD\"");
+  // Whatever bytes a finding carries, the report stays valid JSON.
+  ParsedSource p = ReadJson("o.json", out);
+  EXPECT_FALSE(p.has_error) << p.error.ToString();
+}
+
+ScanResult Sample() {
+  ScanResult r;
+  static const RuleInfo* rule = FindRule("read-only-root-fs");
+  Finding f;
+  f.rule = rule;
+  f.status = Status::kFail;
+  f.kind = "Deployment";
+  f.name = "web";
+  f.resource = "Deployment/web";
+  f.container = "nginx";
+  f.image = "nginx:1";
+  f.where = Location{"a.yaml", 7, 9, 100};
+  f.message = "Deployment 'web' container 'nginx' lacks readOnlyRootFilesystem: true";
+  f.reason = "no securityContext";
+  r.findings.push_back(f);
+  r.errors.push_back(Diagnostic{Location{"b.yaml", 3, 4}, "YAML: broken"});
+  ScanOptions o;
+  r.summary = Summarize(r.findings, o);
+  r.summary.files = 2;
+  return r;
+}
+
+TEST(JsonReport, CarriesTheContractFields) {
+  std::string json = JsonReport(Sample());
+  ParsedSource p = ReadJson("r.json", json);
+  ASSERT_FALSE(p.has_error) << p.error.ToString();
+  const Node* root = p.documents[0].root;
+  EXPECT_EQ(root->Path({"tool", "name"})->value, "rootlock");
+  for (const char* k :
+       {"containers", "read_only", "writable", "not_applicable", "ratio", "min_ratio", "passed"}) {
+    EXPECT_NE(root->Path({"summary", k}), nullptr) << k;
+  }
+  EXPECT_EQ(root->Path({"summary", "passed"})->AsBool(), BoolValue::kFalse);
+  const Node* f = root->Get("findings")->children.at(0);
+  for (const char* k :
+       {"rule", "status", "severity", "platform", "kind", "name", "namespace", "resource",
+        "container", "image", "file", "line", "column", "message", "reason"}) {
+    EXPECT_NE(f->Get(k), nullptr) << k;
+  }
+  EXPECT_EQ(f->Get("status")->value, "fail");
+  EXPECT_EQ(f->Get("line")->value, "7");
+  EXPECT_EQ(f->Get("platform")->value, "kubernetes");
+  const Node* e = root->Get("errors")->children.at(0);
+  EXPECT_EQ(e->Get("file")->value, "b.yaml");
+  EXPECT_EQ(e->Get("column")->value, "4");
+}
+
+TEST(TextReport, NamesTheWorkloadWithItsLocationAndGivesTheHeadline) {
+  std::string text = TextReport(Sample(), TextOptions{});
+  EXPECT_NE(text.find("a.yaml:7:9: fail: Deployment 'web' container 'nginx' lacks "
+                      "readOnlyRootFilesystem: true (no securityContext) [read-only-root-fs]"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("0 of 1 containers use read-only root filesystem (0%)"), std::string::npos);
+  EXPECT_NE(text.find("FAILED: 0% is below the 80% minimum"), std::string::npos);
+  EXPECT_EQ(text.find("\033["), std::string::npos);  // no colour unless asked
+}
+
+TEST(Summary, RatioExcludesNotApplicableAndGatesAtTheMinimum) {
+  std::vector<Finding> fs;
+  const RuleInfo* rule = FindRule("read-only-root-fs");
+  auto add = [&](Status s, int n) {
+    for (int i = 0; i < n; ++i) {
+      Finding f;
+      f.rule = rule;
+      f.status = s;
+      fs.push_back(f);
+    }
+  };
+  add(Status::kPass, 4);
+  add(Status::kFail, 1);
+  add(Status::kNotApplicable, 5);
+  ScanOptions o;
+  Summary s = Summarize(fs, o);
+  EXPECT_EQ(s.containers, 10u);
+  EXPECT_DOUBLE_EQ(s.ratio, 0.8);
+  EXPECT_TRUE(s.passed);  // exactly at the minimum passes
+  o.fail_on_any = true;
+  EXPECT_FALSE(Summarize(fs, o).passed);
+  o.fail_on_any = false;
+  o.min_ratio = 0.81;
+  EXPECT_FALSE(Summarize(fs, o).passed);
+  EXPECT_TRUE(Summarize({}, o).passed);  // nothing judged: nothing fails
+}
+
+}  // namespace
+}  // namespace rootlock
