@@ -217,8 +217,8 @@ class HostileInput : public ::testing::Test {
 };
 
 TEST_F(HostileInput, BrokenYaml) {
-  WriteAll(dir_ / "broken.yaml", "kind: Pod\nspec: [unclosed\n");
-  ExpectOneError("./broken.yaml:3:1: error: YAML:", "");
+  WriteAll(dir_ / "broken.yaml", "kind: Pod\nspec:\n  containers: [unclosed\n");
+  ExpectOneError("./broken.yaml:4:1: error: YAML:", "");
 }
 
 TEST_F(HostileInput, TabInIndentation) {
@@ -232,7 +232,7 @@ TEST_F(HostileInput, TwentyMegabyteFile) {
 }
 
 TEST_F(HostileInput, AliasBomb) {
-  std::string bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+  std::string bomb = "containers: []\na: &a [x, x, x, x, x, x, x, x, x, x]\n";
   std::string prev = "a";
   for (char c = 'b'; c <= 'k'; ++c) {
     std::string cur(1, c);
@@ -246,12 +246,12 @@ TEST_F(HostileInput, AliasBomb) {
 }
 
 TEST_F(HostileInput, DeepNesting) {
-  WriteAll(dir_ / "deep.yaml", std::string(100000, '['));
-  WriteAll(dir_ / "deep.json", std::string(100000, '['));
+  WriteAll(dir_ / "deep.yaml", "containers: " + std::string(100000, '['));
+  WriteAll(dir_ / "deep.json", "{\"containers\": " + std::string(100000, '['));
   Result r = Rootlock("scan .", dir_.string());
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(CountLines(r.err), 2u) << r.err;
-  EXPECT_NE(r.err.find("./deep.json:1:513: error: JSON: nested deeper than 512"), std::string::npos)
+  EXPECT_NE(r.err.find("./deep.json:1:527: error: JSON: nested deeper than 512"), std::string::npos)
       << r.err;
 }
 
@@ -309,6 +309,37 @@ TEST_F(HostileInput, FolderWithoutPermission) {
     fs::permissions(dir_ / "good.yaml", fs::perms::all);
   }
   ExpectOneError("./locked: error: cannot read folder: Permission denied", "", prefix);
+}
+
+TEST_F(HostileInput, FilesThatCannotHoldAContainerAreNotParsedInAWalk) {
+  // A broken tsconfig-like file in a monorepo is not ours: it holds no container.
+  WriteAll(dir_ / "settings.json", "{\"compilerOptions\": {,}}");
+  Result walked = Rootlock("scan .", dir_.string());
+  EXPECT_EQ(walked.status, 1) << walked.err;
+  EXPECT_EQ(walked.err, "");
+  // Named explicitly, it is read and its error reported.
+  Result named = Rootlock("scan settings.json good.yaml", dir_.string());
+  EXPECT_EQ(named.status, 2);
+  EXPECT_EQ(named.err, "settings.json:1:22: error: JSON: expected a string key, found ','\n");
+}
+
+TEST_F(HostileInput, HelmTemplatesAreSkippedAndSaidSoNotErrors) {
+  fs::create_directories(dir_ / "chart" / "templates");
+  WriteAll(dir_ / "chart" / "templates" / "deployment.yaml",
+           "kind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n"
+           "      {{- range .Values.containers }}\n      - name: {{ .name }}\n      {{- end }}\n");
+  Result r = Rootlock("scan .", dir_.string());
+  EXPECT_EQ(r.status, 1) << r.err;  // the good pod fails the gate; the template is no error
+  EXPECT_EQ(r.err, "");
+  EXPECT_NE(r.out.find("note: 1 Go/Helm template file(s) not judged"), std::string::npos) << r.out;
+  Result v = Rootlock("scan -v .", dir_.string());
+  EXPECT_NE(v.out.find("./chart/templates/deployment.yaml:7:7: skipped: Go/Helm template"),
+            std::string::npos)
+      << v.out;
+  Result j = Rootlock("scan --format json .", dir_.string());
+  EXPECT_NE(j.out.find("\"skipped_files\": [\n    {\n      \"file\": \"./chart/templates/deployment.yaml\""),
+            std::string::npos)
+      << j.out;
 }
 
 TEST(Cli, MissingPathIsOneLine) {

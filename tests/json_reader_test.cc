@@ -85,6 +85,16 @@ INSTANTIATE_TEST_SUITE_P(All, JsonErrors,
                                            BadJson{"[1] x", 1, 5, "unexpected 'x'"},
                                            BadJson{"[1.]", 1, 4, "digits after '.'"}));
 
+TEST(JsonReader, AcceptsJsoncComments) {
+  ParsedSource p = ReadJson("t.json", "// top\n{\"a\": /* inline */ 1, // end\n\"b\": 2}\n");
+  ASSERT_FALSE(p.has_error) << p.error.ToString();
+  EXPECT_EQ(p.documents[0].root->Get("b")->start.line, 3u);
+  ParsedSource q = ReadJson("t.json", "{\"a\": 1 /* open");
+  ASSERT_TRUE(q.has_error);
+  EXPECT_EQ(q.error.where.column, 9u);
+  EXPECT_NE(q.error.message.find("comment is never closed"), std::string::npos);
+}
+
 TEST(JsonReader, RefusesDeepNestingWithoutRecursion) {
   std::string deep(100000, '[');
   ParsedSource p = ReadJson("deep.json", deep);

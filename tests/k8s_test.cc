@@ -20,7 +20,10 @@ Verdicts ScanYaml(const std::string& text, bool strict = false) {
   options.rules.strict = strict;
   std::vector<Finding> findings;
   Verdicts v;
-  ScanText("t.yaml", text, InputFormat::kAuto, options, &findings, &v.errors);
+  SourceOutcome out;
+  ScanText("t.yaml", text, InputFormat::kAuto, options, &out);
+  findings = std::move(out.findings);
+  v.errors = std::move(out.errors);
   for (Finding& f : findings) {
     (std::string_view(f.rule->id) == "read-only-root-fs" ? v.root_fs : v.tmp).push_back(f);
   }

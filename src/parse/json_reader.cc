@@ -45,11 +45,24 @@ class JsonParser {
     out_->error.message = "JSON: " + std::move(message);
     return false;
   }
+  // White space, and the // and /* */ comments of JSONC (tsconfig, renovate,
+  // VS Code settings): accepted so such files are not reported as broken.
   void SkipSpace() {
     while (pos_ < s_.size()) {
       char c = s_[pos_];
       if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
         ++pos_;
+      } else if (c == '/' && pos_ + 1 < s_.size() && s_[pos_ + 1] == '/') {
+        size_t eol = s_.find('\n', pos_);
+        pos_ = eol == std::string_view::npos ? s_.size() : eol;
+      } else if (c == '/' && pos_ + 1 < s_.size() && s_[pos_ + 1] == '*') {
+        size_t close = s_.find("*/", pos_ + 2);
+        if (close == std::string_view::npos) {
+          Fail(pos_, "comment is never closed");
+          pos_ = s_.size();
+          return;
+        }
+        pos_ = close + 2;
       } else {
         break;
       }
@@ -273,6 +286,7 @@ bool JsonParser::ParseValue(Node** result) {
   Node* finished = nullptr;
   while (true) {
     SkipSpace();
+    if (out_->has_error) return false;
     if (pos_ >= s_.size()) {
       return Fail(pos_, stack.empty()
                             ? "expected a value, found end of input"
@@ -380,6 +394,7 @@ void JsonParser::Run() {
   uint32_t index = 0;
   while (true) {
     SkipSpace();
+    if (out_->has_error) return;
     if (pos_ >= s_.size()) break;
     Node* root = nullptr;
     if (!ParseValue(&root)) return;

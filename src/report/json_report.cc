@@ -26,7 +26,9 @@ std::string JsonReport(const ScanResult& result) {
   w.Number(s.min_ratio);
   w.Field("passed", s.passed);
   w.Field("files", static_cast<int64_t>(s.files));
+  w.Field("files_parsed", static_cast<int64_t>(s.files_parsed));
   w.Field("errors", static_cast<int64_t>(result.errors.size()));
+  w.Field("skipped_files", static_cast<int64_t>(result.skipped_files.size()));
   w.EndObject();
   w.Key("findings");
   w.BeginArray();
@@ -58,6 +60,17 @@ std::string JsonReport(const ScanResult& result) {
     w.Field("line", static_cast<int64_t>(d.where.line));
     w.Field("column", static_cast<int64_t>(d.where.column));
     w.Field("message", d.message);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("skipped_files");
+  w.BeginArray();
+  for (const Diagnostic& d : result.skipped_files) {
+    w.BeginObject();
+    w.Field("file", d.where.file);
+    w.Field("line", static_cast<int64_t>(d.where.line));
+    w.Field("column", static_cast<int64_t>(d.where.column));
+    w.Field("reason", d.message);
     w.EndObject();
   }
   w.EndArray();

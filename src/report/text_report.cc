@@ -62,7 +62,17 @@ std::string TextReport(const ScanResult& result, const TextOptions& o) {
     out += " [" + std::string(f.rule->id) + "]\n";
   }
   const Summary& s = result.summary;
+  if (o.verbose) {
+    for (const Diagnostic& d : result.skipped_files) {
+      out += Position(d.where) + ": " + Paint(o, kDim, "skipped") + ": " + d.message + "\n";
+    }
+  }
   if (!result.findings.empty() || s.files > 0) out += "\n";
+  if (!result.skipped_files.empty() && !o.verbose) {
+    out += "note: " + std::to_string(result.skipped_files.size()) +
+           " Go/Helm template file(s) not judged: they are not YAML until rendered "
+           "(helm template CHART | rootlock scan -); -v lists them\n";
+  }
   out += Paint(o, kBold, Headline(s)) + "\n";
   uint64_t judged = s.read_only + s.writable;
   if (s.passed) {

@@ -9,15 +9,32 @@
 
 namespace rootlock {
 
+bool MayHoldContainer(std::string_view text) {
+  for (std::string_view marker : {"ontainer", "services", "HostConfig", "\\"}) {
+    if (text.find(marker) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
 void ScanText(const std::string& name, std::string_view text, InputFormat format,
-              const ScanOptions& options, std::vector<Finding>* findings,
-              std::vector<Diagnostic>* errors) {
+              const ScanOptions& options, SourceOutcome* out) {
   ParsedSource parsed = ReadSource(name, text, format, options.limits);
+  if (parsed.has_error && text.find("{{") != std::string_view::npos) {
+    // A Go/Helm template: not YAML until rendered. Judging what parsed would
+    // count half a file; say so instead, without failing the run.
+    parsed.error.message =
+        "Go/Helm template, not YAML until rendered (helm template CHART | rootlock scan -); "
+        "it stops parsing here: " +
+        parsed.error.message;
+    out->skipped.push_back(std::move(parsed.error));
+    return;
+  }
   std::vector<Workload> workloads;
   for (const Document& doc : parsed.documents) {
     DocumentContext ctx{name, doc, parsed.format};
     ExtractWorkloads(ctx, &workloads);
   }
+  std::vector<Finding>* findings = &out->findings;
   size_t first = findings->size();
   for (const Workload& w : workloads) CheckWorkload(w, options.rules, findings);
   // Line order within a file; rules in registry order for one container.
@@ -26,7 +43,7 @@ void ScanText(const std::string& name, std::string_view text, InputFormat format
                      if (a.where.line != b.where.line) return a.where.line < b.where.line;
                      return a.where.column < b.where.column;
                    });
-  if (parsed.has_error) errors->push_back(std::move(parsed.error));
+  if (parsed.has_error) out->errors.push_back(std::move(parsed.error));
 }
 
 Summary Summarize(const std::vector<Finding>& findings, const ScanOptions& options) {
@@ -64,9 +81,9 @@ ScanResult Scan(const ScanOptions& options) {
   std::vector<SourceRef> sources = DiscoverSources(options.paths, &discovery_errors);
 
   struct PerFile {
-    std::vector<Finding> findings;
-    std::vector<Diagnostic> errors;
+    SourceOutcome outcome;
     uint64_t bytes = 0;
+    bool parsed = false;
   };
   std::vector<PerFile> per_file(sources.size());
   auto work = [&](size_t i) {
@@ -75,16 +92,22 @@ ScanResult Scan(const ScanOptions& options) {
     std::string text;
     Diagnostic error;
     if (!ReadSourceBytes(src, options.max_file_bytes, &text, &error)) {
-      out.errors.push_back(std::move(error));
+      out.outcome.errors.push_back(std::move(error));
       return;
     }
     out.bytes = text.size();
     std::string name = src.path == "-" ? "<stdin>" : src.path;
-    if (text.find_first_not_of(" \t\r\n") == std::string::npos && src.explicit_path) {
-      out.errors.push_back(Diagnostic{Location{name}, "empty input: no YAML or JSON document"});
-      return;
+    if (src.explicit_path) {
+      if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
+        out.outcome.errors.push_back(
+            Diagnostic{Location{name}, "empty input: no YAML or JSON document"});
+        return;
+      }
+    } else if (!MayHoldContainer(text) && !text.empty() && text.find('\0') == std::string::npos) {
+      return;  // found in a folder and cannot hold a container: not ours to parse
     }
-    ScanText(name, text, src.format, options, &out.findings, &out.errors);
+    out.parsed = true;
+    ScanText(name, text, src.format, options, &out.outcome);
   };
 
   // stdin is read on this thread, before the workers start.
@@ -111,13 +134,17 @@ ScanResult Scan(const ScanOptions& options) {
   }
 
   result.errors = std::move(discovery_errors);
+  uint64_t parsed = 0;
   for (PerFile& f : per_file) {
     result.summary.bytes += f.bytes;
-    for (Finding& x : f.findings) result.findings.push_back(std::move(x));
-    for (Diagnostic& d : f.errors) result.errors.push_back(std::move(d));
+    parsed += f.parsed;
+    for (Finding& x : f.outcome.findings) result.findings.push_back(std::move(x));
+    for (Diagnostic& d : f.outcome.errors) result.errors.push_back(std::move(d));
+    for (Diagnostic& d : f.outcome.skipped) result.skipped_files.push_back(std::move(d));
   }
   Summary s = Summarize(result.findings, options);
   s.files = sources.size();
+  s.files_parsed = parsed;
   s.bytes = result.summary.bytes;
   result.summary = s;
   return result;

@@ -37,7 +37,8 @@ struct Summary {
   double ratio = 1.0;  // read_only / (read_only + writable); 1 when nothing is judged
   double min_ratio = 0.8;
   bool passed = true;  // the gate
-  uint64_t files = 0;
+  uint64_t files = 0;          // files read
+  uint64_t files_parsed = 0;   // of which could hold a container and were parsed
   uint64_t bytes = 0;
 };
 
@@ -46,13 +47,30 @@ struct ScanResult {
   std::vector<Finding> findings;
   /// Input problems, in discovery order.
   std::vector<Diagnostic> errors;
+  /// Files not judged, and why: Go/Helm templates that are not YAML until
+  /// rendered. Not errors: they do not change the exit status.
+  std::vector<Diagnostic> skipped_files;
   Summary summary;
+};
+
+/// What scanning one source produced.
+struct SourceOutcome {
+  std::vector<Finding> findings;
+  std::vector<Diagnostic> errors;
+  std::vector<Diagnostic> skipped;
 };
 
 /// Judges the containers in one already-read source. Exposed for tests and fuzzing.
 void ScanText(const std::string& name, std::string_view text, InputFormat format,
-              const ScanOptions& options, std::vector<Finding>* findings,
-              std::vector<Diagnostic>* errors);
+              const ScanOptions& options, SourceOutcome* out);
+
+/// Whether `text` could hold a container at all. Every platform names its
+/// containers under a key containing "ontainer" (containers, initContainers,
+/// containerDefinitions, ContainerDefinitions, container_definitions), or
+/// "services" (compose) or "HostConfig" (docker inspect); a key can only
+/// differ from its bytes in the file through an escape, so text with none of
+/// these and no backslash holds no container and need not be parsed.
+bool MayHoldContainer(std::string_view text);
 
 /// Runs a whole scan. Never throws; every problem is in `errors`.
 ScanResult Scan(const ScanOptions& options);
