@@ -9,7 +9,7 @@ packages=(
   libgtest-dev libgmock-dev  # unit and end-to-end tests
   libbenchmark-dev       # micro-benchmarks (bench/)
   python3                # conformance scoring (../shared/tools/conformance.py)
-  xz-utils hyperfine     # bench/: unpack the corpus, time runs side by side
+  xz-utils hyperfine time bc  # bench/: unpack the corpus, time runs side by side
   util-linux             # setpriv: tests that need an unprivileged user
   clang-format
 )
