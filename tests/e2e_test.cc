@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -13,6 +14,7 @@
 #include <regex>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace fs = std::filesystem;
 
@@ -100,37 +102,43 @@ TEST(Examples, OutputIsIdenticalForAnyNumberOfJobs) {
 // --- Golden cases: `# expect: STATUS` marks the line of each container. ---
 
 TEST(GoldenCases, EveryContainerMatchesItsExpectComment) {
-  fs::path dir = kSource + "/tests/golden/kubernetes";
-  fs::create_directories(dir / "expected");
   int files = 0;
-  for (const auto& entry : fs::directory_iterator(dir)) {
-    std::string ext = entry.path().extension();
-    if (ext != ".yaml" && ext != ".json") continue;
-    ++files;
-    std::string rel = "tests/golden/kubernetes/" + entry.path().filename().string();
-    // expected: line -> status, from comments like `# expect: fail`.
-    std::map<int, std::string> expected;
-    std::istringstream lines(ReadAll(entry.path()));
-    std::string line;
-    static const std::regex kExpect("#\\s*expect:\\s*([a-z/]+)");
-    for (int n = 1; std::getline(lines, line); ++n) {
-      std::smatch m;
-      if (std::regex_search(line, m, kExpect)) expected[n] = m[1];
+  for (std::string platform : {"kubernetes", "ecs"}) {
+    fs::path dir = kSource + "/tests/golden/" + platform;
+    fs::create_directories(dir / "expected");
+    std::vector<fs::path> cases;
+    for (const auto& entry : fs::directory_iterator(dir)) {
+      std::string ext = entry.path().extension();
+      if (ext == ".yaml" || ext == ".tf") cases.push_back(entry.path());
     }
-    Result r = Rootlock("scan --format json " + rel);
-    ASSERT_LE(r.status, 2) << rel;
-    // Pull (line, status) of each read-only-root-fs finding out of the JSON.
-    std::map<int, std::string> got;
-    static const std::regex kFinding(
-        "\"rule\": \"read-only-root-fs\",\\s*\"status\": \"([a-z/]+)\"[^}]*?\"line\": (\\d+)");
-    for (auto it = std::sregex_iterator(r.out.begin(), r.out.end(), kFinding);
-         it != std::sregex_iterator(); ++it) {
-      got[std::stoi((*it)[2])] = (*it)[1];
+    std::sort(cases.begin(), cases.end());
+    for (const fs::path& path : cases) {
+      ++files;
+      std::string rel = "tests/golden/" + platform + "/" + path.filename().string();
+      // expected: line -> status, from comments like `# expect: fail`.
+      std::map<int, std::string> expected;
+      std::istringstream lines(ReadAll(path));
+      std::string line;
+      static const std::regex kExpect("#\\s*expect:\\s*([a-z/]+)");
+      for (int n = 1; std::getline(lines, line); ++n) {
+        std::smatch m;
+        if (std::regex_search(line, m, kExpect)) expected[n] = m[1];
+      }
+      Result r = Rootlock("scan --format json " + rel);
+      ASSERT_LE(r.status, 1) << rel << ": " << r.err;
+      // Pull (line, status) of each read-only-root-fs finding out of the JSON.
+      std::map<int, std::string> got;
+      static const std::regex kFinding(
+          "\"rule\": \"read-only-root-fs\",\\s*\"status\": \"([a-z/]+)\"[^}]*?\"line\": (\\d+)");
+      for (auto it = std::sregex_iterator(r.out.begin(), r.out.end(), kFinding);
+           it != std::sregex_iterator(); ++it) {
+        got[std::stoi((*it)[2])] = (*it)[1];
+      }
+      EXPECT_EQ(got, expected) << rel;
+      ExpectGolden(r.out, dir / "expected" / (path.stem().string() + ".json"));
     }
-    EXPECT_EQ(got, expected) << rel;
-    ExpectGolden(r.out, dir / "expected" / (entry.path().stem().string() + ".json"));
   }
-  EXPECT_GT(files, 3);
+  EXPECT_GT(files, 6);
 }
 
 // --- Command line conventions. ---
@@ -337,8 +345,10 @@ TEST_F(HostileInput, HelmTemplatesAreSkippedAndSaidSoNotErrors) {
             std::string::npos)
       << v.out;
   Result j = Rootlock("scan --format json .", dir_.string());
-  EXPECT_NE(j.out.find("\"skipped_files\": [\n    {\n      \"file\": \"./chart/templates/deployment.yaml\""),
-            std::string::npos)
+  EXPECT_NE(
+      j.out.find(
+          "\"skipped_files\": [\n    {\n      \"file\": \"./chart/templates/deployment.yaml\""),
+      std::string::npos)
       << j.out;
 }
 

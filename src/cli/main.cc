@@ -5,14 +5,17 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "base/text.h"
+#include "parse/reader.h"
 #include "report/report.h"
 #include "rules/rules.h"
 #include "scan/scanner.h"
+#include "scan/sources.h"
 
 namespace rootlock {
 namespace {
@@ -26,7 +29,8 @@ constexpr const char* kMainHelp =
 usage: rootlock <command> [options]
 
 commands:
-  scan PATH...    judge every container in Kubernetes manifests (files, folders, - for stdin)
+  scan PATH...    judge every container in Kubernetes manifests and ECS task definitions
+                  (JSON, CloudFormation, Terraform): files, folders, - for stdin
   rules [ID]      list the rules, or explain one (IDs and aliases such as ECS.5 work)
   version         print the version
 
@@ -36,12 +40,16 @@ Exit status: 0 clean, 1 the policy fails, 2 usage or input errors.
 
 constexpr const char* kScanHelp = R"(usage: rootlock scan [options] PATH...
 
-Reads Kubernetes manifests and judges every container (containers, initContainers,
-ephemeralContainers) of every kind that carries a pod: Pod, Deployment, StatefulSet,
-DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, PodTemplate, List, and any
-object with a pod template at spec.template.spec.
+Judges every container it finds, recognising each source by its content:
+  Kubernetes  every kind that carries a pod (Pod, Deployment, StatefulSet, DaemonSet,
+              ReplicaSet, ReplicationController, Job, CronJob, PodTemplate, List, and any
+              object with spec.template.spec); containers, initContainers, ephemeralContainers
+  ECS         describe-task-definition output, register-task-definition input, bare
+              containerDefinitions, CloudFormation AWS::ECS::TaskDefinition, Terraform
+              aws_ecs_task_definition / awscc_ecs_task_definition (.tf, .tf.json, and
+              terraform show -json); only the latest ACTIVE revision of a family is judged
 
-  PATH            a file (any name), a folder (walked for .yaml/.yml/.json), or - for stdin
+  PATH            a file (any name), a folder (walked for .yaml/.yml/.json/.tf), or - for stdin
 
 rules:
   read-only-root-fs  pass when the container's securityContext.readOnlyRootFilesystem is
@@ -55,6 +63,9 @@ options:
                      (default 0.8); exit 1 below it
   --fail-on-any      also exit 1 when any container fails
   --strict           judge stateful databases too instead of calling them n/a
+  --param NAME=VALUE CloudFormation parameter for !Ref (repeatable; beats its Default)
+  --var NAME=VALUE   Terraform variable for var.NAME (repeatable; beats its default)
+  --var-file FILE    Terraform variables from a .tfvars or .tfvars.json file
   -v, --verbose      text: list passing containers too
   --color WHEN       auto (default), always or never; NO_COLOR turns colour off
   -j, --jobs N       worker threads (default: one per core); output is identical for any N
@@ -66,6 +77,8 @@ examples:
   helm template ./chart | rootlock scan -             rendered charts from stdin
   rootlock scan --format json deploy.yaml > out.json  the JSON contract
   rootlock scan --min-ratio 1 --fail-on-any manifests/   strict CI gate
+  aws ecs describe-task-definition --task-definition api | rootlock scan -
+  rootlock scan --var-file prod.tfvars infra/            Terraform with its variables
 
 Each problem in the input is one line on stderr, file:line:col: error: message; the other
 files are still scanned. Exit status: 0 clean, 1 the policy fails, 2 usage or input errors
@@ -115,6 +128,30 @@ bool ParseRatio(std::string_view s, double* out) {
   if (percent) v /= 100.0;
   if (!(v >= 0.0 && v <= 1.0)) return false;
   *out = v;
+  return true;
+}
+
+// Reads a .tfvars (HCL) or .tfvars.json file: top-level NAME = scalar.
+bool ReadVarFile(const std::string& path, std::map<std::string, std::string, std::less<>>* vars,
+                 std::string* error) {
+  std::string text;
+  Diagnostic d;
+  if (!ReadSourceBytes(SourceRef{path, InputFormat::kAuto, true}, 16 << 20, &text, &d)) {
+    *error = "--var-file " + path + ": " + d.message;
+    return false;
+  }
+  ParsedSource parsed =
+      ReadSource(path, text, EndsWith(path, ".json") ? InputFormat::kJson : InputFormat::kHcl);
+  if (parsed.has_error || parsed.documents.empty()) {
+    *error = "--var-file " + (parsed.has_error ? parsed.error.ToString() : path + ": empty");
+    return false;
+  }
+  const Node* root = parsed.documents[0].root;
+  for (size_t i = 0; root->IsMapping() && i < root->MappingSize(); ++i) {
+    const Node* value = root->ValueAt(i);
+    if (value->IsScalar())
+      (*vars)[std::string(root->KeyAt(i)->Scalar())] = std::string(value->value);
+  }
   return true;
 }
 
@@ -181,6 +218,18 @@ int RunScan(int argc, char** argv) {
         return UsageError("--jobs takes a whole number from 1 to 1024, not " + QuoteForMessage(v));
       }
       options.jobs = static_cast<unsigned>(n);
+    } else if (value("--param", &v) || value("--var", &v)) {
+      size_t eq = v.find('=');
+      if (eq == std::string::npos || eq == 0) {
+        return UsageError(std::string(arg.substr(0, arg.find('='))) + " takes NAME=VALUE, not " +
+                          QuoteForMessage(v));
+      }
+      auto& into =
+          StartsWith(arg, "--param") ? options.resolve.cfn_params : options.resolve.tf_vars;
+      into[v.substr(0, eq)] = v.substr(eq + 1);
+    } else if (value("--var-file", &v)) {
+      std::string error;
+      if (!ReadVarFile(v, &options.resolve.tf_vars, &error)) return UsageError(error);
     } else if (value("--max-file-size", &v)) {
       if (!ParseSize(v, &options.max_file_bytes)) {
         return UsageError("--max-file-size takes a size such as 16M or 500K, not " +

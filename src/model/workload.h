@@ -80,6 +80,12 @@ struct Workload {
   bool stateful = false;
   /// Non-empty when the workload is not judged at all (a superseded revision).
   std::string skipped_reason;
+  /// ECS: the task definition family, its revision (0 when the source has
+  /// none) and status ("ACTIVE", "INACTIVE", or "" when not said), so that
+  /// only the latest ACTIVE revision of a family is judged.
+  std::string family;
+  int64_t revision = 0;
+  std::string revision_status;
   Location where;
   std::vector<Container> containers;
 };

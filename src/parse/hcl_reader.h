@@ -53,9 +53,11 @@
 
 namespace rootlock {
 
-/// The deepest nesting HCL reading allows whatever ParseLimits says: the
-/// reader recurses once per level, and this keeps it far inside an 8 MB stack.
-inline constexpr uint32_t kMaxHclDepth = 2048;
+/// The deepest nesting HCL reading allows, whatever ParseLimits says. The
+/// reader recurses, using at most about 0.6 KB of stack per level in an
+/// optimised build (3 KB under AddressSanitizer), so this stays far inside
+/// the 8 MB a thread gets.
+inline constexpr uint32_t kMaxHclDepth = 1024;
 
 /// Reads one HCL2 (Terraform) file into a single document. Errors are values:
 /// on the first one, `has_error` and `error` (message prefixed "HCL: ") are set

@@ -1,5 +1,7 @@
 #include "parse/reader.h"
 
+#include "parse/hcl_reader.h"
+
 #include <cstring>
 
 namespace rootlock {
@@ -51,6 +53,11 @@ ParsedSource ReadSource(std::string_view name, std::string_view text, InputForma
     if (i < text.size() && (text[i] == '{' || text[i] == '[')) format = InputFormat::kJson;
   }
   if (format == InputFormat::kYaml) return ReadYaml(name, text, limits);
+  if (format == InputFormat::kHcl) {
+    ParsedSource hcl = ReadHcl(name, text, limits);
+    hcl.format = InputFormat::kHcl;
+    return hcl;
+  }
   ParsedSource json = ReadJson(name, text, limits);
   if (json.has_error && auto_detected) {
     // Flow-style YAML ({a: b}) also starts with a brace: give YAML a chance,

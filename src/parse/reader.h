@@ -21,7 +21,8 @@ struct ParseLimits {
   uint64_t max_expanded_nodes = 4'000'000;
 };
 
-enum class InputFormat { kAuto, kYaml, kJson };
+/// kHcl is Terraform's native syntax (.tf); it is never sniffed, only named.
+enum class InputFormat { kAuto, kYaml, kJson, kHcl };
 
 /// The outcome of reading one source. Documents read before an error are
 /// kept (they are whole and valid); `error` says where reading stopped.

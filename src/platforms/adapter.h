@@ -4,7 +4,10 @@
 #ifndef ROOTLOCK_PLATFORMS_ADAPTER_H_
 #define ROOTLOCK_PLATFORMS_ADAPTER_H_
 
+#include <functional>
+#include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/workload.h"
@@ -13,11 +16,38 @@
 
 namespace rootlock {
 
+/// Values the user gives for what sources leave open: CloudFormation
+/// parameters (--param NAME=VALUE) and Terraform variables (--var, --var-file).
+struct ResolveOptions {
+  std::map<std::string, std::string, std::less<>> cfn_params;
+  std::map<std::string, std::string, std::less<>> tf_vars;
+};
+
+/// Reads files an adapter needs beside the one it is reading: Terraform's
+/// sibling .tf files and file() arguments, compose's .env. Thread-safe.
+class FileLoader {
+ public:
+  virtual ~FileLoader() = default;
+  /// Reads `path`; false with `error` set when it cannot.
+  virtual bool Read(const std::string& path, std::string* out, std::string* error) const = 0;
+  /// The names (not paths) of the entries of folder `dir`, sorted.
+  virtual std::vector<std::string> List(const std::string& dir) const = 0;
+};
+
+/// The real file system.
+const FileLoader& DiskLoader();
+
 /// One parsed document and where it came from.
 struct DocumentContext {
   const std::string& file;  // as the user named it (relative paths stay relative)
   const Document& doc;
   InputFormat format;
+  /// Where adapters put nodes they make (text parsed out of a string, say).
+  NodeTree* tree = nullptr;
+  const ResolveOptions* resolve = nullptr;
+  const FileLoader* loader = nullptr;
+  /// The source's bytes (for adapters that map positions inside embedded text).
+  std::string_view text;
 };
 
 /// Location of a node in the file a context names.

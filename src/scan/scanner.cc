@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "platforms/adapter.h"
+#include "platforms/ecs/ecs.h"
 #include "scan/sources.h"
 
 namespace rootlock {
@@ -16,8 +17,8 @@ bool MayHoldContainer(std::string_view text) {
   return false;
 }
 
-void ScanText(const std::string& name, std::string_view text, InputFormat format,
-              const ScanOptions& options, SourceOutcome* out) {
+void ReadWorkloads(const std::string& name, std::string_view text, InputFormat format,
+                   const ScanOptions& options, SourceOutcome* out) {
   ParsedSource parsed = ReadSource(name, text, format, options.limits);
   if (parsed.has_error && text.find("{{") != std::string_view::npos) {
     // A Go/Helm template: not YAML until rendered. Judging what parsed would
@@ -29,12 +30,19 @@ void ScanText(const std::string& name, std::string_view text, InputFormat format
     out->skipped.push_back(std::move(parsed.error));
     return;
   }
-  std::vector<Workload> workloads;
   for (const Document& doc : parsed.documents) {
-    DocumentContext ctx{name, doc, parsed.format};
-    ExtractWorkloads(ctx, &workloads);
+    DocumentContext ctx{name, doc, parsed.format, nullptr, nullptr, nullptr, {}};
+    ctx.tree = parsed.tree.get();
+    ctx.resolve = &options.resolve;
+    ctx.loader = options.loader ? options.loader : &DiskLoader();
+    ctx.text = text;
+    ExtractWorkloads(ctx, &out->workloads);
   }
-  std::vector<Finding>* findings = &out->findings;
+  if (parsed.has_error) out->errors.push_back(std::move(parsed.error));
+}
+
+void JudgeWorkloads(const std::vector<Workload>& workloads, const ScanOptions& options,
+                    std::vector<Finding>* findings) {
   size_t first = findings->size();
   for (const Workload& w : workloads) CheckWorkload(w, options.rules, findings);
   // Line order within a file; rules in registry order for one container.
@@ -43,7 +51,15 @@ void ScanText(const std::string& name, std::string_view text, InputFormat format
                      if (a.where.line != b.where.line) return a.where.line < b.where.line;
                      return a.where.column < b.where.column;
                    });
-  if (parsed.has_error) out->errors.push_back(std::move(parsed.error));
+}
+
+void ScanText(const std::string& name, std::string_view text, InputFormat format,
+              const ScanOptions& options, SourceOutcome* out) {
+  ReadWorkloads(name, text, format, options, out);
+  std::vector<Workload*> all;
+  for (Workload& w : out->workloads) all.push_back(&w);
+  ResolveEcsRevisions(all);
+  JudgeWorkloads(out->workloads, options, &out->findings);
 }
 
 Summary Summarize(const std::vector<Finding>& findings, const ScanOptions& options) {
@@ -107,7 +123,7 @@ ScanResult Scan(const ScanOptions& options) {
       return;  // found in a folder and cannot hold a container: not ours to parse
     }
     out.parsed = true;
-    ScanText(name, text, src.format, options, &out.outcome);
+    ReadWorkloads(name, text, src.format, options, &out.outcome);
   };
 
   // stdin is read on this thread, before the workers start.
@@ -133,12 +149,22 @@ ScanResult Scan(const ScanOptions& options) {
     for (std::thread& t : threads) t.join();
   }
 
+  // Passes that need every source: only the latest ACTIVE revision of an ECS
+  // family is judged, wherever its revisions were read.
+  std::vector<Workload*> all;
+  for (PerFile& f : per_file) {
+    for (Workload& w : f.outcome.workloads) all.push_back(&w);
+  }
+  ResolveEcsRevisions(all);
+
   result.errors = std::move(discovery_errors);
   uint64_t parsed = 0;
   for (PerFile& f : per_file) {
     result.summary.bytes += f.bytes;
     parsed += f.parsed;
-    for (Finding& x : f.outcome.findings) result.findings.push_back(std::move(x));
+    JudgeWorkloads(f.outcome.workloads, options, &result.findings);
+    f.outcome.workloads.clear();
+    f.outcome.workloads.shrink_to_fit();
     for (Diagnostic& d : f.outcome.errors) result.errors.push_back(std::move(d));
     for (Diagnostic& d : f.outcome.skipped) result.skipped_files.push_back(std::move(d));
   }

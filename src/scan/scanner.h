@@ -8,6 +8,7 @@
 
 #include "base/diagnostic.h"
 #include "parse/reader.h"
+#include "platforms/adapter.h"
 #include "rules/finding.h"
 #include "rules/rules.h"
 
@@ -25,6 +26,10 @@ struct ScanOptions {
   double min_ratio = 0.8;
   /// The gate also fails on any failing container.
   bool fail_on_any = false;
+  /// CloudFormation parameters and Terraform variables given by the user.
+  ResolveOptions resolve;
+  /// Reads sibling files adapters ask for; nullptr means the disk.
+  const FileLoader* loader = nullptr;
 };
 
 /// The headline numbers, from the gating rule's findings.
@@ -36,9 +41,9 @@ struct Summary {
   uint64_t skipped = 0;
   double ratio = 1.0;  // read_only / (read_only + writable); 1 when nothing is judged
   double min_ratio = 0.8;
-  bool passed = true;  // the gate
-  uint64_t files = 0;          // files read
-  uint64_t files_parsed = 0;   // of which could hold a container and were parsed
+  bool passed = true;         // the gate
+  uint64_t files = 0;         // files read
+  uint64_t files_parsed = 0;  // of which could hold a container and were parsed
   uint64_t bytes = 0;
 };
 
@@ -55,12 +60,23 @@ struct ScanResult {
 
 /// What scanning one source produced.
 struct SourceOutcome {
+  std::vector<Workload> workloads;
   std::vector<Finding> findings;
   std::vector<Diagnostic> errors;
   std::vector<Diagnostic> skipped;
 };
 
-/// Judges the containers in one already-read source. Exposed for tests and fuzzing.
+/// Parses one already-read source and extracts its workloads (no verdicts yet:
+/// some passes, like ECS revisions, need every source first).
+void ReadWorkloads(const std::string& name, std::string_view text, InputFormat format,
+                   const ScanOptions& options, SourceOutcome* out);
+
+/// Judges workloads: appends one finding per container and rule, in line order.
+void JudgeWorkloads(const std::vector<Workload>& workloads, const ScanOptions& options,
+                    std::vector<Finding>* findings);
+
+/// ReadWorkloads + the cross-workload passes over this source alone + JudgeWorkloads,
+/// into out->findings. Exposed for tests and fuzzing.
 void ScanText(const std::string& name, std::string_view text, InputFormat format,
               const ScanOptions& options, SourceOutcome* out);
 

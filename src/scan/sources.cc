@@ -27,7 +27,8 @@ std::string FormatBytes(uint64_t n) {
 
 bool IsManifestName(std::string_view name) {
   std::string lower = ToLower(name);
-  return EndsWith(lower, ".yaml") || EndsWith(lower, ".yml") || EndsWith(lower, ".json");
+  return EndsWith(lower, ".yaml") || EndsWith(lower, ".yml") || EndsWith(lower, ".json") ||
+         EndsWith(lower, ".tf");
 }
 
 std::string Join(const std::string& dir, const char* name) {
@@ -89,7 +90,8 @@ void Walk(const std::string& dir, std::vector<SourceRef>* out, std::vector<Diagn
 
 InputFormat FormatForPath(const std::string& path) {
   std::string lower = ToLower(path);
-  if (EndsWith(lower, ".json")) return InputFormat::kJson;
+  if (EndsWith(lower, ".json")) return InputFormat::kJson;  // .tf.json too: same tree as .tf
+  if (EndsWith(lower, ".tf")) return InputFormat::kHcl;
   if (EndsWith(lower, ".yaml") || EndsWith(lower, ".yml")) return InputFormat::kYaml;
   return InputFormat::kAuto;
 }

@@ -1,0 +1,22 @@
+// AWS ECS task definitions, wherever they are declared: describe and register
+// JSON, bare container definition arrays, CloudFormation, Terraform (.tf,
+// .tf.json, and `terraform show -json` output).
+#ifndef ROOTLOCK_PLATFORMS_ECS_ECS_H_
+#define ROOTLOCK_PLATFORMS_ECS_ECS_H_
+
+#include <vector>
+
+#include "platforms/adapter.h"
+
+namespace rootlock {
+
+/// Claims a document holding ECS task definitions in any of the forms above.
+bool ExtractEcs(const DocumentContext& ctx, std::vector<Workload>* out);
+
+/// Where several revisions of one family were read, judges only the latest
+/// ACTIVE one: older ones are skipped as superseded, INACTIVE ones as such.
+void ResolveEcsRevisions(const std::vector<Workload*>& workloads);
+
+}  // namespace rootlock
+
+#endif  // ROOTLOCK_PLATFORMS_ECS_ECS_H_

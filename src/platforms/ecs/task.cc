@@ -1,0 +1,251 @@
+#include "platforms/ecs/task.h"
+
+#include <set>
+
+#include "base/text.h"
+
+namespace rootlock::ecs {
+
+namespace {
+
+struct Names {
+  FieldId id;
+  const char* camel;
+  const char* pascal;
+  const char* snake;
+};
+
+constexpr Names kNames[] = {
+    {FieldId::kName, "name", "Name", "name"},
+    {FieldId::kImage, "image", "Image", "image"},
+    {FieldId::kEssential, "essential", "Essential", "essential"},
+    {FieldId::kReadonlyRootFilesystem, "readonlyRootFilesystem", "ReadonlyRootFilesystem",
+     "read_only_root_filesystem"},
+    {FieldId::kMountPoints, "mountPoints", "MountPoints", "mount_points"},
+    {FieldId::kSourceVolume, "sourceVolume", "SourceVolume", "source_volume"},
+    {FieldId::kContainerPath, "containerPath", "ContainerPath", "container_path"},
+    {FieldId::kReadOnly, "readOnly", "ReadOnly", "read_only"},
+    {FieldId::kLinuxParameters, "linuxParameters", "LinuxParameters", "linux_parameters"},
+    {FieldId::kTmpfs, "tmpfs", "Tmpfs", "tmpfs"},
+    {FieldId::kVolumes, "volumes", "Volumes", "volumes"},
+    {FieldId::kRuntimePlatform, "runtimePlatform", "RuntimePlatform", "runtime_platform"},
+    {FieldId::kOperatingSystemFamily, "operatingSystemFamily", "OperatingSystemFamily",
+     "operating_system_family"},
+    {FieldId::kFamily, "family", "Family", "family"},
+    {FieldId::kContainerDefinitions, "containerDefinitions", "ContainerDefinitions",
+     "container_definitions"},
+};
+
+// A value that stood for something unresolvable inside embedded JSON (see terraform.cc).
+constexpr std::string_view kUnresolvedMark = "\x01rootlock-unresolved:";
+
+std::string Scalar(const Resolved& r) {
+  return r.node && r.node->IsScalar() && !r.node->IsNull() ? std::string(r.node->value) : "";
+}
+
+// The boolean a node denotes, if any: 1 true, 0 false, -1 neither.
+int AsBoolean(const Reader& r, const Node* n) {
+  switch (n->AsBool()) {
+    case BoolValue::kTrue:
+      return 1;
+    case BoolValue::kFalse:
+      return 0;
+    default:
+      break;
+  }
+  if (r.string_bools && n->IsScalar()) {
+    if (EqualsIgnoreCase(n->value, "true")) return 1;
+    if (EqualsIgnoreCase(n->value, "false")) return 0;
+  }
+  return -1;
+}
+
+void ReadFlag(const Reader& r, const Node* container, Container* c) {
+  std::string_view key = FieldName(FieldId::kReadonlyRootFilesystem, r.container_style);
+  const Node* raw = container->Get(key);
+  if (!raw) {
+    c->root_fs = RootFs::kUnset;
+    c->root_fs_detail = "not set";
+    return;
+  }
+  c->root_fs_where = r.At(raw);
+  Resolved v = r.Follow(raw);
+  if (!v.unresolved.empty()) {
+    c->root_fs = RootFs::kUnresolved;
+    c->root_fs_detail = v.unresolved;
+    return;
+  }
+  const Node* n = v.node;
+  if (n->IsScalar() && StartsWith(n->value, kUnresolvedMark)) {
+    c->root_fs = RootFs::kUnresolved;
+    c->root_fs_detail =
+        std::string(n->value.substr(kUnresolvedMark.size())) + " cannot be resolved statically";
+    return;
+  }
+  if (n->IsNull()) {
+    c->root_fs = RootFs::kUnset;
+    c->root_fs_detail = "set to null";
+    return;
+  }
+  switch (AsBoolean(r, n)) {
+    case 1:
+      c->root_fs = RootFs::kReadOnly;
+      return;
+    case 0:
+      c->root_fs = RootFs::kWritable;
+      c->root_fs_detail = "set to false";
+      return;
+    default:
+      c->root_fs = RootFs::kInvalid;
+      c->root_fs_detail = n->IsScalar() ? (n->scalar_style == ScalarStyle::kPlain
+                                               ? "set to " + QuoteForMessage(n->value)
+                                               : "set to the string " + QuoteForMessage(n->value)) +
+                                              ", not a boolean"
+                                        : "set to a collection, not a boolean";
+  }
+}
+
+// Sequence items, or the mapping itself when a source gives one where a list is usual.
+std::vector<const Node*> Items(const Node* n) {
+  if (!n) return {};
+  if (n->IsSequence()) return n->children;
+  if (n->IsMapping()) return {n};
+  return {};
+}
+
+}  // namespace
+
+std::string_view FieldName(FieldId f, KeyStyle style) {
+  for (const Names& n : kNames) {
+    if (n.id == f) {
+      return style == KeyStyle::kCamel ? n.camel : style == KeyStyle::kPascal ? n.pascal : n.snake;
+    }
+  }
+  return "";
+}
+
+Resolved Reader::Get(const Node* map, FieldId f, KeyStyle style) const {
+  if (!map || !map->IsMapping()) return {};
+  const Node* v = map->Get(FieldName(f, style));
+  if (!v) return {};
+  return Follow(v);
+}
+
+const Node* MakeScalar(NodeTree* tree, std::string_view value, ScalarStyle style, const Node* at) {
+  Node* n = tree->NewNode();
+  n->type = NodeType::kScalar;
+  n->scalar_style = style;
+  n->value = tree->Intern(value);
+  if (at) n->start = at->start, n->end = at->end;
+  return n;
+}
+
+void NameTask(Workload* w, std::string family, int64_t revision, std::string source_id) {
+  w->family = family;
+  w->revision = revision;
+  std::string shown = family;
+  if (!shown.empty() && revision > 0) shown += ":" + std::to_string(revision);
+  w->name = family.empty() ? source_id : shown;  // "family:12", as ECS names a revision
+  w->resource = source_id.empty() ? shown : source_id;
+  if (shown.empty()) {
+    w->display =
+        source_id.empty() ? "Task definition (unnamed)" : "Task definition '" + source_id + "'";
+  } else {
+    w->display = "Task definition '" + shown + "'";
+    if (!source_id.empty() && source_id != shown) w->display += " (" + source_id + ")";
+  }
+}
+
+void ReadTask(const Reader& r, const TaskFacts& facts, Workload* w) {
+  w->platform = Platform::kEcs;
+  w->kind = "TaskDefinition";
+  w->setting = std::string(FieldName(FieldId::kReadonlyRootFilesystem, r.container_style));
+
+  // Windows: ECS does not support a read-only root filesystem there.
+  for (const Node* rp : Items(facts.runtime_platform)) {
+    std::string os = Scalar(r.Get(rp, FieldId::kOperatingSystemFamily, r.task_style));
+    if (StartsWith(ToLower(os), "windows_server")) {
+      w->os = OsFamily::kWindows;
+      w->os_detail =
+          std::string(FieldName(FieldId::kOperatingSystemFamily, r.task_style)) + " is " + os;
+    }
+  }
+
+  std::set<std::string, std::less<>> volumes;
+  for (const Node* v : Items(facts.volumes)) {
+    Resolved vr = r.Follow(v);
+    std::string name = Scalar(r.Get(vr.node, FieldId::kName, r.task_style));
+    if (!name.empty()) volumes.insert(name);
+  }
+
+  auto unresolved_container = [&](uint32_t index, const Node* at, std::string why) {
+    Container c;
+    c.index = index;
+    c.where = at ? r.At(at) : w->where;
+    c.root_fs = RootFs::kUnresolved;
+    c.root_fs_detail = std::move(why);
+    w->containers.push_back(std::move(c));
+  };
+
+  std::string_view defs_name = FieldName(FieldId::kContainerDefinitions, r.task_style);
+  if (!facts.containers_unresolved.empty()) {
+    unresolved_container(0, facts.containers,
+                         std::string(defs_name) + " " + facts.containers_unresolved +
+                             ", so its containers cannot be judged");
+    return;
+  }
+  if (!facts.containers) return;
+  if (!facts.containers->IsSequence()) {
+    if (facts.containers->IsNull()) return;
+    unresolved_container(0, facts.containers,
+                         std::string(defs_name) + " is not a list of container definitions");
+    return;
+  }
+  uint32_t index = 0;
+  for (const Node* item : facts.containers->children) {
+    uint32_t this_index = index++;
+    Resolved def = r.Follow(item);
+    if (!def.unresolved.empty()) {
+      unresolved_container(this_index, item, "the container definition " + def.unresolved);
+      continue;
+    }
+    if (!def.node->IsMapping()) continue;
+    const Node* d = def.node;
+    Container c;
+    c.index = this_index;
+    c.where = r.At(item);
+    c.name = Scalar(r.Get(d, FieldId::kName, r.container_style));
+    c.image = Scalar(r.Get(d, FieldId::kImage, r.container_style));
+    if (Resolved e = r.Get(d, FieldId::kEssential, r.container_style); e.node) {
+      if (AsBoolean(r, e.node) == 0) c.role = ContainerRole::kSidecar;
+    }
+    ReadFlag(r, d, &c);
+    for (const Node* mp : Items(r.Get(d, FieldId::kMountPoints, r.container_style).node)) {
+      Resolved m = r.Follow(mp);
+      if (!m.node || !m.node->IsMapping()) continue;
+      Mount mount;
+      mount.path = Scalar(r.Get(m.node, FieldId::kContainerPath, r.container_style));
+      mount.source = Scalar(r.Get(m.node, FieldId::kSourceVolume, r.container_style));
+      mount.type = "volume";
+      mount.where = r.At(mp);
+      mount.writable = volumes.count(mount.source) > 0;
+      if (!mount.writable) mount.type = "undeclared volume";
+      if (Resolved ro = r.Get(m.node, FieldId::kReadOnly, r.container_style); ro.node) {
+        if (AsBoolean(r, ro.node) == 1) mount.writable = false;
+      }
+      c.mounts.push_back(std::move(mount));
+    }
+    Resolved lp = r.Get(d, FieldId::kLinuxParameters, r.container_style);
+    for (const Node* t : Items(r.Get(lp.node, FieldId::kTmpfs, r.container_style).node)) {
+      Resolved tn = r.Follow(t);
+      Mount mount;
+      mount.path = Scalar(r.Get(tn.node, FieldId::kContainerPath, r.container_style));
+      mount.type = "tmpfs";
+      mount.where = r.At(t);
+      c.mounts.push_back(std::move(mount));
+    }
+    w->containers.push_back(std::move(c));
+  }
+}
+
+}  // namespace rootlock::ecs

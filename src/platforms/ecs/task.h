@@ -1,0 +1,84 @@
+// Internal to the ECS adapter: reading a task definition's containers, the
+// same way whichever source spelled it.
+#ifndef ROOTLOCK_PLATFORMS_ECS_TASK_H_
+#define ROOTLOCK_PLATFORMS_ECS_TASK_H_
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "model/workload.h"
+#include "platforms/adapter.h"
+
+namespace rootlock::ecs {
+
+/// How a source spells the API's field names.
+enum class KeyStyle { kCamel, kPascal, kSnake };
+
+enum class FieldId {
+  kName,
+  kImage,
+  kEssential,
+  kReadonlyRootFilesystem,
+  kMountPoints,
+  kSourceVolume,
+  kContainerPath,
+  kReadOnly,
+  kLinuxParameters,
+  kTmpfs,
+  kVolumes,
+  kRuntimePlatform,
+  kOperatingSystemFamily,
+  kFamily,
+  kContainerDefinitions,
+};
+
+/// The field's name in a style: kReadonlyRootFilesystem is readonlyRootFilesystem,
+/// ReadonlyRootFilesystem, or read_only_root_filesystem.
+std::string_view FieldName(FieldId f, KeyStyle style);
+
+/// What a value resolver says about a node.
+struct Resolved {
+  const Node* node = nullptr;  // the value, after following references
+  std::string unresolved;      // why it could not be followed ("" when it could)
+};
+
+/// How to read values from one source.
+struct Reader {
+  const DocumentContext* ctx = nullptr;
+  KeyStyle container_style = KeyStyle::kCamel;
+  KeyStyle task_style = KeyStyle::kCamel;
+  /// CloudFormation and Terraform's typed attributes take "true"/"false" strings as booleans.
+  bool string_bools = false;
+  /// Follows references (!Ref, var.x); identity when null.
+  std::function<Resolved(const Node*)> resolve;
+  /// Where a node is, for nodes read from embedded text; Where(ctx, n) when null.
+  std::function<Location(const Node*)> where;
+
+  Location At(const Node* n) const { return where ? where(n) : Where(*ctx, n); }
+  Resolved Follow(const Node* n) const { return resolve ? resolve(n) : Resolved{n, ""}; }
+  /// Looks a field up in a mapping and follows it; {nullptr, ""} when absent.
+  Resolved Get(const Node* map, FieldId f, KeyStyle style) const;
+};
+
+/// The task-level facts a source gives besides its containers.
+struct TaskFacts {
+  const Node* containers = nullptr;   // the containerDefinitions node (resolved or not)
+  std::string containers_unresolved;  // why it could not be followed
+  const Node* volumes = nullptr;      // sequence of volume mappings, or nullptr
+  const Node* runtime_platform = nullptr;
+};
+
+/// Fills `w` (kind, setting, OS, containers) from a task definition. The
+/// caller sets names, resource, display and where.
+void ReadTask(const Reader& r, const TaskFacts& facts, Workload* w);
+
+/// Display text and names shared by every source: "Task definition 'family:12'".
+void NameTask(Workload* w, std::string family, int64_t revision, std::string source_id);
+
+/// A scalar node made by the adapter (a --param value, say).
+const Node* MakeScalar(NodeTree* tree, std::string_view value, ScalarStyle style, const Node* at);
+
+}  // namespace rootlock::ecs
+
+#endif  // ROOTLOCK_PLATFORMS_ECS_TASK_H_
