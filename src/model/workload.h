@@ -56,6 +56,11 @@ struct Container {
   /// Where the setting is written; line 0 when it is not written at all.
   Location root_fs_where;
   std::vector<Mount> mounts;
+  /// Docker, live: paths its root filesystem has changed (GET /containers/{id}/changes),
+  /// from which the paths it needs writable are suggested.
+  std::vector<std::string> written_paths;
+  /// Docker, live: whether written_paths was asked for at all.
+  bool writes_known = false;
   /// Where the container is declared (its mapping's first key).
   Location where;
 };
@@ -76,6 +81,9 @@ struct Workload {
   std::string setting;
   OsFamily os = OsFamily::kLinux;
   std::string os_detail;  // how we know it is Windows: "spec.os.name: windows"
+  /// The workload is a single container (a compose service, a Docker container):
+  /// messages name the workload alone ("Service 'worker' lacks read_only: true").
+  bool single_container = false;
   /// Kubernetes StatefulSet and the like: state is its purpose.
   bool stateful = false;
   /// Non-empty when the workload is not judged at all (a superseded revision).

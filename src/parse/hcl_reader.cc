@@ -203,7 +203,9 @@ class HclParser {
     for (size_t n = IdentCharLen(pos_, true); n > 0; n = IdentCharLen(pos_, false)) pos_ += n;
   }
   bool IsIdentStart(size_t p) const { return IdentCharLen(p, true) > 0; }
-  bool LookingAtFor() const { return LookingAt("for") && IdentCharLen(pos_ + 3, false) == 0; }
+  bool LookingAtKeyword(std::string_view word) const {
+    return LookingAt(word) && IdentCharLen(pos_ + word.size(), false) == 0;
+  }
   // '=' (not "==" or "=>") or ':' after an object key.
   bool LookingAtKeySeparator() const {
     char c = At(pos_), d = At(pos_ + 1);
@@ -211,15 +213,24 @@ class HclParser {
   }
   size_t BinaryOperatorAt(size_t p) const;
 
+  // A scalar; its text is kept only when something may keep the node.
   Node* NewScalar(Mark start, Mark end, std::string_view value, ScalarStyle style) {
     Node* n = tree_.NewNode();
     n->type = NodeType::kScalar;
     n->scalar_style = style;
     n->start = start;
     n->end = end;
-    n->value = tree_.Intern(value);
+    if (discard_ == 0) n->value = tree_.Intern(value);
     return n;
   }
+  // A scalar tagged "!expr" for the source text from start to end, which it
+  // gets in FillExprText() if the tree keeps it.
+  Node* NewExpr(Mark start, Mark end) {
+    Node* n = NewScalar(start, end, {}, ScalarStyle::kPlain);
+    n->tag = kExprTag;
+    return n;
+  }
+  void FillExprText(const Node* root);
   Node* NewCollection(NodeType type, CollectionStyle style, Mark start) {
     Node* n = tree_.NewNode();
     n->type = type;
@@ -271,6 +282,7 @@ class HclParser {
   [[gnu::noinline]] std::string_view CallTag(std::string_view name);
   [[gnu::noinline]] bool SkipParens();
   [[gnu::noinline]] bool SkipForBody(char close, size_t open);
+  bool SkipForHeader();
 
   std::string_view name_;
   std::string_view s_;
@@ -281,6 +293,9 @@ class HclParser {
   size_t scan_ = 0;
   uint32_t line_ = 1, col_ = 1;
   uint32_t depth_ = 0;
+  // Above 0 while reading what is only checked and skipped (the inside of
+  // parentheses, indexes, templates, operands...): no text is kept there.
+  uint32_t discard_ = 0;
   // Keys of every body and label mapping, for redefinitions and merging.
   std::unordered_map<const Node*, std::unordered_map<std::string_view, Entry>> index_;
   std::unordered_map<std::string_view, std::string_view> call_tags_;
@@ -564,7 +579,14 @@ bool HclParser::PlaceBlock(Node* body, bool nested, std::string_view name, Mark 
 }
 
 // One expression; anything beyond a single modelled term becomes "!expr".
+// With no `out`, the expression is only checked and skipped. (On failure the
+// counters are left as they are: reading stops at the first error.)
 bool HclParser::ParseExpr(bool newlines, Node** out) {
+  Node* ignored = nullptr;
+  if (!out) {
+    out = &ignored;
+    ++discard_;
+  }
   size_t begin = pos_;
   Mark start = MarkAt(begin);
   Node* node = nullptr;
@@ -577,9 +599,7 @@ bool HclParser::ParseExpr(bool newlines, Node** out) {
       pos_ += op;
     } else if (At(pos_) == '?' && !AtEnd()) {
       size_t question = pos_++;
-      if (!Enter(question) || !SkipSpace(newlines)) return false;
-      Node* ignored = nullptr;
-      if (!ParseExpr(newlines, &ignored)) return false;
+      if (!Enter(question) || !SkipSpace(newlines) || !ParseExpr(newlines, nullptr)) return false;
       Leave();
       if (!SkipSpace(newlines)) return false;
       if (At(pos_) != ':' || AtEnd()) {
@@ -592,17 +612,17 @@ bool HclParser::ParseExpr(bool newlines, Node** out) {
     // The next operand (the "else" branch of a conditional is one too, so a
     // chain of conditionals is a loop, not a recursion).
     if (!SkipSpace(newlines)) return false;
-    Node* ignored = nullptr;
-    if (!ParseOperand(newlines, &ignored)) return false;
+    Node* operand = nullptr;
+    ++discard_;
+    if (!ParseOperand(newlines, &operand)) return false;
+    --discard_;
     end = pos_;
     raw = true;
   }
   pos_ = end;
-  if (raw) {
-    node = NewScalar(start, MarkAt(end), s_.substr(begin, end - begin), ScalarStyle::kPlain);
-    node->tag = kExprTag;
-  }
+  if (raw) node = NewExpr(start, MarkAt(end));
   *out = node;
+  if (out == &ignored) --discard_;
   return true;
 }
 
@@ -720,9 +740,8 @@ bool HclParser::ParsePostfix(bool newlines, bool* found) {
       if (!Enter(open) || !SkipSpace(true)) return false;
       if (At(pos_) == '*' && !AtEnd()) {
         ++pos_;
-      } else {
-        Node* ignored = nullptr;
-        if (!ParseExpr(true, &ignored)) return false;
+      } else if (!ParseExpr(true, nullptr)) {
+        return false;
       }
       if (!SkipSpace(true)) return false;
       if (AtEnd()) return FailUnclosed("[", open);
@@ -738,9 +757,10 @@ bool HclParser::ParsePostfix(bool newlines, bool* found) {
 }
 
 // A quoted template: escapes decoded, ${...} and %{...} kept as written.
+// With no `value`, only checked and skipped.
 bool HclParser::ParseQuoted(std::string* value) {
   size_t open = pos_++;
-  value->clear();
+  if (value) value->clear();
   while (true) {
     size_t run = pos_;
     while (run < s_.size()) {
@@ -748,7 +768,7 @@ bool HclParser::ParseQuoted(std::string* value) {
       if (c == '"' || c == '\\' || c == '\n' || c == '$' || c == '%') break;
       ++run;
     }
-    value->append(s_.substr(pos_, run - pos_));
+    if (value) value->append(s_.substr(pos_, run - pos_));
     pos_ = run;
     if (AtEnd()) return Fail(open, "string is never closed");
     char c = s_[pos_];
@@ -759,15 +779,14 @@ bool HclParser::ParseQuoted(std::string* value) {
     if (c == '\n') return Fail(open, "string is never closed on its line");
     if (c == '$' || c == '%') {
       if (At(pos_ + 1) == c && At(pos_ + 2) == '{') {  // $${ and %%{ escape a sequence
-        *value += c;
-        *value += '{';
+        if (value) *value += c, *value += '{';
         pos_ += 3;
       } else if (At(pos_ + 1) == '{') {
         size_t from = pos_;
         if (!SkipTemplateSequence()) return false;
-        value->append(s_.substr(from, pos_ - from));
+        if (value) value->append(s_.substr(from, pos_ - from));
       } else {
-        *value += c;
+        if (value) *value += c;
         ++pos_;
       }
       continue;
@@ -776,23 +795,23 @@ bool HclParser::ParseQuoted(std::string* value) {
   }
 }
 
-// The escape at pos_ (a backslash), decoded onto value.
+// The escape at pos_ (a backslash), decoded onto value (when there is one).
 bool HclParser::DecodeEscape(size_t open, std::string* value) {
   if (pos_ + 1 >= s_.size()) return Fail(open, "string is never closed");
   char e = s_[pos_ + 1];
   switch (e) {
     case 'n':
-      *value += '\n';
+      if (value) *value += '\n';
       break;
     case 'r':
-      *value += '\r';
+      if (value) *value += '\r';
       break;
     case 't':
-      *value += '\t';
+      if (value) *value += '\t';
       break;
     case '"':
     case '\\':
-      *value += e;
+      if (value) *value += e;
       break;
     case 'u':
     case 'U': {
@@ -816,7 +835,7 @@ bool HclParser::DecodeEscape(size_t open, std::string* value) {
         return Fail(pos_, "escape \\" + std::string(s_.substr(pos_ + 1, digits + 1)) +
                               " is not a Unicode character");
       }
-      AppendUtf8(cp, value);
+      if (value) AppendUtf8(cp, value);
       pos_ += digits;
       break;
     }
@@ -833,7 +852,7 @@ bool HclParser::DecodeEscape(size_t open, std::string* value) {
 bool HclParser::ParseQuotedTerm(Node** out) {
   Mark start = MarkAt(pos_);
   std::string value;
-  if (!ParseQuoted(&value)) return false;
+  if (!ParseQuoted(discard_ ? nullptr : &value)) return false;
   *out = NewScalar(start, MarkAt(pos_), value, ScalarStyle::kDoubleQuoted);
   return true;
 }
@@ -845,27 +864,30 @@ bool HclParser::SkipTemplateSequence() {
   pos_ += 2;
   if (!Enter(open)) return false;
   if (At(pos_) == '~') ++pos_;
-  if (directive) {
-    // if / else / endif / for x, y in z / endfor: names and expressions.
-    while (true) {
-      if (!SkipSpace(true)) return false;
-      if (AtEnd()) return FailUnclosed("%{", open);
-      char c = s_[pos_];
-      if (c == '}') break;
-      if (c == '~' || c == ',') {
-        ++pos_;
-        continue;
-      }
-      Node* ignored = nullptr;
-      if (!ParseExpr(true, &ignored)) return false;
-    }
+  if (!SkipSpace(true)) return false;
+  if (!directive) {
+    if (!ParseExpr(true, nullptr)) return false;
+  } else if (LookingAtKeyword("for")) {
+    if (!SkipForHeader()) return false;
+  } else if (LookingAtKeyword("if")) {
+    pos_ += 2;
+    if (!SkipSpace(true) || !ParseExpr(true, nullptr)) return false;
+  } else if (LookingAtKeyword("else")) {
+    pos_ += 4;
+  } else if (LookingAtKeyword("endif")) {
+    pos_ += 5;
+  } else if (LookingAtKeyword("endfor")) {
+    pos_ += 6;
+  } else if (AtEnd()) {
+    return FailUnclosed("%{", open);
   } else {
-    Node* ignored = nullptr;
-    if (!SkipSpace(true) || !ParseExpr(true, &ignored) || !SkipSpace(true)) return false;
-    if (At(pos_) == '~') ++pos_;
-    if (AtEnd()) return FailUnclosed("${", open);
-    if (s_[pos_] != '}') return FailFound(pos_, "'}' to close '${'");
+    return FailFound(pos_, "if, for, else, endif or endfor after '%{'");
   }
+  if (!SkipSpace(true)) return false;
+  if (At(pos_) == '~' && !AtEnd()) ++pos_;
+  if (AtEnd()) return FailUnclosed(directive ? "%{" : "${", open);
+  if (s_[pos_] != '}')
+    return FailFound(pos_, directive ? "'}' to close '%{'" : "'}' to close '${'");
   ++pos_;
   Leave();
   return true;
@@ -899,7 +921,8 @@ bool HclParser::ParseHeredoc(Node** out) {
     while (e > k && (s_[e - 1] == ' ' || s_[e - 1] == '\t' || s_[e - 1] == '\r')) --e;
     if (s_.substr(k, e - k) == marker) {
       std::string_view body = s_.substr(body_begin, line - body_begin);
-      std::string value = DecodeTemplateEscapes(flush ? StripCommonIndent(body) : body);
+      std::string value;
+      if (discard_ == 0) value = DecodeTemplateEscapes(flush ? StripCommonIndent(body) : body);
       pos_ = k + marker.size();
       *out = NewScalar(start, MarkAt(pos_), value, ScalarStyle::kLiteral);
       return true;
@@ -919,7 +942,7 @@ bool HclParser::ParseTuple(Node** out) {
   Node* seq = NewCollection(NodeType::kSequence, CollectionStyle::kFlow, MarkAt(open));
   ++pos_;
   if (!SkipSpace(true)) return false;
-  if (LookingAtFor()) {
+  if (LookingAtKeyword("for")) {
     *out = nullptr;
     return SkipForBody(']', open);
   }
@@ -953,7 +976,7 @@ bool HclParser::ParseObject(Node** out) {
   Node* map = NewCollection(NodeType::kMapping, CollectionStyle::kFlow, MarkAt(open));
   ++pos_;
   if (!SkipSpace(true)) return false;
-  if (LookingAtFor()) {
+  if (LookingAtKeyword("for")) {
     *out = nullptr;
     return SkipForBody('}', open);
   }
@@ -980,10 +1003,7 @@ bool HclParser::ParseObject(Node** out) {
     if (!key) {
       if (!ParseExpr(false, &key)) return false;
       if (!key->IsScalar()) {  // a tuple, object or call as a key: keep its text
-        size_t from = static_cast<size_t>(key->start.offset);
-        size_t to = static_cast<size_t>(key->end.offset);
-        key = NewScalar(key->start, key->end, s_.substr(from, to - from), ScalarStyle::kPlain);
-        key->tag = kExprTag;
+        key = NewExpr(key->start, key->end);
       }
       if (!SkipSpace(false)) return false;
     }
@@ -1066,8 +1086,7 @@ std::string_view HclParser::CallTag(std::string_view name) {
 // ( expr ), checked and skipped: the caller keeps its text.
 bool HclParser::SkipParens() {
   size_t open = pos_++;
-  Node* ignored = nullptr;
-  if (!Enter(open) || !SkipSpace(true) || !ParseExpr(true, &ignored) || !SkipSpace(true)) {
+  if (!Enter(open) || !SkipSpace(true) || !ParseExpr(true, nullptr) || !SkipSpace(true)) {
     return false;
   }
   if (AtEnd()) return FailUnclosed("(", open);
@@ -1077,30 +1096,51 @@ bool HclParser::SkipParens() {
   return true;
 }
 
-// The rest of [for x in xs : f(x) if c] or {for k, v in m : k => v...} once
-// the bracket is open (and entered): its expressions and punctuation up to
-// `close`, checked and skipped; the caller keeps the text.
+// The rest of [for x in xs : f(x) if c] or {for k, v in m : k => v... if c}
+// once the bracket is open (and entered), checked and skipped: the caller
+// keeps the text.
 bool HclParser::SkipForBody(char close, size_t open) {
-  while (true) {
-    if (!SkipSpace(true)) return false;
-    if (AtEnd()) return FailUnclosed(close == ']' ? "[" : "{", open);
-    char c = s_[pos_];
-    if (c == close) {
-      ++pos_;
-      Leave();
-      return true;
-    }
-    if (c == ':' || c == ',') {
-      ++pos_;
-    } else if (LookingAt("=>")) {
-      pos_ += 2;
-    } else if (LookingAt("...")) {
+  if (!SkipForHeader() || !SkipSpace(true)) return false;
+  if (At(pos_) != ':' || AtEnd()) return FailFound(pos_, "':' in a for expression");
+  ++pos_;
+  if (!SkipSpace(true) || !ParseExpr(true, nullptr) || !SkipSpace(true)) return false;
+  if (close == '}') {
+    if (!LookingAt("=>")) return FailFound(pos_, "'=>' in a for expression");
+    pos_ += 2;
+    if (!SkipSpace(true) || !ParseExpr(true, nullptr) || !SkipSpace(true)) return false;
+    if (LookingAt("...")) {
       pos_ += 3;
-    } else {
-      Node* ignored = nullptr;
-      if (!ParseExpr(true, &ignored)) return false;
+      if (!SkipSpace(true)) return false;
     }
   }
+  if (LookingAtKeyword("if")) {
+    pos_ += 2;
+    if (!SkipSpace(true) || !ParseExpr(true, nullptr) || !SkipSpace(true)) return false;
+  }
+  if (AtEnd()) return FailUnclosed(close == ']' ? "[" : "{", open);
+  if (s_[pos_] != close) {
+    return FailFound(
+        pos_, close == ']' ? "']' to end the for expression" : "'}' to end the for expression");
+  }
+  ++pos_;
+  Leave();
+  return true;
+}
+
+// "for k, v in collection" (pos_ at "for"), checked and skipped.
+bool HclParser::SkipForHeader() {
+  pos_ += 3;
+  for (int names = 1;; ++names) {
+    if (!SkipSpace(true)) return false;
+    if (!IsIdentStart(pos_)) return FailFound(pos_, "a name after 'for'");
+    ReadIdent();
+    if (!SkipSpace(true)) return false;
+    if (names == 2 || At(pos_) != ',' || AtEnd()) break;
+    ++pos_;
+  }
+  if (!LookingAtKeyword("in")) return FailFound(pos_, "'in' after the names of a for");
+  pos_ += 2;
+  return SkipSpace(true) && ParseExpr(true, nullptr);
 }
 
 void HclParser::Run() {
@@ -1115,13 +1155,32 @@ void HclParser::Run() {
   Node* root = NewCollection(NodeType::kMapping, CollectionStyle::kBlock, MarkAt(pos_));
   if (!ParseBody(root, false, 0) || out_->has_error) return;
   root->end = MarkAt(s_.size());
+  FillExprText(root);
   out_->documents.push_back(Document{root, 0});
+}
+
+// "!expr" scalars get their text last, and only those the tree keeps: one
+// inside another was dropped with it, and interning both would cost the
+// square of the nesting.
+void HclParser::FillExprText(const Node* root) {
+  std::vector<const Node*> stack = {root};
+  while (!stack.empty()) {
+    const Node* n = stack.back();
+    stack.pop_back();
+    if (n->IsScalar() && n->tag == kExprTag) {
+      size_t from = static_cast<size_t>(n->start.offset);
+      size_t to = static_cast<size_t>(n->end.offset);
+      const_cast<Node*>(n)->value = tree_.Intern(s_.substr(from, to - from));  // ours to fill
+    }
+    stack.insert(stack.end(), n->children.begin(), n->children.end());
+  }
 }
 
 }  // namespace
 
 ParsedSource ReadHcl(std::string_view name, std::string_view text, const ParseLimits& limits) {
   ParsedSource out;
+  out.format = InputFormat::kHcl;
   HclParser(name, text, limits, &out).Run();
   return out;
 }

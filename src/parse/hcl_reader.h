@@ -59,10 +59,9 @@ namespace rootlock {
 /// the 8 MB a thread gets.
 inline constexpr uint32_t kMaxHclDepth = 1024;
 
-/// Reads one HCL2 (Terraform) file into a single document. Errors are values:
-/// on the first one, `has_error` and `error` (message prefixed "HCL: ") are set
-/// and no document is kept. InputFormat has no HCL value, so `format` is left
-/// at its default: the caller knows it asked for HCL.
+/// Reads one HCL2 (Terraform) file into a single document; `format` is kHcl.
+/// Errors are values: on the first one, `has_error` and `error` (message
+/// prefixed "HCL: ") are set and no document is kept.
 ParsedSource ReadHcl(std::string_view name, std::string_view text, const ParseLimits& limits = {});
 
 }  // namespace rootlock

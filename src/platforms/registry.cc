@@ -4,6 +4,8 @@
 #include <cstring>
 
 #include "platforms/adapter.h"
+#include "platforms/compose/compose.h"
+#include "platforms/docker/docker.h"
 #include "platforms/ecs/ecs.h"
 #include "platforms/k8s/k8s.h"
 #include "scan/sources.h"
@@ -14,6 +16,8 @@ const std::vector<AdapterInfo>& Adapters() {
   static const std::vector<AdapterInfo> kAdapters = {
       {Platform::kKubernetes, "kubernetes", &ExtractKubernetes},
       {Platform::kEcs, "ecs", &ExtractEcs},
+      {Platform::kDocker, "docker", &ExtractDockerInspect},
+      {Platform::kCompose, "compose", &ExtractCompose},
   };
   return kAdapters;
 }

@@ -140,7 +140,7 @@ Finding Base(const RuleInfo& rule, const Workload& w, const Container& c) {
 }
 
 std::string Subject(const Workload& w, const Container& c) {
-  return w.display + " " + ContainerPhrase(c);
+  return w.single_container ? w.display : w.display + " " + ContainerPhrase(c);
 }
 
 // Why a container is not judged at all, or "" when it is.
@@ -152,7 +152,8 @@ std::string NotApplicableReason(const Workload& w, const Container& c, const Rul
   if (w.stateful && !options.strict) {
     std::string_view db = DatabaseImage(c.image);
     if (!db.empty()) {
-      return "stateful database: " + std::string(db) + " in a " + w.kind +
+      std::string where = w.kind == "StatefulSet" ? " in a StatefulSet" : "";
+      return "stateful database: " + std::string(db) + where +
              " legitimately writes to its root filesystem; --strict judges it";
     }
   }

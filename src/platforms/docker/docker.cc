@@ -1,0 +1,141 @@
+#include "platforms/docker/docker.h"
+
+#include "base/text.h"
+
+namespace rootlock {
+
+namespace {
+
+std::string ScalarOf(const Node* n) {
+  return n && n->IsScalar() && !n->IsNull() ? std::string(n->value) : "";
+}
+
+bool HasMount(const Container& c, std::string_view path) {
+  for (const Mount& m : c.mounts) {
+    if (m.path == path) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool IsInspectedContainer(const Node* n) {
+  return n->IsMapping() && n->Get("HostConfig") && (n->Get("Id") || n->Get("Config"));
+}
+
+Workload DockerWorkload(const DocumentContext& ctx, const Node* d) {
+  Workload w;
+  w.platform = Platform::kDocker;
+  w.kind = "Container";
+  w.setting = "HostConfig.ReadonlyRootfs";
+  w.stateful = true;  // a container keeps its state; the database rule decides by image
+  w.single_container = true;
+  w.where = Where(ctx, d);
+  std::string name = ScalarOf(d->Get("Name"));
+  std::string id = ScalarOf(d->Get("Id"));
+  std::string bare = StartsWith(name, "/") ? name.substr(1) : name;
+  w.name = bare.empty() ? id.substr(0, 12) : bare;
+  w.resource = name.empty() ? id.substr(0, 12) : name;
+  w.display = "Container '" + (name.empty() ? id.substr(0, 12) : name) + "'";
+
+  const Node* host = d->Get("HostConfig");
+  std::string platform = ToLower(ScalarOf(d->Get("Platform")));
+  if (platform == "windows") {
+    w.os = OsFamily::kWindows;
+    w.os_detail = "Platform is windows";
+  }
+
+  Container c;
+  c.name = w.name;
+  c.where = w.where;
+  c.image = ScalarOf(d->Path({"Config", "Image"}));
+  if (c.image.empty()) c.image = ScalarOf(d->Get("Image"));
+  const Node* ro = host && host->IsMapping() ? host->Get("ReadonlyRootfs") : nullptr;
+  if (!ro || ro->IsNull()) {
+    c.root_fs = RootFs::kUnset;
+    c.root_fs_detail = "not set: the container was created without --read-only";
+  } else {
+    c.root_fs_where = Where(ctx, ro);
+    switch (ro->AsBool()) {
+      case BoolValue::kTrue:
+        c.root_fs = RootFs::kReadOnly;
+        break;
+      case BoolValue::kFalse:
+        c.root_fs = RootFs::kWritable;
+        c.root_fs_detail = "false: the container was created without --read-only";
+        break;
+      default:
+        c.root_fs = RootFs::kInvalid;
+        c.root_fs_detail = "not a boolean";
+    }
+  }
+  // Writable paths: the engine's resolved Mounts first, then what HostConfig asked for.
+  if (const Node* mounts = d->Get("Mounts"); mounts && mounts->IsSequence()) {
+    for (const Node* m : mounts->children) {
+      if (!m->IsMapping()) continue;
+      Mount mount;
+      mount.path = ScalarOf(m->Get("Destination"));
+      mount.source = ScalarOf(m->Get("Name"));
+      if (mount.source.empty()) mount.source = ScalarOf(m->Get("Source"));
+      mount.type = ScalarOf(m->Get("Type"));
+      const Node* rw = m->Get("RW");
+      mount.writable = !rw || rw->AsBool() != BoolValue::kFalse;
+      mount.where = Where(ctx, m);
+      c.mounts.push_back(std::move(mount));
+    }
+  }
+  if (host && host->IsMapping()) {
+    if (const Node* tmpfs = host->Get("Tmpfs"); tmpfs && tmpfs->IsMapping()) {
+      for (size_t i = 0; i < tmpfs->MappingSize(); ++i) {
+        std::string path(tmpfs->KeyAt(i)->Scalar());
+        if (HasMount(c, path)) continue;
+        std::string opts = "," + ScalarOf(tmpfs->ValueAt(i)) + ",";
+        Mount mount{path, "", "tmpfs", opts.find(",ro,") == std::string::npos,
+                    Where(ctx, tmpfs->KeyAt(i))};
+        c.mounts.push_back(std::move(mount));
+      }
+    }
+    if (const Node* binds = host->Get("Binds"); binds && binds->IsSequence()) {
+      for (const Node* b : binds->children) {
+        // "source:target[:options]"
+        std::string spec = ScalarOf(b);
+        size_t first = spec.find(':');
+        if (first == std::string::npos) continue;
+        size_t second = spec.find(':', first + 1);
+        std::string target = spec.substr(
+            first + 1, second == std::string::npos ? std::string::npos : second - first - 1);
+        std::string opts = second == std::string::npos ? "" : "," + spec.substr(second + 1) + ",";
+        if (HasMount(c, target)) continue;
+        c.mounts.push_back(Mount{target, spec.substr(0, first), "bind",
+                                 opts.find(",ro,") == std::string::npos, Where(ctx, b)});
+      }
+    }
+    if (const Node* hm = host->Get("Mounts"); hm && hm->IsSequence()) {
+      for (const Node* m : hm->children) {
+        std::string target = ScalarOf(m->Get("Target"));
+        if (target.empty() || HasMount(c, target)) continue;
+        const Node* r = m->Get("ReadOnly");
+        c.mounts.push_back(Mount{target, ScalarOf(m->Get("Source")), ScalarOf(m->Get("Type")),
+                                 !r || r->AsBool() != BoolValue::kTrue, Where(ctx, m)});
+      }
+    }
+  }
+  w.containers.push_back(std::move(c));
+  return w;
+}
+
+bool ExtractDockerInspect(const DocumentContext& ctx, std::vector<Workload>* out) {
+  const Node* root = ctx.doc.root;
+  if (IsInspectedContainer(root)) {
+    out->push_back(DockerWorkload(ctx, root));
+    return true;
+  }
+  if (!root->IsSequence() || root->children.empty()) return false;
+  for (const Node* item : root->children) {
+    if (!IsInspectedContainer(item)) return false;
+  }
+  for (const Node* item : root->children) out->push_back(DockerWorkload(ctx, item));
+  return true;
+}
+
+}  // namespace rootlock
