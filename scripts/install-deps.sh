@@ -6,11 +6,13 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config git ca-certificates
   libyaml-dev            # YAML 1.1 event parser (what kubectl's YAML reader implements)
+  libcurl4-openssl-dev   # the Docker Engine API (rootlock docker)
   libgtest-dev libgmock-dev  # unit and end-to-end tests
   libbenchmark-dev       # micro-benchmarks (bench/)
   python3                # conformance scoring (../shared/tools/conformance.py)
   xz-utils hyperfine time bc  # bench/: unpack the corpus, time runs side by side
   util-linux             # setpriv: tests that need an unprivileged user
+  podman busybox-static  # a real Docker-compatible engine for the live tests (create only)
   clang-format
 )
 

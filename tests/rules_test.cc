@@ -49,3 +49,44 @@ TEST(Rules, DatabaseImagesByLastPathComponent) {
 
 }  // namespace
 }  // namespace rootlock
+
+namespace rootlock {
+namespace {
+
+TEST(SuggestWritableDirs, CollapsesToTheFoldersWrittenIntoLessWhatMountsCover) {
+  Container c;
+  c.written_paths = {"/var",
+                     "/var/cache",
+                     "/var/cache/nginx",
+                     "/var/cache/nginx/client_temp",
+                     "/var/cache/nginx/proxy_temp",
+                     "/run",
+                     "/run/nginx.pid",
+                     "/etc",
+                     "/etc/hostname",
+                     "/data",
+                     "/data/db/x",
+                     "/app.lock",
+                     "/var/cache/nginx/client_temp/0/1"};
+  c.mounts.push_back(Mount{"/data", "vol", "volume", true, {}});
+  std::vector<std::string> uncoverable;
+  std::vector<std::string> dirs = SuggestWritableDirs(c, &uncoverable);
+  // client_temp has a child: the leaf 1 is written in .../client_temp/0, which
+  // /var/cache/nginx (where proxy_temp was created) covers; /data is a volume.
+  EXPECT_EQ(dirs, (std::vector<std::string>{"/run", "/tmp", "/var/cache/nginx"}));
+  EXPECT_EQ(uncoverable, std::vector<std::string>{"/app.lock"});
+}
+
+TEST(SuggestWritableDirs, AReadOnlyMountCoversNothingAndTmpIsAlwaysThere) {
+  Container c;
+  c.written_paths = {"/srv/cache/a"};
+  c.mounts.push_back(Mount{"/srv", "", "bind", false, {}});
+  c.mounts.push_back(Mount{"/tmp", "", "tmpfs", true, {}});
+  std::vector<std::string> uncoverable;
+  EXPECT_EQ(SuggestWritableDirs(c, &uncoverable), std::vector<std::string>{"/srv/cache"});
+  Container empty;
+  EXPECT_EQ(SuggestWritableDirs(empty, &uncoverable), std::vector<std::string>{"/tmp"});
+}
+
+}  // namespace
+}  // namespace rootlock

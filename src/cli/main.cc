@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "base/text.h"
+#include "live/docker_engine.h"
 #include "parse/reader.h"
 #include "report/report.h"
 #include "rules/rules.h"
@@ -31,10 +32,12 @@ usage: rootlock <command> [options]
 commands:
   scan PATH...    judge every container in Kubernetes manifests and ECS task definitions
                   (JSON, CloudFormation, Terraform): files, folders, - for stdin
+  docker          audit every container of a live Docker engine, and say what each needs
+                  writable to run read-only
   rules [ID]      list the rules, or explain one (IDs and aliases such as ECS.5 work)
   version         print the version
 
-Run 'rootlock scan --help' for the scan options and examples.
+Run 'rootlock scan --help' or 'rootlock docker --help' for options and examples.
 Exit status: 0 clean, 1 the policy fails, 2 usage or input errors.
 )";
 
@@ -155,111 +158,107 @@ bool ReadVarFile(const std::string& path, std::map<std::string, std::string, std
   return true;
 }
 
-int RunScan(int argc, char** argv) {
-  ScanOptions options;
+// Walks argv: positional arguments, flags and --name=value / --name value / -jN.
+class Args {
+ public:
+  Args(int argc, char** argv) : argc_(argc), argv_(argv) {}
+  bool Next() {
+    if (++i_ >= argc_) return false;
+    arg_ = argv_[i_];
+    return true;
+  }
+  std::string_view arg() const { return arg_; }
+  bool Is(std::string_view name) const { return arg_ == name; }
+  // Matches an option that takes a value. A missing value is a usage error.
+  bool Value(std::string_view name, std::string* out) {
+    if (arg_.size() > name.size() && arg_.substr(0, name.size()) == name &&
+        arg_[name.size()] == '=' && name.size() > 2) {
+      *out = std::string(arg_.substr(name.size() + 1));
+      return true;
+    }
+    if (name.size() == 2 && arg_.size() > 2 && arg_.substr(0, 2) == name) {
+      *out = std::string(arg_.substr(2));  // short option with its value attached: -j4
+      return true;
+    }
+    if (arg_ != name) return false;
+    if (i_ + 1 >= argc_) {
+      missing_ = std::string(name);
+      *out = "";
+      return true;
+    }
+    *out = argv_[++i_];
+    return true;
+  }
+  // The option whose value was missing, or "".
+  const std::string& missing() const { return missing_; }
+
+ private:
+  int argc_;
+  char** argv_;
+  int i_ = -1;
+  std::string_view arg_;
+  std::string missing_;
+};
+
+// Flags every judging command shares: the report and the gate.
+struct ReportFlags {
   std::string format = "text";
   std::string color = "auto";
   bool verbose = false;
-  bool only_paths = false;
-  for (int i = 0; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    auto value = [&](std::string_view name, std::string* out) -> bool {
-      // --name=value or --name value
-      if (arg.size() > name.size() && arg.substr(0, name.size()) == name &&
-          arg[name.size()] == '=') {
-        *out = std::string(arg.substr(name.size() + 1));
-        return true;
-      }
-      if (name.size() == 2 && arg.size() > 2 && arg.substr(0, 2) == name) {
-        *out = std::string(arg.substr(2));  // short option with its value attached: -j4
-        return true;
-      }
-      if (arg != name) return false;
-      if (i + 1 >= argc) {
-        *out = "\x01missing";
-        return true;
-      }
-      *out = argv[++i];
-      return true;
-    };
-    std::string v;
-    if (only_paths || arg == "-" || arg.empty() || arg[0] != '-') {
-      options.paths.emplace_back(arg);
-    } else if (arg == "--") {
-      only_paths = true;
-    } else if (arg == "-h" || arg == "--help") {
-      std::fputs(kScanHelp, stdout);
-      return kExitClean;
-    } else if (value("--format", &v) || value("-f", &v)) {
-      if (v != "text" && v != "json") {
-        return UsageError("--format takes text or json, not " + QuoteForMessage(v));
-      }
-      format = v;
-    } else if (value("--min-ratio", &v)) {
-      if (!ParseRatio(v, &options.min_ratio)) {
-        return UsageError("--min-ratio takes a number from 0 to 1 or a percentage, not " +
-                          QuoteForMessage(v));
-      }
-    } else if (arg == "--fail-on-any") {
-      options.fail_on_any = true;
-    } else if (arg == "--strict") {
-      options.rules.strict = true;
-    } else if (arg == "-v" || arg == "--verbose") {
-      verbose = true;
-    } else if (value("--color", &v) || value("--colour", &v)) {
-      if (v != "auto" && v != "always" && v != "never") {
-        return UsageError("--color takes auto, always or never, not " + QuoteForMessage(v));
-      }
-      color = v;
-    } else if (value("--jobs", &v) || value("-j", &v)) {
-      uint64_t n = 0;
-      if (!ParseSize(v, &n) || n > 1024 || ToLower(v) != v ||
-          v.find_first_not_of("0123456789") != std::string::npos) {
-        return UsageError("--jobs takes a whole number from 1 to 1024, not " + QuoteForMessage(v));
-      }
-      options.jobs = static_cast<unsigned>(n);
-    } else if (value("--param", &v) || value("--var", &v)) {
-      size_t eq = v.find('=');
-      if (eq == std::string::npos || eq == 0) {
-        return UsageError(std::string(arg.substr(0, arg.find('='))) + " takes NAME=VALUE, not " +
-                          QuoteForMessage(v));
-      }
-      auto& into =
-          StartsWith(arg, "--param") ? options.resolve.cfn_params : options.resolve.tf_vars;
-      into[v.substr(0, eq)] = v.substr(eq + 1);
-    } else if (value("--var-file", &v)) {
-      std::string error;
-      if (!ReadVarFile(v, &options.resolve.tf_vars, &error)) return UsageError(error);
-    } else if (value("--max-file-size", &v)) {
-      if (!ParseSize(v, &options.max_file_bytes)) {
-        return UsageError("--max-file-size takes a size such as 16M or 500K, not " +
-                          QuoteForMessage(v));
-      }
-    } else {
-      return UsageError("unknown option " + QuoteForMessage(arg));
-    }
-  }
-  if (options.paths.empty()) {
-    if (isatty(STDIN_FILENO)) {
-      return UsageError("no input: name files or folders to scan, or - for stdin");
-    }
-    options.paths.push_back("-");
-  }
+};
 
-  ScanResult result = Scan(options);
+enum class Parsed { kNotMine, kOk, kExit };
 
+// Handles one shared flag. On kExit, *code is the exit status.
+Parsed ParseReportFlag(Args& a, ScanOptions* options, ReportFlags* flags, const char* command,
+                       int* code) {
+  std::string v;
+  auto fail = [&](const std::string& message) {
+    *code = UsageError(message, command);
+    return Parsed::kExit;
+  };
+  if (a.Value("--format", &v) || a.Value("-f", &v)) {
+    if (!a.missing().empty()) return fail(a.missing() + " needs a value: text or json");
+    if (v != "text" && v != "json") {
+      return fail("--format takes text or json, not " + QuoteForMessage(v));
+    }
+    flags->format = v;
+  } else if (a.Value("--min-ratio", &v)) {
+    if (!ParseRatio(v, &options->min_ratio)) {
+      return fail("--min-ratio takes a number from 0 to 1 or a percentage, not " +
+                  QuoteForMessage(v));
+    }
+  } else if (a.Is("--fail-on-any")) {
+    options->fail_on_any = true;
+  } else if (a.Is("--strict")) {
+    options->rules.strict = true;
+  } else if (a.Is("-v") || a.Is("--verbose")) {
+    flags->verbose = true;
+  } else if (a.Value("--color", &v) || a.Value("--colour", &v)) {
+    if (v != "auto" && v != "always" && v != "never") {
+      return fail("--color takes auto, always or never, not " + QuoteForMessage(v));
+    }
+    flags->color = v;
+  } else {
+    return Parsed::kNotMine;
+  }
+  return Parsed::kOk;
+}
+
+// Prints the report for a finished run and returns the exit status.
+int Emit(const ScanResult& result, const ReportFlags& flags) {
   for (const Diagnostic& d : result.errors) {
     std::fprintf(stderr, "%s\n", d.ToString().c_str());
   }
   std::string out;
-  if (format == "json") {
+  if (flags.format == "json") {
     out = JsonReport(result);
   } else {
     TextOptions text;
-    text.verbose = verbose;
-    if (color == "always") {
+    text.verbose = flags.verbose;
+    if (flags.color == "always") {
       text.color = true;
-    } else if (color == "auto") {
+    } else if (flags.color == "auto") {
       const char* no_color = std::getenv("NO_COLOR");
       const char* term = std::getenv("TERM");
       text.color = isatty(STDOUT_FILENO) && !(no_color && *no_color) &&
@@ -274,6 +273,146 @@ int RunScan(int argc, char** argv) {
   }
   if (!result.errors.empty()) return kExitError;
   return result.summary.passed ? kExitClean : kExitPolicy;
+}
+
+int RunScan(int argc, char** argv) {
+  ScanOptions options;
+  ReportFlags flags;
+  bool only_paths = false;
+  Args a(argc, argv);
+  while (a.Next()) {
+    std::string_view arg = a.arg();
+    std::string v;
+    int code = 0;
+    if (only_paths || arg == "-" || arg.empty() || arg[0] != '-') {
+      options.paths.emplace_back(arg);
+      continue;
+    }
+    if (arg == "--") {
+      only_paths = true;
+      continue;
+    }
+    if (arg == "-h" || arg == "--help") {
+      std::fputs(kScanHelp, stdout);
+      return kExitClean;
+    }
+    Parsed p = ParseReportFlag(a, &options, &flags, "scan", &code);
+    if (p == Parsed::kExit) return code;
+    if (p == Parsed::kOk) continue;
+    if (a.Value("--jobs", &v) || a.Value("-j", &v)) {
+      uint64_t n = 0;
+      if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos ||
+          !ParseSize(v, &n) || n > 1024) {
+        return UsageError("--jobs takes a whole number from 1 to 1024, not " + QuoteForMessage(v));
+      }
+      options.jobs = static_cast<unsigned>(n);
+    } else if (a.Value("--param", &v) || a.Value("--var", &v)) {
+      size_t eq = v.find('=');
+      std::string name(arg.substr(0, arg.find('=')));
+      if (eq == std::string::npos || eq == 0) {
+        return UsageError(name + " takes NAME=VALUE, not " + QuoteForMessage(v));
+      }
+      auto& into = name == "--param" ? options.resolve.cfn_params : options.resolve.tf_vars;
+      into[v.substr(0, eq)] = v.substr(eq + 1);
+    } else if (a.Value("--var-file", &v)) {
+      std::string error;
+      if (!ReadVarFile(v, &options.resolve.tf_vars, &error)) return UsageError(error);
+    } else if (a.Value("--max-file-size", &v)) {
+      if (!ParseSize(v, &options.max_file_bytes)) {
+        return UsageError("--max-file-size takes a size such as 16M or 500K, not " +
+                          QuoteForMessage(v));
+      }
+    } else {
+      return UsageError("unknown option " + QuoteForMessage(arg));
+    }
+    if (!a.missing().empty()) return UsageError(a.missing() + " needs a value");
+  }
+  if (options.paths.empty()) {
+    if (isatty(STDIN_FILENO)) {
+      return UsageError("no input: name files or folders to scan, or - for stdin");
+    }
+    options.paths.push_back("-");
+  }
+  return Emit(Scan(options), flags);
+}
+
+constexpr const char* kDockerHelp = R"(usage: rootlock docker [options]
+
+Audits every container of a live Docker engine, stopped ones too (CIS Docker Benchmark
+5.12: `docker ps --quiet --all | xargs docker inspect`), judging HostConfig.ReadonlyRootfs
+with Tmpfs, Mounts and Binds as its writable paths. For each container whose root is
+writable it asks the engine what the container has written (GET /containers/{id}/changes)
+and prints the exact --tmpfs mounts that would let it run with --read-only, as a docker run
+line and as compose. It only reads: nothing on the engine is ever changed.
+
+options:
+  -H, --host URL     the engine: unix:///path/docker.sock or tcp://host:port (default:
+                     DOCKER_HOST, else unix:///var/run/docker.sock). TLS as the docker CLI:
+                     DOCKER_TLS_VERIFY=1 verifies, DOCKER_CERT_PATH holds ca/cert/key.pem
+  --no-changes       do not ask what writable containers wrote (no suggestions; faster)
+  --format FORMAT    text (default) or json
+  --min-ratio R      the read-only share that passes (default 0.8); exit 1 below it
+  --fail-on-any      also exit 1 when any container fails
+  --strict           judge database containers too
+  -v, --verbose      list passing containers too
+  --color WHEN       auto, always or never
+
+examples:
+  rootlock docker                                   the local engine
+  rootlock docker -H tcp://build-host:2376 --format json
+  rootlock docker -H unix://$XDG_RUNTIME_DIR/podman/podman.sock   podman's Docker API
+
+Exit status: 0 clean, 1 the policy fails, 2 the engine cannot be used (each problem one line).
+)";
+
+int RunDocker(int argc, char** argv) {
+  ScanOptions options;
+  ReportFlags flags;
+  DockerAuditOptions audit_options;
+  std::string host;
+  Args a(argc, argv);
+  while (a.Next()) {
+    std::string v;
+    int code = 0;
+    if (a.Is("-h") || a.Is("--help")) {
+      std::fputs(kDockerHelp, stdout);
+      return kExitClean;
+    }
+    Parsed p = ParseReportFlag(a, &options, &flags, "docker", &code);
+    if (p == Parsed::kExit) return code;
+    if (p == Parsed::kOk) continue;
+    if (a.Value("--host", &v) || a.Value("-H", &v)) {
+      if (!a.missing().empty() || v.empty()) {
+        return UsageError("--host needs an address such as unix:///var/run/docker.sock", "docker");
+      }
+      host = v;
+    } else if (a.Is("--no-changes")) {
+      audit_options.changes = false;
+    } else {
+      return UsageError("unknown option " + QuoteForMessage(a.arg()), "docker");
+    }
+  }
+  DockerEndpoint endpoint;
+  std::string error;
+  if (!ResolveDockerEndpoint(host, &endpoint, &error)) {
+    std::fprintf(stderr, "rootlock: %s\n", error.c_str());
+    return kExitError;
+  }
+  DockerEngine engine(endpoint);
+  DockerAudit audit;
+  Diagnostic fatal;
+  if (!AuditDockerEngine(&engine, audit_options, &audit, &fatal)) {
+    std::fprintf(stderr, "rootlock: %s\n", fatal.message.c_str());
+    return kExitError;
+  }
+  ScanResult result;
+  JudgeWorkloads(audit.workloads, options, &result.findings);
+  for (const Diagnostic& note : audit.notes) {
+    std::fprintf(stderr, "%s: note: %s\n", note.where.file.c_str(), note.message.c_str());
+  }
+  result.skipped_files = audit.notes;
+  result.summary = Summarize(result.findings, options);
+  return Emit(result, flags);
 }
 
 int RunRules(int argc, char** argv) {
@@ -318,6 +457,7 @@ int Main(int argc, char** argv) {
   std::string_view command = argv[1];
   if (command == "scan") return RunScan(argc - 2, argv + 2);
   if (command == "rules") return RunRules(argc - 2, argv + 2);
+  if (command == "docker") return RunDocker(argc - 2, argv + 2);
   if (command == "version" || command == "--version") {
     std::printf("rootlock %s\n", ROOTLOCK_VERSION);
     return kExitClean;

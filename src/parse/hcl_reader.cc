@@ -647,7 +647,7 @@ bool HclParser::ParseOperand(bool newlines, Node** out) {
   if (postfix || !term || (unary && !negative)) return true;
   if (negative) {
     term->start = start;
-    term->value = tree_.Intern(s_.substr(begin, pos_ - begin));
+    if (discard_ == 0) term->value = tree_.Intern(s_.substr(begin, pos_ - begin));
   }
   *out = term;
   return true;
@@ -779,7 +779,7 @@ bool HclParser::ParseQuoted(std::string* value) {
     if (c == '\n') return Fail(open, "string is never closed on its line");
     if (c == '$' || c == '%') {
       if (At(pos_ + 1) == c && At(pos_ + 2) == '{') {  // $${ and %%{ escape a sequence
-        if (value) *value += c, *value += '{';
+        if (value) value->append({c, '{'});
         pos_ += 3;
       } else if (At(pos_ + 1) == '{') {
         size_t from = pos_;
@@ -840,8 +840,9 @@ bool HclParser::DecodeEscape(size_t open, std::string* value) {
       break;
     }
     default:
-      if (e >= 0x20 && e < 0x7f)
+      if (e >= 0x20 && e < 0x7f) {
         return Fail(pos_, std::string("unknown escape \\") + e + " in string");
+      }
       return Fail(pos_, "unknown escape in string");
   }
   pos_ += 2;
@@ -886,8 +887,9 @@ bool HclParser::SkipTemplateSequence() {
   if (!SkipSpace(true)) return false;
   if (At(pos_) == '~' && !AtEnd()) ++pos_;
   if (AtEnd()) return FailUnclosed(directive ? "%{" : "${", open);
-  if (s_[pos_] != '}')
+  if (s_[pos_] != '}') {
     return FailFound(pos_, directive ? "'}' to close '%{'" : "'}' to close '${'");
+  }
   ++pos_;
   Leave();
   return true;

@@ -19,6 +19,9 @@
 //     block's name to the last block's closing brace; their key node is the
 //     first block's name (or label). A body mapping spans its braces. The root
 //     spans the whole file.
+//   - Setting an attribute twice in a body (across locals blocks too), using a
+//     name for both an attribute and a block, or giving blocks of one type
+//     different numbers of labels is an error, so no key is ambiguous.
 //
 // Expressions:
 //   - "quoted" strings: double-quoted scalars with escapes decoded; template
@@ -55,8 +58,8 @@ namespace rootlock {
 
 /// The deepest nesting HCL reading allows, whatever ParseLimits says. The
 /// reader recurses, using at most about 0.6 KB of stack per level in an
-/// optimised build (3 KB under AddressSanitizer), so this stays far inside
-/// the 8 MB a thread gets.
+/// optimised build (1.1 KB unoptimised, 3.4 KB under AddressSanitizer), so
+/// this stays well inside the 8 MB a thread gets.
 inline constexpr uint32_t kMaxHclDepth = 1024;
 
 /// Reads one HCL2 (Terraform) file into a single document; `format` is kHcl.

@@ -49,6 +49,14 @@ std::string JsonReport(const ScanResult& result) {
     w.Field("column", static_cast<int64_t>(f.where.column));
     w.Field("message", f.message);
     w.Field("reason", f.reason);
+    if (!f.suggestion.empty()) {
+      w.Key("writable_paths");
+      w.BeginArray();
+      for (const std::string& p : f.writable_paths) w.String(p);
+      w.EndArray();
+      w.Field("suggestion", f.suggestion);
+      w.Field("suggestion_compose", f.suggestion_compose);
+    }
     w.EndObject();
   }
   w.EndArray();

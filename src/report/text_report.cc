@@ -18,7 +18,17 @@ std::string Paint(const TextOptions& o, const char* color, std::string_view s) {
 }
 
 std::string Position(const Location& l) {
+  if (l.line == 0) return l.file;  // a live container: no line to point at
   return l.file + ":" + std::to_string(l.line) + ":" + std::to_string(l.column);
+}
+
+std::string Indent(std::string_view text, std::string_view by) {
+  std::string out(by);
+  for (char c : text) {
+    out += c;
+    if (c == '\n') out += by;
+  }
+  return out;
 }
 
 }  // namespace
@@ -60,6 +70,10 @@ std::string TextReport(const ScanResult& result, const TextOptions& o) {
     out += Position(f.where) + ": " + Paint(o, color, label) + ": " + f.message;
     if (!f.reason.empty()) out += " (" + f.reason + ")";
     out += " [" + std::string(f.rule->id) + "]\n";
+    if (!f.suggestion.empty()) {
+      out += "    to run it read-only: " + f.suggestion + "\n";
+      out += "    or in compose:\n" + Indent(f.suggestion_compose, "      ") + "\n";
+    }
   }
   const Summary& s = result.summary;
   if (o.verbose) {

@@ -52,6 +52,11 @@ struct Finding {
   Location where;
   std::string message;  // one sentence naming workload and container
   std::string reason;   // why: the cause of a failure, the ground for n/a
+  /// A ready remedy when the container's own writes are known (a live Docker
+  /// container): the paths it needs writable, as a docker run line and as compose.
+  std::vector<std::string> writable_paths;
+  std::string suggestion;          // docker run --read-only --tmpfs /tmp ... IMAGE
+  std::string suggestion_compose;  // read_only: true + tmpfs: [...]
 };
 
 }  // namespace rootlock

@@ -1,5 +1,7 @@
 #include "rules/rules.h"
 
+#include <algorithm>
+
 #include "base/text.h"
 
 namespace rootlock {
@@ -139,6 +141,8 @@ Finding Base(const RuleInfo& rule, const Workload& w, const Container& c) {
   return f;
 }
 
+void Suggest(const Container& c, Finding* f);
+
 std::string Subject(const Workload& w, const Container& c) {
   return w.single_container ? w.display : w.display + " " + ContainerPhrase(c);
 }
@@ -185,7 +189,36 @@ Finding CheckReadOnlyRootFs(const Workload& w, const Container& c, const RuleOpt
   f.reason = c.root_fs_detail;
   if (c.role == ContainerRole::kSidecar)
     f.reason += "; a non-essential sidecar counts like any container";
+  if (c.writes_known) Suggest(c, &f);
   return f;
+}
+
+bool Covers(std::string_view dir, std::string_view path) {
+  while (dir.size() > 1 && dir.back() == '/') dir.remove_suffix(1);
+  return path == dir || (StartsWith(path, dir) && path.size() > dir.size() &&
+                         (path[dir.size()] == '/' || dir == "/"));
+}
+
+// Turns what a live container has written into a ready remedy.
+void Suggest(const Container& c, Finding* f) {
+  std::vector<std::string> uncoverable;
+  f->writable_paths = SuggestWritableDirs(c, &uncoverable);
+  std::string run = "docker run --read-only";
+  std::string compose = "read_only: true\ntmpfs:";
+  std::string written;
+  for (const std::string& d : f->writable_paths) {
+    run += " --tmpfs " + d;
+    compose += "\n  - " + d;
+    if (d != "/tmp") written += (written.empty() ? "" : ", ") + d;
+  }
+  f->suggestion = run + " [your other options] " + (c.image.empty() ? "IMAGE" : c.image);
+  f->suggestion_compose = compose;
+  if (!written.empty()) f->reason += "; it has written to " + written;
+  if (!uncoverable.empty()) {
+    f->reason += "; it also writes ";
+    for (size_t i = 0; i < uncoverable.size(); ++i) f->reason += (i ? ", " : "") + uncoverable[i];
+    f->reason += " directly under /, which no mount can cover";
+  }
 }
 
 bool HasWritableTmp(const Container& c) {
@@ -247,6 +280,53 @@ const RuleInfo* FindRule(std::string_view id_or_alias) {
     }
   }
   return nullptr;
+}
+
+std::vector<std::string> SuggestWritableDirs(const Container& c,
+                                             std::vector<std::string>* uncoverable) {
+  // Paths the engine itself manages, and kernel file systems: never the application's.
+  static constexpr std::string_view kEngineManaged[] = {
+      "/etc/hostname", "/etc/hosts",  "/etc/resolv.conf",
+      "/etc/mtab",     "/.dockerenv", "/run/.containerenv",
+      "/run/secrets",  "/proc",       "/sys",
+      "/dev"};
+  std::vector<std::string> paths;
+  for (const std::string& raw : c.written_paths) {
+    std::string p = raw;
+    while (p.size() > 1 && p.back() == '/') p.pop_back();
+    if (p.empty() || p[0] != '/') continue;
+    paths.push_back(p);
+  }
+  std::sort(paths.begin(), paths.end());
+  paths.erase(std::unique(paths.begin(), paths.end()), paths.end());
+  // A changed path with changes below it is a folder the engine lists on the
+  // way down; the leaves are what was written, and their folders need writing.
+  std::vector<std::string> dirs = {"/tmp"};
+  for (size_t i = 0; i < paths.size(); ++i) {
+    // Leaves are found before engine-managed paths are dropped: /etc is only
+    // listed because the engine wrote /etc/hostname, not the application.
+    bool has_child = i + 1 < paths.size() && Covers(paths[i], paths[i + 1]);
+    if (has_child) continue;
+    bool managed = false;
+    for (std::string_view m : kEngineManaged) managed |= Covers(m, paths[i]);
+    if (managed) continue;
+    size_t slash = paths[i].rfind('/');
+    if (slash == 0) {
+      uncoverable->push_back(paths[i]);
+      continue;
+    }
+    dirs.push_back(paths[i].substr(0, slash));
+  }
+  std::sort(dirs.begin(), dirs.end());
+  dirs.erase(std::unique(dirs.begin(), dirs.end()), dirs.end());
+  std::vector<std::string> out;
+  for (const std::string& d : dirs) {
+    bool covered = false;
+    for (const std::string& kept : out) covered |= Covers(kept, d);
+    for (const Mount& m : c.mounts) covered |= m.writable && Covers(m.path, d);
+    if (!covered) out.push_back(d);
+  }
+  return out;
 }
 
 std::string_view DatabaseImage(std::string_view image) {

@@ -31,6 +31,14 @@ const RuleInfo* FindRule(std::string_view id_or_alias);
 /// Runs every rule on the workload, appending one finding per container and rule.
 void CheckWorkload(const Workload& w, const RuleOptions& options, std::vector<Finding>* out);
 
+/// The smallest set of folders that must be writable for a container to run
+/// with a read-only root, from the paths it has written (Docker's /changes):
+/// the folders written into, collapsed to their topmost, less what a writable
+/// mount already covers, with /tmp always. Writes directly under / cannot be
+/// covered by a mount: they are returned in `uncoverable`.
+std::vector<std::string> SuggestWritableDirs(const Container& c,
+                                             std::vector<std::string>* uncoverable);
+
 /// The database image a container runs, when its image is a well-known
 /// database ("postgres" for "docker.io/bitnami/postgresql:16"), else "".
 std::string_view DatabaseImage(std::string_view image);

@@ -1,0 +1,262 @@
+#include "live/docker_engine.h"
+
+#include <curl/curl.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include "base/text.h"
+#include "platforms/docker/docker.h"
+
+namespace rootlock {
+
+namespace {
+
+// The oldest API whose answers carry what we read (ReadonlyRootfs, Mounts, Tmpfs, /changes).
+constexpr int kMinApiMajor = 1, kMinApiMinor = 24;
+// The newest we ask for; an older engine is asked in its own version.
+constexpr const char* kMaxApi = "1.43";
+
+size_t Collect(char* data, size_t size, size_t n, void* user) {
+  static_cast<std::string*>(user)->append(data, size * n);
+  return size * n;
+}
+
+bool ParseVersion(std::string_view v, int* major, int* minor) {
+  size_t dot = v.find('.');
+  if (dot == std::string_view::npos) return false;
+  *major = std::atoi(std::string(v.substr(0, dot)).c_str());
+  *minor = std::atoi(std::string(v.substr(dot + 1)).c_str());
+  return *major > 0 || *minor > 0;
+}
+
+// Container ids and names are [a-zA-Z0-9_.-]; anything else is not sent to the engine.
+bool SafeId(std::string_view id) {
+  if (id.empty()) return false;
+  for (char c : id) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '.' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::string Scalar(const Node* n) { return n && n->IsScalar() ? std::string(n->value) : ""; }
+
+}  // namespace
+
+bool ResolveDockerEndpoint(const std::string& host, DockerEndpoint* out, std::string* error) {
+  std::string address = host;
+  if (address.empty()) {
+    const char* env = std::getenv("DOCKER_HOST");
+    address = env && *env ? env : "unix:///var/run/docker.sock";
+  }
+  out->address = address;
+  const char* verify = std::getenv("DOCKER_TLS_VERIFY");
+  const char* cert_path = std::getenv("DOCKER_CERT_PATH");
+  if (StartsWith(address, "unix://")) {
+    out->socket_path = address.substr(7);
+    out->base_url = "http://localhost";
+    if (out->socket_path.empty()) {
+      *error = "--host " + address + " names no socket";
+      return false;
+    }
+    return true;
+  }
+  if (StartsWith(address, "tcp://") || StartsWith(address, "http://") ||
+      StartsWith(address, "https://")) {
+    std::string rest = address.substr(address.find("://") + 3);
+    while (!rest.empty() && rest.back() == '/') rest.pop_back();
+    if (rest.empty()) {
+      *error = "--host " + address + " names no host";
+      return false;
+    }
+    out->verify = verify && *verify && std::string(verify) != "0";
+    out->tls = out->verify || (cert_path && *cert_path) || StartsWith(address, "https://");
+    if (out->tls) {
+      if (cert_path && *cert_path) {
+        out->cert_dir = cert_path;
+      } else if (const char* home = std::getenv("HOME")) {
+        out->cert_dir = std::string(home) + "/.docker";
+      }
+    }
+    out->base_url = (out->tls ? "https://" : "http://") + rest;
+    return true;
+  }
+  *error = "cannot use the Docker host " + QuoteForMessage(address) +
+           ": rootlock speaks unix:// and tcp:// (ssh:// is not supported)";
+  return false;
+}
+
+DockerEngine::DockerEngine(DockerEndpoint endpoint) : endpoint_(std::move(endpoint)) {
+  static const bool initialised = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+  (void)initialised;
+  curl_ = curl_easy_init();
+}
+
+DockerEngine::~DockerEngine() {
+  if (curl_) curl_easy_cleanup(static_cast<CURL*>(curl_));
+}
+
+bool DockerEngine::Get(const std::string& path, long* status, std::string* body,
+                       std::string* error) {
+  CURL* c = static_cast<CURL*>(curl_);
+  if (!c) {
+    *error = "cannot start the HTTP client";
+    return false;
+  }
+  curl_easy_reset(c);
+  body->clear();
+  std::string url = endpoint_.base_url + path;
+  char errbuf[CURL_ERROR_SIZE] = {0};
+  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &Collect);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, body);
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(c, CURLOPT_USERAGENT, "rootlock/" ROOTLOCK_VERSION);
+  if (!endpoint_.socket_path.empty()) {
+    curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, endpoint_.socket_path.c_str());
+  }
+  std::string ca, cert, key;
+  if (endpoint_.tls) {
+    ca = endpoint_.cert_dir + "/ca.pem";
+    cert = endpoint_.cert_dir + "/cert.pem";
+    key = endpoint_.cert_dir + "/key.pem";
+    curl_easy_setopt(c, CURLOPT_CAINFO, ca.c_str());
+    curl_easy_setopt(c, CURLOPT_SSLCERT, cert.c_str());
+    curl_easy_setopt(c, CURLOPT_SSLKEY, key.c_str());
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, endpoint_.verify ? 1L : 0L);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, endpoint_.verify ? 2L : 0L);
+  }
+  CURLcode rc = curl_easy_perform(c);
+  if (rc != CURLE_OK) {
+    long os_errno = 0;
+    curl_easy_getinfo(c, CURLINFO_OS_ERRNO, &os_errno);
+    std::string where = "the Docker engine at " + endpoint_.address;
+    if (os_errno == EACCES) {
+      *error = "permission denied on " + where +
+               " (add your user to the docker group, or run with sudo)";
+    } else if (os_errno == ENOENT) {
+      *error = "no Docker engine: " + endpoint_.socket_path +
+               " does not exist (is the engine running? set DOCKER_HOST or --host)";
+    } else if (os_errno == ECONNREFUSED) {
+      *error = "cannot reach " + where + ": connection refused (is the engine running?)";
+    } else {
+      *error = "cannot reach " + where + ": " + (errbuf[0] ? errbuf : curl_easy_strerror(rc));
+    }
+    return false;
+  }
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
+  return true;
+}
+
+bool AuditDockerEngine(DockerEngine* engine, const DockerAuditOptions& options, DockerAudit* out,
+                       Diagnostic* fatal) {
+  const std::string& address = engine->endpoint().address;
+  fatal->where = Location{address};
+  auto get_json = [&](const std::string& path, long* status, std::string* body,
+                      std::string* error) -> std::unique_ptr<ParsedSource> {
+    if (!engine->Get(path, status, body, error)) return nullptr;
+    if (*status != 200) return nullptr;
+    auto parsed = std::make_unique<ParsedSource>(ReadJson(address + path, *body));
+    if (parsed->has_error || parsed->documents.empty()) {
+      *error = "the engine answered " + path + " with something that is not JSON";
+      return nullptr;
+    }
+    return parsed;
+  };
+
+  long status = 0;
+  std::string body, error;
+  std::unique_ptr<ParsedSource> version = get_json("/version", &status, &body, &error);
+  if (!version) {
+    fatal->message = !error.empty() ? error
+                                    : "the engine at " + address + " answered /version with HTTP " +
+                                          std::to_string(status);
+    return false;
+  }
+  const Node* v = version->documents[0].root;
+  std::string api = Scalar(v->Get("ApiVersion"));
+  int major = 0, minor = 0;
+  if (!ParseVersion(api, &major, &minor) ||
+      major * 1000 + minor < kMinApiMajor * 1000 + kMinApiMinor) {
+    fatal->message = "the engine's API version " + (api.empty() ? "(unknown)" : api) +
+                     " is too old: rootlock needs 1.24 or newer";
+    return false;
+  }
+  int max_major = 0, max_minor = 0;
+  ParseVersion(kMaxApi, &max_major, &max_minor);
+  std::string use = major * 1000 + minor > max_major * 1000 + max_minor ? kMaxApi : api;
+  std::string prefix = "/v" + use;
+  out->engine = "API " + api + " (" + Scalar(v->Get("Version")) + ")";
+
+  std::unique_ptr<ParsedSource> list =
+      get_json(prefix + "/containers/json?all=1", &status, &body, &error);
+  if (!list) {
+    fatal->message = !error.empty()
+                         ? error
+                         : "the engine refused to list containers: HTTP " + std::to_string(status);
+    return false;
+  }
+  const Node* items = list->documents[0].root;
+  if (!items->IsSequence()) {
+    fatal->message = "the engine's container list is not a list";
+    return false;
+  }
+  for (const Node* item : items->children) {
+    std::string id = Scalar(item->Get("Id"));
+    if (!SafeId(id)) continue;
+    std::string short_id = id.substr(0, 12);
+    std::unique_ptr<ParsedSource> inspected =
+        get_json(prefix + "/containers/" + id + "/json", &status, &body, &error);
+    if (!inspected) {
+      std::string name = item->Get("Names") && item->Get("Names")->IsSequence() &&
+                                 !item->Get("Names")->children.empty()
+                             ? Scalar(item->Get("Names")->children[0])
+                             : short_id;
+      Diagnostic note;
+      note.where = Location{"docker:" + short_id};
+      note.message = status == 404 ? "container " + name + " was removed during the scan; skipped"
+                                   : "cannot inspect container " + name + ": " +
+                                         (error.empty() ? "HTTP " + std::to_string(status) : error);
+      out->notes.push_back(std::move(note));
+      continue;
+    }
+    std::string file = "docker:" + short_id;
+    DocumentContext ctx{
+        file, inspected->documents[0], InputFormat::kJson, inspected->tree.get(), nullptr, nullptr,
+        {}};
+    const Node* root = inspected->documents[0].root;
+    if (!IsInspectedContainer(root)) continue;
+    Workload w = DockerWorkload(ctx, root);
+    // A live container has no line to point at: the location is the container itself.
+    w.where = Location{file};
+    for (Container& c : w.containers) {
+      c.where = w.where;
+      c.root_fs_where = w.where;
+      for (Mount& m : c.mounts) m.where = w.where;
+      if (options.changes && c.root_fs != RootFs::kReadOnly) {
+        std::unique_ptr<ParsedSource> changes =
+            get_json(prefix + "/containers/" + id + "/changes", &status, &body, &error);
+        if (changes) {
+          c.writes_known = true;
+          const Node* list_node = changes->documents[0].root;
+          for (const Node* ch :
+               list_node->IsSequence() ? list_node->children : std::vector<const Node*>{}) {
+            std::string path = Scalar(ch->Get("Path"));
+            if (!path.empty()) c.written_paths.push_back(path);
+          }
+        }
+      }
+    }
+    out->workloads.push_back(std::move(w));
+  }
+  return true;
+}
+
+}  // namespace rootlock

@@ -1,0 +1,70 @@
+// The Docker Engine API over HTTP (libcurl): unix socket, tcp, and TLS as the
+// docker CLI configures them. Read-only: rootlock only ever sends GET.
+#ifndef ROOTLOCK_LIVE_DOCKER_ENGINE_H_
+#define ROOTLOCK_LIVE_DOCKER_ENGINE_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/diagnostic.h"
+#include "model/workload.h"
+#include "parse/reader.h"
+
+namespace rootlock {
+
+struct DockerEndpoint {
+  std::string address;      // as given: unix:///var/run/docker.sock, tcp://10.0.0.5:2376
+  std::string socket_path;  // for unix://
+  std::string base_url;     // http://localhost, or http(s)://host:port for tcp://
+  bool tls = false;
+  bool verify = false;
+  std::string cert_dir;  // ca.pem, cert.pem, key.pem
+};
+
+/// Where the engine is, as the docker CLI decides: `host` (--host) if given,
+/// else DOCKER_HOST, else unix:///var/run/docker.sock; TLS when
+/// DOCKER_TLS_VERIFY is set (verifying) or DOCKER_CERT_PATH is (not verifying),
+/// certificates from DOCKER_CERT_PATH or ~/.docker.
+bool ResolveDockerEndpoint(const std::string& host, DockerEndpoint* out, std::string* error);
+
+/// One HTTP connection to an engine. Not thread-safe.
+class DockerEngine {
+ public:
+  explicit DockerEngine(DockerEndpoint endpoint);
+  ~DockerEngine();
+  DockerEngine(const DockerEngine&) = delete;
+  DockerEngine& operator=(const DockerEngine&) = delete;
+
+  /// GETs `path` ("/version"). False with a one-line `error` when the request
+  /// could not be made; otherwise `status` and `body` are the engine's answer.
+  bool Get(const std::string& path, long* status, std::string* body, std::string* error);
+
+  const DockerEndpoint& endpoint() const { return endpoint_; }
+
+ private:
+  DockerEndpoint endpoint_;
+  void* curl_;
+};
+
+struct DockerAuditOptions {
+  /// Ask each container with a writable root what it has written (GET /changes).
+  bool changes = true;
+};
+
+struct DockerAudit {
+  std::vector<Workload> workloads;
+  /// Containers skipped on the way (removed during the scan): one line each.
+  std::vector<Diagnostic> notes;
+  std::string engine;  // "Docker Engine 27.1.1 (API 1.46)"
+};
+
+/// Lists every container, stopped ones too, inspects each and builds its
+/// workload. False with `fatal` set when the engine cannot be used at all (not
+/// there, permission denied, API too old).
+bool AuditDockerEngine(DockerEngine* engine, const DockerAuditOptions& options, DockerAudit* out,
+                       Diagnostic* fatal);
+
+}  // namespace rootlock
+
+#endif  // ROOTLOCK_LIVE_DOCKER_ENGINE_H_
