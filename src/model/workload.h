@@ -70,6 +70,7 @@ struct Container {
 struct Workload {
   Platform platform = Platform::kKubernetes;
   std::string kind;        // "Deployment", "TaskDefinition", "Service", "Container"
+  std::string api_version;  // Kubernetes apiVersion ("apps/v1"); "" elsewhere
   std::string name;        // "" when unnamed
   std::string namespace_;  // Kubernetes namespace as written; "" when absent
   /// The identifier the source itself uses: "Deployment/web" in Kubernetes,

@@ -44,6 +44,7 @@ struct Finding {
   Status status = Status::kPass;
   Platform platform = Platform::kKubernetes;
   std::string kind;
+  std::string api_version;  // Kubernetes only
   std::string name;
   std::string namespace_;
   std::string resource;

@@ -132,6 +132,7 @@ Finding Base(const RuleInfo& rule, const Workload& w, const Container& c) {
   f.rule = &rule;
   f.platform = w.platform;
   f.kind = w.kind;
+  f.api_version = w.api_version;
   f.name = w.name;
   f.namespace_ = w.namespace_;
   f.resource = w.resource;

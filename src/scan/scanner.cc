@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <mutex>
 #include <thread>
 
 #include "platforms/adapter.h"
@@ -138,8 +139,18 @@ ScanResult Scan(const ScanOptions& options) {
   unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
   jobs = static_cast<unsigned>(std::min<size_t>(jobs, std::max<size_t>(1, queue.size())));
   std::atomic<size_t> next{0};
+  std::atomic<uint64_t> done_files{0}, done_bytes{0};
+  std::mutex progress_mu;
   auto worker = [&]() {
-    for (size_t k = next++; k < queue.size(); k = next++) work(queue[k]);
+    for (size_t k = next++; k < queue.size(); k = next++) {
+      work(queue[k]);
+      uint64_t files = ++done_files;
+      uint64_t bytes = done_bytes += per_file[queue[k]].bytes;
+      if (options.progress && (files % 64 == 0 || files == queue.size())) {
+        std::lock_guard<std::mutex> lock(progress_mu);
+        options.progress(files, queue.size(), bytes);
+      }
+    }
   };
   if (jobs <= 1) {
     worker();

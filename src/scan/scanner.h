@@ -3,6 +3,7 @@
 #define ROOTLOCK_SCAN_SCANNER_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,10 @@ struct ScanOptions {
   ResolveOptions resolve;
   /// Reads sibling files adapters ask for; nullptr means the disk.
   const FileLoader* loader = nullptr;
+  /// Called now and then from worker threads (never concurrently: the scan
+  /// serialises calls) with the files and bytes read so far and the total
+  /// number of files; nullptr for none. For progress displays.
+  std::function<void(uint64_t files_done, uint64_t files_total, uint64_t bytes_done)> progress;
 };
 
 /// The headline numbers, from the gating rule's findings.

@@ -162,6 +162,9 @@ void ExtractObject(const DocumentContext& ctx, const Node* obj, uint32_t depth,
   Workload w;
   w.platform = Platform::kKubernetes;
   w.kind = std::string(kind);
+  if (const Node* api = obj->Get("apiVersion"); api && api->IsScalar()) {
+    w.api_version = std::string(api->value);
+  }
   w.setting = "readOnlyRootFilesystem";
   w.where = Where(ctx, obj);
   if (const Node* meta = obj->Get("metadata"); meta && meta->IsMapping()) {
