@@ -360,3 +360,107 @@ TEST(Cli, MissingPathIsOneLine) {
 }
 
 }  // namespace
+
+// --- rootlock fix, end to end. ---
+
+namespace {
+
+class FixCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("rootlock-fix-" + std::to_string(getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    WriteAll(dir_ / "web.yaml", kWeb);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  static constexpr const char* kWeb =
+      "# keep me\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n"
+      "      containers:\n        - name: app   # and me\n          image: app:1\n";
+  fs::path dir_;
+};
+
+TEST_F(FixCli, DiffChangesNothingAndShowsTheEdit) {
+  Result r = Rootlock("fix --diff web.yaml", dir_.string());
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(ReadAll(dir_ / "web.yaml"), kWeb);
+  EXPECT_NE(r.out.find("+          securityContext:\n+            readOnlyRootFilesystem: true\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.err.find("would fix web.yaml: 1 container, 1 writable mount"), std::string::npos);
+}
+
+TEST_F(FixCli, WritesAtomicallyKeepsTheModeAndASecondRunIsANoOp) {
+  fs::permissions(dir_ / "web.yaml",
+                  fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read);
+  Result r = Rootlock("fix web.yaml", dir_.string());
+  EXPECT_EQ(r.status, 0) << r.err;
+  std::string fixed = ReadAll(dir_ / "web.yaml");
+  EXPECT_NE(fixed, kWeb);
+  EXPECT_NE(fixed.find("# keep me"), std::string::npos);
+  EXPECT_NE(fixed.find("- name: app   # and me"), std::string::npos);
+  EXPECT_EQ(fs::status(dir_ / "web.yaml").permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read);
+  EXPECT_EQ(Rootlock("scan --fail-on-any web.yaml", dir_.string()).status, 0);
+  Result again = Rootlock("fix web.yaml", dir_.string());
+  EXPECT_EQ(again.status, 0);
+  EXPECT_EQ(ReadAll(dir_ / "web.yaml"), fixed);
+  EXPECT_NE(again.err.find("fixed 0 containers in 0 files"), std::string::npos) << again.err;
+  for (const auto& e : fs::directory_iterator(dir_)) {
+    EXPECT_EQ(e.path().filename().string().find(".rootlock-"), std::string::npos)
+        << "temporary file left behind: " << e.path();
+  }
+}
+
+TEST_F(FixCli, StdinToStdoutAndLeftAloneExitsOne) {
+  std::string compose = "services:\n  app:\n    image: x\n    read_only: ${RO}\n";
+  Result r = Rootlock("fix -", dir_.string(), &compose);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.out, compose);
+  EXPECT_NE(r.err.find("left alone: read_only is"), std::string::npos) << r.err;
+  std::string pod = "kind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: a}]}\n";
+  Result p = Rootlock("fix -", dir_.string(), &pod);
+  EXPECT_EQ(p.status, 0);
+  EXPECT_EQ(p.out,
+            "kind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: a, securityContext: "
+            "{readOnlyRootFilesystem: true}, volumeMounts: [{name: tmp, mountPath: /tmp}]}], "
+            "volumes: [{name: tmp, emptyDir: {}}]}\n");
+}
+
+TEST_F(FixCli, UnparseableFilesAreNeverWritten) {
+  WriteAll(dir_ / "broken.yaml", "kind: Pod\nspec:\n  containers: [\n");
+  Result r = Rootlock("fix broken.yaml", dir_.string());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(ReadAll(dir_ / "broken.yaml"), "kind: Pod\nspec:\n  containers: [\n");
+  EXPECT_NE(r.err.find("broken.yaml: error: not fixed: it does not parse"), std::string::npos);
+}
+
+// A write stopped at any point — mid-way through the temporary file, or just
+// before the rename — leaves the original file whole, never a mix.
+TEST_F(FixCli, AnInterruptedWriteLeavesTheOriginal) {
+  std::string original = kWeb;
+  Result dry = Rootlock("fix - ", dir_.string(), &original);
+  size_t fixed_size = dry.out.size();
+  ASSERT_GT(fixed_size, std::string(kWeb).size());
+  for (size_t stop : {size_t{1}, size_t{10}, fixed_size / 2, fixed_size - 1}) {
+    Result r = Rootlock("fix web.yaml", dir_.string(), nullptr,
+                        "ROOTLOCK_FAULT_AFTER_BYTES=" + std::to_string(stop) + " ");
+    EXPECT_EQ(r.status, 86) << "the fault was not injected";
+    EXPECT_EQ(ReadAll(dir_ / "web.yaml"), kWeb) << "after " << stop << " bytes";
+  }
+  Result r = Rootlock("fix web.yaml", dir_.string(), nullptr, "ROOTLOCK_FAULT_BEFORE_RENAME=1 ");
+  EXPECT_EQ(r.status, 87);
+  EXPECT_EQ(ReadAll(dir_ / "web.yaml"), kWeb);
+  // And killed at random moments: always the original or the fixed file.
+  for (int i = 0; i < 20; ++i) {
+    WriteAll(dir_ / "web.yaml", kWeb);
+    std::string cmd = "cd '" + dir_.string() + "' && ('" + kBin +
+                      "' fix web.yaml 2>/dev/null & pid=$!; sleep 0.00" + std::to_string(i % 10) +
+                      "; kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null) ; true";
+    ASSERT_EQ(std::system(cmd.c_str()), 0);
+    std::string now = ReadAll(dir_ / "web.yaml");
+    EXPECT_TRUE(now == kWeb || now == dry.out) << "a mix after kill #" << i << ":\n" << now;
+  }
+}
+
+}  // namespace

@@ -81,6 +81,11 @@ void JsonWriter::Bool(bool v) {
   *out_ += v ? "true" : "false";
 }
 
+void JsonWriter::Raw(std::string_view literal) {
+  BeforeValue();
+  out_->append(literal);
+}
+
 void JsonWriter::Null() {
   BeforeValue();
   *out_ += "null";

@@ -26,6 +26,8 @@ class JsonWriter {
   void Number(double v);
   void Bool(bool v);
   void Null();
+  /// A value written as given: a number or literal already valid in JSON.
+  void Raw(std::string_view literal);
 
   // Key + value shorthands.
   void Field(std::string_view key, std::string_view s) { Key(key), String(s); }

@@ -2,15 +2,20 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/text.h"
+#include "cli/commands.h"
+#include "fix/fix.h"  // WriteFileAtomically
 #include "live/docker_engine.h"
 #include "parse/reader.h"
 #include "report/report.h"
@@ -34,6 +39,8 @@ commands:
                   (JSON, CloudFormation, Terraform): files, folders, - for stdin
   docker          audit every container of a live Docker engine, and say what each needs
                   writable to run read-only
+  fix PATH...     write the remedy into the files: the flag, and writable mounts for /tmp
+                  and what the image needs; --diff shows it first
   rules [ID]      list the rules, or explain one (IDs and aliases such as ECS.5 work)
   version         print the version
 
@@ -61,7 +68,13 @@ rules:
   tmp-writable       (low, does not gate) a read-only container with nothing writable at /tmp.
 
 options:
-  --format FORMAT    text (default) or json
+  --format FORMAT    the report on stdout: text (default), json, sarif, junit, asff,
+                     policyreport, markdown or html
+  -o, --output FORMAT=FILE  also write FORMAT to FILE, atomically (repeatable); with
+                     --output and no --format, stdout stays empty
+  --aws-account-id ID, --aws-region R  asff: where the findings go (default AWS_ACCOUNT_ID,
+                     AWS_REGION or AWS_DEFAULT_REGION, else 000000000000 and us-east-1)
+  -q, --quiet        no progress line and no notes on stderr
   --min-ratio R      the share of read-only containers that passes, 0..1 or a percentage
                      (default 0.8); exit 1 below it
   --fail-on-any      also exit 1 when any container fails
@@ -79,6 +92,7 @@ examples:
   rootlock scan k8s/                                  a folder, recursively
   helm template ./chart | rootlock scan -             rendered charts from stdin
   rootlock scan --format json deploy.yaml > out.json  the JSON contract
+  rootlock scan -o sarif=rootlock.sarif -o html=report.html .   GitHub code scanning + a page
   rootlock scan --min-ratio 1 --fail-on-any manifests/   strict CI gate
   aws ecs describe-task-definition --task-definition api | rootlock scan -
   rootlock scan --var-file prod.tfvars infra/            Terraform with its variables
@@ -203,9 +217,32 @@ class Args {
 // Flags every judging command shares: the report and the gate.
 struct ReportFlags {
   std::string format = "text";
+  /// Whether --format was given: with --output alone, stdout stays empty.
+  bool format_given = false;
+  /// --output FORMAT=FILE, in order.
+  std::vector<std::pair<std::string, std::string>> outputs;
   std::string color = "auto";
   bool verbose = false;
+  /// No progress line and no notes on stderr (errors still).
+  bool quiet = false;
+  std::string aws_account_id;
+  std::string aws_region;
 };
+
+std::string FormatList() {
+  std::string out;
+  for (std::string_view f : ReportFormats()) out += (out.empty() ? "" : ", ") + std::string(f);
+  return out;
+}
+
+bool IsAwsAccountId(std::string_view s) {
+  return s.size() == 12 && s.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+bool IsAwsRegion(std::string_view s) {
+  return !s.empty() && s.size() <= 32 &&
+         s.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") == std::string_view::npos;
+}
 
 enum class Parsed { kNotMine, kOk, kExit };
 
@@ -218,11 +255,36 @@ Parsed ParseReportFlag(Args& a, ScanOptions* options, ReportFlags* flags, const 
     return Parsed::kExit;
   };
   if (a.Value("--format", &v) || a.Value("-f", &v)) {
-    if (!a.missing().empty()) return fail(a.missing() + " needs a value: text or json");
-    if (v != "text" && v != "json") {
-      return fail("--format takes text or json, not " + QuoteForMessage(v));
+    if (!a.missing().empty()) return fail(a.missing() + " needs a value: " + FormatList());
+    if (!IsReportFormat(v)) {
+      return fail("--format takes " + FormatList() + ", not " + QuoteForMessage(v));
     }
     flags->format = v;
+    flags->format_given = true;
+  } else if (a.Value("--output", &v) || a.Value("-o", &v)) {
+    size_t eq = v.find('=');
+    std::string format = v.substr(0, eq == std::string::npos ? 0 : eq);
+    std::string file = eq == std::string::npos ? "" : v.substr(eq + 1);
+    if (!a.missing().empty() || !IsReportFormat(format) || file.empty() || file == "-") {
+      return fail("--output takes FORMAT=FILE with FORMAT one of " + FormatList() +
+                  " (stdout is --format's), not " + QuoteForMessage(v));
+    }
+    for (const auto& [f, earlier] : flags->outputs) {
+      if (earlier == file) return fail("--output names " + QuoteForMessage(file) + " twice");
+    }
+    flags->outputs.emplace_back(format, file);
+  } else if (a.Is("-q") || a.Is("--quiet")) {
+    flags->quiet = true;
+  } else if (a.Value("--aws-account-id", &v)) {
+    if (!IsAwsAccountId(v)) {
+      return fail("--aws-account-id takes a 12-digit AWS account id, not " + QuoteForMessage(v));
+    }
+    flags->aws_account_id = v;
+  } else if (a.Value("--aws-region", &v)) {
+    if (!IsAwsRegion(v)) {
+      return fail("--aws-region takes a region such as eu-west-1, not " + QuoteForMessage(v));
+    }
+    flags->aws_region = v;
   } else if (a.Value("--min-ratio", &v)) {
     if (!ParseRatio(v, &options->min_ratio)) {
       return fail("--min-ratio takes a number from 0 to 1 or a percentage, not " +
@@ -245,35 +307,129 @@ Parsed ParseReportFlag(Args& a, ScanOptions* options, ReportFlags* flags, const 
   return Parsed::kOk;
 }
 
-// Prints the report for a finished run and returns the exit status.
+// Whether stderr shows notes and progress: not with --quiet.
+void Note(const ReportFlags& flags, const std::string& note) {
+  if (!flags.quiet) std::fprintf(stderr, "rootlock: note: %s\n", note.c_str());
+}
+
+// Where asff findings go: the flags, else the environment, else placeholders (with a note).
+bool ResolveAws(const ReportFlags& flags, ReportContext* context) {
+  const char* env_account = std::getenv("AWS_ACCOUNT_ID");
+  const char* env_region = std::getenv("AWS_REGION");
+  if (!env_region || !*env_region) env_region = std::getenv("AWS_DEFAULT_REGION");
+  std::string account = !flags.aws_account_id.empty() ? flags.aws_account_id
+                        : env_account && *env_account ? env_account
+                                                       : "";
+  std::string region = !flags.aws_region.empty() ? flags.aws_region
+                       : env_region && *env_region ? env_region
+                                                   : "";
+  if (!account.empty() && !IsAwsAccountId(account)) {
+    std::fprintf(stderr, "rootlock: AWS_ACCOUNT_ID must be a 12-digit account id, not %s\n",
+                 QuoteForMessage(account).c_str());
+    return false;
+  }
+  if (!region.empty() && !IsAwsRegion(region)) {
+    std::fprintf(stderr, "rootlock: the AWS region must look like eu-west-1, not %s\n",
+                 QuoteForMessage(region).c_str());
+    return false;
+  }
+  if (account.empty() || region.empty()) {
+    Note(flags, "asff: no AWS account or region given (--aws-account-id, --aws-region, "
+                "AWS_ACCOUNT_ID, AWS_REGION): using placeholders " +
+                    std::string(account.empty() ? "000000000000" : account) + " / " +
+                    (region.empty() ? "us-east-1" : region));
+  }
+  if (!account.empty()) context->aws_account_id = account;
+  if (!region.empty()) context->aws_region = region;
+  return true;
+}
+
+// Prints the report for a finished run, writes every --output file, and returns the exit
+// status. Stdout gets --format's report unless only --output was given.
 int Emit(const ScanResult& result, const ReportFlags& flags) {
   for (const Diagnostic& d : result.errors) {
     std::fprintf(stderr, "%s\n", d.ToString().c_str());
   }
-  std::string out;
-  if (flags.format == "json") {
-    out = JsonReport(result);
-  } else {
-    TextOptions text;
-    text.verbose = flags.verbose;
+  bool to_stdout = flags.format_given || flags.outputs.empty();
+  ReportContext context;
+  context.time = ReportTime();
+  context.text.verbose = flags.verbose;
+  std::set<std::string> notes;  // each once, however many outputs raise it
+  context.note = [&notes](const std::string& note) { notes.insert(note); };
+  bool asff = to_stdout && flags.format == "asff";
+  for (const auto& [format, file] : flags.outputs) asff |= format == "asff";
+  if (asff && !ResolveAws(flags, &context)) return kExitError;
+  bool failed = false;
+  std::string out, error;
+  for (const auto& [format, file] : flags.outputs) {
+    if (!RenderReport(format, result, context, &out, &error) ||
+        !WriteFileAtomically(file, out, &error)) {
+      std::fprintf(stderr, "rootlock: cannot write %s: %s\n", file.c_str(), error.c_str());
+      failed = true;
+    }
+  }
+  if (to_stdout) {
     if (flags.color == "always") {
-      text.color = true;
+      context.text.color = true;
     } else if (flags.color == "auto") {
       const char* no_color = std::getenv("NO_COLOR");
       const char* term = std::getenv("TERM");
-      text.color = isatty(STDOUT_FILENO) && !(no_color && *no_color) &&
-                   !(term && std::strcmp(term, "dumb") == 0);
+      context.text.color = isatty(STDOUT_FILENO) && !(no_color && *no_color) &&
+                           !(term && std::strcmp(term, "dumb") == 0);
     }
-    out = TextReport(result, text);
+    if (!RenderReport(flags.format, result, context, &out, &error)) {
+      std::fprintf(stderr, "rootlock: %s\n", error.c_str());
+      return kExitError;
+    }
+    std::fwrite(out.data(), 1, out.size(), stdout);
+    if (std::fflush(stdout) != 0) {
+      std::fprintf(stderr, "rootlock: cannot write the report: %s\n", std::strerror(errno));
+      return kExitError;
+    }
   }
-  std::fwrite(out.data(), 1, out.size(), stdout);
-  if (std::fflush(stdout) != 0) {
-    std::fprintf(stderr, "rootlock: cannot write the report: %s\n", std::strerror(errno));
-    return kExitError;
-  }
-  if (!result.errors.empty()) return kExitError;
+  for (const std::string& note : notes) Note(flags, note);
+  if (failed || !result.errors.empty()) return kExitError;
   return result.summary.passed ? kExitClean : kExitPolicy;
 }
+
+// One line on stderr, rewritten in place while a scan runs: files, MB, MB/s. Only on a
+// terminal, and never with --quiet; Clear() wipes it before the report.
+class ProgressLine {
+ public:
+  explicit ProgressLine(const ReportFlags& flags)
+      : enabled_(!flags.quiet && isatty(STDERR_FILENO)),
+        start_(std::chrono::steady_clock::now()) {}
+
+  // The callback for ScanOptions::progress, or an empty one when disabled.
+  std::function<void(uint64_t, uint64_t, uint64_t)> Callback() {
+    if (!enabled_) return nullptr;
+    return [this](uint64_t files, uint64_t total, uint64_t bytes) { Show(files, total, bytes); };
+  }
+
+  void Clear() {
+    if (shown_) std::fputs("\r\033[K", stderr);
+    shown_ = false;
+  }
+
+ private:
+  void Show(uint64_t files, uint64_t total, uint64_t bytes) {
+    auto now = std::chrono::steady_clock::now();
+    if (files < total && now - last_ < std::chrono::milliseconds(100)) return;
+    last_ = now;
+    double seconds = std::chrono::duration<double>(now - start_).count();
+    double mb = static_cast<double>(bytes) / (1024.0 * 1024.0);
+    std::fprintf(stderr, "\r\033[Kscanning: %llu of %llu files, %.1f MB, %.1f MB/s",
+                 static_cast<unsigned long long>(files), static_cast<unsigned long long>(total), mb,
+                 seconds > 0 ? mb / seconds : 0.0);
+    std::fflush(stderr);
+    shown_ = true;
+  }
+
+  bool enabled_;
+  bool shown_ = false;
+  std::chrono::steady_clock::time_point start_;
+  std::chrono::steady_clock::time_point last_;
+};
 
 int RunScan(int argc, char** argv) {
   ScanOptions options;
@@ -333,7 +489,11 @@ int RunScan(int argc, char** argv) {
     }
     options.paths.push_back("-");
   }
-  return Emit(Scan(options), flags);
+  ProgressLine progress(flags);
+  options.progress = progress.Callback();
+  ScanResult result = Scan(options);
+  progress.Clear();
+  return Emit(result, flags);
 }
 
 constexpr const char* kDockerHelp = R"(usage: rootlock docker [options]
@@ -350,7 +510,13 @@ options:
                      DOCKER_HOST, else unix:///var/run/docker.sock). TLS as the docker CLI:
                      DOCKER_TLS_VERIFY=1 verifies, DOCKER_CERT_PATH holds ca/cert/key.pem
   --no-changes       do not ask what writable containers wrote (no suggestions; faster)
-  --format FORMAT    text (default) or json
+  --format FORMAT    the report on stdout: text (default), json, sarif, junit, asff,
+                     policyreport, markdown or html
+  -o, --output FORMAT=FILE  also write FORMAT to FILE, atomically (repeatable); with
+                     --output and no --format, stdout stays empty
+  --aws-account-id ID, --aws-region R  asff: where the findings go (default AWS_ACCOUNT_ID,
+                     AWS_REGION or AWS_DEFAULT_REGION, else 000000000000 and us-east-1)
+  -q, --quiet        no notes on stderr
   --min-ratio R      the read-only share that passes (default 0.8); exit 1 below it
   --fail-on-any      also exit 1 when any container fails
   --strict           judge database containers too
@@ -416,36 +582,47 @@ int RunDocker(int argc, char** argv) {
 }
 
 int RunRules(int argc, char** argv) {
-  if (argc > 0 && (std::strcmp(argv[0], "-h") == 0 || std::strcmp(argv[0], "--help") == 0)) {
-    std::fputs(
-        "usage: rootlock rules [ID]\n\nLists every rule; with an ID (a slug such as "
-        "read-only-root-fs, or an alias such as ECS.5 or CKV_K8S_22), explains one.\n",
-        stdout);
-    return kExitClean;
-  }
-  if (argc == 0) {
-    for (const RuleInfo* r : AllRules()) {
-      std::printf("%-20s %-8s %s\n", r->id, std::string(SeverityName(r->severity)).c_str(),
-                  r->title);
+  std::string format = "text";
+  std::vector<std::string> ids;
+  Args a(argc, argv);
+  while (a.Next()) {
+    std::string v;
+    if (a.Is("-h") || a.Is("--help")) {
+      std::fputs(
+          "usage: rootlock rules [--format text|markdown] [ID]\n\nLists every rule; with an ID "
+          "(a slug such as read-only-root-fs, or an alias such as ECS.5 or CKV_K8S_22), explains "
+          "one.\n--format markdown writes the same as docs/rules/ (scripts/gen-rule-docs.sh).\n",
+          stdout);
+      return kExitClean;
     }
-    return kExitClean;
+    if (a.Value("--format", &v) || a.Value("-f", &v)) {
+      if (v != "text" && v != "markdown") {
+        return UsageError("--format takes text or markdown, not " + QuoteForMessage(v), "rules");
+      }
+      format = v;
+    } else if (a.arg().size() > 1 && a.arg()[0] == '-') {
+      return UsageError("unknown option " + QuoteForMessage(a.arg()), "rules");
+    } else {
+      ids.emplace_back(a.arg());
+    }
   }
-  const RuleInfo* r = FindRule(argv[0]);
-  if (!r) return UsageError("no rule called " + QuoteForMessage(argv[0]), "rules");
-  std::printf("%s: %s\nseverity: %s%s\n\n%s\n\nremediation:\n", r->id, r->title,
-              std::string(SeverityName(r->severity)).c_str(),
-              r->gates ? "" : " (reported; does not move the ratio or the gate)", r->rationale);
-  const char* platforms[] = {"kubernetes", "ecs", "docker", "compose"};
-  for (int p = 0; p < 4; ++p) std::printf("  %-11s %s\n", platforms[p], r->remediation[p]);
-  if (!r->compliance.empty()) {
-    std::printf("\ncompliance:\n");
-    for (const ComplianceRef& c : r->compliance) std::printf("  %s %s\n", c.framework, c.control);
+  if (ids.size() > 1) return UsageError("one rule at a time", "rules");
+  std::string out;
+  if (ids.empty() && format == "markdown") {
+    out = RulesIndexMarkdown();
+  } else if (ids.empty()) {
+    for (const RuleInfo* r : AllRules()) {
+      char line[256];
+      std::snprintf(line, sizeof line, "%-20s %-8s ", r->id,
+                    std::string(SeverityName(r->severity)).c_str());
+      out += line + std::string(r->title) + "\n";
+    }
+  } else {
+    const RuleInfo* r = FindRule(ids[0]);
+    if (!r) return UsageError("no rule called " + QuoteForMessage(ids[0]), "rules");
+    out = format == "markdown" ? RuleMarkdown(*r) : RuleText(*r);
   }
-  if (!r->aliases.empty()) {
-    std::printf("\naliases:");
-    for (const char* a : r->aliases) std::printf(" %s", a);
-    std::printf("\n");
-  }
+  std::fwrite(out.data(), 1, out.size(), stdout);
   return kExitClean;
 }
 
@@ -458,6 +635,7 @@ int Main(int argc, char** argv) {
   if (command == "scan") return RunScan(argc - 2, argv + 2);
   if (command == "rules") return RunRules(argc - 2, argv + 2);
   if (command == "docker") return RunDocker(argc - 2, argv + 2);
+  if (command == "fix") return RunFix(argc - 2, argv + 2);
   if (command == "version" || command == "--version") {
     std::printf("rootlock %s\n", ROOTLOCK_VERSION);
     return kExitClean;

@@ -40,6 +40,8 @@ struct Node {
   NodeType type = NodeType::kScalar;
   ScalarStyle scalar_style = ScalarStyle::kPlain;
   CollectionStyle collection_style = CollectionStyle::kBlock;
+  /// YAML: the node carries an anchor (&name), so aliases may share it.
+  bool anchored = false;
   Mark start;
   Mark end;
   /// The tag as written ("!Ref", "!!bool"), empty when untagged.

@@ -289,6 +289,7 @@ void YamlComposer::Run() {
             n->scalar_style = ScalarStyle::kPlain;
         }
         if (event.data.scalar.anchor) {
+          n->anchored = true;
           anchors_[reinterpret_cast<const char*>(event.data.scalar.anchor)] = Anchored{n, 1};
         }
         Attach(n, 1, start);
@@ -307,6 +308,7 @@ void YamlComposer::Run() {
         n->collection_style = flow ? CollectionStyle::kFlow : CollectionStyle::kBlock;
         const yaml_char_t* anchor =
             seq ? event.data.sequence_start.anchor : event.data.mapping_start.anchor;
+        n->anchored = anchor != nullptr;
         Push(n, reinterpret_cast<const char*>(anchor), start);
         break;
       }

@@ -1,7 +1,10 @@
 #include "base/text.h"
 #include "report/report.h"
+#include "report/report_util.h"
 
 namespace rootlock {
+
+using internal::Position;
 
 namespace {
 
@@ -15,11 +18,6 @@ const char* kReset = "\033[0m";
 std::string Paint(const TextOptions& o, const char* color, std::string_view s) {
   if (!o.color) return std::string(s);
   return std::string(color) + std::string(s) + kReset;
-}
-
-std::string Position(const Location& l) {
-  if (l.line == 0) return l.file;  // a live container: no line to point at
-  return l.file + ":" + std::to_string(l.line) + ":" + std::to_string(l.column);
 }
 
 std::string Indent(std::string_view text, std::string_view by) {
@@ -88,19 +86,11 @@ std::string TextReport(const ScanResult& result, const TextOptions& o) {
            "(helm template CHART | rootlock scan -); -v lists them\n";
   }
   out += Paint(o, kBold, Headline(s)) + "\n";
-  uint64_t judged = s.read_only + s.writable;
-  if (s.passed) {
-    if (judged > 0) {
-      out += Paint(o, kGreen, "passed") + ": " + FormatPercent(s.ratio) + " meets the " +
-             FormatPercent(s.min_ratio) + " minimum\n";
-    }
-  } else if (s.ratio + 1e-12 < s.min_ratio) {
-    out += Paint(o, kRed, "FAILED") + ": " + FormatPercent(s.ratio) + " is below the " +
-           FormatPercent(s.min_ratio) + " minimum (--min-ratio " + FormatNumber(s.min_ratio) +
-           ")\n";
-  } else {
-    out += Paint(o, kRed, "FAILED") + ": " + std::to_string(s.writable) +
-           " container(s) with a writable root filesystem (--fail-on-any)\n";
+  std::string why = internal::GateReason(s);
+  if (!s.passed) {
+    out += Paint(o, kRed, "FAILED") + ": " + why + "\n";
+  } else if (!why.empty()) {
+    out += Paint(o, kGreen, "passed") + ": " + why + "\n";
   }
   return out;
 }

@@ -19,14 +19,32 @@ enum class Severity : uint8_t { kLow, kMedium, kHigh, kCritical };
 /// "low", "medium", "high", "critical".
 std::string_view SeverityName(Severity s);
 
+/// A set of platforms, for metadata: PlatformBit(p) | ..., or kAllPlatforms.
+using PlatformSet = uint8_t;
+constexpr PlatformSet PlatformBit(Platform p) {
+  return static_cast<PlatformSet>(1u << static_cast<unsigned>(p));
+}
+constexpr PlatformSet kAllPlatforms = 0x0F;
+
+/// What a compliance mapping names.
+enum class ComplianceKind : uint8_t {
+  kStandard,     // a requirement of a published standard: CIS, NIST (ASFF RelatedRequirements)
+  kSecurityHub,  // an AWS Security Hub control (ASFF Compliance.SecurityControlId)
+  kCheck,        // another product's rule for the same control: AWS Config, Datadog
+};
+
 struct ComplianceRef {
   const char* framework;  // "AWS Security Hub"
   const char* control;    // "ECS.5"
+  ComplianceKind kind;
+  /// The platforms the mapping is about: ECS.5 judges ECS task definitions only.
+  PlatformSet platforms;
 };
 
 /// A rule's metadata: the single source for `rootlock rules`, docs and reports.
 struct RuleInfo {
   const char* id;     // stable slug: "read-only-root-fs"
+  const char* name;   // the same in CamelCase, for formats that want one (SARIF rule name)
   const char* title;  // one line
   Severity severity;
   /// Whether the rule's failures count towards the read-only ratio and the gate.
@@ -34,9 +52,13 @@ struct RuleInfo {
   const char* rationale;
   /// Remediation per platform, indexed by Platform.
   const char* remediation[4];
+  /// A public page that explains the control (SARIF helpUri, ASFF Remediation URL).
+  const char* help_uri;
   std::vector<ComplianceRef> compliance;
   /// Other names users may type for it (compliance ids, peers' check ids).
   std::vector<const char*> aliases;
+  /// Keywords for code-scanning UIs (SARIF properties.tags).
+  std::vector<const char*> tags;
 };
 
 struct Finding {
@@ -59,6 +81,13 @@ struct Finding {
   std::string suggestion;          // docker run --read-only --tmpfs /tmp ... IMAGE
   std::string suggestion_compose;  // read_only: true + tmpfs: [...]
 };
+
+/// A stable identity for what a finding is about: a hash of rule, platform, file, namespace,
+/// resource and container, as 16 lowercase hex digits. Independent of line, column, message,
+/// status and formatting, so it survives edits around the container, reformatting and a change
+/// of verdict (SARIF partialFingerprints, ASFF Id, baselines). It changes when the file is
+/// renamed or the workload or container is renamed.
+std::string Fingerprint(const Finding& f);
 
 }  // namespace rootlock
 

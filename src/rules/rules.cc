@@ -70,6 +70,7 @@ constexpr std::string_view kDatabaseImages[] = {
 
 const RuleInfo kReadOnlyRootFsInfo = {
     .id = "read-only-root-fs",
+    .name = "ReadOnlyRootFilesystem",
     .title = "Container root filesystem must be read-only",
     .severity = Severity::kHigh,
     .gates = true,
@@ -88,20 +89,32 @@ const RuleInfo kReadOnlyRootFsInfo = {
             "Set read_only: true on the service and list /tmp and every other path the "
             "application writes under tmpfs: or volumes:.",
         },
-    .compliance = {{"AWS Security Hub", "ECS.5"},
-                   {"AWS Config", "ecs-containers-readonly-access"},
-                   {"CIS Docker Benchmark", "5.12"},
-                   {"CIS Kubernetes Benchmark", "5.2.3"},
-                   {"NIST 800-53", "CM-7"}},
+    .help_uri = "https://docs.aws.amazon.com/securityhub/latest/userguide/ecs-controls.html#ecs-5",
+    .compliance =
+        {
+            {"AWS Security Hub", "ECS.5", ComplianceKind::kSecurityHub,
+             PlatformBit(Platform::kEcs)},
+            {"AWS Config", "ecs-containers-readonly-access", ComplianceKind::kCheck,
+             PlatformBit(Platform::kEcs)},
+            {"CIS Docker Benchmark", "5.12", ComplianceKind::kStandard,
+             PlatformBit(Platform::kDocker) | PlatformBit(Platform::kCompose)},
+            {"CIS Kubernetes Benchmark", "5.2.3", ComplianceKind::kStandard,
+             PlatformBit(Platform::kKubernetes)},
+            {"NIST 800-53", "CM-7", ComplianceKind::kStandard, kAllPlatforms},
+            {"Datadog", "def-000-qq2", ComplianceKind::kCheck, PlatformBit(Platform::kEcs)},
+            {"Datadog", "byb-wyq-f3q", ComplianceKind::kCheck, PlatformBit(Platform::kDocker)},
+        },
     .aliases = {"ECS.5", "ecs-containers-readonly-access", "CIS-Docker-5.12", "CKV_K8S_22",
                 "CKV_AWS_336", "KSV014", "no-read-only-root-fs", "notReadOnlyRootFilesystem",
                 "C-0017"},
+    .tags = {"security", "containers", "hardening", "immutable-infrastructure"},
 };
 
 // tmp-writable
 
 const RuleInfo kTmpWritableInfo = {
     .id = "tmp-writable",
+    .name = "WritableTmp",
     .title = "A read-only container needs a writable /tmp",
     .severity = Severity::kLow,
     .gates = false,
@@ -117,8 +130,10 @@ const RuleInfo kTmpWritableInfo = {
             "Add --tmpfs /tmp to the docker run command.",
             "Add tmpfs: [/tmp] to the service.",
         },
+    .help_uri = "https://kubernetes.io/docs/concepts/storage/volumes/#emptydir",
     .compliance = {},
     .aliases = {},
+    .tags = {"reliability", "containers"},
 };
 
 const RuleInfo* const kAllRules[] = {

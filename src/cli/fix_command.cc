@@ -1,0 +1,190 @@
+// rootlock fix: the command line around src/fix/.
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "base/text.h"
+#include "cli/commands.h"
+#include "fix/edit.h"
+#include "fix/fix.h"
+#include "scan/sources.h"
+
+namespace rootlock {
+
+namespace {
+
+constexpr const char* kFixHelp = R"(usage: rootlock fix [options] PATH...
+
+Writes the remedy into your own files, keeping comments, key order, quoting, indentation
+and line endings. For every failing container, and every read-only container with nothing
+writable at /tmp, it
+  - sets the platform's flag: securityContext.readOnlyRootFilesystem: true (Kubernetes),
+    readonlyRootFilesystem (ECS JSON, Terraform jsonencode), ReadonlyRootFilesystem
+    (CloudFormation), read_only: true (Compose), creating what encloses it if missing;
+  - makes /tmp writable, plus the paths its image is known to write (nginx: /var/cache/nginx
+    and /var/run; see the README) and every --writable PATH: an emptyDir volume and a
+    volumeMount (Kubernetes), a task volume with no host and a mountPoint (ECS,
+    CloudFormation, Terraform), tmpfs (Compose). Mounts already there are reused, new
+    volume names never clash.
+It never touches passing, n/a or Windows containers, files that do not parse, or values a
+template, variable or intrinsic function sets (it says why for each). Before writing, the
+fixed text is parsed and scanned again: every container it touched must pass, or the file is
+left as it was. Files are replaced atomically (temporary file, fsync, rename, mode kept).
+Running fix twice changes nothing the second time.
+
+options:
+  --diff             print a unified diff and change nothing
+  --writable PATH    also make PATH writable in every container fixed (repeatable)
+  --register-ready   for describe-task-definition output, also write FILE.register.json,
+                     ready for aws ecs register-task-definition --cli-input-json
+  --strict           fix stateful databases too
+  --param NAME=VALUE, --var NAME=VALUE, --var-file FILE   as for scan
+  -h, --help         this help
+
+  PATH is a file, a folder (.yaml/.yml/.json/.tf, recursively), or - (read stdin, write the
+  fixed text to stdout).
+
+Exit status: 0 everything fixed (or nothing to fix), 1 some failing containers were left
+alone, 2 usage errors or files that could not be fixed.
+)";
+
+int Usage(const std::string& message) {
+  std::fprintf(stderr, "rootlock: %s (see 'rootlock fix --help')\n", message.c_str());
+  return 2;
+}
+
+std::string Plural(int n, const char* word) {
+  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
+}  // namespace
+
+int RunFix(int argc, char** argv) {
+  FixOptions options;
+  std::vector<std::string> paths;
+  bool diff = false, register_ready = false;
+  for (int i = 0; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    auto value = [&](std::string_view name, std::string* out) {
+      if (StartsWith(arg, std::string(name) + "=")) {
+        *out = std::string(arg.substr(name.size() + 1));
+        return true;
+      }
+      if (arg != name) return false;
+      *out = i + 1 < argc ? argv[++i] : "";
+      return true;
+    };
+    std::string v;
+    if (arg == "-" || arg.empty() || arg[0] != '-') {
+      paths.emplace_back(arg);
+    } else if (arg == "-h" || arg == "--help") {
+      std::fputs(kFixHelp, stdout);
+      return 0;
+    } else if (arg == "--diff") {
+      diff = true;
+    } else if (arg == "--register-ready") {
+      register_ready = true;
+    } else if (arg == "--strict") {
+      options.scan.rules.strict = true;
+    } else if (value("--writable", &v)) {
+      if (v.empty() || v[0] != '/')
+        return Usage("--writable takes an absolute path, such as /var/cache/app");
+      options.writable.push_back(v);
+    } else if (value("--param", &v) || value("--var", &v)) {
+      size_t eq = v.find('=');
+      if (eq == std::string::npos || eq == 0) return Usage(std::string(arg) + " takes NAME=VALUE");
+      auto& into = StartsWith(arg, "--param") ? options.scan.resolve.cfn_params
+                                              : options.scan.resolve.tf_vars;
+      into[v.substr(0, eq)] = v.substr(eq + 1);
+    } else {
+      return Usage("unknown option " + QuoteForMessage(arg));
+    }
+  }
+  if (paths.empty()) return Usage("no input: name files or folders to fix, or - for stdin");
+
+  std::vector<Diagnostic> errors;
+  std::vector<SourceRef> sources = DiscoverSources(paths, &errors);
+  for (const Diagnostic& d : errors) std::fprintf(stderr, "%s\n", d.ToString().c_str());
+  int failures = static_cast<int>(errors.size());
+  int fixed = 0, mounts = 0, files_changed = 0, left_alone = 0;
+  std::set<std::string> seen;
+  for (const SourceRef& src : sources) {
+    if (!seen.insert(src.path).second) continue;
+    std::string text;
+    Diagnostic error;
+    if (!ReadSourceBytes(src, options.scan.max_file_bytes, &text, &error)) {
+      std::fprintf(stderr, "%s\n", error.ToString().c_str());
+      ++failures;
+      continue;
+    }
+    if (!src.explicit_path && !MayHoldContainer(text)) continue;
+    std::string name = src.path == "-" ? "<stdin>" : src.path;
+    FileFix f = FixText(name, text, src.format, options);
+    for (const Diagnostic& d : f.left_alone) {
+      std::fprintf(stderr, "%s:%u:%u: %s\n", d.where.file.c_str(), d.where.line, d.where.column,
+                   d.message.c_str());
+    }
+    left_alone += static_cast<int>(f.left_alone.size());
+    if (!f.error.empty()) {
+      std::fprintf(stderr, "%s: error: %s\n", name.c_str(), f.error.c_str());
+      ++failures;
+      continue;
+    }
+    if (src.path == "-") {
+      if (diff) {
+        std::fputs(UnifiedDiff(name, f.before, f.after).c_str(), stdout);
+      } else {
+        std::fwrite(f.after.data(), 1, f.after.size(), stdout);
+      }
+    } else if (f.after != f.before) {
+      if (diff) {
+        std::fputs(UnifiedDiff(src.path, f.before, f.after).c_str(), stdout);
+      } else {
+        std::string werr;
+        if (!WriteFileAtomically(src.path, f.after, &werr)) {
+          std::fprintf(stderr, "%s: error: not written: %s\n", src.path.c_str(), werr.c_str());
+          ++failures;
+          continue;
+        }
+      }
+      std::fprintf(stderr, "%s %s: %s, %s\n", diff ? "would fix" : "fixed", src.path.c_str(),
+                   Plural(f.containers_fixed, "container").c_str(),
+                   Plural(f.mounts_added, "writable mount").c_str());
+    }
+    if (f.after != f.before) {
+      ++files_changed;
+      fixed += f.containers_fixed;
+      mounts += f.mounts_added;
+    }
+    if (register_ready && src.path != "-") {
+      std::string reg = RegisterReadyJson(f.after);
+      if (!reg.empty()) {
+        std::string out =
+            (EndsWith(src.path, ".json") ? src.path.substr(0, src.path.size() - 5) : src.path) +
+            ".register.json";
+        std::string werr;
+        if (diff) {
+          std::fprintf(stderr, "would write %s\n", out.c_str());
+        } else if (WriteFileAtomically(out, reg, &werr)) {
+          std::fprintf(stderr,
+                       "wrote %s (aws ecs register-task-definition --cli-input-json file://%s)\n",
+                       out.c_str(), out.c_str());
+        } else {
+          std::fprintf(stderr, "%s: error: %s\n", out.c_str(), werr.c_str());
+          ++failures;
+        }
+      }
+    }
+  }
+  std::fprintf(stderr, "%s %s in %s, %s added; %s left alone\n", diff ? "would fix" : "fixed",
+               Plural(fixed, "container").c_str(), Plural(files_changed, "file").c_str(),
+               Plural(mounts, "writable mount").c_str(), std::to_string(left_alone).c_str());
+  if (failures) return 2;
+  return left_alone ? 1 : 0;
+}
+
+}  // namespace rootlock

@@ -1,0 +1,57 @@
+// rootlock fix: the remedy written into the user's own files, proven by a
+// re-scan before anything is written.
+#ifndef ROOTLOCK_FIX_FIX_H_
+#define ROOTLOCK_FIX_FIX_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/diagnostic.h"
+#include "scan/scanner.h"
+
+namespace rootlock {
+
+struct FixOptions {
+  ScanOptions scan;  // rules, limits, --param/--var, loader
+  /// Extra paths every fixed container gets writable (--writable).
+  std::vector<std::string> writable;
+};
+
+/// What fixing one source did.
+struct FileFix {
+  std::string file;
+  std::string before;
+  std::string after;  // == before when nothing changed
+  int containers_fixed = 0;
+  int mounts_added = 0;
+  /// Containers fix did not touch, and why (a template, an alias, Windows...).
+  std::vector<Diagnostic> left_alone;
+  /// Set when the file could not be fixed at all (unparseable, or the fix did not hold).
+  std::string error;
+};
+
+/// The paths an image is known to write besides /tmp ("nginx" -> /var/cache/nginx,
+/// /var/run). The table is in fix.cc; extend it there.
+std::vector<std::string> KnownWritablePaths(std::string_view image);
+
+/// Plans and proves the fix for one source: every failing container, and every
+/// read-only one without a writable /tmp. The result's `after` parses, and a
+/// re-scan of it passes for every container touched; otherwise `error` is set
+/// and `after` == `before`.
+FileFix FixText(const std::string& name, std::string_view text, InputFormat format,
+                const FixOptions& options);
+
+/// Replaces `path` with `content` atomically: a temporary file in the same
+/// folder, written, fsynced, given the original's mode, renamed over it, and
+/// the folder fsynced. On any failure the original is untouched.
+bool WriteFileAtomically(const std::string& path, std::string_view content, std::string* error);
+
+/// For `aws ecs describe-task-definition` output: the JSON that
+/// `aws ecs register-task-definition --cli-input-json` accepts (output-only
+/// fields removed, top-level tags carried over). Empty when `text` is not one.
+std::string RegisterReadyJson(std::string_view text);
+
+}  // namespace rootlock
+
+#endif  // ROOTLOCK_FIX_FIX_H_

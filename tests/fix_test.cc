@@ -1,0 +1,190 @@
+// rootlock fix: golden outputs per platform, and the properties every fix must
+// hold — it parses, a re-scan passes, a second fix changes nothing, line
+// endings are kept, and nothing else moves.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include "fix/edit.h"
+#include "fix/fix.h"
+#include "scan/sources.h"
+
+namespace fs = std::filesystem;
+
+namespace rootlock {
+namespace {
+
+const std::string kSource = ROOTLOCK_SOURCE_DIR;
+
+std::string ReadAll(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void ExpectGolden(const std::string& actual, const fs::path& golden) {
+  if (std::getenv("UPDATE_GOLDEN")) {
+    fs::create_directories(golden.parent_path());
+    std::ofstream(golden, std::ios::binary) << actual;
+    return;
+  }
+  ASSERT_TRUE(fs::exists(golden)) << golden << " is missing; run with UPDATE_GOLDEN=1";
+  EXPECT_EQ(actual, ReadAll(golden)) << "differs from " << golden;
+}
+
+// (resource, container) of every read-only-root-fs failure and tmp-writable failure.
+std::set<std::pair<std::string, std::string>> Failing(const std::string& name,
+                                                      const std::string& text) {
+  SourceOutcome out;
+  ScanText(name, text, FormatForPath(name), ScanOptions{}, &out);
+  std::set<std::pair<std::string, std::string>> failing;
+  for (const Finding& f : out.findings) {
+    if (f.status == Status::kFail) failing.insert({f.resource, f.container});
+  }
+  return failing;
+}
+
+// Every property a fix must hold, for one file.
+void CheckFixProperties(const std::string& name, const std::string& text, FileFix* result) {
+  FixOptions options;
+  FileFix f = FixText(name, text, FormatForPath(name), options);
+  ASSERT_TRUE(f.error.empty()) << name << ": " << f.error;
+  // The fixed text parses, and what failed now passes unless it was left alone.
+  SourceOutcome again;
+  ScanText(name, f.after, FormatForPath(name), ScanOptions{}, &again);
+  EXPECT_TRUE(again.errors.empty()) << name << ": " << again.errors[0].ToString();
+  std::set<std::pair<std::string, std::string>> before = Failing(name, text);
+  std::set<std::pair<std::string, std::string>> after = Failing(name, f.after);
+  for (const auto& still : after) {
+    EXPECT_TRUE(before.count(still)) << name << ": fix made " << still.second << " fail";
+  }
+  EXPECT_LE(after.size(), f.left_alone.size()) << name
+                                               << ": some failures were neither fixed "
+                                                  "nor reported as left alone";
+  // A second fix is a no-op.
+  FileFix twice = FixText(name, f.after, FormatForPath(name), options);
+  EXPECT_EQ(twice.after, f.after) << name << ": fix is not idempotent";
+  EXPECT_EQ(twice.containers_fixed, 0) << name;
+  // Line endings: a CRLF file has no bare LF after the fix, and an LF file no CR.
+  if (LineEnding(text) == "\r\n") {
+    for (size_t i = 0; i < f.after.size(); ++i) {
+      if (f.after[i] == '\n') {
+        ASSERT_TRUE(i > 0 && f.after[i - 1] == '\r') << name << " @" << i;
+      }
+    }
+  } else {
+    EXPECT_EQ(f.after.find('\r'), std::string::npos) << name;
+  }
+  // Only additions and in-place value changes: every original line that the
+  // diff does not change is still there, comments and blank lines included.
+  std::string diff = UnifiedDiff(name, text, f.after);
+  size_t removed = 0;
+  std::istringstream lines(diff);
+  std::string line;
+  while (std::getline(lines, line))
+    removed += line.size() > 0 && line[0] == '-' && line.rfind("---", 0) != 0;
+  // At most the flag line and a mounts line per container, and a volumes line per task.
+  EXPECT_LE(removed, static_cast<size_t>(f.containers_fixed) * 3 + 2) << diff;
+  *result = std::move(f);
+}
+
+TEST(Fix, GoldenFilesForEveryPlatform) {
+  int files = 0;
+  for (std::string platform : {"kubernetes", "ecs", "compose"}) {
+    fs::path dir = kSource + "/tests/golden/fix/" + platform;
+    std::vector<fs::path> inputs;
+    for (const auto& e : fs::directory_iterator(dir)) {
+      if (e.is_regular_file()) inputs.push_back(e.path());
+    }
+    std::sort(inputs.begin(), inputs.end());
+    for (const fs::path& input : inputs) {
+      ++files;
+      std::string rel = "tests/golden/fix/" + platform + "/" + input.filename().string();
+      FileFix f;
+      CheckFixProperties(rel, ReadAll(input), &f);
+      ExpectGolden(f.after, dir / "expected" / (input.filename().string() + ".fixed"));
+      std::string notes;
+      for (const Diagnostic& d : f.left_alone) {
+        notes += d.where.file + ":" + std::to_string(d.where.line) + ": " + d.message + "\n";
+      }
+      notes += "fixed " + std::to_string(f.containers_fixed) + " containers, " +
+               std::to_string(f.mounts_added) + " mounts\n";
+      ExpectGolden(notes, dir / "expected" / (input.filename().string() + ".notes"));
+    }
+  }
+  EXPECT_GE(files, 7);
+}
+
+TEST(Fix, KnownImagePathsAndWritableFlag) {
+  EXPECT_EQ(KnownWritablePaths("docker.io/library/nginx:1.27-alpine"),
+            (std::vector<std::string>{"/var/cache/nginx", "/var/run"}));
+  EXPECT_TRUE(KnownWritablePaths("nginxinc/nginx-unprivileged").empty());
+  FixOptions options;
+  options.writable = {"/var/lib/app/"};
+  FileFix f = FixText("p.yaml",
+                      "kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n"
+                      "    image: app\n",
+                      InputFormat::kYaml, options);
+  ASSERT_TRUE(f.error.empty()) << f.error;
+  EXPECT_EQ(f.after,
+            "kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n"
+            "    image: app\n    securityContext:\n      readOnlyRootFilesystem: true\n"
+            "    volumeMounts:\n    - name: tmp\n      mountPath: /tmp\n"
+            "    - name: var-lib-app\n      mountPath: /var/lib/app\n"
+            "  volumes:\n  - name: tmp\n    emptyDir: {}\n  - name: var-lib-app\n"
+            "    emptyDir: {}\n");
+}
+
+TEST(Fix, NeverTouchesPassingWindowsOrUnparseableFiles) {
+  std::string passing =
+      "kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n"
+      "    securityContext: {readOnlyRootFilesystem: true}\n"
+      "    volumeMounts: [{name: t, mountPath: /tmp}]\n  volumes: [{name: t, emptyDir: {}}]\n";
+  EXPECT_EQ(FixText("p.yaml", passing, InputFormat::kYaml, {}).after, passing);
+  std::string windows =
+      "kind: Pod\nmetadata: {name: w}\nspec:\n  os: {name: windows}\n  containers: [{name: a}]\n";
+  EXPECT_EQ(FixText("w.yaml", windows, InputFormat::kYaml, {}).after, windows);
+  FileFix broken = FixText("b.yaml", "kind: Pod\nspec: [\n", InputFormat::kYaml, {});
+  EXPECT_EQ(broken.after, broken.before);
+  EXPECT_NE(broken.error.find("does not parse"), std::string::npos);
+}
+
+TEST(Fix, RegisterReadyDropsOutputOnlyFieldsAndKeepsTags) {
+  std::string reg = RegisterReadyJson(ReadAll(kSource + "/tests/golden/fix/ecs/describe.json"));
+  ASSERT_FALSE(reg.empty());
+  for (const char* gone : {"taskDefinitionArn", "\"revision\"", "\"status\"", "requiresAttributes",
+                           "compatibilities", "registeredAt", "registeredBy"}) {
+    EXPECT_EQ(reg.find(gone), std::string::npos) << gone;
+  }
+  EXPECT_NE(reg.find("\"family\": \"checkout-api\""), std::string::npos);
+  EXPECT_NE(reg.find("\"tags\""), std::string::npos);
+  EXPECT_NE(reg.find("\"containerDefinitions\""), std::string::npos);
+  ParsedSource p = ReadJson("reg.json", reg);
+  EXPECT_FALSE(p.has_error);
+}
+
+// Every conformance case that fails is fixed, re-parsed and re-scanned as passing.
+TEST(Fix, ConformanceCasesAreFixed) {
+  fs::path shared = fs::path(kSource).parent_path() / "shared" / "conformance";
+  if (!fs::exists(shared / "labels.tsv")) GTEST_SKIP() << "../shared/conformance is absent";
+  std::vector<Diagnostic> errors;
+  std::vector<SourceRef> sources = DiscoverSources({shared.string()}, &errors);
+  int fixed_files = 0;
+  for (const SourceRef& src : sources) {
+    std::string text = ReadAll(src.path);
+    if (Failing(src.path, text).empty()) continue;
+    FileFix f;
+    CheckFixProperties(src.path, text, &f);
+    if (f.after != f.before) ++fixed_files;
+  }
+  EXPECT_GT(fixed_files, 40);
+}
+
+}  // namespace
+}  // namespace rootlock
