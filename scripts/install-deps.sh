@@ -14,6 +14,11 @@ packages=(
   util-linux             # setpriv: tests that need an unprivileged user
   podman busybox-static  # a real Docker-compatible engine for the live tests (create only)
   clang-format
+  python3-jsonschema     # formats.sarif / formats.policyreport: validate against the official schemas
+  python3-yaml           # formats.policyreport: read the PolicyReport CRD and the YAML stream
+  libxml2-utils          # formats.junit: xmllint validates JUnit XML against junit.xsd
+  chromium               # formats.html_chromium: the HTML report in a real (headless) browser
+  bsdutils               # script(1): Progress.OnATerminalOnly runs rootlock on a pseudo-terminal
 )
 
 missing=()

@@ -1,5 +1,6 @@
 // End to end: the real binary, on real files, compared with golden outputs.
 // UPDATE_GOLDEN=1 rewrites the expected files instead of comparing.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -14,6 +15,7 @@
 #include <regex>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace fs = std::filesystem;
@@ -226,17 +228,29 @@ class HostileInput : public ::testing::Test {
 
 TEST_F(HostileInput, BrokenYaml) {
   WriteAll(dir_ / "broken.yaml", "kind: Pod\nspec:\n  containers: [unclosed\n");
-  ExpectOneError("./broken.yaml:4:1: error: YAML:", "");
+  ExpectOneError("broken.yaml:4:1: error: YAML:", "");
 }
 
 TEST_F(HostileInput, TabInIndentation) {
   WriteAll(dir_ / "tab.yaml", "kind: Pod\nspec:\n\tcontainers: []\n");
-  ExpectOneError("./tab.yaml:3:1: error:", "tab character");
+  ExpectOneError("tab.yaml:3:1: error:", "tab character");
 }
 
-TEST_F(HostileInput, TwentyMegabyteFile) {
-  WriteAll(dir_ / "huge.yaml", "# " + std::string(20 * 1024 * 1024, 'x') + "\n");
-  ExpectOneError("./huge.yaml: error:", "over the 16.0 MiB limit");
+TEST_F(HostileInput, FiftyMegabyteFile) {
+  // Refused by its size before a byte is read.
+  WriteAll(dir_ / "huge.yaml", "# " + std::string(50 * 1024 * 1024, 'x') + "\n");
+  ExpectOneError("huge.yaml: error: file is 50.0 MiB, over the 16.0 MiB limit", "");
+}
+
+TEST_F(HostileInput, FiftyMegabytesOnAPipe) {
+  // A pipe has no size: reading stops at the limit, so memory stays bounded.
+  WriteAll(dir_ / "huge.yaml", "# " + std::string(50 * 1024 * 1024, 'x') + "\n");
+  Result r = Rootlock("scan - good.yaml", dir_.string(), nullptr,
+                      "sh -c 'cat huge.yaml | \"$0\" \"$@\"' ");
+  EXPECT_EQ(r.status, 2) << r.err;
+  EXPECT_EQ(r.err,
+            "<stdin>: error: input is over the 16.0 MiB limit (raise it with --max-file-size)\n");
+  EXPECT_NE(r.out.find("Pod 'good'"), std::string::npos) << r.out;
 }
 
 TEST_F(HostileInput, AliasBomb) {
@@ -250,17 +264,28 @@ TEST_F(HostileInput, AliasBomb) {
     prev = cur;
   }
   WriteAll(dir_ / "bomb.yaml", bomb);
-  ExpectOneError("./bomb.yaml:", "alias bomb");
+  ExpectOneError("bomb.yaml:", "alias bomb");
 }
 
 TEST_F(HostileInput, DeepNesting) {
   WriteAll(dir_ / "deep.yaml", "containers: " + std::string(100000, '['));
   WriteAll(dir_ / "deep.json", "{\"containers\": " + std::string(100000, '['));
+  WriteAll(dir_ / "deep.tf", "container_definitions = " + std::string(100000, '['));
+  WriteAll(dir_ / "deep-block.yaml", [] {
+    std::string s;
+    for (int i = 0; i < 100000; ++i) s += std::string(i % 1000, ' ') + "- containers:\n";
+    return s;
+  }());
   Result r = Rootlock("scan .", dir_.string());
   EXPECT_EQ(r.status, 2);
-  EXPECT_EQ(CountLines(r.err), 2u) << r.err;
-  EXPECT_NE(r.err.find("./deep.json:1:527: error: JSON: nested deeper than 512"), std::string::npos)
+  EXPECT_EQ(CountLines(r.err), 4u) << r.err;
+  EXPECT_NE(r.err.find("deep.json:1:527: error: JSON: nested deeper than 512"), std::string::npos)
       << r.err;
+  EXPECT_NE(r.err.find("deep.yaml:1:525: error: YAML: nested deeper than 512"), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("deep.tf:1:537: error: HCL: nested deeper than 512"), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("deep-block.yaml:"), std::string::npos) << r.err;
 }
 
 TEST_F(HostileInput, BinaryBytes) {
@@ -268,12 +293,44 @@ TEST_F(HostileInput, BinaryBytes) {
   std::mt19937 rng(42);
   for (char& c : junk) c = static_cast<char>(rng());
   WriteAll(dir_ / "random.yaml", junk);
-  ExpectOneError("./random.yaml", "error:");
+  ExpectOneError("random.yaml", "error:");
+}
+
+TEST_F(HostileInput, RandomBytesWithoutNulReachTheParser) {
+  // No NUL byte to give it away as binary: the YAML reader itself must refuse it.
+  std::string junk = "containers: ";
+  std::mt19937 rng(7);
+  for (int i = 0; i < 65536; ++i) junk += static_cast<char>(1 + rng() % 255);
+  WriteAll(dir_ / "random.yaml", junk);
+  ExpectOneError("random.yaml:", "error: YAML:");
 }
 
 TEST_F(HostileInput, Utf16) {
   WriteAll(dir_ / "utf16.yaml", std::string("\xFF\xFEk\0:\0 \0v\0", 10));
-  ExpectOneError("./utf16.yaml: error:", "UTF-16");
+  ExpectOneError("utf16.yaml: error:", "UTF-16");
+}
+
+TEST_F(HostileInput, Utf16WithoutABomAndUtf32) {
+  WriteAll(dir_ / "utf16be.json", std::string("\0{\0\"\0k\0\"\0:\0[\0]\0}", 14));
+  WriteAll(dir_ / "utf32.yaml", std::string("\0\0\xFE\xFF\0\0\0k\0\0\0:", 12));
+  Result r = Rootlock("scan .", dir_.string());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err,
+            "utf16be.json: error: file looks UTF-16 encoded (NUL bytes between characters); "
+            "rootlock reads UTF-8\n"
+            "utf32.yaml: error: file is UTF-32 encoded; rootlock reads UTF-8 (convert it with "
+            "iconv -t UTF-8)\n");
+}
+
+TEST_F(HostileInput, InvalidUtf8) {
+  WriteAll(dir_ / "bad.yaml", "kind: Pod\nmetadata: {name: \"\xC3\x28\"}\nspec: {containers: []}\n");
+  WriteAll(dir_ / "bad.json", "{\"kind\": \"Pod\", \"containers\": [\"\xF0\x28\x8C\x28\"]}");
+  Result r = Rootlock("scan --format json .", dir_.string());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err,
+            "bad.json:1:33: error: JSON: invalid UTF-8 sequence in string\n"
+            "bad.yaml:2:18: error: YAML: invalid trailing UTF-8 octet\n");
+  EXPECT_NE(r.out.find("\"name\": \"good\""), std::string::npos) << "good.yaml was not scanned";
 }
 
 TEST_F(HostileInput, EmptyFileNamedExplicitly) {
@@ -291,17 +348,65 @@ TEST_F(HostileInput, SymlinkLoop) {
   Result r = Rootlock("scan --format json .", dir_.string());
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(CountLines(r.err), 2u) << r.err;
-  EXPECT_NE(r.err.find("./a.yaml: error: cannot read: Too many levels of symbolic links"),
+  EXPECT_NE(r.err.find("a.yaml: error: cannot read: Too many levels of symbolic links"),
             std::string::npos)
       << r.err;
   EXPECT_NE(r.out.find("\"name\": \"good\""), std::string::npos);
 }
 
-TEST_F(HostileInput, FifoInAFolderIsSkippedNotWaitedOn) {
+TEST_F(HostileInput, FifoInAFolderIsOneLineNotWaitedOn) {
   ASSERT_EQ(mkfifo((dir_ / "pipe.yaml").c_str(), 0644), 0);
-  Result r = Rootlock("scan .", dir_.string());
-  EXPECT_EQ(r.status, 1) << r.err;  // the good pod fails the gate; no error, no hang
+  ASSERT_EQ(mkfifo((dir_ / "notes.txt").c_str(), 0644), 0);  // not a manifest name: not ours
+  ExpectOneError(
+      "pipe.yaml: error: not read: it is a FIFO, not a regular file (name it on the command "
+      "line to read from it)",
+      "");
+}
+
+TEST_F(HostileInput, FifoNamedOnTheCommandLineIsRead) {
+  ASSERT_EQ(mkfifo((dir_ / "pipe.yaml").c_str(), 0644), 0);
+  std::thread writer([&] {  // as <(kustomize build) would
+    std::ofstream(dir_ / "pipe.yaml") << ReadAll(dir_ / "good.yaml");
+  });
+  Result r = Rootlock("scan pipe.yaml", dir_.string());
+  // Had rootlock not opened the FIFO, this reader lets the writer finish.
+  int unblock = open((dir_ / "pipe.yaml").c_str(), O_RDONLY | O_NONBLOCK);
+  writer.join();
+  if (unblock >= 0) close(unblock);
+  EXPECT_EQ(r.status, 1) << r.err;  // read and judged: the pod fails the gate
   EXPECT_EQ(r.err, "");
+  EXPECT_NE(r.out.find("pipe.yaml:3:21: fail: Pod 'good'"), std::string::npos) << r.out;
+}
+
+// Root reads anything: tests of permissions run rootlock as nobody, as a CI
+// user would be. Returns the command prefix, or "" when already unprivileged.
+std::string AsNobody(const fs::path& dir) {
+  if (geteuid() != 0) return "";
+  fs::permissions(dir, fs::perms::all);
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (e.is_regular_file()) fs::permissions(e.path(), fs::perms::all);
+  }
+  return "setpriv --reuid=65534 --regid=65534 --clear-groups ";
+}
+
+bool HaveSetpriv() { return geteuid() != 0 || std::system("command -v setpriv >/dev/null 2>&1") == 0; }
+
+TEST_F(HostileInput, FileThatVanishesBeforeItIsRead) {
+  WriteAll(dir_ / "gone.yaml", "kind: Pod\nspec: {containers: [{name: x}]}\n");
+  // ROOTLOCK_TEST_VANISH deletes it after discovery, just before it is read.
+  ExpectOneError("gone.yaml: error: cannot read: No such file or directory", "",
+                 "ROOTLOCK_TEST_VANISH=gone.yaml ");
+  EXPECT_FALSE(fs::exists(dir_ / "gone.yaml"));
+}
+
+TEST_F(HostileInput, FileThatTurnsUnreadableBeforeItIsRead) {
+  if (!HaveSetpriv()) GTEST_SKIP() << "no setpriv";
+  WriteAll(dir_ / "locked.yaml", "kind: Pod\nspec: {containers: [{name: x}]}\n");
+  std::string prefix = AsNobody(dir_);
+  if (!prefix.empty()) ASSERT_EQ(chown((dir_ / "locked.yaml").c_str(), 65534, 65534), 0);
+  // ROOTLOCK_TEST_UNREADABLE takes its permissions away after discovery.
+  ExpectOneError("locked.yaml: error: cannot read: Permission denied", "",
+                 "ROOTLOCK_TEST_UNREADABLE=locked.yaml " + prefix);
 }
 
 TEST_F(HostileInput, FolderWithoutPermission) {
@@ -316,7 +421,7 @@ TEST_F(HostileInput, FolderWithoutPermission) {
     fs::permissions(dir_, fs::perms::all);
     fs::permissions(dir_ / "good.yaml", fs::perms::all);
   }
-  ExpectOneError("./locked: error: cannot read folder: Permission denied", "", prefix);
+  ExpectOneError("locked: error: cannot read folder: Permission denied", "", prefix);
 }
 
 TEST_F(HostileInput, FilesThatCannotHoldAContainerAreNotParsedInAWalk) {
@@ -341,13 +446,13 @@ TEST_F(HostileInput, HelmTemplatesAreSkippedAndSaidSoNotErrors) {
   EXPECT_EQ(r.err, "");
   EXPECT_NE(r.out.find("note: 1 Go/Helm template file(s) not judged"), std::string::npos) << r.out;
   Result v = Rootlock("scan -v .", dir_.string());
-  EXPECT_NE(v.out.find("./chart/templates/deployment.yaml:7:7: skipped: Go/Helm template"),
+  EXPECT_NE(v.out.find("chart/templates/deployment.yaml:7:7: skipped: Go/Helm template"),
             std::string::npos)
       << v.out;
   Result j = Rootlock("scan --format json .", dir_.string());
   EXPECT_NE(
       j.out.find(
-          "\"skipped_files\": [\n    {\n      \"file\": \"./chart/templates/deployment.yaml\""),
+          "\"skipped_files\": [\n    {\n      \"file\": \"chart/templates/deployment.yaml\""),
       std::string::npos)
       << j.out;
 }
@@ -461,6 +566,189 @@ TEST_F(FixCli, AnInterruptedWriteLeavesTheOriginal) {
     std::string now = ReadAll(dir_ / "web.yaml");
     EXPECT_TRUE(now == kWeb || now == dry.out) << "a mix after kill #" << i << ":\n" << now;
   }
+}
+
+}  // namespace
+
+// --- Report formats: goldens, --output files, notes, progress. ---
+
+namespace {
+
+// Timestamps come from SOURCE_DATE_EPOCH, so every format's output is reproducible.
+const std::string kEpoch = "SOURCE_DATE_EPOCH=1700000000 ";
+
+class FormatGolden : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(FormatGolden, ExamplesMatchTheGolden) {
+  std::string format = GetParam();
+  Result r = Rootlock("scan -q --format " + format + " examples", kSource, nullptr, kEpoch);
+  EXPECT_EQ(r.status, 1) << r.err;  // the examples fail the gate in every format
+  EXPECT_EQ(r.err, "");             // -q: no notes
+  ExpectGolden(r.out, kSource + "/tests/golden/examples." + format);
+  Result jobs = Rootlock("scan -q -j 3 --format " + format + " examples", kSource, nullptr, kEpoch);
+  EXPECT_EQ(jobs.out, r.out) << "output depends on --jobs";
+}
+
+INSTANTIATE_TEST_SUITE_P(Formats, FormatGolden,
+                         ::testing::Values("sarif", "junit", "asff", "policyreport", "markdown",
+                                           "html"),
+                         [](const ::testing::TestParamInfo<const char*>& param) {
+                           return std::string(param.param);
+                         });
+
+class OutputFiles : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("rootlock-output-" + std::to_string(getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string Path(const std::string& name) { return (dir_ / name).string(); }
+  fs::path dir_;
+};
+
+TEST_F(OutputFiles, OnlyOutputLeavesStdoutEmpty) {
+  Result r = Rootlock(
+      "scan -q -o sarif=" + Path("a.sarif") + " --output=html=" + Path("b.html") + " examples",
+      kSource, nullptr, kEpoch);
+  EXPECT_EQ(r.status, 1) << r.err;
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "");
+  EXPECT_EQ(ReadAll(Path("a.sarif")), ReadAll(kSource + "/tests/golden/examples.sarif"));
+  EXPECT_EQ(ReadAll(Path("b.html")), ReadAll(kSource + "/tests/golden/examples.html"));
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir_)) names.push_back(e.path().filename());
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"a.sarif", "b.html"})) << "temporary files left";
+}
+
+TEST_F(OutputFiles, FormatStillGoesToStdoutAndFilesAreReplacedWhole) {
+  WriteAll(Path("r.xml"), std::string(100000, 'x'));  // longer than the report
+  Result r = Rootlock("scan -q --format json -o junit=" + Path("r.xml") + " examples", kSource,
+                      nullptr, kEpoch);
+  EXPECT_EQ(r.status, 1) << r.err;
+  EXPECT_EQ(r.out, ReadAll(kSource + "/tests/golden/examples.json"));
+  EXPECT_EQ(ReadAll(Path("r.xml")), ReadAll(kSource + "/tests/golden/examples.junit"));
+}
+
+TEST_F(OutputFiles, AFileThatCannotBeWrittenIsAnErrorButTheOthersAreWritten) {
+  Result r = Rootlock("scan -q --format text -o sarif=" + Path("no/such/dir/x.sarif") +
+                          " -o markdown=" + Path("ok.md") + " examples/kubernetes/api.yaml",
+                      kSource, nullptr, kEpoch);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(CountLines(r.err), 1u) << r.err;
+  EXPECT_NE(r.err.find("rootlock: cannot write " + Path("no/such/dir/x.sarif")), std::string::npos)
+      << r.err;
+  EXPECT_TRUE(fs::exists(Path("ok.md")));
+  EXPECT_NE(r.out.find("3 of 3 containers"), std::string::npos);
+}
+
+TEST(Formats, BadFormatsAndOutputsAreUsageErrors) {
+  for (const char* args : {"scan --format xml x", "scan -o sarif x", "scan -o xml=out x",
+                           "scan -o sarif= x", "scan -o sarif=- x", "scan -o sarif=a -o json=a x",
+                           "scan --aws-account-id 12 x", "scan --aws-region EU_WEST x",
+                           "docker --format yaml", "rules --format html", "rules --bogus"}) {
+    Result r = Rootlock(args);
+    EXPECT_EQ(r.status, 2) << args;
+    EXPECT_EQ(CountLines(r.err), 1u) << args << ": " << r.err;
+    EXPECT_EQ(r.out, "") << args;
+  }
+}
+
+TEST(Formats, PolicyReportSaysWhatItLeavesOut) {
+  Result r = Rootlock("scan --format policyreport examples", kSource, nullptr, kEpoch);
+  EXPECT_EQ(r.err,
+            "rootlock: note: policyreport: 24 non-Kubernetes finding(s) left out: a "
+            "PolicyReport names Kubernetes resources only\n");
+  EXPECT_EQ(r.out, ReadAll(kSource + "/tests/golden/examples.policyreport"));
+  Result k8s = Rootlock("scan --format policyreport examples/kubernetes");
+  EXPECT_EQ(k8s.err, "");
+}
+
+// Security Hub's account and region: flags, else the environment, else placeholders (noted).
+TEST(Formats, AsffAccountAndRegion) {
+  const std::string pod = "kind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: a}]}\n";
+  auto arn = [](const std::string& region, const std::string& account) {
+    return "\"ProductArn\": \"arn:aws:securityhub:" + region + ":" + account + ":product/" +
+           account + "/default\"";
+  };
+  Result flags = Rootlock(
+      "scan --format asff --aws-account-id 123456789012 --aws-region "
+      "eu-west-1 -",
+      kSource, &pod, "AWS_ACCOUNT_ID=999999999999 AWS_REGION=us-west-2 ");
+  EXPECT_NE(flags.out.find(arn("eu-west-1", "123456789012")), std::string::npos) << flags.out;
+  EXPECT_EQ(flags.err, "");
+  Result env = Rootlock("scan --format asff -", kSource, &pod,
+                        "AWS_ACCOUNT_ID=210987654321 AWS_DEFAULT_REGION=ap-south-1 ");
+  EXPECT_NE(env.out.find(arn("ap-south-1", "210987654321")), std::string::npos) << env.out;
+  EXPECT_EQ(env.err, "");
+  Result both = Rootlock("scan --format asff -", kSource, &pod,
+                         "AWS_ACCOUNT_ID=210987654321 AWS_REGION=eu-north-1 "
+                         "AWS_DEFAULT_REGION=ap-south-1 ");
+  EXPECT_NE(both.out.find(arn("eu-north-1", "210987654321")), std::string::npos);
+  Result none = Rootlock("scan --format asff -", kSource, &pod,
+                         "env -u AWS_ACCOUNT_ID -u AWS_REGION -u AWS_DEFAULT_REGION ");
+  EXPECT_NE(none.out.find(arn("us-east-1", "000000000000")), std::string::npos);
+  EXPECT_EQ(CountLines(none.err), 1u) << none.err;
+  EXPECT_NE(none.err.find("placeholders 000000000000 / us-east-1"), std::string::npos);
+  Result quiet = Rootlock("scan -q --format asff -", kSource, &pod,
+                          "env -u AWS_ACCOUNT_ID -u AWS_REGION -u AWS_DEFAULT_REGION ");
+  EXPECT_EQ(quiet.err, "");
+  Result bad = Rootlock("scan --format asff -", kSource, &pod, "AWS_ACCOUNT_ID=nope ");
+  EXPECT_EQ(bad.status, 2);
+  // Only asff asks for an account: other formats say nothing about it.
+  Result sarif = Rootlock("scan --format sarif -", kSource, &pod,
+                          "env -u AWS_ACCOUNT_ID -u AWS_REGION -u AWS_DEFAULT_REGION ");
+  EXPECT_EQ(sarif.err, "");
+}
+
+TEST(Formats, AsffHasOneFindingPerContainerFailingTheGate) {
+  std::string asff = ReadAll(kSource + "/tests/golden/examples.asff");
+  auto count = [&](const std::string& what) {
+    size_t n = 0;
+    for (size_t at = asff.find(what); at != std::string::npos; at = asff.find(what, at + 1)) ++n;
+    return n;
+  };
+  EXPECT_EQ(count("\"SchemaVersion\": \"2018-10-08\""), 8u);  // the text report's 8 "fail:" lines
+  EXPECT_EQ(count("\"SecurityControlId\": \"ECS.5\""), 3u);   // the 3 ECS ones
+  EXPECT_EQ(count("\"Type\": \"AwsEcsTaskDefinition\""), 3u);
+  EXPECT_EQ(count("\"Type\": \"Container\""), 1u);
+  EXPECT_EQ(count("\"CreatedAt\": \"2023-11-14T22:13:20.000Z\""), 8u);
+  EXPECT_EQ(count("\"CIS Kubernetes Benchmark 5.2.3\""), 3u);
+}
+
+// The progress line: on a terminal only, cleared before the report, silenced by -q.
+TEST(Progress, OnATerminalOnly) {
+  if (std::system("command -v script >/dev/null 2>&1") != 0) GTEST_SKIP() << "no script(1)";
+  auto on_tty = [](const std::string& args) {
+    // script(1) gives rootlock a terminal for stdout and stderr; its log is what it saw.
+    fs::path log = fs::temp_directory_path() / ("rootlock-tty-" + std::to_string(getpid()));
+    std::string cmd = "cd '" + kSource + "' && NO_COLOR=1 script -qec \"'" + kBin + "' " + args +
+                      "\" '" + log.string() + "' >/dev/null 2>&1 </dev/null";
+    std::system(cmd.c_str());
+    std::string out = ReadAll(log);
+    fs::remove(log);
+    return out;
+  };
+  std::string shown = on_tty("scan examples");
+  EXPECT_NE(shown.find("\r\033[Kscanning: 12 of 12 files, "), std::string::npos) << shown;
+  EXPECT_NE(shown.find(" MB/s\r\033[K"), std::string::npos) << "not cleared: " << shown;
+  EXPECT_NE(shown.find("12 of 20 containers"), std::string::npos);
+  EXPECT_EQ(on_tty("scan -q examples").find("scanning:"), std::string::npos);
+  EXPECT_EQ(on_tty("scan --quiet examples").find("scanning:"), std::string::npos);
+  EXPECT_EQ(Rootlock("scan examples").err.find("scanning:"), std::string::npos);
+}
+
+TEST(Formats, RulesAsMarkdown) {
+  Result one = Rootlock("rules --format markdown CKV_K8S_22");
+  EXPECT_EQ(one.status, 0);
+  EXPECT_EQ(one.out.rfind("# read-only-root-fs: Container root filesystem must be read-only\n", 0),
+            0u)
+      << one.out;
+  EXPECT_NE(one.out.find("| Datadog | def-000-qq2 | equivalent check | ecs |"), std::string::npos);
+  Result all = Rootlock("rules --format markdown");
+  EXPECT_NE(all.out.find("[tmp-writable](tmp-writable.md)"), std::string::npos);
 }
 
 }  // namespace

@@ -42,6 +42,8 @@ options:
   --register-ready   for describe-task-definition output, also write FILE.register.json,
                      ready for aws ecs register-task-definition --cli-input-json
   --strict           fix stateful databases too
+  --config FILE, --no-config, --no-peer-exemptions   as for scan: exempted containers are
+                     never touched
   --param NAME=VALUE, --var NAME=VALUE, --var-file FILE   as for scan
   -h, --help         this help
 
@@ -65,6 +67,7 @@ std::string Plural(int n, const char* word) {
 
 int RunFix(int argc, char** argv) {
   FixOptions options;
+  PolicyFlags policy;
   std::vector<std::string> paths;
   bool diff = false, register_ready = false;
   for (int i = 0; i < argc; ++i) {
@@ -79,6 +82,16 @@ int RunFix(int argc, char** argv) {
       return true;
     };
     std::string v;
+    std::string policy_error;
+    if (ParsePolicyFlag(
+            arg, [&] { return i + 1 < argc ? std::string(argv[++i]) : ""; }, &policy,
+            &policy_error)) {
+      if (!policy_error.empty()) return Usage(policy_error);
+      if (!policy.baseline.empty() || !policy.write_baseline.empty()) {
+        return Usage("--baseline and --write-baseline are for scan");
+      }
+      continue;
+    }
     if (arg == "-" || arg.empty() || arg[0] != '-') {
       paths.emplace_back(arg);
     } else if (arg == "-h" || arg == "--help") {
@@ -105,6 +118,13 @@ int RunFix(int argc, char** argv) {
     }
   }
   if (paths.empty()) return Usage("no input: name files or folders to fix, or - for stdin");
+  options.scan.paths = paths;
+  Config config;
+  std::string policy_error;
+  if (!ApplyPolicy(policy, &config, &options.scan, &policy_error)) {
+    std::fprintf(stderr, "%s\n", policy_error.c_str());
+    return 2;
+  }
 
   std::vector<Diagnostic> errors;
   std::vector<SourceRef> sources = DiscoverSources(paths, &errors);

@@ -307,7 +307,7 @@ Parsed ParseReportFlag(Args& a, ScanOptions* options, ReportFlags* flags, const 
   return Parsed::kOk;
 }
 
-// Whether stderr shows notes and progress: not with --quiet.
+// One note on stderr, unless --quiet.
 void Note(const ReportFlags& flags, const std::string& note) {
   if (!flags.quiet) std::fprintf(stderr, "rootlock: note: %s\n", note.c_str());
 }
@@ -319,8 +319,8 @@ bool ResolveAws(const ReportFlags& flags, ReportContext* context) {
   if (!env_region || !*env_region) env_region = std::getenv("AWS_DEFAULT_REGION");
   std::string account = !flags.aws_account_id.empty() ? flags.aws_account_id
                         : env_account && *env_account ? env_account
-                                                       : "";
-  std::string region = !flags.aws_region.empty() ? flags.aws_region
+                                                      : "";
+  std::string region = !flags.aws_region.empty()   ? flags.aws_region
                        : env_region && *env_region ? env_region
                                                    : "";
   if (!account.empty() && !IsAwsAccountId(account)) {
@@ -334,10 +334,11 @@ bool ResolveAws(const ReportFlags& flags, ReportContext* context) {
     return false;
   }
   if (account.empty() || region.empty()) {
-    Note(flags, "asff: no AWS account or region given (--aws-account-id, --aws-region, "
-                "AWS_ACCOUNT_ID, AWS_REGION): using placeholders " +
-                    std::string(account.empty() ? "000000000000" : account) + " / " +
-                    (region.empty() ? "us-east-1" : region));
+    Note(flags,
+         "asff: no AWS account or region given (--aws-account-id, --aws-region, "
+         "AWS_ACCOUNT_ID, AWS_REGION): using placeholders " +
+             std::string(account.empty() ? "000000000000" : account) + " / " +
+             (region.empty() ? "us-east-1" : region));
   }
   if (!account.empty()) context->aws_account_id = account;
   if (!region.empty()) context->aws_region = region;
@@ -397,8 +398,7 @@ int Emit(const ScanResult& result, const ReportFlags& flags) {
 class ProgressLine {
  public:
   explicit ProgressLine(const ReportFlags& flags)
-      : enabled_(!flags.quiet && isatty(STDERR_FILENO)),
-        start_(std::chrono::steady_clock::now()) {}
+      : enabled_(!flags.quiet && isatty(STDERR_FILENO)), start_(std::chrono::steady_clock::now()) {}
 
   // The callback for ScanOptions::progress, or an empty one when disabled.
   std::function<void(uint64_t, uint64_t, uint64_t)> Callback() {
@@ -434,12 +434,22 @@ class ProgressLine {
 int RunScan(int argc, char** argv) {
   ScanOptions options;
   ReportFlags flags;
+  PolicyFlags policy;
+  Config config;
   bool only_paths = false;
   Args a(argc, argv);
   while (a.Next()) {
     std::string_view arg = a.arg();
     std::string v;
     int code = 0;
+    std::string policy_error;
+    if (!only_paths && ParsePolicyFlag(arg, [&] { return a.Next() ? std::string(a.arg()) : ""; },
+                                       &policy, &policy_error)) {
+      if (!policy_error.empty()) return UsageError(policy_error);
+      continue;
+    }
+    policy.min_ratio_set |= StartsWith(arg, "--min-ratio");
+    policy.strict_set |= arg == "--strict";
     if (only_paths || arg == "-" || arg.empty() || arg[0] != '-') {
       options.paths.emplace_back(arg);
       continue;
@@ -489,10 +499,19 @@ int RunScan(int argc, char** argv) {
     }
     options.paths.push_back("-");
   }
+  std::string policy_error;
+  if (!ApplyPolicy(policy, &config, &options, &policy_error)) {
+    std::fprintf(stderr, "%s\n", policy_error.c_str());
+    return kExitError;
+  }
   ProgressLine progress(flags);
   options.progress = progress.Callback();
   ScanResult result = Scan(options);
   progress.Clear();
+  if (!FinishPolicy(policy, &result, &policy_error)) {
+    std::fprintf(stderr, "%s\n", policy_error.c_str());
+    return kExitError;
+  }
   return Emit(result, flags);
 }
 
@@ -516,7 +535,7 @@ options:
                      --output and no --format, stdout stays empty
   --aws-account-id ID, --aws-region R  asff: where the findings go (default AWS_ACCOUNT_ID,
                      AWS_REGION or AWS_DEFAULT_REGION, else 000000000000 and us-east-1)
-  -q, --quiet        no notes on stderr
+  -q, --quiet        no notes from the report formats on stderr
   --min-ratio R      the read-only share that passes (default 0.8); exit 1 below it
   --fail-on-any      also exit 1 when any container fails
   --strict           judge database containers too

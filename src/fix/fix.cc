@@ -15,6 +15,7 @@
 #include "base/text.h"
 #include "fix/tree_edit.h"
 #include "platforms/ecs/ecs.h"
+#include "platforms/exemptions.h"
 #include "rules/rules.h"
 
 namespace rootlock {
@@ -452,6 +453,7 @@ void Fixer::Run() {
   // One document at a time: each has its own tree root to edit against.
   std::vector<Workload> workloads;
   std::vector<const Node*> roots;
+  std::vector<uint64_t> comment_lines = ExemptionCommentLines(text_);
   for (const Document& doc : parsed.documents) {
     DocumentContext ctx{name_,
                         doc,
@@ -459,7 +461,8 @@ void Fixer::Run() {
                         parsed.tree.get(),
                         &options_.scan.resolve,
                         options_.scan.loader ? options_.scan.loader : &DiskLoader(),
-                        text_};
+                        text_,
+                        comment_lines.empty() ? nullptr : &comment_lines};
     size_t before = workloads.size();
     ExtractWorkloads(ctx, &workloads);
     for (size_t i = before; i < workloads.size(); ++i) roots.push_back(doc.root);
@@ -477,7 +480,13 @@ void Fixer::Run() {
     root_ = roots[wi];
     if (root_ != learned) editor_->LearnStyle(learned = root_);
     std::vector<Finding> findings;
-    CheckWorkload(w, options_.scan.rules, &findings);
+    if (options_.scan.config) {
+      Workload with_config = w;  // the config's exemptions count: exempt means untouched
+      ApplyConfigExemptions(*options_.scan.config, &with_config);
+      CheckWorkload(with_config, options_.scan.rules, &findings);
+    } else {
+      CheckWorkload(w, options_.scan.rules, &findings);
+    }
     for (size_t ci = 0; ci < w.containers.size(); ++ci) {
       const Container& c = w.containers[ci];
       const Finding& ro = findings[2 * ci];
@@ -636,6 +645,12 @@ bool WriteFileAtomically(const std::string& path, std::string_view content, std:
     if (n < 0) return fail("cannot write the temporary file");
     written += static_cast<size_t>(n);
     if (written >= stop_after) _exit(86);
+  }
+  if (!exists) {
+    // A new file gets the mode any other program would give it, not mkstemp's 0600.
+    mode_t mask = umask(0);
+    umask(mask);
+    if (fchmod(fd, 0666 & ~mask) != 0) return fail("cannot set the file's mode");
   }
   if (exists) {
     if (fchmod(fd, st.st_mode & 07777) != 0) return fail("cannot keep the file's mode");

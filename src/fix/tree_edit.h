@@ -17,18 +17,31 @@ namespace rootlock {
 
 /// A value to write: a boolean, a string, a mapping (ordered) or a list.
 struct Value {
+  /// One key and its value. Not std::pair: pair<std::string, Value> inside
+  /// Value itself does not compile with clang and libstdc++ (the pair asks
+  /// whether Value is default-constructible while Value is incomplete).
+  struct Member;
+
   enum class Kind { kBool, kString, kMap, kList } kind = Kind::kString;
   std::string text;  // kBool: "true"/"false"; kString: the string
-  std::vector<std::pair<std::string, Value>> map;
+  std::vector<Member> map;
   std::vector<Value> list;
 
-  static Value Bool(bool b) { return Value{Kind::kBool, b ? "true" : "false", {}, {}}; }
-  static Value Str(std::string s) { return Value{Kind::kString, std::move(s), {}, {}}; }
-  static Value Map(std::vector<std::pair<std::string, Value>> m) {
-    return Value{Kind::kMap, "", std::move(m), {}};
-  }
-  static Value List(std::vector<Value> l) { return Value{Kind::kList, "", {}, std::move(l)}; }
+  static Value Bool(bool b);
+  static Value Str(std::string s);
+  static Value Map(std::vector<Member> m);
+  static Value List(std::vector<Value> l);
 };
+
+struct Value::Member {
+  std::string first;
+  Value second;
+};
+
+inline Value Value::Bool(bool b) { return Value{Kind::kBool, b ? "true" : "false", {}, {}}; }
+inline Value Value::Str(std::string s) { return Value{Kind::kString, std::move(s), {}, {}}; }
+inline Value Value::Map(std::vector<Member> m) { return Value{Kind::kMap, "", std::move(m), {}}; }
+inline Value Value::List(std::vector<Value> l) { return Value{Kind::kList, "", {}, std::move(l)}; }
 
 enum class Syntax { kYaml, kJson, kHcl };
 

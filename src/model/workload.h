@@ -35,6 +35,19 @@ enum class RootFs : uint8_t {
 
 enum class OsFamily : uint8_t { kLinux, kWindows };
 
+/// A declared exception to a rule: an annotation, tag, label, comment or
+/// config entry saying a container need not pass. Adapters collect them; the
+/// rules decide what they mean (a missing reason or a past expiry does not exempt).
+struct Exemption {
+  std::string rule;    // as written: a rule id or alias ("read-only-root-fs", "CKV_K8S_22", "*")
+  std::string reason;  // why; required for rootlock's own forms
+  std::string until;   // "YYYY-MM-DD", or "" for no expiry
+  std::string source;  // how it was declared: "annotation rootlock.io/exempt"
+  std::string peer;    // the peer tool whose suppression this is ("kube-linter"), or ""
+  std::string problem;  // why the declaration is not valid ("it gives no reason"), or ""
+  Location where;
+};
+
 /// A path inside the container that some volume or tmpfs covers.
 struct Mount {
   std::string path;    // as written: "/tmp"
@@ -56,6 +69,8 @@ struct Container {
   /// Where the setting is written; line 0 when it is not written at all.
   Location root_fs_where;
   std::vector<Mount> mounts;
+  /// Exemptions that name this container or its whole workload.
+  std::vector<Exemption> exemptions;
   /// Docker, live: paths its root filesystem has changed (GET /containers/{id}/changes),
   /// from which the paths it needs writable are suggested.
   std::vector<std::string> written_paths;

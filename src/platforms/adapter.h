@@ -48,6 +48,9 @@ struct DocumentContext {
   const FileLoader* loader = nullptr;
   /// The source's bytes (for adapters that map positions inside embedded text).
   std::string_view text;
+  /// Byte offset of each line's start, when the text holds exemption comments
+  /// (`rootlock:ignore`, `checkov:skip`); nullptr when it holds none.
+  const std::vector<uint64_t>* line_starts = nullptr;
 };
 
 /// Location of a node in the file a context names.

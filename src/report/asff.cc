@@ -95,28 +95,29 @@ void Resource(JsonWriter& w, const Finding& f, const ReportContext& context) {
 }
 
 void AsffFinding(JsonWriter& w, const Finding& f, const ReportContext& context,
-              const std::string& time) {
+                 const std::string& time) {
   const RuleInfo& r = *f.rule;
   w.BeginObject();
   w.Field("SchemaVersion", "2018-10-08");
   w.Field("Id", "rootlock/" + std::string(r.id) + "/" + Fingerprint(f));
-  w.Field("ProductArn", "arn:aws:securityhub:" + context.aws_region + ":" +
-                            context.aws_account_id + ":product/" + context.aws_account_id +
-                            "/default");
+  w.Field("ProductArn", "arn:aws:securityhub:" + context.aws_region + ":" + context.aws_account_id +
+                            ":product/" + context.aws_account_id + "/default");
   w.Field("ProductName", "rootlock");
   w.Field("GeneratorId", "rootlock/" + std::string(r.id));
   w.Field("AwsAccountId", context.aws_account_id);
   w.Key("Types");
   w.BeginArray();
-  if (f.platform == Platform::kEcs) w.String("Software and Configuration Checks/AWS Security Best Practices");
-  w.String("Software and Configuration Checks/Industry and Regulatory Standards/NIST 800-53 Controls");
+  if (f.platform == Platform::kEcs)
+    w.String("Software and Configuration Checks/AWS Security Best Practices");
+  w.String(
+      "Software and Configuration Checks/Industry and Regulatory Standards/NIST 800-53 Controls");
   w.EndArray();
   w.Field("CreatedAt", time);
   w.Field("UpdatedAt", time);
   w.Key("Severity");
   w.BeginObject();
-  w.Field("Label", SeverityLabel(r.severity));
-  w.Field("Original", SeverityName(r.severity));
+  w.Field("Label", SeverityLabel(f.severity));
+  w.Field("Original", SeverityName(f.severity));
   w.EndObject();
   w.Field("Title", Truncate(r.title, 256));
   w.Field("Description", Truncate(internal::Explain(f), 1024));

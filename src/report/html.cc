@@ -32,7 +32,7 @@ h2 { font-size: 18px; margin: 28px 0 10px; }
 .cards { display: flex; flex-wrap: wrap; gap: 10px; margin: 14px 0; }
 .card { border: 1px solid var(--line); border-radius: 8px; padding: 8px 14px; min-width: 120px; }
 .card b { display: block; font-size: 20px; }
-.charts { display: flex; flex-wrap: wrap; gap: 24px; }
+.charts { display: flex; flex-wrap: wrap; gap: 24px; align-items: flex-start; }
 figure { margin: 0; flex: 1 1 520px; border: 1px solid var(--line); border-radius: 8px;
          padding: 12px; }
 figcaption { font-weight: 600; margin-bottom: 8px; }
@@ -52,6 +52,7 @@ th { background: #f6f8fa; position: sticky; top: 0; }
 td.loc, td.res { font-family: ui-monospace, monospace; font-size: 12px;
                  overflow-wrap: anywhere; }
 td.rule { white-space: nowrap; }
+td.loc { min-width: 180px; }
 .status { font-weight: 600; white-space: nowrap; }
 tr.s-fail .status, tr.s-error .status { color: var(--fail); }
 tr.s-warning .status { color: var(--warn); }
@@ -95,14 +96,18 @@ struct Tally {
   uint64_t pass = 0, fail = 0, na = 0, skipped = 0;
 };
 
-// The row label and the class a status gets: "n/a" cannot be a class name.
-std::pair<std::string, std::string> StatusLabel(const Finding& f) {
+// How a row shows its status, and the class it gets ("n/a" cannot be a class name).
+struct StatusStyle {
+  const char* label;
+  const char* cls;
+};
+
+StatusStyle StyleOf(const Finding& f) {
   switch (f.status) {
     case Status::kPass:
       return {"pass", "pass"};
     case Status::kFail:
-      return f.rule->gates ? std::pair<std::string, std::string>{"fail", "fail"}
-                           : std::pair<std::string, std::string>{"warning", "warning"};
+      return f.rule->gates ? StatusStyle{"fail", "fail"} : StatusStyle{"warning", "warning"};
     case Status::kNotApplicable:
       return {"n/a", "na"};
     case Status::kSkipped:
@@ -148,8 +153,8 @@ std::string Chart(std::string_view id, std::string_view caption,
              std::to_string(y + 4) + "\" width=\"" + std::to_string(kBarWidth - pass_w) +
              "\" height=\"20\" rx=\"3\"/>";
     }
-    out += "<text class=\"note\" x=\"" + std::to_string(kLabelWidth + kBarWidth + 10) +
-           "\" y=\"" + std::to_string(text_y) + "\">" + XmlEscape(detail) + "</text></g>\n";
+    out += "<text class=\"note\" x=\"" + std::to_string(kLabelWidth + kBarWidth + 10) + "\" y=\"" +
+           std::to_string(text_y) + "\">" + XmlEscape(detail) + "</text></g>\n";
     y += kRowHeight;
   }
   out += "</svg>\n</figure>\n";
@@ -157,8 +162,7 @@ std::string Chart(std::string_view id, std::string_view caption,
 }
 
 std::string Card(std::string_view label, uint64_t value) {
-  return "<div class=\"card\"><b>" + std::to_string(value) + "</b>" + XmlEscape(label) +
-         "</div>";
+  return "<div class=\"card\"><b>" + std::to_string(value) + "</b>" + XmlEscape(label) + "</div>";
 }
 
 std::string Cell(std::string_view cls, std::string_view text) {
@@ -192,7 +196,7 @@ std::string HtmlReport(const ScanResult& result, const ReportContext& context) {
     }
     bool listed = f.rule->gates || f.status == Status::kFail || f.status == Status::kError;
     if (!listed) continue;
-    auto [label, cls] = StatusLabel(f);
+    auto [label, cls] = StyleOf(f);
     std::string platform(PlatformName(f.platform));
     statuses.insert(label);
     platforms.insert(platform);
@@ -201,15 +205,16 @@ std::string HtmlReport(const ScanResult& result, const ReportContext& context) {
       remedy = internal::Remediation(f);
       if (!f.suggestion.empty()) remedy += " To run it read-only: " + f.suggestion;
     }
-    rows += "<tr class=\"s-" + cls + "\" data-status=\"" + XmlEscape(label, true) +
+    rows += std::string("<tr class=\"s-") + cls + "\" data-status=\"" + label +
             "\" data-platform=\"" + platform + "\">";
     rows += Cell("status", label) + Cell("rule", f.rule->id) +
             Cell("loc", internal::Position(f.where)) + Cell("", platform) +
             Cell("res", internal::QualifiedResource(f)) + Cell("", f.container) +
             Cell("res", f.image);
-    rows += "<td>" + XmlEscape(f.message) +
-            (f.reason.empty() ? "" : " <span class=\"reason\">(" + XmlEscape(f.reason) + ")</span>") +
-            "</td>" + Cell("", remedy) + "</tr>\n";
+    rows +=
+        "<td>" + XmlEscape(f.message) +
+        (f.reason.empty() ? "" : " <span class=\"reason\">(" + XmlEscape(f.reason) + ")</span>") +
+        "</td>" + Cell("", remedy) + "</tr>\n";
   }
 
   std::string out =
@@ -224,41 +229,46 @@ std::string HtmlReport(const ScanResult& result, const ReportContext& context) {
   std::string why = internal::GateReason(s);
   out += std::string("<p class=\"verdict ") + (s.passed ? "passed\">passed" : "failed\">FAILED") +
          (why.empty() ? "" : ": " + XmlEscape(why)) + "</p>\n";
-  out += "<div class=\"cards\">" + Card("containers", s.containers) + Card("read-only", s.read_only) +
-         Card("writable", s.writable) + Card("not applicable", s.not_applicable) +
-         Card("skipped", s.skipped) + Card("files read", s.files) +
-         Card("input errors", result.errors.size()) + "</div>\n</header>\n";
+  out += "<div class=\"cards\">" + Card("containers", s.containers) +
+         Card("read-only", s.read_only) + Card("writable", s.writable) +
+         Card("not applicable", s.not_applicable) + Card("skipped", s.skipped) +
+         Card("files read", s.files) + Card("input errors", result.errors.size()) +
+         "</div>\n</header>\n";
 
   out += "<h2>Read-only share</h2>\n<div class=\"charts\">\n";
   std::vector<std::pair<std::string, Tally>> platform_rows, group_rows;
-  for (const auto& [p, t] : by_platform) platform_rows.emplace_back(std::string(PlatformName(p)), t);
+  for (const auto& [p, t] : by_platform)
+    platform_rows.emplace_back(std::string(PlatformName(p)), t);
   for (const auto& [key, t] : by_group) {
     std::string name = key.second.empty() ? "(no namespace)" : key.second;
-    group_rows.emplace_back(
-        (key.first == Platform::kKubernetes ? "namespace " : "family ") + name, t);
+    group_rows.emplace_back((key.first == Platform::kKubernetes ? "namespace " : "family ") + name,
+                            t);
   }
   out += Chart("chart-platform", "By platform", platform_rows);
   out += Chart("chart-group", "By namespace (Kubernetes) and task definition family (ECS)",
                group_rows);
   out += "</div>\n";
 
-  out += "<h2>Findings</h2>\n<div id=\"filters\" hidden>\n"
-         "<input id=\"filter-text\" type=\"search\" placeholder=\"Filter: file, resource, "
-         "container, image, reason\" aria-label=\"Filter findings\">\n"
-         "<select id=\"filter-status\" aria-label=\"Status\"><option value=\"\">every status"
-         "</option>";
+  out +=
+      "<h2>Findings</h2>\n<div id=\"filters\" hidden>\n"
+      "<input id=\"filter-text\" type=\"search\" placeholder=\"Filter: file, resource, "
+      "container, image, reason\" aria-label=\"Filter findings\">\n"
+      "<select id=\"filter-status\" aria-label=\"Status\"><option value=\"\">every status"
+      "</option>";
   for (const std::string& st : statuses) {
     out += "<option value=\"" + XmlEscape(st, true) + "\">" + XmlEscape(st) + "</option>";
   }
-  out += "</select>\n<select id=\"filter-platform\" aria-label=\"Platform\"><option value=\"\">"
-         "every platform</option>";
+  out +=
+      "</select>\n<select id=\"filter-platform\" aria-label=\"Platform\"><option value=\"\">"
+      "every platform</option>";
   for (const std::string& p : platforms) {
     out += "<option value=\"" + XmlEscape(p, true) + "\">" + XmlEscape(p) + "</option>";
   }
   out += "</select>\n<span id=\"filter-count\"></span>\n</div>\n";
-  out += "<table id=\"findings\">\n<thead><tr><th>Status</th><th>Rule</th><th>Location</th>"
-         "<th>Platform</th><th>Resource</th><th>Container</th><th>Image</th><th>Finding</th>"
-         "<th>Remediation</th></tr></thead>\n<tbody>\n";
+  out +=
+      "<table id=\"findings\">\n<thead><tr><th>Status</th><th>Rule</th><th>Location</th>"
+      "<th>Platform</th><th>Resource</th><th>Container</th><th>Image</th><th>Finding</th>"
+      "<th>Remediation</th></tr></thead>\n<tbody>\n";
   out += rows;
   out += "</tbody>\n</table>\n";
   if (!result.errors.empty()) {

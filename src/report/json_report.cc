@@ -30,13 +30,21 @@ std::string JsonReport(const ScanResult& result) {
   w.Field("errors", static_cast<int64_t>(result.errors.size()));
   w.Field("skipped_files", static_cast<int64_t>(result.skipped_files.size()));
   w.EndObject();
+  if (s.baseline_used) {
+    w.Key("baseline");
+    w.BeginObject();
+    w.Field("new", static_cast<int64_t>(s.baseline_new));
+    w.Field("known", static_cast<int64_t>(s.baseline_known));
+    w.Field("fixed", static_cast<int64_t>(s.baseline_fixed));
+    w.EndObject();
+  }
   w.Key("findings");
   w.BeginArray();
   for (const Finding& f : result.findings) {
     w.BeginObject();
     w.Field("rule", f.rule->id);
     w.Field("status", StatusName(f.status));
-    w.Field("severity", SeverityName(f.rule->severity));
+    w.Field("severity", SeverityName(f.severity));
     w.Field("platform", PlatformName(f.platform));
     w.Field("kind", f.kind);
     w.Field("name", f.name);
@@ -49,6 +57,7 @@ std::string JsonReport(const ScanResult& result) {
     w.Field("column", static_cast<int64_t>(f.where.column));
     w.Field("message", f.message);
     w.Field("reason", f.reason);
+    if (!f.baseline.empty()) w.Field("baseline", f.baseline);
     if (!f.suggestion.empty()) {
       w.Key("writable_paths");
       w.BeginArray();
@@ -71,6 +80,20 @@ std::string JsonReport(const ScanResult& result) {
     w.EndObject();
   }
   w.EndArray();
+  if (s.baseline_used) {
+    w.Key("baseline_fixed");
+    w.BeginArray();
+    for (const BaselineEntry& e : result.baseline_fixed) {
+      w.BeginObject();
+      w.Field("fingerprint", e.fingerprint);
+      w.Field("rule", e.rule);
+      w.Field("file", e.file);
+      w.Field("resource", e.resource);
+      w.Field("container", e.container);
+      w.EndObject();
+    }
+    w.EndArray();
+  }
   w.Key("skipped_files");
   w.BeginArray();
   for (const Diagnostic& d : result.skipped_files) {

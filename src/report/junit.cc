@@ -21,9 +21,7 @@ std::string Attr(std::string_view name, std::string_view value) {
   return " " + std::string(name) + "=\"" + XmlEscape(value, /*attribute=*/true) + "\"";
 }
 
-std::string Attr(std::string_view name, size_t value) {
-  return Attr(name, std::to_string(value));
-}
+std::string Attr(std::string_view name, size_t value) { return Attr(name, std::to_string(value)); }
 
 struct Counts {
   size_t tests = 0, failures = 0, errors = 0, skipped = 0;
@@ -42,17 +40,17 @@ std::string Property(std::string_view name, std::string_view value) {
 }
 
 std::string SuiteClose(std::string_view system_out) {
-  return "    <system-out>" + XmlEscape(system_out) + "</system-out>\n    <system-err></system-err>\n" +
-         "  </testsuite>\n";
+  return "    <system-out>" + XmlEscape(system_out) +
+         "</system-out>\n    <system-err></system-err>\n" + "  </testsuite>\n";
 }
 
 std::string Testcase(const Finding& f) {
   std::string group = internal::Group(f);
-  std::string classname = std::string(PlatformName(f.platform)) + (group.empty() ? "" : ".") +
-                          group;
+  std::string classname =
+      std::string(PlatformName(f.platform)) + (group.empty() ? "" : ".") + group;
   std::string name = internal::QualifiedResource(f) + " container " + f.container;
-  std::string out = "    <testcase" + Attr("name", name) + Attr("classname", classname) +
-                    Attr("time", "0");
+  std::string out =
+      "    <testcase" + Attr("name", name) + Attr("classname", classname) + Attr("time", "0");
   std::string where = Position(f.where);
   switch (f.status) {
     case Status::kPass:

@@ -53,7 +53,7 @@ std::string Report(const std::string& ns, const std::vector<const Finding*>& fin
     out += "- policy: rootlock\n";
     out += "  rule: " + Quote(f->rule->id) + "\n";
     out += std::string("  result: ") + result + "\n";
-    out += "  severity: " + std::string(SeverityName(f->rule->severity)) + "\n";
+    out += "  severity: " + std::string(SeverityName(f->severity)) + "\n";
     out += std::string("  scored: ") + (f->rule->gates ? "true" : "false") + "\n";
     out += "  source: rootlock\n";
     out += "  message: " + Quote(internal::Explain(*f)) + "\n";

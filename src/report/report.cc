@@ -11,8 +11,8 @@ namespace rootlock {
 
 namespace {
 
-constexpr std::string_view kFormats[] = {"text",         "json",     "sarif", "junit", "asff",
-                                         "policyreport", "markdown", "html"};
+constexpr std::string_view kFormats[] = {"text", "json",         "sarif",    "junit",
+                                         "asff", "policyreport", "markdown", "html"};
 
 }  // namespace
 

@@ -3,7 +3,6 @@
 #include <ctime>
 
 #include "base/text.h"
-#include "scan/scanner.h"
 
 namespace rootlock {
 namespace internal {
@@ -234,6 +233,12 @@ const char* SecuritySeverityScore(Severity s) {
 }
 
 std::string GateReason(const Summary& s) {
+  if (s.baseline_used) {  // with a baseline, only new failures fail the gate
+    std::string known = std::to_string(s.baseline_known) + " known from the baseline, " +
+                        std::to_string(s.baseline_fixed) + " fixed since";
+    if (s.passed) return "no new failures (" + known + ")";
+    return std::to_string(s.baseline_new) + " new failure(s) not in the baseline (" + known + ")";
+  }
   if (s.passed) {
     if (s.read_only + s.writable == 0) return "";
     return FormatPercent(s.ratio) + " meets the " + FormatPercent(s.min_ratio) + " minimum";

@@ -47,8 +47,8 @@ std::string Scope(const ComplianceRef& c) {
 }  // namespace
 
 std::string RuleText(const RuleInfo& r) {
-  std::string out = std::string(r.id) + ": " + r.title + "\nseverity: " +
-                    std::string(SeverityName(r.severity)) +
+  std::string out = std::string(r.id) + ": " + r.title +
+                    "\nseverity: " + std::string(SeverityName(r.severity)) +
                     (r.gates ? "" : " (reported; does not move the ratio or the gate)") + "\n\n" +
                     r.rationale + "\n\nremediation:\n";
   for (Platform p : kPlatforms) {

@@ -229,9 +229,9 @@ std::string SarifReport(const ScanResult& result, const ReportContext& context) 
   w.BeginArray();
   std::span<const RuleInfo* const> rules = AllRules();
   for (const Finding& f : result.findings) {
-    bool wanted = f.status == Status::kFail || f.status == Status::kError ||
-                  (f.rule->gates &&
-                   (f.status == Status::kNotApplicable || f.status == Status::kSkipped));
+    bool wanted =
+        f.status == Status::kFail || f.status == Status::kError ||
+        (f.rule->gates && (f.status == Status::kNotApplicable || f.status == Status::kSkipped));
     if (!wanted) continue;
     size_t index = 0;
     while (index < rules.size() && rules[index] != f.rule) ++index;

@@ -47,7 +47,9 @@ std::string TextReport(const ScanResult& result, const TextOptions& o) {
     const char* color = kDim;
     switch (f.status) {
       case Status::kFail:
-        label = f.rule->gates ? "fail" : "warning";
+        label = !f.rule->gates                ? "warning"
+                : f.baseline == "known" ? "fail (known)"
+                                        : "fail";
         color = f.rule->gates ? kRed : kYellow;
         break;
       case Status::kNotApplicable:
@@ -84,6 +86,10 @@ std::string TextReport(const ScanResult& result, const TextOptions& o) {
     out += "note: " + std::to_string(result.skipped_files.size()) +
            " Go/Helm template file(s) not judged: they are not YAML until rendered "
            "(helm template CHART | rootlock scan -); -v lists them\n";
+  }
+  for (const BaselineEntry& e : result.baseline_fixed) {
+    out += e.file + ": " + Paint(o, kGreen, "fixed") + ": " + e.resource + " container '" +
+           e.container + "' no longer fails " + e.rule + " (it is in the baseline)\n";
   }
   out += Paint(o, kBold, Headline(s)) + "\n";
   std::string why = internal::GateReason(s);

@@ -75,6 +75,10 @@ struct Finding {
   Location where;
   std::string message;  // one sentence naming workload and container
   std::string reason;   // why: the cause of a failure, the ground for n/a
+  /// The rule's severity, or the config's override of it.
+  Severity severity = Severity::kHigh;
+  /// With --baseline: "new" or "known" for a gating failure; "" otherwise.
+  std::string baseline;
   /// A ready remedy when the container's own writes are known (a live Docker
   /// container): the paths it needs writable, as a docker run line and as compose.
   std::vector<std::string> writable_paths;

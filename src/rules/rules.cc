@@ -1,6 +1,9 @@
 #include "rules/rules.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
 
 #include "base/text.h"
 
@@ -142,9 +145,12 @@ const RuleInfo* const kAllRules[] = {
 #undef ROOTLOCK_RULE
 };
 
-Finding Base(const RuleInfo& rule, const Workload& w, const Container& c) {
+Finding Base(const RuleInfo& rule, const Workload& w, const Container& c,
+             const RuleOptions& options) {
   Finding f;
   f.rule = &rule;
+  auto sev = options.severity.find(rule.id);
+  f.severity = sev != options.severity.end() ? sev->second : rule.severity;
   f.platform = w.platform;
   f.kind = w.kind;
   f.api_version = w.api_version;
@@ -180,8 +186,54 @@ std::string NotApplicableReason(const Workload& w, const Container& c, const Rul
   return "";
 }
 
+// Why `c` is exempt from `rule`, or "" when it is not. Exemptions that do not
+// count (no reason, expired, unknown rule) are said in `notes`.
+std::string Exempted(const RuleInfo& rule, const Container& c, const RuleOptions& options,
+                     std::string* notes) {
+  std::string today = options.today.empty() ? TodayUtc() : options.today;
+  // rootlock's own exemptions first: they carry a reason; the peers' come after.
+  std::vector<const Exemption*> order;
+  for (const Exemption& e : c.exemptions) {
+    if (e.peer.empty()) order.push_back(&e);
+  }
+  for (const Exemption& e : c.exemptions) {
+    if (!e.peer.empty()) order.push_back(&e);
+  }
+  std::string found;
+  for (const Exemption* ep : order) {
+    const Exemption& e = *ep;
+    const RuleInfo* named = e.rule == "*" ? &rule : FindRule(e.rule);
+    std::string at = e.where.file + ":" + std::to_string(e.where.line);
+    if (!named) {
+      // Reported on the gating rule only, so each bad declaration is said once.
+      if (rule.gates) {
+        *notes +=
+            "; the exemption at " + at + " is ignored: " +
+            (e.problem.empty() ? "it names no rule called " + QuoteForMessage(e.rule) : e.problem);
+      }
+      continue;
+    }
+    if (named != &rule || !found.empty()) continue;
+    if (!e.peer.empty() && !options.peer_exemptions) continue;
+    if (!e.problem.empty()) {
+      *notes += "; the exemption at " + at + " is ignored: " + e.problem;
+      continue;
+    }
+    if (!e.until.empty() && e.until < today) {
+      *notes += "; the exemption at " + at + " expired on " + e.until;
+      continue;
+    }
+    std::string by = e.peer.empty() ? e.source : e.peer + "'s " + e.source;
+    found = "exempted by " + by + " at " + at + (e.until.empty() ? "" : " until " + e.until) +
+            ": " + (e.reason.empty() ? "no reason given" : e.reason);
+  }
+  return found;
+}
+
+Finding JudgeRootFs(const Workload& w, const Container& c, Finding f, const std::string& subject);
+
 Finding CheckReadOnlyRootFs(const Workload& w, const Container& c, const RuleOptions& options) {
-  Finding f = Base(kReadOnlyRootFsInfo, w, c);
+  Finding f = Base(kReadOnlyRootFsInfo, w, c, options);
   std::string subject = Subject(w, c);
   if (!w.skipped_reason.empty()) {
     f.status = Status::kSkipped;
@@ -189,12 +241,27 @@ Finding CheckReadOnlyRootFs(const Workload& w, const Container& c, const RuleOpt
     f.message = subject + " is not judged";
     return f;
   }
-  if (std::string na = NotApplicableReason(w, c, options); !na.empty()) {
+  std::string notes;
+  if (std::string exempt = Exempted(kReadOnlyRootFsInfo, c, options, &notes); !exempt.empty()) {
     f.status = Status::kNotApplicable;
-    f.reason = std::move(na);
+    f.reason = std::move(exempt);
     f.message = subject + " is not judged";
     return f;
   }
+  if (std::string na = NotApplicableReason(w, c, options); !na.empty()) {
+    f.status = Status::kNotApplicable;
+    f.reason = std::move(na) + notes;
+    f.message = subject + " is not judged";
+    return f;
+  }
+  f = JudgeRootFs(w, c, std::move(f), subject);
+  f.reason += notes;
+  if (!notes.empty() && StartsWith(f.reason, "; ")) f.reason = f.reason.substr(2);
+  return f;
+}
+
+// The verdict on the setting itself, once nothing exempts the container.
+Finding JudgeRootFs(const Workload& w, const Container& c, Finding f, const std::string& subject) {
   if (c.root_fs == RootFs::kReadOnly) {
     f.status = Status::kPass;
     f.message = subject + " sets " + w.setting + ": true";
@@ -246,8 +313,9 @@ bool HasWritableTmp(const Container& c) {
   return false;
 }
 
-Finding CheckTmpWritable(const Workload& w, const Container& c, const Finding& root_fs) {
-  Finding f = Base(kTmpWritableInfo, w, c);
+Finding CheckTmpWritable(const Workload& w, const Container& c, const Finding& root_fs,
+                         const RuleOptions& options) {
+  Finding f = Base(kTmpWritableInfo, w, c, options);
   std::string subject = Subject(w, c);
   switch (root_fs.status) {
     case Status::kPass:
@@ -361,12 +429,48 @@ std::string_view DatabaseImage(std::string_view image) {
 }
 
 void CheckWorkload(const Workload& w, const RuleOptions& options, std::vector<Finding>* out) {
+  bool root_fs_on = !options.disabled.count(kReadOnlyRootFsInfo.id);
+  bool tmp_on = !options.disabled.count(kTmpWritableInfo.id);
   for (const Container& c : w.containers) {
     Finding root_fs = CheckReadOnlyRootFs(w, c, options);
-    Finding tmp = CheckTmpWritable(w, c, root_fs);
-    out->push_back(std::move(root_fs));
-    out->push_back(std::move(tmp));
+    if (tmp_on) {
+      Finding tmp = CheckTmpWritable(w, c, root_fs, options);
+      if (root_fs_on) out->push_back(std::move(root_fs));
+      out->push_back(std::move(tmp));
+    } else if (root_fs_on) {
+      out->push_back(std::move(root_fs));
+    }
   }
+}
+
+std::string DatabaseImage(std::string_view image, const RuleOptions& options) {
+  if (options.builtin_databases) {
+    if (std::string_view db = DatabaseImage(image); !db.empty()) return std::string(db);
+  }
+  if (options.extra_databases.empty()) return "";
+  if (size_t at = image.find('@'); at != std::string_view::npos) image = image.substr(0, at);
+  if (size_t slash = image.rfind('/'); slash != std::string_view::npos) {
+    image = image.substr(slash + 1);
+  }
+  if (size_t colon = image.find(':'); colon != std::string_view::npos) {
+    image = image.substr(0, colon);
+  }
+  for (const std::string& db : options.extra_databases) {
+    if (EqualsIgnoreCase(db, image)) return db;
+  }
+  return "";
+}
+
+std::string TodayUtc() {
+  time_t now = time(nullptr);
+  if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch && *epoch) {
+    now = static_cast<time_t>(std::strtoll(epoch, nullptr, 10));
+  }
+  struct tm t;
+  gmtime_r(&now, &t);
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", t.tm_year + 1900, t.tm_mon + 1, t.tm_mday);
+  return buf;
 }
 
 }  // namespace rootlock

@@ -2,7 +2,10 @@
 #ifndef ROOTLOCK_RULES_RULES_H_
 #define ROOTLOCK_RULES_RULES_H_
 
+#include <map>
+#include <set>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -14,6 +17,19 @@ namespace rootlock {
 struct RuleOptions {
   /// Judge stateful databases too instead of calling them n/a.
   bool strict = false;
+  /// Honour the peers' own suppressions (kube-linter, Polaris, kube-score,
+  /// Checkov, Kubescape); --no-peer-exemptions turns this off.
+  bool peer_exemptions = true;
+  /// Today, "YYYY-MM-DD", against which exemptions expire; "" means the clock's.
+  std::string today;
+  /// Rules switched off (by slug): they report nothing.
+  std::set<std::string, std::less<>> disabled;
+  /// Severity per rule slug, where the config overrides the rule's own.
+  std::map<std::string, Severity, std::less<>> severity;
+  /// More images to treat as databases (last path component), and whether the
+  /// built-in list counts.
+  std::vector<std::string> extra_databases;
+  bool builtin_databases = true;
 };
 
 enum class RuleId : uint8_t {
@@ -42,6 +58,11 @@ std::vector<std::string> SuggestWritableDirs(const Container& c,
 /// The database image a container runs, when its image is a well-known
 /// database ("postgres" for "docker.io/bitnami/postgresql:16"), else "".
 std::string_view DatabaseImage(std::string_view image);
+/// DatabaseImage under the options' database list (extra images, built-ins on or off).
+std::string DatabaseImage(std::string_view image, const RuleOptions& options);
+
+/// Today's date as "YYYY-MM-DD" (UTC; SOURCE_DATE_EPOCH when set, for reproducible runs).
+std::string TodayUtc();
 
 }  // namespace rootlock
 

@@ -1,12 +1,17 @@
 #include "scan/scanner.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <mutex>
 #include <thread>
 
 #include "platforms/adapter.h"
 #include "platforms/ecs/ecs.h"
+#include "platforms/exemptions.h"
 #include "scan/sources.h"
 
 namespace rootlock {
@@ -14,6 +19,14 @@ namespace rootlock {
 bool MayHoldContainer(std::string_view text) {
   for (std::string_view marker : {"ontainer", "services", "HostConfig", "\\"}) {
     if (text.find(marker) != std::string_view::npos) return true;
+  }
+  // A bare array of ECS container definitions names no container key: it is
+  // recognised by a key only a container definition has (the list in
+  // LooksLikeContainerDefinition, src/platforms/ecs/ecs.cc; keep them in step).
+  for (std::string_view key : {"essential", "portMappings", "mountPoints", "logConfiguration",
+                               "memoryReservation", "readonlyRootFilesystem", "volumesFrom",
+                               "firelensConfiguration", "repositoryCredentials", "dockerLabels"}) {
+    if (text.find(key) != std::string_view::npos) return true;
   }
   return false;
 }
@@ -31,8 +44,10 @@ void ReadWorkloads(const std::string& name, std::string_view text, InputFormat f
     out->skipped.push_back(std::move(parsed.error));
     return;
   }
+  std::vector<uint64_t> comment_lines = ExemptionCommentLines(text);
   for (const Document& doc : parsed.documents) {
-    DocumentContext ctx{name, doc, parsed.format, nullptr, nullptr, nullptr, {}};
+    DocumentContext ctx{name, doc, parsed.format, nullptr, nullptr, nullptr, {}, nullptr};
+    if (!comment_lines.empty()) ctx.line_starts = &comment_lines;
     ctx.tree = parsed.tree.get();
     ctx.resolve = &options.resolve;
     ctx.loader = options.loader ? options.loader : &DiskLoader();
@@ -45,7 +60,15 @@ void ReadWorkloads(const std::string& name, std::string_view text, InputFormat f
 void JudgeWorkloads(const std::vector<Workload>& workloads, const ScanOptions& options,
                     std::vector<Finding>* findings) {
   size_t first = findings->size();
-  for (const Workload& w : workloads) CheckWorkload(w, options.rules, findings);
+  for (const Workload& w : workloads) {
+    if (options.config && !options.config->exemptions.empty()) {
+      Workload copy = w;
+      ApplyConfigExemptions(*options.config, &copy);
+      CheckWorkload(copy, options.rules, findings);
+    } else {
+      CheckWorkload(w, options.rules, findings);
+    }
+  }
   // Line order within a file; rules in registry order for one container.
   std::stable_sort(findings->begin() + first, findings->end(),
                    [](const Finding& a, const Finding& b) {
@@ -92,6 +115,21 @@ Summary Summarize(const std::vector<Finding>& findings, const ScanOptions& optio
   return s;
 }
 
+namespace {
+
+// For tests only (HostileInput in tests/e2e_test.cc): ROOTLOCK_TEST_VANISH=PATH
+// deletes PATH, and ROOTLOCK_TEST_UNREADABLE=PATH takes its permissions away,
+// just before the scan reads it, as another process could between discovery
+// and reading. PATH is spelled as the scan names the file ("./x.yaml").
+void BeforeReadTestHook(const std::string& path) {
+  static const char* const kVanish = std::getenv("ROOTLOCK_TEST_VANISH");
+  static const char* const kUnreadable = std::getenv("ROOTLOCK_TEST_UNREADABLE");
+  if (kVanish && path == kVanish) unlink(path.c_str());
+  if (kUnreadable && path == kUnreadable) chmod(path.c_str(), 0);
+}
+
+}  // namespace
+
 ScanResult Scan(const ScanOptions& options) {
   ScanResult result;
   std::vector<Diagnostic> discovery_errors;
@@ -108,6 +146,7 @@ ScanResult Scan(const ScanOptions& options) {
     PerFile& out = per_file[i];
     std::string text;
     Diagnostic error;
+    BeforeReadTestHook(src.path);
     if (!ReadSourceBytes(src, options.max_file_bytes, &text, &error)) {
       out.outcome.errors.push_back(std::move(error));
       return;

@@ -10,10 +10,20 @@
 #include "base/diagnostic.h"
 #include "parse/reader.h"
 #include "platforms/adapter.h"
+#include "policy/config.h"
 #include "rules/finding.h"
 #include "rules/rules.h"
 
 namespace rootlock {
+
+/// A failure recorded in a baseline (policy/baseline.h reads and writes them).
+struct BaselineEntry {
+  std::string fingerprint;  // Fingerprint(): rule, platform, file, namespace, resource, container
+  std::string rule;
+  std::string file;
+  std::string resource;
+  std::string container;
+};
 
 struct ScanOptions {
   std::vector<std::string> paths;
@@ -31,6 +41,8 @@ struct ScanOptions {
   ResolveOptions resolve;
   /// Reads sibling files adapters ask for; nullptr means the disk.
   const FileLoader* loader = nullptr;
+  /// The .rootlock.yaml in force (its exemptions apply to every workload), or nullptr.
+  const Config* config = nullptr;
   /// Called now and then from worker threads (never concurrently: the scan
   /// serialises calls) with the files and bytes read so far and the total
   /// number of files; nullptr for none. For progress displays.
@@ -46,7 +58,12 @@ struct Summary {
   uint64_t skipped = 0;
   double ratio = 1.0;  // read_only / (read_only + writable); 1 when nothing is judged
   double min_ratio = 0.8;
-  bool passed = true;         // the gate
+  bool passed = true;  // the gate
+  /// With --baseline: failures not in it, failures in it, and its entries now fixed.
+  bool baseline_used = false;
+  uint64_t baseline_new = 0;
+  uint64_t baseline_known = 0;
+  uint64_t baseline_fixed = 0;
   uint64_t files = 0;         // files read
   uint64_t files_parsed = 0;  // of which could hold a container and were parsed
   uint64_t bytes = 0;
@@ -60,6 +77,8 @@ struct ScanResult {
   /// Files not judged, and why: Go/Helm templates that are not YAML until
   /// rendered. Not errors: they do not change the exit status.
   std::vector<Diagnostic> skipped_files;
+  /// With --baseline: its entries that no longer fail.
+  std::vector<BaselineEntry> baseline_fixed;
   Summary summary;
 };
 

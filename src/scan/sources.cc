@@ -32,8 +32,25 @@ bool IsManifestName(std::string_view name) {
 }
 
 std::string Join(const std::string& dir, const char* name) {
+  if (dir == ".") return name;  // "a.yaml", not "./a.yaml": one name per file, however reached
   if (dir.empty() || dir.back() == '/') return dir + name;
   return dir + "/" + name;
+}
+
+// What a file met in a walk that is neither a regular file nor a folder is,
+// or nullptr.
+const char* SpecialFileKind(unsigned char type) {
+  switch (type) {
+    case DT_FIFO:
+      return "a FIFO, not a regular file (name it on the command line to read from it)";
+    case DT_SOCK:
+      return "a socket, not a regular file";
+    case DT_CHR:
+    case DT_BLK:
+      return "a device, not a regular file";
+    default:
+      return nullptr;
+  }
 }
 
 void Walk(const std::string& dir, std::vector<SourceRef>* out, std::vector<Diagnostic>* errors) {
@@ -65,9 +82,9 @@ void Walk(const std::string& dir, std::vector<SourceRef>* out, std::vector<Diagn
                 Diagnostic{Location{path}, std::string("cannot read: ") + std::strerror(errno)});
             continue;
           }
-          type = S_ISREG(target.st_mode) ? DT_REG : DT_UNKNOWN;
+          type = S_ISDIR(target.st_mode) ? DT_UNKNOWN : IFTODT(target.st_mode);
         } else {
-          type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
+          type = IFTODT(st.st_mode);
         }
       }
       if (type == DT_DIR) {
@@ -75,6 +92,9 @@ void Walk(const std::string& dir, std::vector<SourceRef>* out, std::vector<Diagn
         pending.push_back(std::move(path));
       } else if (type == DT_REG && IsManifestName(name)) {
         found.push_back(std::move(path));
+      } else if (const char* kind = SpecialFileKind(type); kind && IsManifestName(name)) {
+        // Never opened: a FIFO would wait for a writer that may never come.
+        errors->push_back(Diagnostic{Location{path}, std::string("not read: it is ") + kind});
       }
     }
     closedir(handle);

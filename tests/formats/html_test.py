@@ -11,13 +11,19 @@ tests/formats/tricky names.yaml (hostile names):
 - JavaScript shows the filters and filters (report.html#q=php-fpm leaves one row);
 - with JavaScript off, the table is all there and the filters stay hidden.
 """
+import base64
 import html.parser
 import json
 import os
 import shutil
+import socket
+import struct
 import subprocess
 import sys
 import tempfile
+import time
+import urllib.parse
+import urllib.request
 
 INPUTS = ["examples", "tests/formats/tricky names.yaml"]
 ENV = dict(os.environ, SOURCE_DATE_EPOCH="1700000000", NO_COLOR="1")
@@ -37,18 +43,124 @@ def chromium_binary():
     sys.exit("chromium is missing: run scripts/install-deps.sh")
 
 
-def chromium(binary, url, *extra):
-    """Runs headless Chromium once; returns (stdout, console lines from stderr)."""
+class DevTools:
+    """A minimal Chrome DevTools Protocol client over a WebSocket (stdlib only)."""
+
+    def __init__(self, ws_url):
+        u = urllib.parse.urlparse(ws_url)
+        self.sock = socket.create_connection((u.hostname, u.port), timeout=60)
+        key = base64.b64encode(os.urandom(16)).decode()
+        self.sock.sendall((f"GET {u.path} HTTP/1.1\r\nHost: {u.hostname}:{u.port}\r\n"
+                           "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                           f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
+                           ).encode())
+        head = b""
+        while b"\r\n\r\n" not in head:
+            chunk = self.sock.recv(1)
+            if not chunk:
+                raise RuntimeError("DevTools closed the connection")
+            head += chunk
+        if b" 101 " not in head.split(b"\r\n")[0]:
+            raise RuntimeError(f"DevTools handshake failed: {head!r}")
+        self.next_id = 0
+        self.events = []
+
+    def _read(self, n):
+        data = b""
+        while len(data) < n:
+            chunk = self.sock.recv(n - len(data))
+            if not chunk:
+                raise RuntimeError("DevTools closed the connection")
+            data += chunk
+        return data
+
+    def _frame(self):
+        message = b""
+        while True:
+            b0, b1 = self._read(2)
+            size = b1 & 0x7F
+            if size == 126:
+                size = struct.unpack(">H", self._read(2))[0]
+            elif size == 127:
+                size = struct.unpack(">Q", self._read(8))[0]
+            message += self._read(size)
+            if b0 & 0x80:  # FIN
+                return json.loads(message)
+
+    def call(self, method, **params):
+        self.next_id += 1
+        payload = json.dumps({"id": self.next_id, "method": method, "params": params}).encode()
+        mask = os.urandom(4)
+        head = bytes([0x81])
+        if len(payload) < 126:
+            head += bytes([0x80 | len(payload)])
+        elif len(payload) < 65536:
+            head += bytes([0x80 | 126]) + struct.pack(">H", len(payload))
+        else:
+            head += bytes([0x80 | 127]) + struct.pack(">Q", len(payload))
+        masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+        self.sock.sendall(head + mask + masked)
+        while True:
+            msg = self._frame()
+            if msg.get("id") == self.next_id:
+                if "error" in msg:
+                    raise RuntimeError(f"{method}: {msg['error']}")
+                return msg.get("result", {})
+            self.events.append(msg)
+
+    def wait_for(self, event):
+        while not any(e.get("method") == event for e in self.events):
+            self.events.append(self._frame())
+
+
+CONSOLE_EVENTS = ("Runtime.consoleAPICalled", "Runtime.exceptionThrown", "Log.entryAdded")
+
+
+def chromium(binary, url, *extra, screenshot=False):
+    """Loads `url` in headless Chromium (launched with `extra` flags) and returns its DOM,
+    read through DevTools (DOM.getOuterHTML works with JavaScript off, where --dump-dom
+    does not), every console message, exception and log entry the page caused, and with
+    `screenshot` a PNG of the window (Page.captureScreenshot, as --screenshot takes it)."""
     with tempfile.TemporaryDirectory(prefix="rootlock-chromium-") as profile:
         args = [binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                 "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", f"--user-data-dir={profile}",
-                "--enable-logging=stderr", "--v=0", "--window-size=1400,1400", *extra, url]
-        p = subprocess.run(args, capture_output=True, text=True, timeout=120, cwd=profile)
-    if p.returncode != 0:
-        sys.exit(f"chromium exited {p.returncode}: {p.stderr[-2000:]}")
-    console = [line for line in p.stderr.splitlines() if ":CONSOLE" in line]
-    return p.stdout, console
+                "--enable-logging=stderr", "--v=0", "--window-size=1400,1400",
+                "--remote-debugging-port=0", *extra, "about:blank"]
+        with open(os.path.join(profile, "stderr"), "w+") as err:
+            proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=err, cwd=profile)
+            try:
+                port_file = os.path.join(profile, "DevToolsActivePort")
+                deadline = time.time() + 60
+                while not os.path.exists(port_file) or os.path.getsize(port_file) == 0:
+                    if time.time() > deadline or proc.poll() is not None:
+                        err.seek(0)
+                        sys.exit(f"chromium did not start: {err.read()[-2000:]}")
+                    time.sleep(0.05)
+                with open(port_file) as f:
+                    port = int(f.readline())
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list") as r:
+                    page = next(t for t in json.load(r) if t["type"] == "page")
+                tools = DevTools(page["webSocketDebuggerUrl"])
+                for domain in ("Page", "Runtime", "Log"):
+                    tools.call(f"{domain}.enable")
+                tools.events.clear()  # about:blank's, if any
+                tools.call("Page.navigate", url=url)
+                tools.wait_for("Page.loadEventFired")
+                root = tools.call("DOM.getDocument", depth=-1)["root"]["nodeId"]
+                dom = tools.call("DOM.getOuterHTML", nodeId=root)["outerHTML"]
+                shot = None
+                if screenshot:
+                    shot = base64.b64decode(tools.call("Page.captureScreenshot",
+                                                       format="png")["data"])
+                tools.call("Runtime.evaluate", expression="0")  # flush pending console events
+            finally:
+                proc.terminate()
+                proc.wait(timeout=30)
+            err.seek(0)
+            logged = [line for line in err.read().splitlines() if ":CONSOLE" in line]
+    console = [e for e in tools.events if e.get("method") in CONSOLE_EVENTS] + logged
+    return dom, console, shot
 
 
 class Dom(html.parser.HTMLParser):
@@ -128,7 +240,7 @@ def main():
     url = "file://" + page
 
     # JavaScript on.
-    dom_text, console = chromium(browser, url, "--dump-dom")
+    dom_text, console, _ = chromium(browser, url)
     check(console == [], f"console messages: {console}")
     dom = Dom(dom_text)
     check(len(dom.rows) == len(listed), f"{len(dom.rows)} rows, expected {len(listed)}")
@@ -145,13 +257,13 @@ def main():
               f"no row for {f['file']}:{f['line']}")
 
     # JavaScript filters: the page opens filtered by its #q= fragment.
-    filtered, console = chromium(browser, url + "#q=php-fpm", "--dump-dom")
+    filtered, console, _ = chromium(browser, url + "#q=php-fpm")
     check(console == [], f"console messages (filtered): {console}")
     shown = [text for hidden, text in Dom(filtered).rows if not hidden]
     check(len(shown) == 1 and "php-fpm" in shown[0], f"filter php-fpm shows {len(shown)} rows")
 
     # JavaScript off: the whole table, no filters.
-    nojs, console = chromium(browser, url, "--blink-settings=scriptEnabled=false", "--dump-dom")
+    nojs, console, _ = chromium(browser, url, "--blink-settings=scriptEnabled=false")
     check(console == [], f"console messages (no JS): {console}")
     dom = Dom(nojs)
     check(len(dom.rows) == len(listed) and not any(h for h, _ in dom.rows),
@@ -160,10 +272,10 @@ def main():
     check(dom.rects.get("chart-platform", 0) >= 4, "without JavaScript: no chart")
 
     # The screenshot, for a person.
-    _, console = chromium(browser, url, f"--screenshot={shot}")
+    _, console, png = chromium(browser, url, screenshot=True)
     check(console == [], f"console messages (screenshot): {console}")
-    with open(shot, "rb") as f:
-        png = f.read()
+    with open(shot, "wb") as f:
+        f.write(png)
     check(png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20000, f"screenshot: {len(png)} bytes")
 
     for f in failures:

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "base/text.h"
+#include "platforms/exemptions.h"
 
 namespace rootlock {
 
@@ -231,6 +232,26 @@ Workload ComposeFile::Service(const Node* key, const Node* service) {
     c.root_fs_detail = chain.size() > 1 ? "not set, here or in the services it extends" : "not set";
   }
   w.containers.push_back(std::move(c));
+  // Exemptions: x-rootlock: {exempt: ...}, labels (a map or KEY=VALUE list), comments.
+  std::vector<Exemption> all;
+  std::vector<std::pair<std::string, Exemption>> per_container;
+  for (const Node* s : chain) {
+    if (const Node* x = s->Path({"x-rootlock", "exempt"}); x && x->IsScalar()) {
+      ParseExemptValue(x->value, "x-rootlock.exempt", Where(ctx_, x), &all);
+    }
+    const Node* labels = s->Get("labels");
+    std::vector<KeyValue> pairs = KeyValuesOf(labels);
+    if (labels && labels->IsSequence()) {
+      for (const Node* l : labels->children) {
+        std::string_view kv = l->Scalar();
+        size_t eq = kv.find('=');
+        if (eq != std::string_view::npos) pairs.push_back({kv.substr(0, eq), kv.substr(eq + 1), l});
+      }
+    }
+    ExemptionsFromKeyValues(ctx_, pairs, "label", &all, &per_container);
+  }
+  CommentExemptions(ctx_, w.where.line, &all);
+  AttachExemptions(all, per_container, &w);
   return w;
 }
 

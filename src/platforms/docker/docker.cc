@@ -1,6 +1,7 @@
 #include "platforms/docker/docker.h"
 
 #include "base/text.h"
+#include "platforms/exemptions.h"
 
 namespace rootlock {
 
@@ -121,6 +122,11 @@ Workload DockerWorkload(const DocumentContext& ctx, const Node* d) {
     }
   }
   w.containers.push_back(std::move(c));
+  std::vector<Exemption> all;
+  std::vector<std::pair<std::string, Exemption>> per_container;
+  ExemptionsFromKeyValues(ctx, KeyValuesOf(d->Path({"Config", "Labels"})), "label", &all,
+                          &per_container);
+  AttachExemptions(all, per_container, &w);
   return w;
 }
 

@@ -4,6 +4,7 @@
 #include "base/text.h"
 #include "platforms/ecs/forms.h"
 #include "platforms/ecs/task.h"
+#include "platforms/exemptions.h"
 
 namespace rootlock::ecs {
 
@@ -88,6 +89,25 @@ bool ExtractCloudFormation(const DocumentContext& ctx, std::vector<Workload>* ou
       }
       facts.volumes = r.Get(props, FieldId::kVolumes, KeyStyle::kPascal).node;
       facts.runtime_platform = r.Get(props, FieldId::kRuntimePlatform, KeyStyle::kPascal).node;
+    }
+    // Exemptions in the resource's Metadata: rootlock's keys, and Checkov's skip list.
+    if (const Node* meta = res->Get("Metadata"); meta && meta->IsMapping()) {
+      ExemptionsFromKeyValues(ctx, KeyValuesOf(meta), "Metadata", &facts.exemptions,
+                              &facts.per_container);
+      if (const Node* skips = meta->Path({"checkov", "skip"}); skips && skips->IsSequence()) {
+        for (const Node* skip : skips->children) {
+          const Node* id = skip->IsMapping() ? skip->Get("id") : nullptr;
+          if (!id || id->Scalar() != "CKV_AWS_336") continue;
+          Exemption e;
+          e.rule = "read-only-root-fs";
+          e.peer = "Checkov";
+          e.source = "Metadata checkov.skip CKV_AWS_336";
+          const Node* comment = skip->Get("comment");
+          e.reason = comment ? std::string(comment->Scalar()) : "";
+          e.where = Where(ctx, skip);
+          facts.exemptions.push_back(std::move(e));
+        }
+      }
     }
     Workload w;
     w.where = Where(ctx, resources->KeyAt(i));

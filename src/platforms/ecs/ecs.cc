@@ -5,6 +5,7 @@
 #include "base/text.h"
 #include "platforms/ecs/forms.h"
 #include "platforms/ecs/task.h"
+#include "platforms/exemptions.h"
 
 namespace rootlock {
 
@@ -30,6 +31,9 @@ void ReadJsonTask(const DocumentContext& ctx, const Node* td, const Node* at, st
   ecs::Reader r;
   r.ctx = &ctx;
   ecs::TaskFacts facts;
+  // Tags: describe output keeps them beside taskDefinition, register input inside.
+  const Node* tags = at->Get("tags") ? at->Get("tags") : td->Get("tags");
+  ExemptionsFromKeyValues(ctx, TagListOf(tags), "tag", &facts.exemptions, &facts.per_container);
   facts.containers = td->Get("containerDefinitions");
   facts.volumes = td->Get("volumes");
   facts.runtime_platform = td->Get("runtimePlatform");

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "base/text.h"
+#include "platforms/exemptions.h"
 
 namespace rootlock::ecs {
 
@@ -245,6 +246,13 @@ void ReadTask(const Reader& r, const TaskFacts& facts, Workload* w) {
       c.mounts.push_back(std::move(mount));
     }
     w->containers.push_back(std::move(c));
+  }
+  // Exemptions: what the source declared, and comments on the task's or a container's line.
+  std::vector<Exemption> all = facts.exemptions;
+  CommentExemptions(*r.ctx, w->where.line, &all);
+  AttachExemptions(all, facts.per_container, w);
+  for (Container& c : w->containers) {
+    if (c.where.file == r.ctx->file) CommentExemptions(*r.ctx, c.where.line, &c.exemptions);
   }
 }
 

@@ -67,6 +67,9 @@ struct TaskFacts {
   std::string containers_unresolved;  // why it could not be followed
   const Node* volumes = nullptr;      // sequence of volume mappings, or nullptr
   const Node* runtime_platform = nullptr;
+  /// Exemptions declared by the source: tags, CloudFormation Metadata...
+  std::vector<Exemption> exemptions;
+  std::vector<std::pair<std::string, Exemption>> per_container;
 };
 
 /// Fills `w` (kind, setting, OS, containers) from a task definition. The

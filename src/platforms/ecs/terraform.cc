@@ -11,6 +11,7 @@
 #include "parse/hcl_reader.h"
 #include "platforms/ecs/forms.h"
 #include "platforms/ecs/task.h"
+#include "platforms/exemptions.h"
 
 namespace rootlock::ecs {
 
@@ -307,6 +308,9 @@ void ReadResource(const DocumentContext& ctx, const Module& module, std::string_
   }
   facts.volumes = body->Get(awscc ? "volumes" : "volume");
   facts.runtime_platform = body->Get("runtime_platform");
+  const Node* tags = body->Get("tags");
+  ExemptionsFromKeyValues(ctx, tags && tags->IsSequence() ? TagListOf(tags) : KeyValuesOf(tags),
+                          "tag", &facts.exemptions, &facts.per_container);
   Workload w;
   w.where = Where(ctx, key);
   Resolved family = module.Resolve(body->Get("family") ? body->Get("family") : key);

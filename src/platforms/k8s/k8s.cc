@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "base/text.h"
+#include "platforms/exemptions.h"
 
 namespace rootlock {
 
@@ -196,6 +197,23 @@ void ExtractObject(const DocumentContext& ctx, const Node* obj, uint32_t depth,
   ReadContainers(ctx, pod_spec, "initContainers", ContainerRole::kInit, volumes, &w);
   ReadContainers(ctx, pod_spec, "containers", ContainerRole::kMain, volumes, &w);
   ReadContainers(ctx, pod_spec, "ephemeralContainers", ContainerRole::kEphemeral, volumes, &w);
+  // Exemptions: annotations on the object and on its pod template, and comments.
+  std::vector<Exemption> all;
+  std::vector<std::pair<std::string, Exemption>> per_container;
+  const Node* template_meta =
+      kind == "CronJob"       ? obj->Path({"spec", "jobTemplate", "spec", "template", "metadata"})
+      : kind == "Pod"         ? nullptr
+      : kind == "PodTemplate" ? obj->Path({"template", "metadata"})
+                              : obj->Path({"spec", "template", "metadata"});
+  for (const Node* meta : {obj->Get("metadata"), template_meta}) {
+    if (meta && meta->IsMapping()) {
+      ExemptionsFromKeyValues(ctx, KeyValuesOf(meta->Get("annotations")), "annotation", &all,
+                              &per_container);
+    }
+  }
+  CommentExemptions(ctx, w.where.line, &all);
+  AttachExemptions(all, per_container, &w);
+  for (Container& c : w.containers) CommentExemptions(ctx, c.where.line, &c.exemptions);
   out->push_back(std::move(w));
 }
 

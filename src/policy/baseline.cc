@@ -1,0 +1,103 @@
+#include "policy/baseline.h"
+
+#include <algorithm>
+#include <set>
+
+#include "base/json_writer.h"
+#include "parse/reader.h"
+#include "scan/sources.h"
+
+namespace rootlock {
+
+namespace {
+
+BaselineEntry EntryOf(const Finding& f) {
+  return BaselineEntry{Fingerprint(f), f.rule->id, f.where.file, f.resource, f.container};
+}
+
+}  // namespace
+
+std::string BaselineJson(const ScanResult& result) {
+  std::vector<BaselineEntry> entries;
+  for (const Finding& f : result.findings) {
+    if (f.rule->gates && f.status == Status::kFail) entries.push_back(EntryOf(f));
+  }
+  std::sort(entries.begin(), entries.end(), [](const BaselineEntry& a, const BaselineEntry& b) {
+    return a.fingerprint < b.fingerprint;
+  });
+  std::string out;
+  JsonWriter w(&out);
+  w.BeginObject();
+  w.Field("rootlock_baseline", int64_t{1});
+  w.Key("failures");
+  w.BeginArray();
+  for (const BaselineEntry& e : entries) {
+    w.BeginObject();
+    w.Field("fingerprint", e.fingerprint);
+    w.Field("rule", e.rule);
+    w.Field("file", e.file);
+    w.Field("resource", e.resource);
+    w.Field("container", e.container);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return out + "\n";
+}
+
+bool ReadBaseline(const std::string& path, std::vector<BaselineEntry>* out, Diagnostic* error) {
+  std::string text;
+  if (!ReadSourceBytes(SourceRef{path, InputFormat::kJson, true}, 256 << 20, &text, error)) {
+    return false;
+  }
+  ParsedSource parsed = ReadJson(path, text);
+  if (parsed.has_error) {
+    *error = parsed.error;
+    return false;
+  }
+  const Node* root = parsed.documents.empty() ? nullptr : parsed.documents[0].root;
+  const Node* failures = root ? root->Get("failures") : nullptr;
+  if (!root || !root->Get("rootlock_baseline") || !failures || !failures->IsSequence()) {
+    error->where = Location{path};
+    error->message = "not a rootlock baseline (write one with --write-baseline)";
+    return false;
+  }
+  for (const Node* f : failures->children) {
+    auto get = [&](const char* k) {
+      const Node* n = f->Get(k);
+      return n ? std::string(n->Scalar()) : std::string();
+    };
+    out->push_back(BaselineEntry{get("fingerprint"), get("rule"), get("file"), get("resource"),
+                                 get("container")});
+  }
+  return true;
+}
+
+void ApplyBaseline(const std::vector<BaselineEntry>& baseline, ScanResult* result) {
+  std::set<std::string> known;
+  for (const BaselineEntry& e : baseline) known.insert(e.fingerprint);
+  std::set<std::string> still;
+  Summary& s = result->summary;
+  s.baseline_used = true;
+  s.baseline_new = s.baseline_known = 0;
+  for (Finding& f : result->findings) {
+    if (!f.rule->gates || f.status != Status::kFail) continue;
+    std::string fp = Fingerprint(f);
+    if (known.count(fp)) {
+      f.baseline = "known";
+      ++s.baseline_known;
+      still.insert(fp);
+    } else {
+      f.baseline = "new";
+      ++s.baseline_new;
+    }
+  }
+  result->baseline_fixed.clear();
+  for (const BaselineEntry& e : baseline) {
+    if (!still.count(e.fingerprint)) result->baseline_fixed.push_back(e);
+  }
+  s.baseline_fixed = result->baseline_fixed.size();
+  s.passed = s.baseline_new == 0;
+}
+
+}  // namespace rootlock

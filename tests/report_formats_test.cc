@@ -1,0 +1,426 @@
+// The report formats, from hand-made findings: what each must say, and what it must escape.
+// Schema validation of real scans is in tests/formats/ (ctest formats.*).
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <string>
+#include <vector>
+
+#include "parse/reader.h"
+#include "report/report.h"
+#include "report/report_util.h"
+#include "rules/rules.h"
+
+namespace rootlock {
+namespace {
+
+const RuleInfo& kMain = Rule(RuleId::kReadOnlyRootFs);
+const RuleInfo& kTmp = Rule(RuleId::kTmpWritable);
+
+Finding Make(const RuleInfo& rule, Status status, Platform platform, std::string name,
+             std::string container, Location where) {
+  Finding f;
+  f.rule = &rule;
+  f.status = status;
+  f.severity = rule.severity;
+  f.platform = platform;
+  f.name = name;
+  f.container = container;
+  f.where = where;
+  f.message = "'" + name + "' container '" + container + "' says so";
+  f.reason = status == Status::kPass ? "" : "because";
+  switch (platform) {
+    case Platform::kKubernetes:
+      f.kind = "Deployment";
+      f.api_version = "apps/v1";
+      f.namespace_ = "shop";
+      f.resource = "Deployment/" + name;
+      break;
+    case Platform::kEcs:
+      f.kind = "TaskDefinition";
+      f.resource = name;
+      break;
+    case Platform::kDocker:
+      f.kind = "Container";
+      f.resource = "/" + name;
+      break;
+    case Platform::kCompose:
+      f.kind = "Service";
+      f.resource = "services." + name;
+      break;
+  }
+  f.image = "img:1";
+  return f;
+}
+
+// Three platforms, every status, and a live Docker container (no file, no line).
+ScanResult Sample() {
+  ScanResult r;
+  r.findings = {
+      Make(kMain, Status::kFail, Platform::kKubernetes, "web", "nginx", {"k8s/web.yaml", 7, 9}),
+      Make(kTmp, Status::kNotApplicable, Platform::kKubernetes, "web", "nginx",
+           {"k8s/web.yaml", 7, 9}),
+      Make(kMain, Status::kPass, Platform::kKubernetes, "web", "php", {"k8s/web.yaml", 12, 9}),
+      Make(kTmp, Status::kFail, Platform::kKubernetes, "web", "php", {"k8s/web.yaml", 12, 9}),
+      Make(kMain, Status::kNotApplicable, Platform::kKubernetes, "db", "postgres",
+           {"k8s/db.yaml", 5, 9}),
+      Make(kMain, Status::kFail, Platform::kEcs, "api:12", "app", {"ecs/api.json", 3, 5}),
+      Make(kMain, Status::kSkipped, Platform::kEcs, "api:11", "app", {"ecs/api.json", 30, 5}),
+      Make(kMain, Status::kFail, Platform::kDocker, "cron", "cron", {"docker:3f2a9c", 0, 0}),
+  };
+  r.findings[4].namespace_ = "";
+  ScanOptions o;
+  r.summary = Summarize(r.findings, o);
+  return r;
+}
+
+const Node* Parse(const std::string& json, ParsedSource* keep) {
+  *keep = ReadJson("report.json", json);
+  EXPECT_FALSE(keep->has_error) << keep->error.ToString() << "\n" << json;
+  return keep->has_error ? nullptr : keep->documents[0].root;
+}
+
+size_t Count(const std::string& s, std::string_view what) {
+  size_t n = 0;
+  for (size_t at = s.find(what); at != std::string::npos; at = s.find(what, at + 1)) ++n;
+  return n;
+}
+
+ReportContext Context() {
+  ReportContext c;
+  c.time = 1700000000;
+  return c;
+}
+
+// --- Fingerprint ---
+
+TEST(Fingerprint, IgnoresLinesWordingAndVerdict) {
+  Finding f = Sample().findings[0];
+  std::string fp = Fingerprint(f);
+  ASSERT_EQ(fp.size(), 16u);
+  EXPECT_EQ(fp.find_first_not_of("0123456789abcdef"), std::string::npos);
+  Finding moved = f;
+  moved.where.line = 70, moved.where.column = 1, moved.where.offset = 999;
+  moved.message = "reworded";
+  moved.reason = "other";
+  moved.status = Status::kPass;
+  moved.image = "img:2";
+  EXPECT_EQ(Fingerprint(moved), fp);
+}
+
+TEST(Fingerprint, NamesWhatTheFindingIsAbout) {
+  Finding f = Sample().findings[0];
+  std::string fp = Fingerprint(f);
+  auto differs = [&](auto change) {
+    Finding g = f;
+    change(g);
+    return Fingerprint(g) != fp;
+  };
+  EXPECT_TRUE(differs([](Finding& g) { g.rule = &kTmp; }));
+  EXPECT_TRUE(differs([](Finding& g) { g.platform = Platform::kCompose; }));
+  EXPECT_TRUE(differs([](Finding& g) { g.where.file = "k8s/other.yaml"; }));
+  EXPECT_TRUE(differs([](Finding& g) { g.namespace_ = "prod"; }));
+  EXPECT_TRUE(differs([](Finding& g) { g.resource = "Deployment/webb"; }));
+  EXPECT_TRUE(differs([](Finding& g) { g.container = "nginx2"; }));
+  // Fields are length-prefixed: moving a character between two fields changes it.
+  EXPECT_TRUE(differs([](Finding& g) {
+    g.resource = "Deployment/we";
+    g.container = "bnginx";
+  }));
+}
+
+TEST(Fingerprint, IsPinnedAcrossReleases) {
+  Finding f = Make(kMain, Status::kFail, Platform::kKubernetes, "web", "nginx", {"a.yaml", 1, 1});
+  EXPECT_EQ(Fingerprint(f), "def314f0fb358e91");
+}
+
+// --- RenderReport ---
+
+TEST(RenderReport, KnowsEveryFormatAndRefusesOthers) {
+  ScanResult r = Sample();
+  std::vector<std::string> names;
+  for (std::string_view f : ReportFormats()) {
+    names.emplace_back(f);
+    std::string out, error;
+    EXPECT_TRUE(RenderReport(f, r, Context(), &out, &error)) << f;
+    EXPECT_FALSE(out.empty()) << f;
+    EXPECT_TRUE(IsReportFormat(f));
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"text", "json", "sarif", "junit", "asff",
+                                             "policyreport", "markdown", "html"}));
+  std::string out, error;
+  EXPECT_FALSE(RenderReport("xml", r, Context(), &out, &error));
+  EXPECT_NE(error.find("unknown format \"xml\""), std::string::npos) << error;
+  EXPECT_FALSE(IsReportFormat("xml"));
+  // text and json are the existing reports, untouched.
+  ASSERT_TRUE(RenderReport("json", r, Context(), &out, &error));
+  EXPECT_EQ(out, JsonReport(r));
+  ReportContext c = Context();
+  c.text.verbose = true;
+  ASSERT_TRUE(RenderReport("text", r, c, &out, &error));
+  EXPECT_EQ(out, TextReport(r, c.text));
+}
+
+TEST(RenderReport, TimeComesFromSourceDateEpoch) {
+  setenv("SOURCE_DATE_EPOCH", "86400", 1);
+  EXPECT_EQ(ReportTime(), 86400);
+  setenv("SOURCE_DATE_EPOCH", "soon", 1);
+  EXPECT_GT(ReportTime(), 1600000000);  // not a number: now
+  unsetenv("SOURCE_DATE_EPOCH");
+  EXPECT_GT(ReportTime(), 1600000000);
+  EXPECT_EQ(internal::Iso8601(86400), "1970-01-02T00:00:00Z");
+  EXPECT_EQ(internal::Iso8601(86400, true), "1970-01-02T00:00:00.000Z");
+  EXPECT_EQ(internal::Iso8601(86400, false, false), "1970-01-02T00:00:00");
+}
+
+// --- SARIF ---
+
+TEST(Sarif, ResultsAreFailuresAndSuppressedGatingVerdicts) {
+  ParsedSource p;
+  const Node* root = Parse(SarifReport(Sample(), Context()), &p);
+  ASSERT_NE(root, nullptr);
+  EXPECT_EQ(root->Get("version")->value, "2.1.0");
+  const Node* run = root->Get("runs")->children.at(0);
+  const Node* rules = run->Path({"tool", "driver", "rules"});
+  ASSERT_EQ(rules->children.size(), 2u);
+  EXPECT_EQ(rules->children[0]->Get("id")->value, "read-only-root-fs");
+  EXPECT_EQ(rules->children[0]->Path({"properties", "security-severity"})->value, "8.0");
+  EXPECT_EQ(rules->children[1]->Path({"properties", "security-severity"}), nullptr);
+  EXPECT_EQ(rules->children[0]->Get("helpUri")->value, kMain.help_uri);
+  const std::vector<const Node*>& results = run->Get("results")->children;
+  // fail k8s, warning tmp, n/a db (suppressed), fail ecs, skipped ecs (suppressed), fail docker.
+  ASSERT_EQ(results.size(), 6u);
+  std::vector<std::string> levels;
+  for (const Node* r : results) levels.emplace_back(r->Get("level")->value);
+  EXPECT_EQ(levels,
+            (std::vector<std::string>{"error", "warning", "note", "error", "note", "error"}));
+  const Node* na = results[2];
+  EXPECT_EQ(na->Get("suppressions")->children.at(0)->Get("kind")->value, "external");
+  EXPECT_EQ(na->Get("suppressions")->children.at(0)->Get("justification")->value, "n/a: because");
+  EXPECT_EQ(results[0]->Get("suppressions"), nullptr);
+  const Node* loc = results[0]->Get("locations")->children.at(0);
+  EXPECT_EQ(loc->Path({"physicalLocation", "artifactLocation", "uri"})->value, "k8s/web.yaml");
+  EXPECT_EQ(loc->Path({"physicalLocation", "region", "startLine"})->value, "7");
+  EXPECT_EQ(loc->Path({"physicalLocation", "region", "startColumn"})->value, "9");
+  EXPECT_EQ(results[0]->Path({"partialFingerprints", "rootlock/v1"})->value,
+            Fingerprint(Sample().findings[0]));
+}
+
+TEST(Sarif, LiveContainersGetALogicalLocationOnly) {
+  ParsedSource p;
+  const Node* root = Parse(SarifReport(Sample(), Context()), &p);
+  ASSERT_NE(root, nullptr);
+  const Node* live = root->Get("runs")->children.at(0)->Get("results")->children.back();
+  const Node* loc = live->Get("locations")->children.at(0);
+  EXPECT_EQ(loc->Get("physicalLocation"), nullptr);
+  const Node* logical = loc->Get("logicalLocations")->children.at(0);
+  EXPECT_EQ(logical->Get("name")->value, "cron");
+  EXPECT_EQ(logical->Get("fullyQualifiedName")->value, "docker:3f2a9c/cron");
+}
+
+TEST(Sarif, UrisArePercentEncodedAndRelative) {
+  ScanResult r = Sample();
+  r.findings[0].where.file = "./k8s/my app#1.yaml";
+  r.findings[3].where.file = "/abs/x.yaml";
+  std::string sarif = SarifReport(r, Context());
+  EXPECT_NE(sarif.find("\"uri\": \"k8s/my%20app%231.yaml\""), std::string::npos);
+  EXPECT_NE(sarif.find("\"uri\": \"file:///abs/x.yaml\""), std::string::npos);
+}
+
+// --- JUnit ---
+
+TEST(Junit, OneSuitePerRuleOneCasePerContainer) {
+  std::string xml = JunitReport(Sample(), Context());
+  EXPECT_EQ(Count(xml, "<testsuite "), 2u);
+  EXPECT_NE(xml.find("<testsuite name=\"read-only-root-fs\" package=\"rootlock\" id=\"0\" "
+                     "timestamp=\"2023-11-14T22:13:20\" hostname=\"localhost\" tests=\"6\" "
+                     "failures=\"3\" errors=\"0\" skipped=\"2\" time=\"0\">"),
+            std::string::npos)
+      << xml;
+  EXPECT_EQ(Count(xml, "<testcase "), 8u);
+  EXPECT_EQ(Count(xml, "<failure "), 4u);  // 3 main + 1 tmp-writable
+  EXPECT_EQ(Count(xml, "<skipped "), 3u);
+  EXPECT_NE(xml.find(">k8s/web.yaml:7:9: 'web' container 'nginx' says so (because)\n"
+                     "remediation: Set securityContext"),
+            std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find("classname=\"kubernetes.shop\""), std::string::npos);
+  EXPECT_NE(xml.find("classname=\"ecs.api\""), std::string::npos);
+}
+
+TEST(Junit, InputErrorsGetASuite) {
+  ScanResult r = Sample();
+  r.errors.push_back(Diagnostic{Location{"bad.yaml", 3, 1}, "YAML: <broken> & \"odd\""});
+  std::string xml = JunitReport(r, Context());
+  EXPECT_NE(xml.find("<testsuite name=\"input\" package=\"rootlock\" id=\"2\""), std::string::npos);
+  EXPECT_NE(xml.find("message=\"YAML: &lt;broken&gt; &amp; &quot;odd&quot;\""), std::string::npos)
+      << xml;
+}
+
+// --- ASFF ---
+
+TEST(Asff, OneFindingPerContainerFailingTheGatingRule) {
+  ReportContext c = Context();
+  c.aws_account_id = "123456789012";
+  c.aws_region = "eu-west-1";
+  ParsedSource p;
+  const Node* root = Parse(AsffReport(Sample(), c), &p);
+  ASSERT_NE(root, nullptr);
+  ASSERT_EQ(root->children.size(), 3u);  // k8s, ecs, docker failures; not the tmp warning
+  const Node* k8s = root->children[0];
+  const Node* ecs = root->children[1];
+  const Node* docker = root->children[2];
+  EXPECT_EQ(k8s->Get("SchemaVersion")->value, "2018-10-08");
+  EXPECT_EQ(k8s->Get("ProductArn")->value,
+            "arn:aws:securityhub:eu-west-1:123456789012:product/123456789012/default");
+  EXPECT_EQ(k8s->Get("AwsAccountId")->value, "123456789012");
+  EXPECT_EQ(k8s->Get("CreatedAt")->value, "2023-11-14T22:13:20.000Z");
+  EXPECT_EQ(k8s->Path({"Severity", "Label"})->value, "HIGH");
+  EXPECT_EQ(k8s->Get("Id")->value,
+            "rootlock/read-only-root-fs/" + Fingerprint(Sample().findings[0]));
+  EXPECT_EQ(k8s->Get("Resources")->children.at(0)->Get("Type")->value, "Other");
+  EXPECT_EQ(k8s->Path({"Compliance", "Status"})->value, "FAILED");
+  EXPECT_EQ(k8s->Path({"Compliance", "SecurityControlId"}), nullptr);
+  const Node* k8s_reqs = k8s->Path({"Compliance", "RelatedRequirements"});
+  ASSERT_NE(k8s_reqs, nullptr);
+  EXPECT_EQ(k8s_reqs->children.at(0)->value, "CIS Kubernetes Benchmark 5.2.3");
+  EXPECT_EQ(ecs->Path({"Compliance", "SecurityControlId"})->value, "ECS.5");
+  const Node* ecs_resource = ecs->Get("Resources")->children.at(0);
+  EXPECT_EQ(ecs_resource->Get("Type")->value, "AwsEcsTaskDefinition");
+  EXPECT_EQ(ecs_resource->Get("Id")->value,
+            "arn:aws:ecs:eu-west-1:123456789012:task-definition/api:12");
+  EXPECT_EQ(ecs_resource->Path({"Details", "AwsEcsTaskDefinition", "Family"})->value, "api");
+  EXPECT_EQ(docker->Get("Resources")->children.at(0)->Get("Type")->value, "Container");
+  EXPECT_EQ(docker->Path({"Remediation", "Recommendation", "Text"})->value,
+            kMain.remediation[static_cast<size_t>(Platform::kDocker)]);
+}
+
+TEST(Asff, LongTextIsCutToSecurityHubLimits) {
+  ScanResult r = Sample();
+  r.findings[0].reason = std::string(3000, 'x') + "é";
+  ParsedSource p;
+  const Node* root = Parse(AsffReport(r, Context()), &p);
+  ASSERT_NE(root, nullptr);
+  std::string_view description = root->children[0]->Get("Description")->value;
+  EXPECT_LE(description.size(), 1024u);
+  EXPECT_TRUE(description.ends_with("..."));
+}
+
+// --- PolicyReport ---
+
+TEST(PolicyReport, OneReportPerNamespaceAndANoteForTheRest) {
+  std::vector<std::string> notes;
+  ReportContext c = Context();
+  c.note = [&](const std::string& n) { notes.push_back(n); };
+  std::string yaml = PolicyReportYaml(Sample(), c);
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_EQ(notes[0],
+            "policyreport: 3 non-Kubernetes finding(s) left out: a PolicyReport names Kubernetes "
+            "resources only");
+  EXPECT_EQ(Count(yaml, "kind: PolicyReport\n"), 2u);  // "" (db) and "shop"
+  ParsedSource p = ReadYaml("r.yaml", yaml);
+  ASSERT_FALSE(p.has_error) << p.error.ToString();
+  ASSERT_EQ(p.documents.size(), 2u);
+  const Node* none = p.documents[0].root;
+  EXPECT_EQ(none->Path({"metadata", "namespace"}), nullptr);
+  EXPECT_EQ(none->Path({"summary", "skip"})->value, "1");
+  const Node* shop = p.documents[1].root;
+  EXPECT_EQ(shop->Path({"metadata", "namespace"})->value, "shop");
+  EXPECT_EQ(shop->Path({"summary", "fail"})->value, "1");
+  EXPECT_EQ(shop->Path({"summary", "warn"})->value, "1");  // tmp-writable does not gate
+  EXPECT_EQ(shop->Path({"summary", "pass"})->value, "1");
+  EXPECT_EQ(shop->Path({"summary", "skip"})->value, "1");
+  const Node* first = shop->Get("results")->children.at(0);
+  EXPECT_EQ(first->Get("result")->value, "fail");
+  EXPECT_EQ(first->Get("scored")->value, "true");
+  EXPECT_EQ(first->Path({"timestamp", "seconds"})->value, "1700000000");
+  const Node* resource = first->Get("resources")->children.at(0);
+  EXPECT_EQ(resource->Get("apiVersion")->value, "apps/v1");
+  EXPECT_EQ(resource->Get("name")->value, "web");
+  // YAML look-alikes stay strings: every value is quoted.
+  ScanResult r = Sample();
+  r.findings[0].container = "yes";
+  ParsedSource q = ReadYaml("r.yaml", PolicyReportYaml(r, Context()));
+  ASSERT_FALSE(q.has_error);
+  EXPECT_EQ(
+      q.documents[1].root->Get("results")->children[0]->Path({"properties", "container"})->AsBool(),
+      BoolValue::kNotBool);
+}
+
+// --- Markdown and HTML: hostile names ---
+
+TEST(Markdown, TableCellsCannotBreakTheTable) {
+  ScanResult r = Sample();
+  r.findings[0].container = "a|b`c<img src=x>";
+  std::string md = MarkdownReport(r, Context());
+  size_t row = md.find("| ❌ | k8s/web.yaml:7:9 |");
+  ASSERT_NE(row, std::string::npos) << md;
+  std::string line = md.substr(row, md.find('\n', row) - row);
+  size_t pipes = 0;
+  for (size_t i = 0; i < line.size(); ++i)
+    pipes += line[i] == '|' && (i == 0 || line[i - 1] != '\\');
+  EXPECT_EQ(pipes, 7u) << line;
+  EXPECT_NE(line.find("a\\|b\\`c&lt;img src=x&gt;"), std::string::npos) << line;
+  EXPECT_NE(md.find("<details>"), std::string::npos);
+  EXPECT_NE(md.find("**1 of 4 containers use read-only root filesystem (25%)"), std::string::npos)
+      << md;  // headline
+}
+
+TEST(Html, EscapesEverythingAndNeedsNoNetwork) {
+  ScanResult r = Sample();
+  r.findings[0].container = "</td><script>alert(1)</script>";
+  r.findings[0].namespace_ = "<b>ns</b>";
+  std::string html = HtmlReport(r, Context());
+  EXPECT_EQ(Count(html, "<script"), 1u);  // ours, at the end
+  EXPECT_NE(html.find("&lt;/td&gt;&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
+  EXPECT_EQ(html.find("<b>ns</b>"), std::string::npos);
+  EXPECT_NE(html.find("default-src 'none'"), std::string::npos);
+  // No URL but the SVG namespace: nothing to fetch.
+  EXPECT_EQ(Count(html, "http://"), Count(html, "http://www.w3.org/2000/svg"));
+  EXPECT_EQ(Count(html, "https://"), 0u);
+  EXPECT_NE(html.find("<figure id=\"chart-platform\">"), std::string::npos);
+  EXPECT_NE(html.find("<figure id=\"chart-group\">"), std::string::npos);
+  EXPECT_NE(html.find("<table id=\"findings\">"), std::string::npos);
+  EXPECT_NE(html.find("<div id=\"filters\" hidden>"), std::string::npos);
+}
+
+// --- Escaping helpers ---
+
+TEST(ReportUtil, XmlEscapeRepairsWhatXmlForbids) {
+  EXPECT_EQ(internal::XmlEscape("a<b>&\"'"), "a&lt;b&gt;&amp;\"'");
+  EXPECT_EQ(internal::XmlEscape("a\"'\n\t", true), "a&quot;&#39;&#10;&#9;");
+  EXPECT_EQ(internal::XmlEscape("x\x01y\xC3"), "x\xEF\xBF\xBDy\xEF\xBF\xBD");
+  EXPECT_EQ(internal::CleanUtf8("é\xED\xA0\x80"), "é\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+  EXPECT_EQ(internal::Truncate("abcdefg", 6), "abc...");
+  EXPECT_EQ(internal::Truncate("xéabcdef", 5), "x...");  // never half of "é"
+  EXPECT_EQ(internal::Truncate("abcdé", 6), "abcdé");
+  EXPECT_EQ(internal::Truncate("short", 10), "short");
+}
+
+// --- Rules as data ---
+
+TEST(RuleDocs, EveryRuleHasItsDataAndItsDocsSayIt) {
+  for (const RuleInfo* r : AllRules()) {
+    EXPECT_TRUE(std::string_view(r->help_uri).starts_with("https://")) << r->id;
+    EXPECT_FALSE(std::string_view(r->name).empty()) << r->id;
+    EXPECT_FALSE(r->tags.empty()) << r->id;
+    std::string md = RuleMarkdown(*r);
+    std::string text = RuleText(*r);
+    for (const ComplianceRef& c : r->compliance) {
+      EXPECT_NE(md.find(internal::MarkdownEscape(c.control)), std::string::npos) << c.control;
+      EXPECT_NE(text.find(std::string(c.framework) + " " + c.control), std::string::npos);
+    }
+    for (const char* rem : r->remediation) {
+      EXPECT_NE(md.find(internal::MarkdownEscape(rem)), std::string::npos) << r->id;
+    }
+    EXPECT_NE(RulesIndexMarkdown().find(std::string("(") + r->id + ".md)"), std::string::npos);
+  }
+  // The compliance mappings the issue lists, each findable as an alias.
+  for (const char* id : {"ECS.5", "ecs-containers-readonly-access", "5.12", "5.2.3", "CM-7",
+                         "def-000-qq2", "byb-wyq-f3q"}) {
+    EXPECT_EQ(FindRule(id), &kMain) << id;
+  }
+}
+
+}  // namespace
+}  // namespace rootlock
