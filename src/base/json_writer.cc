@@ -35,6 +35,16 @@ void JsonWriter::EndObject() {
   counts_.pop_back();
   if (!empty) Newline();
   *out_ += '}';
+  if (sink_ && out_->size() >= (64u << 10)) Flush();
+}
+
+bool JsonWriter::Flush() {
+  if (!sink_) return true;
+  if (!out_->empty() && std::fwrite(out_->data(), 1, out_->size(), sink_) != out_->size()) {
+    sink_failed_ = true;
+  }
+  out_->clear();
+  return !sink_failed_;
 }
 
 void JsonWriter::BeginArray() {

@@ -3,6 +3,7 @@
 #define ROOTLOCK_BASE_JSON_WRITER_H_
 
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +15,12 @@ namespace rootlock {
 class JsonWriter {
  public:
   explicit JsonWriter(std::string* out, bool pretty = true) : out_(out), pretty_(pretty) {}
+  /// Streams: what is written collects in `buffer` and goes to `sink` in
+  /// blocks, so a large report never sits whole in memory. Call Flush() at the end.
+  JsonWriter(std::string* buffer, std::FILE* sink, bool pretty = true)
+      : out_(buffer), pretty_(pretty), sink_(sink) {}
+  /// Writes what is buffered to the sink (if any). False when the write failed.
+  bool Flush();
 
   void BeginObject();
   void EndObject();
@@ -48,6 +55,8 @@ class JsonWriter {
   // One entry per open container: number of values written so far.
   std::vector<int> counts_;
   bool after_key_ = false;
+  std::FILE* sink_ = nullptr;
+  bool sink_failed_ = false;
 };
 
 }  // namespace rootlock

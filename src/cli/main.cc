@@ -378,11 +378,18 @@ int Emit(const ScanResult& result, const ReportFlags& flags) {
       context.text.color = isatty(STDOUT_FILENO) && !(no_color && *no_color) &&
                            !(term && std::strcmp(term, "dumb") == 0);
     }
-    if (!RenderReport(flags.format, result, context, &out, &error)) {
+    if (flags.format == "json") {
+      // The contract format is streamed: a fleet's report never sits whole in memory.
+      if (!WriteJsonReport(result, stdout)) {
+        std::fprintf(stderr, "rootlock: cannot write the report: %s\n", std::strerror(errno));
+        return kExitError;
+      }
+    } else if (!RenderReport(flags.format, result, context, &out, &error)) {
       std::fprintf(stderr, "rootlock: %s\n", error.c_str());
       return kExitError;
+    } else {
+      std::fwrite(out.data(), 1, out.size(), stdout);
     }
-    std::fwrite(out.data(), 1, out.size(), stdout);
     if (std::fflush(stdout) != 0) {
       std::fprintf(stderr, "rootlock: cannot write the report: %s\n", std::strerror(errno));
       return kExitError;

@@ -3,9 +3,29 @@
 
 namespace rootlock {
 
+namespace {
+
+void WriteJson(const ScanResult& result, JsonWriter& w, std::string& out);
+
+}  // namespace
+
 std::string JsonReport(const ScanResult& result) {
   std::string out;
   JsonWriter w(&out);
+  WriteJson(result, w, out);
+  return out;
+}
+
+bool WriteJsonReport(const ScanResult& result, std::FILE* sink) {
+  std::string buffer;
+  JsonWriter w(&buffer, sink);
+  WriteJson(result, w, buffer);
+  return w.Flush();
+}
+
+namespace {
+
+void WriteJson(const ScanResult& result, JsonWriter& w, std::string& out) {
   const Summary& s = result.summary;
   w.BeginObject();
   w.Key("tool");
@@ -107,7 +127,8 @@ std::string JsonReport(const ScanResult& result) {
   w.EndArray();
   w.EndObject();
   out += '\n';
-  return out;
 }
+
+}  // namespace
 
 }  // namespace rootlock

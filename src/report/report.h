@@ -3,6 +3,7 @@
 #define ROOTLOCK_REPORT_REPORT_H_
 
 #include <cstdint>
+#include <cstdio>
 #include <functional>
 #include <span>
 #include <string>
@@ -15,6 +16,9 @@ namespace rootlock {
 
 /// The JSON contract: {"tool", "summary", "findings", "errors"}.
 std::string JsonReport(const ScanResult& result);
+/// JsonReport, streamed to `sink` in blocks (large scans never hold it whole).
+/// False when writing failed.
+bool WriteJsonReport(const ScanResult& result, std::FILE* sink);
 
 struct TextOptions {
   bool color = false;

@@ -120,7 +120,7 @@ namespace {
 // For tests only (HostileInput in tests/e2e_test.cc): ROOTLOCK_TEST_VANISH=PATH
 // deletes PATH, and ROOTLOCK_TEST_UNREADABLE=PATH takes its permissions away,
 // just before the scan reads it, as another process could between discovery
-// and reading. PATH is spelled as the scan names the file ("./x.yaml").
+// and reading. PATH is spelled as the scan names the file ("x.yaml" under ".").
 void BeforeReadTestHook(const std::string& path) {
   static const char* const kVanish = std::getenv("ROOTLOCK_TEST_VANISH");
   static const char* const kUnreadable = std::getenv("ROOTLOCK_TEST_UNREADABLE");
@@ -164,6 +164,16 @@ ScanResult Scan(const ScanOptions& options) {
     }
     out.parsed = true;
     ReadWorkloads(name, text, src.format, options, &out.outcome);
+    // Judge now, on this thread, and let the workloads go: only ECS revisions
+    // need every source first (the latest ACTIVE one may be in another file).
+    std::vector<Workload>& ws = out.outcome.workloads;
+    auto deferred = std::stable_partition(ws.begin(), ws.end(), [](const Workload& w) {
+      return !(w.platform == Platform::kEcs && w.revision > 0);
+    });
+    std::vector<Workload> now(std::make_move_iterator(ws.begin()),
+                              std::make_move_iterator(deferred));
+    ws.erase(ws.begin(), deferred);
+    JudgeWorkloads(now, options, &out.outcome.findings);
   };
 
   // stdin is read on this thread, before the workers start.
@@ -208,13 +218,26 @@ ScanResult Scan(const ScanOptions& options) {
   ResolveEcsRevisions(all);
 
   result.errors = std::move(discovery_errors);
+  size_t total = 0;  // reserved once: growing by doubling would hold two copies at its peak
+  for (const PerFile& f : per_file)
+    total += f.outcome.findings.size() + 2 * f.outcome.workloads.size();
+  result.findings.reserve(total);
   uint64_t parsed = 0;
   for (PerFile& f : per_file) {
     result.summary.bytes += f.bytes;
     parsed += f.parsed;
-    JudgeWorkloads(f.outcome.workloads, options, &result.findings);
-    f.outcome.workloads.clear();
-    f.outcome.workloads.shrink_to_fit();
+    if (!f.outcome.workloads.empty()) {
+      // Deferred ECS revisions join the file's findings, in line order.
+      JudgeWorkloads(f.outcome.workloads, options, &f.outcome.findings);
+      std::stable_sort(f.outcome.findings.begin(), f.outcome.findings.end(),
+                       [](const Finding& a, const Finding& b) {
+                         if (a.where.line != b.where.line) return a.where.line < b.where.line;
+                         return a.where.column < b.where.column;
+                       });
+      f.outcome.workloads.clear();
+    }
+    for (Finding& x : f.outcome.findings) result.findings.push_back(std::move(x));
+    f.outcome.findings = {};
     for (Diagnostic& d : f.outcome.errors) result.errors.push_back(std::move(d));
     for (Diagnostic& d : f.outcome.skipped) result.skipped_files.push_back(std::move(d));
   }

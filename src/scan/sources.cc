@@ -32,9 +32,15 @@ bool IsManifestName(std::string_view name) {
 }
 
 std::string Join(const std::string& dir, const char* name) {
-  if (dir == ".") return name;  // "a.yaml", not "./a.yaml": one name per file, however reached
-  if (dir.empty() || dir.back() == '/') return dir + name;
-  return dir + "/" + name;
+  // "a.yaml", not "./a.yaml", under ".": one name per file, however it was reached.
+  std::string out;
+  if (dir != ".") {
+    out.reserve(dir.size() + 1 + std::strlen(name));
+    out.append(dir);
+    if (!out.empty() && out.back() != '/') out.push_back('/');
+  }
+  out.append(name);
+  return out;
 }
 
 // What a file met in a walk that is neither a regular file nor a folder is,
