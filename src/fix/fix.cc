@@ -41,17 +41,6 @@ const ImagePaths kImagePaths[] = {
     {"wordpress", {"/var/www/html", "/var/run/apache2"}},
 };
 
-std::string ImageName(std::string_view image) {
-  if (size_t at = image.find('@'); at != std::string_view::npos) image = image.substr(0, at);
-  if (size_t slash = image.rfind('/'); slash != std::string_view::npos) {
-    image = image.substr(slash + 1);
-  }
-  if (size_t colon = image.find(':'); colon != std::string_view::npos) {
-    image = image.substr(0, colon);
-  }
-  return ToLower(image);
-}
-
 // A volume name for a path: /var/cache/nginx -> var-cache-nginx.
 std::string Slug(std::string_view path) {
   std::string out;

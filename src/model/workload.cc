@@ -16,6 +16,21 @@ std::string_view PlatformName(Platform p) {
   return "unknown";
 }
 
+std::string ImageName(std::string_view image) {
+  if (size_t at = image.find('@'); at != std::string_view::npos) image = image.substr(0, at);
+  if (size_t slash = image.rfind('/'); slash != std::string_view::npos) {
+    image = image.substr(slash + 1);
+  }
+  if (size_t colon = image.find(':'); colon != std::string_view::npos) {
+    image = image.substr(0, colon);
+  }
+  std::string out(image);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
 std::string ContainerId(const Container& c) {
   return c.name.empty() ? "[" + std::to_string(c.index) + "]" : c.name;
 }

@@ -114,6 +114,10 @@ struct Workload {
   std::vector<Container> containers;
 };
 
+/// An image reference's repository name without registry, path, tag or digest,
+/// lower-cased: "docker.io/bitnami/PostgreSQL:16@sha256:..." -> "postgresql".
+std::string ImageName(std::string_view image);
+
 /// "container 'nginx'", "init container 'setup'", "container [1]" (unnamed).
 std::string ContainerPhrase(const Container& c);
 /// The name a report uses for a container: its name, or "[index]" when unnamed.

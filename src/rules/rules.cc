@@ -414,16 +414,9 @@ std::vector<std::string> SuggestWritableDirs(const Container& c,
 }
 
 std::string_view DatabaseImage(std::string_view image) {
-  if (size_t at = image.find('@'); at != std::string_view::npos) image = image.substr(0, at);
-  if (size_t slash = image.rfind('/'); slash != std::string_view::npos) {
-    image = image.substr(slash + 1);
-  }
-  if (size_t colon = image.find(':'); colon != std::string_view::npos) {
-    image = image.substr(0, colon);
-  }
-  std::string lower = ToLower(image);
+  std::string name = ImageName(image);
   for (std::string_view db : kDatabaseImages) {
-    if (lower == db) return db;
+    if (name == db) return db;
   }
   return "";
 }
@@ -447,16 +440,9 @@ std::string DatabaseImage(std::string_view image, const RuleOptions& options) {
   if (options.builtin_databases) {
     if (std::string_view db = DatabaseImage(image); !db.empty()) return std::string(db);
   }
-  if (options.extra_databases.empty()) return "";
-  if (size_t at = image.find('@'); at != std::string_view::npos) image = image.substr(0, at);
-  if (size_t slash = image.rfind('/'); slash != std::string_view::npos) {
-    image = image.substr(slash + 1);
-  }
-  if (size_t colon = image.find(':'); colon != std::string_view::npos) {
-    image = image.substr(0, colon);
-  }
+  std::string name = ImageName(image);
   for (const std::string& db : options.extra_databases) {
-    if (EqualsIgnoreCase(db, image)) return db;
+    if (EqualsIgnoreCase(db, name)) return db;
   }
   return "";
 }
