@@ -58,13 +58,17 @@ Judges every container it finds, recognising each source by its content:
               containerDefinitions, CloudFormation AWS::ECS::TaskDefinition, Terraform
               aws_ecs_task_definition / awscc_ecs_task_definition (.tf, .tf.json, and
               terraform show -json); only the latest ACTIVE revision of a family is judged
+  Docker      docker inspect output (HostConfig.ReadonlyRootfs); live: rootlock docker
+  Compose     any file with a top-level services: mapping (read_only, tmpfs, volumes)
 
   PATH            a file (any name), a folder (walked for .yaml/.yml/.json/.tf), or - for stdin
 
 rules:
-  read-only-root-fs  pass when the container's securityContext.readOnlyRootFilesystem is
-                     true; false, missing or not a boolean fails. Windows pods and stateful
-                     databases (StatefulSets running postgres, mysql, redis, ...) are n/a.
+  read-only-root-fs  pass when the container's own setting is the boolean true
+                     (readOnlyRootFilesystem, readonlyRootFilesystem, ReadonlyRootFilesystem,
+                     read_only); false, missing, not a boolean or not resolvable fails.
+                     Windows workloads, stateful databases (StatefulSets running postgres,
+                     mysql, redis, ...) and exempted containers are n/a, with the reason.
   tmp-writable       (low, does not gate) a read-only container with nothing writable at /tmp.
 
 options:
@@ -86,6 +90,12 @@ options:
   --color WHEN       auto (default), always or never; NO_COLOR turns colour off
   -j, --jobs N       worker threads (default: one per core); output is identical for any N
   --max-file-size S  refuse larger inputs (default 16M; suffixes K, M, G)
+  --config FILE      the .rootlock.yaml to use (default: found upward from the first PATH);
+                     --no-config ignores it
+  --no-peer-exemptions  do not honour kube-linter, Polaris, kube-score, Checkov and
+                     Kubescape suppressions (rootlock.io/exempt and # rootlock:ignore still count)
+  --write-baseline FILE  record today's failures (by fingerprint, not line)
+  --baseline FILE    fail only on failures not in FILE; report those fixed since
   -h, --help         this help
 
 examples:
