@@ -4,7 +4,7 @@
 //   - the fixed text parses;
 //   - fixing it again changes nothing;
 //   - every full-line comment of the input is still there, in order;
-//   - a fix that reports an error leaves the text as it was.
+//   - a fix that reports an error, or fixes no container, leaves the text as it was.
 // ROOTLOCK_FUZZ_FIX_STRICT=1 also aborts when the fix's own re-scan refused
 // what it planned ("internal error: the fix did not hold"): the file is left
 // unchanged then, so it is no data loss, but it is a container fix could not fix.
@@ -85,7 +85,9 @@ void FixAs(const std::string& name, std::string_view text, rootlock::InputFormat
     return;
   }
   if (fix.after == fix.before) return;
-  rootlock::ParsedSource again = rootlock::ReadSource(name, fix.after, format, kOptions.scan.limits);
+  Require(fix.containers_fixed > 0, "a fix that fixes no container changes nothing", name);
+  rootlock::ParsedSource again =
+      rootlock::ReadSource(name, fix.after, format, kOptions.scan.limits);
   Require(!again.has_error, "the fixed text parses", again.error.ToString());
   rootlock::FileFix twice = rootlock::FixText(name, fix.after, format, kOptions);
   Require(twice.after == fix.after, "a second fix is a no-op", name);

@@ -14,6 +14,7 @@ packages=(
   util-linux             # setpriv: tests that need an unprivileged user
   podman busybox-static  # a real Docker-compatible engine for the live tests (create only)
   clang-format
+  clang-14 libclang-rt-14-dev  # scripts/fuzz.sh: libFuzzer, AddressSanitizer, UBSan runtimes
   python3-jsonschema     # formats.sarif / formats.policyreport: validate against the official schemas
   python3-yaml           # formats.policyreport: read the PolicyReport CRD and the YAML stream
   libxml2-utils          # formats.junit: xmllint validates JUnit XML against junit.xsd

@@ -134,9 +134,11 @@ class Fixer {
   // Sets `flag: true` in `m` (replacing a written value, or adding the key).
   bool SetFlag(const Node* m, const std::string& key, const std::string& who, const Location& at);
   // Volume name for `path` in the volume list `volumes` (existing) of `owner`,
-  // reusing one this fix already added there.
-  std::string PickVolume(const Node* owner, const Node* volumes, const std::string& name_key,
-                         const std::string& path, bool* is_new);
+  // reusing one this fix already added there. A new name clashes neither with
+  // a volume declared there nor with one a mount of `w` names without its
+  // declaration (declaring it would change what that mount means).
+  std::string PickVolume(const Workload& w, const Node* owner, const Node* volumes,
+                         const std::string& name_key, const std::string& path, bool* is_new);
 
   const std::string& name_;
   std::string_view text_;
@@ -194,11 +196,14 @@ bool Fixer::SetFlag(const Node* m, const std::string& key, const std::string& wh
   return true;
 }
 
-std::string Fixer::PickVolume(const Node* owner, const Node* volumes, const std::string& name_key,
-                              const std::string& path, bool* is_new) {
+std::string Fixer::PickVolume(const Workload& w, const Node* owner, const Node* volumes,
+                              const std::string& name_key, const std::string& path, bool* is_new) {
   PendingVolumes& p = pending_[owner];
   std::string base = Slug(path);
   std::set<std::string> taken;
+  for (const Container& other : w.containers) {
+    for (const Mount& m : other.mounts) taken.insert(m.source);
+  }
   if (volumes && volumes->IsSequence()) {
     for (const Node* v : volumes->children) {
       const Node* n = v->IsMapping() ? v->Get(name_key) : nullptr;
@@ -235,6 +240,23 @@ void Fixer::FixKubernetes(const Workload& w, const Container& c,
     return;
   }
   const Node* pod = path[path.size() - 3];
+  // Whether the mounts can be added, before any edit: a container left alone is left untouched.
+  const Node* mounts = nullptr;
+  const Node* volumes = nullptr;
+  if (!need.paths.empty()) {
+    const Node* mounts_key = nullptr;
+    mounts = cnode->Get("volumeMounts", &mounts_key);
+    if (mounts && (!TreeEditor::Within(mounts_key, cnode) || !mounts->IsSequence() ||
+                   !TreeEditor::Within(mounts, cnode))) {
+      LeaveAlone(c.where, who, "its volumeMounts are not a list written here");
+      return;
+    }
+    volumes = pod->Get("volumes");
+    if (volumes && (!volumes->IsSequence() || !TreeEditor::Within(volumes, pod))) {
+      LeaveAlone(c.where, who, "the pod's volumes are not a list written here");
+      return;
+    }
+  }
   bool changed = false;
   if (need.flag) {
     const Node* sc_key = nullptr;
@@ -271,18 +293,6 @@ void Fixer::FixKubernetes(const Workload& w, const Container& c,
     changed = true;
   }
   if (!need.paths.empty()) {
-    const Node* mounts_key = nullptr;
-    const Node* mounts = cnode->Get("volumeMounts", &mounts_key);
-    if (mounts && (!TreeEditor::Within(mounts_key, cnode) || !mounts->IsSequence() ||
-                   !TreeEditor::Within(mounts, cnode))) {
-      LeaveAlone(c.where, who, "its volumeMounts are not a list written here");
-      return;
-    }
-    const Node* volumes = pod->Get("volumes");
-    if (volumes && (!volumes->IsSequence() || !TreeEditor::Within(volumes, pod))) {
-      LeaveAlone(c.where, who, "the pod's volumes are not a list written here");
-      return;
-    }
     PendingVolumes& p = pending_[pod];
     p.owner = pod;
     p.list = volumes;
@@ -292,7 +302,7 @@ void Fixer::FixKubernetes(const Workload& w, const Container& c,
     std::vector<Value> items;
     for (const std::string& want : need.paths) {
       bool is_new = false;
-      std::string vol = PickVolume(pod, volumes, "name", want, &is_new);
+      std::string vol = PickVolume(w, pod, volumes, "name", want, &is_new);
       items.push_back(Value::Map({{"name", Value::Str(vol)}, {"mountPath", Value::Str(want)}}));
       ++out_->mounts_added;
     }
@@ -376,7 +386,7 @@ void Fixer::FixEcs(const Workload& w, const Container& c, const std::vector<cons
     std::vector<Value> items;
     for (const std::string& want : need.paths) {
       bool is_new = false;
-      std::string vol = PickVolume(task, volumes && volumes->IsSequence() ? volumes : nullptr,
+      std::string vol = PickVolume(w, task, volumes && volumes->IsSequence() ? volumes : nullptr,
                                    n.volume_name, want, &is_new);
       items.push_back(Value::Map({{n.mount_name, Value::Str(vol)},
                                   {n.mount_path, Value::Str(want)},
@@ -422,7 +432,8 @@ void Fixer::FixCompose(const Workload& w, const Container& c, const Need& need) 
     if (tmpfs && TreeEditor::Within(key, service) && tmpfs->IsSequence()) {
       for (const Value& item : items) editor_->AppendItem(tmpfs, item);
     } else if (tmpfs && TreeEditor::Within(key, service) && tmpfs->IsScalar()) {
-      items.insert(items.begin(), Value::Str(std::string(tmpfs->value)));
+      // `tmpfs: /run` keeps its path; an empty `tmpfs:` (null) has none to keep.
+      if (!tmpfs->IsNull()) items.insert(items.begin(), Value::Str(std::string(tmpfs->value)));
       editor_->Replace(tmpfs, Value::List(items));
     } else {
       editor_->InsertMember(service, "tmpfs", Value::List(items));

@@ -361,10 +361,17 @@ void TreeEditor::AppendItem(const Node* s, const Value& value) {
 }
 
 void TreeEditor::Replace(const Node* node, const Value& value) {
-  edits_.push_back(TextEdit{node->start.offset, node->end.offset - node->start.offset,
-                            value.kind == Value::Kind::kMap || value.kind == Value::Kind::kList
-                                ? Flow(value)
-                                : Scalar(value)});
+  std::string text = value.kind == Value::Kind::kMap || value.kind == Value::Kind::kList
+                         ? Flow(value)
+                         : Scalar(value);
+  // An empty YAML value (`key:` with nothing after it) has no width and sits
+  // right after the ':' (or '-'): `key:true` would be one plain scalar.
+  uint64_t at = node->start.offset;
+  if (node->end.offset == at && at > 0 && at <= text_.size() && !IsSpace(text_[at - 1]) &&
+      text_[at - 1] != '\n') {
+    text.insert(0, " ");
+  }
+  edits_.push_back(TextEdit{at, node->end.offset - at, std::move(text)});
 }
 
 void TreeEditor::InsertHclBlock(const Node* body, std::string_view name, const Value& attrs) {

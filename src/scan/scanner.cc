@@ -31,10 +31,39 @@ bool MayHoldContainer(std::string_view text) {
   return false;
 }
 
+namespace {
+
+// Whether `text` could be a text file: UTF-8 sequences (by their lead and
+// continuation bytes) and no NUL. A template is text; random bytes with a
+// "{{" somewhere are not a template but an error.
+bool IsUtf8Text(std::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    size_t n = 0;  // the sequence's length; 0 for a byte that cannot start one in text
+    if (c >= 0x01 && c < 0x80) {
+      n = 1;
+    } else if (c >= 0xC2 && c < 0xE0) {
+      n = 2;
+    } else if (c >= 0xE0 && c < 0xF0) {
+      n = 3;
+    } else if (c >= 0xF0 && c < 0xF5) {
+      n = 4;
+    }
+    if (n == 0 || i + n > text.size()) return false;
+    for (size_t k = 1; k < n; ++k) {
+      if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return false;
+    }
+    i += n;
+  }
+  return true;
+}
+
+}  // namespace
+
 void ReadWorkloads(const std::string& name, std::string_view text, InputFormat format,
                    const ScanOptions& options, SourceOutcome* out) {
   ParsedSource parsed = ReadSource(name, text, format, options.limits);
-  if (parsed.has_error && text.find("{{") != std::string_view::npos) {
+  if (parsed.has_error && text.find("{{") != std::string_view::npos && IsUtf8Text(text)) {
     // A Go/Helm template: not YAML until rendered. Judging what parsed would
     // count half a file; say so instead, without failing the run.
     parsed.error.message =

@@ -88,7 +88,9 @@ void Walk(const std::string& dir, std::vector<SourceRef>* out, std::vector<Diagn
                 Diagnostic{Location{path}, std::string("cannot read: ") + std::strerror(errno)});
             continue;
           }
-          type = S_ISDIR(target.st_mode) ? DT_UNKNOWN : IFTODT(target.st_mode);
+          // Links to folders are never followed (no loops, no leaving the tree).
+          type = S_ISDIR(target.st_mode) ? static_cast<unsigned char>(DT_UNKNOWN)
+                                         : static_cast<unsigned char>(IFTODT(target.st_mode));
         } else {
           type = IFTODT(st.st_mode);
         }
