@@ -16,6 +16,14 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 /// escaped, long values cut with "…" so a hostile input cannot flood a report.
 std::string QuoteForMessage(std::string_view s, size_t max_len = 60);
 
+/// Length of the well-formed UTF-8 sequence starting at s[i] (1 for ASCII), or 0
+/// when the bytes there are not one: a stray or truncated sequence, an overlong
+/// form, a surrogate, or a code point past U+10FFFF.
+size_t Utf8SequenceLength(std::string_view s, size_t i);
+
+/// Offset of the first byte of `s` that is not well-formed UTF-8, or npos.
+size_t FirstInvalidUtf8(std::string_view s);
+
 /// Formats a ratio in [0,1] as a percentage with at most one decimal:
 /// 0.8 -> "80%", 2/3 -> "66.7%".
 std::string FormatPercent(double ratio);

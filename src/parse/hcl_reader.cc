@@ -13,6 +13,8 @@
 // loops, so they cost no depth. Every read goes through a bounds check.
 #include "parse/hcl_reader.h"
 
+#include "base/text.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -28,42 +30,6 @@ constexpr std::string_view kExprTag = "!expr";
 constexpr std::string_view kExpandTag = "!expand";
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-
-// Offset of the first byte that is not part of well-formed UTF-8 (no overlong
-// forms, no surrogates, nothing past U+10FFFF), or npos when all of it is.
-size_t FirstInvalidUtf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t n;
-    uint32_t cp;
-    if ((c & 0xE0) == 0xC0) {
-      n = 2, cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      n = 3, cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      n = 4, cp = c & 0x07;
-    } else {
-      return i;
-    }
-    if (s.size() - i < n) return i;
-    for (size_t k = 1; k < n; ++k) {
-      unsigned char cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return i;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-      return i;
-    }
-    i += n;
-  }
-  return std::string_view::npos;
-}
 
 void AppendUtf8(uint32_t cp, std::string* out) {
   if (cp < 0x80) {

@@ -6,6 +6,7 @@
 // by ParseLimits and never by the C++ call stack.
 #include <string>
 
+#include "base/text.h"
 #include "parse/reader.h"
 
 namespace rootlock {
@@ -94,28 +95,8 @@ class JsonParser {
 
 // Copies one UTF-8 sequence starting at s_[at] into out after validating it.
 bool JsonParser::AppendUtf8(size_t at, std::string* out) {
-  unsigned char c = static_cast<unsigned char>(s_[at]);
-  size_t n;
-  uint32_t cp;
-  if ((c & 0xE0) == 0xC0) {
-    n = 2, cp = c & 0x1F;
-  } else if ((c & 0xF0) == 0xE0) {
-    n = 3, cp = c & 0x0F;
-  } else if ((c & 0xF8) == 0xF0) {
-    n = 4, cp = c & 0x07;
-  } else {
-    return Fail(at, "invalid UTF-8 byte in string");
-  }
-  if (at + n > s_.size()) return Fail(at, "truncated UTF-8 sequence in string");
-  for (size_t k = 1; k < n; ++k) {
-    unsigned char cc = static_cast<unsigned char>(s_[at + k]);
-    if ((cc & 0xC0) != 0x80) return Fail(at, "invalid UTF-8 sequence in string");
-    cp = (cp << 6) | (cc & 0x3F);
-  }
-  if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-      cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-    return Fail(at, "invalid UTF-8 sequence in string");
-  }
+  size_t n = Utf8SequenceLength(s_, at);
+  if (n == 0) return Fail(at, "invalid UTF-8 sequence in string");
   out->append(s_.substr(at, n));
   pos_ = at + n;
   return true;

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <thread>
 
+#include "base/text.h"
 #include "platforms/adapter.h"
 #include "platforms/ecs/ecs.h"
 #include "platforms/exemptions.h"
@@ -37,25 +38,8 @@ namespace {
 // continuation bytes) and no NUL. A template is text; random bytes with a
 // "{{" somewhere are not a template but an error.
 bool IsUtf8Text(std::string_view text) {
-  for (size_t i = 0; i < text.size();) {
-    unsigned char c = static_cast<unsigned char>(text[i]);
-    size_t n = 0;  // the sequence's length; 0 for a byte that cannot start one in text
-    if (c >= 0x01 && c < 0x80) {
-      n = 1;
-    } else if (c >= 0xC2 && c < 0xE0) {
-      n = 2;
-    } else if (c >= 0xE0 && c < 0xF0) {
-      n = 3;
-    } else if (c >= 0xF0 && c < 0xF5) {
-      n = 4;
-    }
-    if (n == 0 || i + n > text.size()) return false;
-    for (size_t k = 1; k < n; ++k) {
-      if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return false;
-    }
-    i += n;
-  }
-  return true;
+  return text.find('\0') == std::string_view::npos &&
+         FirstInvalidUtf8(text) == std::string_view::npos;
 }
 
 }  // namespace
