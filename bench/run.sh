@@ -100,7 +100,7 @@ row j1 "rootlock --jobs 1" "$bin" scan --format json --jobs 1 "$corpus"
 row jn "rootlock --jobs $cores (all cores)" "$bin" scan --format json "$corpus"
 
 # --- Side by side: the floor and the peer, over the same corpus. ---
-row libyaml "libyaml event parse (1 thread)" "$parse_bin" "$corpus"
+row libyaml "libyaml parse (1 thread)" "$parse_bin" "$corpus"
 monokle_note="not run (--quick)"
 if [ "$quick" = 0 ]; then
   peer=$tmp/rootlock-bench-monokle
@@ -157,7 +157,7 @@ printf '  %-44s %s (target <= 1.2: %s)\n' "rootlock --jobs 1 time / libyaml pars
 r1=$(ratio "${secs[x5j1]}" "${secs[j1]}")
 rn=$(ratio "${secs[x5jn]}" "${secs[jn]}")
 printf '  %-44s %s with --jobs 1, %s with --jobs %s (target <= 5.5: %s)\n' \
-  "5x corpus time / 1x corpus time:" "$r1" "$rn" "$cores" "$(verdict "$(awk -v a="$r1" -v b="$rn" 'BEGIN{print a > b ? a : b}')" "<=" 5.5)"
+  "5x corpus time / 1x corpus time:" "$r1" "$rn" "$cores" "$(verdict "$(awk -v a="$r1" -v b="$rn" 'BEGIN{print (a > b ? a : b)}')" "<=" 5.5)"
 peak=0
 for k in j1 jn x5j1 x5jn; do [ "${rss_kb[$k]}" -gt "$peak" ] && peak=${rss_kb[$k]}; done
 printf '  %-44s %.0f MB --jobs 1, %.0f MB --jobs %s; 5x corpus %.0f MB, %.0f MB (target <= 64 MB: %s)\n' \

@@ -455,10 +455,9 @@ TEST_F(HostileInput, HelmTemplatesAreSkippedAndSaidSoNotErrors) {
             std::string::npos)
       << v.out;
   Result j = Rootlock("scan --format json .", dir_.string());
-  EXPECT_NE(
-      j.out.find(
-          "\"skipped_files\": [\n    {\n      \"file\": \"chart/templates/deployment.yaml\""),
-      std::string::npos)
+  EXPECT_NE(j.out.find(
+                "\"skipped_files\": [\n    {\n      \"file\": \"chart/templates/deployment.yaml\""),
+            std::string::npos)
       << j.out;
 }
 

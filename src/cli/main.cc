@@ -460,8 +460,9 @@ int RunScan(int argc, char** argv) {
     std::string v;
     int code = 0;
     std::string policy_error;
-    if (!only_paths && ParsePolicyFlag(arg, [&] { return a.Next() ? std::string(a.arg()) : ""; },
-                                       &policy, &policy_error)) {
+    if (!only_paths &&
+        ParsePolicyFlag(
+            arg, [&] { return a.Next() ? std::string(a.arg()) : ""; }, &policy, &policy_error)) {
       if (!policy_error.empty()) return UsageError(policy_error);
       continue;
     }

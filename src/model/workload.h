@@ -39,11 +39,11 @@ enum class OsFamily : uint8_t { kLinux, kWindows };
 /// config entry saying a container need not pass. Adapters collect them; the
 /// rules decide what they mean (a missing reason or a past expiry does not exempt).
 struct Exemption {
-  std::string rule;    // as written: a rule id or alias ("read-only-root-fs", "CKV_K8S_22", "*")
-  std::string reason;  // why; required for rootlock's own forms
-  std::string until;   // "YYYY-MM-DD", or "" for no expiry
-  std::string source;  // how it was declared: "annotation rootlock.io/exempt"
-  std::string peer;    // the peer tool whose suppression this is ("kube-linter"), or ""
+  std::string rule;     // as written: a rule id or alias ("read-only-root-fs", "CKV_K8S_22", "*")
+  std::string reason;   // why; required for rootlock's own forms
+  std::string until;    // "YYYY-MM-DD", or "" for no expiry
+  std::string source;   // how it was declared: "annotation rootlock.io/exempt"
+  std::string peer;     // the peer tool whose suppression this is ("kube-linter"), or ""
   std::string problem;  // why the declaration is not valid ("it gives no reason"), or ""
   Location where;
 };
@@ -84,10 +84,10 @@ struct Container {
 /// service, a live container.
 struct Workload {
   Platform platform = Platform::kKubernetes;
-  std::string kind;        // "Deployment", "TaskDefinition", "Service", "Container"
+  std::string kind;         // "Deployment", "TaskDefinition", "Service", "Container"
   std::string api_version;  // Kubernetes apiVersion ("apps/v1"); "" elsewhere
-  std::string name;        // "" when unnamed
-  std::string namespace_;  // Kubernetes namespace as written; "" when absent
+  std::string name;         // "" when unnamed
+  std::string namespace_;   // Kubernetes namespace as written; "" when absent
   /// The identifier the source itself uses: "Deployment/web" in Kubernetes,
   /// later the CloudFormation logical id, the Terraform address, the service.
   std::string resource;

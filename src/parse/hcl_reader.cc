@@ -13,6 +13,8 @@
 // loops, so they cost no depth. Every read goes through a bounds check.
 #include "parse/hcl_reader.h"
 
+#include "parse/position.h"
+
 #include "base/text.h"
 
 #include <algorithm>
@@ -126,23 +128,8 @@ class HclParser {
            s_.compare(pos_, word.size(), word) == 0;
   }
 
-  // Position bookkeeping as in the JSON reader: lines by '\n', columns in
-  // characters, advanced incrementally because marks are asked for in
-  // increasing byte order (only error paths go back).
-  Mark MarkAt(size_t pos) {
-    if (pos < scan_) scan_ = 0, line_ = 1, col_ = 1;
-    while (scan_ < pos) {
-      unsigned char c = static_cast<unsigned char>(s_[scan_]);
-      if (c == '\n') {
-        ++line_;
-        col_ = 1;
-      } else if ((c & 0xC0) != 0x80) {
-        ++col_;
-      }
-      ++scan_;
-    }
-    return Mark{line_, col_, pos};
-  }
+  // Lines and columns of byte offsets (see MarkTracker).
+  Mark MarkAt(size_t pos) { return marks_.At(pos); }
   // Errors are built out of line, so that the functions that recurse keep
   // small stack frames (no string temporaries in them).
   [[gnu::noinline]] bool Fail(size_t pos, std::string_view message);
@@ -256,8 +243,7 @@ class HclParser {
   ParsedSource* out_;
   NodeTree& tree_;
   size_t pos_ = 0;
-  size_t scan_ = 0;
-  uint32_t line_ = 1, col_ = 1;
+  MarkTracker marks_{s_};
   uint32_t depth_ = 0;
   // Above 0 while reading what is only checked and skipped (the inside of
   // parentheses, indexes, templates, operands...): no text is kept there.
@@ -1119,7 +1105,10 @@ void HclParser::Run() {
     Fail(bad, buf);
     return;
   }
-  if (s_.size() >= 3 && s_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = scan_ = 3;
+  if (s_.size() >= 3 && s_.substr(0, 3) == "\xEF\xBB\xBF") {
+    pos_ = 3;
+    marks_ = MarkTracker(s_, 3);  // a byte-order mark is not column 1
+  }
   Node* root = NewCollection(NodeType::kMapping, CollectionStyle::kBlock, MarkAt(pos_));
   if (!ParseBody(root, false, 0) || out_->has_error) return;
   root->end = MarkAt(s_.size());

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "base/text.h"
+#include "parse/position.h"
 #include "parse/reader.h"
 
 namespace rootlock {
@@ -22,22 +23,8 @@ class JsonParser {
   void Run();
 
  private:
-  // Position bookkeeping: lines by '\n', columns in characters. Callers ask
-  // for marks in increasing byte order, so the column is advanced incrementally.
-  Mark MarkAt(size_t pos) {
-    if (pos < scan_) scan_ = 0, line_ = 1, col_ = 1;  // only on error paths
-    while (scan_ < pos) {
-      unsigned char c = static_cast<unsigned char>(s_[scan_]);
-      if (c == '\n') {
-        ++line_;
-        col_ = 1;
-      } else if ((c & 0xC0) != 0x80) {
-        ++col_;
-      }
-      ++scan_;
-    }
-    return Mark{line_, col_, pos};
-  }
+  // Lines and columns of byte offsets (see MarkTracker).
+  Mark MarkAt(size_t pos) { return marks_.At(pos); }
   bool Fail(size_t pos, std::string message) {
     if (out_->has_error) return false;
     Mark m = MarkAt(pos < s_.size() ? pos : s_.size());
@@ -88,8 +75,7 @@ class JsonParser {
   ParsedSource* out_;
   NodeTree& tree_;
   size_t pos_ = 0;
-  size_t scan_ = 0;
-  uint32_t line_ = 1, col_ = 1;
+  MarkTracker marks_{s_};
   std::string buf_;
 };
 
@@ -371,7 +357,10 @@ bool JsonParser::ParseValue(Node** result) {
 }
 
 void JsonParser::Run() {
-  if (s_.size() >= 3 && s_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = scan_ = 3;
+  if (s_.size() >= 3 && s_.substr(0, 3) == "\xEF\xBB\xBF") {
+    pos_ = 3;
+    marks_ = MarkTracker(s_, 3);  // a byte-order mark is not column 1
+  }
   uint32_t index = 0;
   while (true) {
     SkipSpace();

@@ -47,9 +47,7 @@ std::string TextReport(const ScanResult& result, const TextOptions& o) {
     const char* color = kDim;
     switch (f.status) {
       case Status::kFail:
-        label = !f.rule->gates                ? "warning"
-                : f.baseline == "known" ? "fail (known)"
-                                        : "fail";
+        label = !f.rule->gates ? "warning" : f.baseline == "known" ? "fail (known)" : "fail";
         color = f.rule->gates ? kRed : kYellow;
         break;
       case Status::kNotApplicable:
