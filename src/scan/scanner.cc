@@ -21,12 +21,9 @@ bool MayHoldContainer(std::string_view text) {
   for (std::string_view marker : {"ontainer", "services", "HostConfig", "\\"}) {
     if (text.find(marker) != std::string_view::npos) return true;
   }
-  // A bare array of ECS container definitions names no container key: it is
-  // recognised by a key only a container definition has (the list in
-  // LooksLikeContainerDefinition, src/platforms/ecs/ecs.cc; keep them in step).
-  for (std::string_view key : {"essential", "portMappings", "mountPoints", "logConfiguration",
-                               "memoryReservation", "readonlyRootFilesystem", "volumesFrom",
-                               "firelensConfiguration", "repositoryCredentials", "dockerLabels"}) {
+  // A bare array of ECS container definitions names no container key: the ECS
+  // adapter recognises it by a key only a container definition has.
+  for (std::string_view key : kEcsOnlyContainerKeys) {
     if (text.find(key) != std::string_view::npos) return true;
   }
   return false;

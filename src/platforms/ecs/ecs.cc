@@ -17,9 +17,7 @@ using ecs::KeyStyle;
 // Keys only an ECS container definition has (Kubernetes and Docker spell theirs otherwise).
 bool LooksLikeContainerDefinition(const Node* n) {
   if (!n->IsMapping() || (!n->Get("name") && !n->Get("image"))) return false;
-  for (std::string_view k : {"essential", "portMappings", "mountPoints", "logConfiguration",
-                             "memoryReservation", "readonlyRootFilesystem", "volumesFrom",
-                             "firelensConfiguration", "repositoryCredentials", "dockerLabels"}) {
+  for (std::string_view k : kEcsOnlyContainerKeys) {
     if (n->Get(k)) return true;
   }
   return false;

@@ -4,11 +4,20 @@
 #ifndef ROOTLOCK_PLATFORMS_ECS_ECS_H_
 #define ROOTLOCK_PLATFORMS_ECS_ECS_H_
 
+#include <string_view>
 #include <vector>
 
 #include "platforms/adapter.h"
 
 namespace rootlock {
+
+/// Keys only an ECS container definition has (Kubernetes and Docker spell theirs
+/// otherwise): how a bare array of container definitions is recognised.
+inline constexpr std::string_view kEcsOnlyContainerKeys[] = {
+    "essential",        "portMappings",          "mountPoints",
+    "logConfiguration", "memoryReservation",     "readonlyRootFilesystem",
+    "volumesFrom",      "firelensConfiguration", "repositoryCredentials",
+    "dockerLabels"};
 
 /// Claims a document holding ECS task definitions in any of the forms above.
 bool ExtractEcs(const DocumentContext& ctx, std::vector<Workload>* out);
