@@ -155,6 +155,17 @@ TEST(Fix, NeverTouchesPassingWindowsOrUnparseableFiles) {
   EXPECT_NE(broken.error.find("does not parse"), std::string::npos);
 }
 
+TEST(Fix, ABareContainerDefinitionListGetsTheFlagAndSaysWhyNotTheMounts) {
+  std::string bare = "[\n  {\"name\": \"api\", \"image\": \"api:1\", \"essential\": true}\n]\n";
+  FileFix f = FixText("defs.json", bare, InputFormat::kJson, {});
+  ASSERT_TRUE(f.error.empty()) << f.error;
+  EXPECT_NE(f.after.find("\"readonlyRootFilesystem\": true"), std::string::npos) << f.after;
+  EXPECT_EQ(f.containers_fixed, 1);
+  ASSERT_EQ(f.left_alone.size(), 1u);
+  EXPECT_NE(f.left_alone[0].message.find("no task to declare volumes in"), std::string::npos);
+  EXPECT_EQ(FixText("defs.json", f.after, InputFormat::kJson, {}).after, f.after);
+}
+
 TEST(Fix, RegisterReadyDropsOutputOnlyFieldsAndKeepsTags) {
   std::string reg = RegisterReadyJson(ReadAll(kSource + "/tests/golden/fix/ecs/describe.json"));
   ASSERT_FALSE(reg.empty());
