@@ -17,6 +17,16 @@ BaselineEntry EntryOf(const Finding& f) {
 
 }  // namespace
 
+void WriteBaselineEntry(JsonWriter& w, const BaselineEntry& e) {
+  w.BeginObject();
+  w.Field("fingerprint", e.fingerprint);
+  w.Field("rule", e.rule);
+  w.Field("file", e.file);
+  w.Field("resource", e.resource);
+  w.Field("container", e.container);
+  w.EndObject();
+}
+
 std::string BaselineJson(const ScanResult& result) {
   std::vector<BaselineEntry> entries;
   for (const Finding& f : result.findings) {
@@ -31,15 +41,7 @@ std::string BaselineJson(const ScanResult& result) {
   w.Field("rootlock_baseline", int64_t{1});
   w.Key("failures");
   w.BeginArray();
-  for (const BaselineEntry& e : entries) {
-    w.BeginObject();
-    w.Field("fingerprint", e.fingerprint);
-    w.Field("rule", e.rule);
-    w.Field("file", e.file);
-    w.Field("resource", e.resource);
-    w.Field("container", e.container);
-    w.EndObject();
-  }
+  for (const BaselineEntry& e : entries) WriteBaselineEntry(w, e);
   w.EndArray();
   w.EndObject();
   return out + "\n";

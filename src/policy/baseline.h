@@ -7,9 +7,13 @@
 #include <vector>
 
 #include "base/diagnostic.h"
+#include "base/json_writer.h"
 #include "scan/scanner.h"
 
 namespace rootlock {
+
+/// One baseline entry as a JSON object (the baseline file and the JSON report share it).
+void WriteBaselineEntry(JsonWriter& w, const BaselineEntry& e);
 
 /// The baseline file for a result: every failure of a gating rule, sorted.
 std::string BaselineJson(const ScanResult& result);

@@ -1,4 +1,5 @@
 #include "base/json_writer.h"
+#include "policy/baseline.h"
 #include "report/report.h"
 
 namespace rootlock {
@@ -6,6 +7,16 @@ namespace rootlock {
 namespace {
 
 void WriteJson(const ScanResult& result, JsonWriter& w, std::string& out);
+
+// {"file", "line", "column", <text_key>}: an input error or a skipped file.
+void WriteDiagnostic(JsonWriter& w, const Diagnostic& d, std::string_view text_key) {
+  w.BeginObject();
+  w.Field("file", d.where.file);
+  w.Field("line", static_cast<int64_t>(d.where.line));
+  w.Field("column", static_cast<int64_t>(d.where.column));
+  w.Field(text_key, d.message);
+  w.EndObject();
+}
 
 }  // namespace
 
@@ -91,39 +102,17 @@ void WriteJson(const ScanResult& result, JsonWriter& w, std::string& out) {
   w.EndArray();
   w.Key("errors");
   w.BeginArray();
-  for (const Diagnostic& d : result.errors) {
-    w.BeginObject();
-    w.Field("file", d.where.file);
-    w.Field("line", static_cast<int64_t>(d.where.line));
-    w.Field("column", static_cast<int64_t>(d.where.column));
-    w.Field("message", d.message);
-    w.EndObject();
-  }
+  for (const Diagnostic& d : result.errors) WriteDiagnostic(w, d, "message");
   w.EndArray();
   if (s.baseline_used) {
     w.Key("baseline_fixed");
     w.BeginArray();
-    for (const BaselineEntry& e : result.baseline_fixed) {
-      w.BeginObject();
-      w.Field("fingerprint", e.fingerprint);
-      w.Field("rule", e.rule);
-      w.Field("file", e.file);
-      w.Field("resource", e.resource);
-      w.Field("container", e.container);
-      w.EndObject();
-    }
+    for (const BaselineEntry& e : result.baseline_fixed) WriteBaselineEntry(w, e);
     w.EndArray();
   }
   w.Key("skipped_files");
   w.BeginArray();
-  for (const Diagnostic& d : result.skipped_files) {
-    w.BeginObject();
-    w.Field("file", d.where.file);
-    w.Field("line", static_cast<int64_t>(d.where.line));
-    w.Field("column", static_cast<int64_t>(d.where.column));
-    w.Field("reason", d.message);
-    w.EndObject();
-  }
+  for (const Diagnostic& d : result.skipped_files) WriteDiagnostic(w, d, "reason");
   w.EndArray();
   w.EndObject();
   out += '\n';

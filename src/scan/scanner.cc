@@ -67,6 +67,12 @@ void ReadWorkloads(const std::string& name, std::string_view text, InputFormat f
   if (parsed.has_error) out->errors.push_back(std::move(parsed.error));
 }
 
+// Findings in line order within a file; a stable sort keeps rule order per container.
+bool ByLine(const Finding& a, const Finding& b) {
+  if (a.where.line != b.where.line) return a.where.line < b.where.line;
+  return a.where.column < b.where.column;
+}
+
 void JudgeWorkloads(const std::vector<Workload>& workloads, const ScanOptions& options,
                     std::vector<Finding>* findings) {
   size_t first = findings->size();
@@ -80,11 +86,7 @@ void JudgeWorkloads(const std::vector<Workload>& workloads, const ScanOptions& o
     }
   }
   // Line order within a file; rules in registry order for one container.
-  std::stable_sort(findings->begin() + first, findings->end(),
-                   [](const Finding& a, const Finding& b) {
-                     if (a.where.line != b.where.line) return a.where.line < b.where.line;
-                     return a.where.column < b.where.column;
-                   });
+  std::stable_sort(findings->begin() + first, findings->end(), ByLine);
 }
 
 void ScanText(const std::string& name, std::string_view text, InputFormat format,
@@ -239,11 +241,7 @@ ScanResult Scan(const ScanOptions& options) {
     if (!f.outcome.workloads.empty()) {
       // Deferred ECS revisions join the file's findings, in line order.
       JudgeWorkloads(f.outcome.workloads, options, &f.outcome.findings);
-      std::stable_sort(f.outcome.findings.begin(), f.outcome.findings.end(),
-                       [](const Finding& a, const Finding& b) {
-                         if (a.where.line != b.where.line) return a.where.line < b.where.line;
-                         return a.where.column < b.where.column;
-                       });
+      std::stable_sort(f.outcome.findings.begin(), f.outcome.findings.end(), ByLine);
       f.outcome.workloads.clear();
     }
     for (Finding& x : f.outcome.findings) result.findings.push_back(std::move(x));
