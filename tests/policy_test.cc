@@ -356,7 +356,7 @@ TEST(Baseline, KnownNewAndFixedAndItSurvivesReformatting) {
   SourceOutcome first;
   ScanText("p.yaml", before, InputFormat::kYaml, o, &first);
   ScanResult r1;
-  r1.findings = first.findings;
+  r1.findings = FindingList(first.findings);
   std::string json = BaselineJson(r1);
   std::string path =
       (fs::temp_directory_path() / ("baseline-" + std::to_string(getpid()))).string();
@@ -374,8 +374,8 @@ TEST(Baseline, KnownNewAndFixedAndItSurvivesReformatting) {
   SourceOutcome second;
   ScanText("p.yaml", after, InputFormat::kYaml, o, &second);
   ScanResult r2;
-  r2.findings = second.findings;
-  r2.summary = Summarize(r2.findings, o);
+  r2.findings = FindingList(second.findings);
+  r2.summary = Summarize(second.findings, o);
   ApplyBaseline(entries, &r2);
   EXPECT_EQ(r2.summary.baseline_known, 1u);  // b, though every line of it moved
   EXPECT_EQ(r2.summary.baseline_new, 1u);    // c

@@ -54,9 +54,8 @@ Finding Make(const RuleInfo& rule, Status status, Platform platform, std::string
 }
 
 // Three platforms, every status, and a live Docker container (no file, no line).
-ScanResult Sample() {
-  ScanResult r;
-  r.findings = {
+std::vector<Finding> SampleFindings() {
+  std::vector<Finding> f = {
       Make(kMain, Status::kFail, Platform::kKubernetes, "web", "nginx", {"k8s/web.yaml", 7, 9}),
       Make(kTmp, Status::kNotApplicable, Platform::kKubernetes, "web", "nginx",
            {"k8s/web.yaml", 7, 9}),
@@ -68,9 +67,15 @@ ScanResult Sample() {
       Make(kMain, Status::kSkipped, Platform::kEcs, "api:11", "app", {"ecs/api.json", 30, 5}),
       Make(kMain, Status::kFail, Platform::kDocker, "cron", "cron", {"docker:3f2a9c", 0, 0}),
   };
-  r.findings[4].namespace_ = "";
+  f[4].namespace_ = "";
+  return f;
+}
+
+ScanResult Sample(const std::vector<Finding>& findings = SampleFindings()) {
+  ScanResult r;
   ScanOptions o;
-  r.summary = Summarize(r.findings, o);
+  r.summary = Summarize(findings, o);
+  r.findings = FindingList(findings);
   return r;
 }
 
@@ -95,7 +100,7 @@ ReportContext Context() {
 // --- Fingerprint ---
 
 TEST(Fingerprint, IgnoresLinesWordingAndVerdict) {
-  Finding f = Sample().findings[0];
+  Finding f = SampleFindings()[0];
   std::string fp = Fingerprint(f);
   ASSERT_EQ(fp.size(), 16u);
   EXPECT_EQ(fp.find_first_not_of("0123456789abcdef"), std::string::npos);
@@ -109,7 +114,7 @@ TEST(Fingerprint, IgnoresLinesWordingAndVerdict) {
 }
 
 TEST(Fingerprint, NamesWhatTheFindingIsAbout) {
-  Finding f = Sample().findings[0];
+  Finding f = SampleFindings()[0];
   std::string fp = Fingerprint(f);
   auto differs = [&](auto change) {
     Finding g = f;
@@ -187,7 +192,7 @@ TEST(Sarif, ResultsAreFailuresAndSuppressedGatingVerdicts) {
   EXPECT_EQ(rules->children[0]->Path({"properties", "security-severity"})->value, "8.0");
   EXPECT_EQ(rules->children[1]->Path({"properties", "security-severity"}), nullptr);
   EXPECT_EQ(rules->children[0]->Get("helpUri")->value, kMain.help_uri);
-  const std::vector<const Node*>& results = run->Get("results")->children;
+  const auto& results = run->Get("results")->children;
   // fail k8s, warning tmp, n/a db (suppressed), fail ecs, skipped ecs (suppressed), fail docker.
   ASSERT_EQ(results.size(), 6u);
   std::vector<std::string> levels;
@@ -203,7 +208,7 @@ TEST(Sarif, ResultsAreFailuresAndSuppressedGatingVerdicts) {
   EXPECT_EQ(loc->Path({"physicalLocation", "region", "startLine"})->value, "7");
   EXPECT_EQ(loc->Path({"physicalLocation", "region", "startColumn"})->value, "9");
   EXPECT_EQ(results[0]->Path({"partialFingerprints", "rootlock/v1"})->value,
-            Fingerprint(Sample().findings[0]));
+            Fingerprint(SampleFindings()[0]));
 }
 
 TEST(Sarif, LiveContainersGetALogicalLocationOnly) {
@@ -219,9 +224,10 @@ TEST(Sarif, LiveContainersGetALogicalLocationOnly) {
 }
 
 TEST(Sarif, UrisArePercentEncodedAndRelative) {
-  ScanResult r = Sample();
-  r.findings[0].where.file = "./k8s/my app#1.yaml";
-  r.findings[3].where.file = "/abs/x.yaml";
+  std::vector<Finding> fs = SampleFindings();
+  fs[0].where.file = "./k8s/my app#1.yaml";
+  fs[3].where.file = "/abs/x.yaml";
+  ScanResult r = Sample(fs);
   std::string sarif = SarifReport(r, Context());
   EXPECT_NE(sarif.find("\"uri\": \"k8s/my%20app%231.yaml\""), std::string::npos);
   EXPECT_NE(sarif.find("\"uri\": \"file:///abs/x.yaml\""), std::string::npos);
@@ -277,7 +283,7 @@ TEST(Asff, OneFindingPerContainerFailingTheGatingRule) {
   EXPECT_EQ(k8s->Get("CreatedAt")->value, "2023-11-14T22:13:20.000Z");
   EXPECT_EQ(k8s->Path({"Severity", "Label"})->value, "HIGH");
   EXPECT_EQ(k8s->Get("Id")->value,
-            "rootlock/read-only-root-fs/" + Fingerprint(Sample().findings[0]));
+            "rootlock/read-only-root-fs/" + Fingerprint(SampleFindings()[0]));
   EXPECT_EQ(k8s->Get("Resources")->children.at(0)->Get("Type")->value, "Other");
   EXPECT_EQ(k8s->Path({"Compliance", "Status"})->value, "FAILED");
   EXPECT_EQ(k8s->Path({"Compliance", "SecurityControlId"}), nullptr);
@@ -296,8 +302,9 @@ TEST(Asff, OneFindingPerContainerFailingTheGatingRule) {
 }
 
 TEST(Asff, LongTextIsCutToSecurityHubLimits) {
-  ScanResult r = Sample();
-  r.findings[0].reason = std::string(3000, 'x') + "é";
+  std::vector<Finding> fs = SampleFindings();
+  fs[0].reason = std::string(3000, 'x') + "é";
+  ScanResult r = Sample(fs);
   ParsedSource p;
   const Node* root = Parse(AsffReport(r, Context()), &p);
   ASSERT_NE(root, nullptr);
@@ -338,8 +345,9 @@ TEST(PolicyReport, OneReportPerNamespaceAndANoteForTheRest) {
   EXPECT_EQ(resource->Get("apiVersion")->value, "apps/v1");
   EXPECT_EQ(resource->Get("name")->value, "web");
   // YAML look-alikes stay strings: every value is quoted.
-  ScanResult r = Sample();
-  r.findings[0].container = "yes";
+  std::vector<Finding> fs = SampleFindings();
+  fs[0].container = "yes";
+  ScanResult r = Sample(fs);
   ParsedSource q = ReadYaml("r.yaml", PolicyReportYaml(r, Context()));
   ASSERT_FALSE(q.has_error);
   EXPECT_EQ(
@@ -350,8 +358,9 @@ TEST(PolicyReport, OneReportPerNamespaceAndANoteForTheRest) {
 // --- Markdown and HTML: hostile names ---
 
 TEST(Markdown, TableCellsCannotBreakTheTable) {
-  ScanResult r = Sample();
-  r.findings[0].container = "a|b`c<img src=x>";
+  std::vector<Finding> fs = SampleFindings();
+  fs[0].container = "a|b`c<img src=x>";
+  ScanResult r = Sample(fs);
   std::string md = MarkdownReport(r, Context());
   size_t row = md.find("| ❌ | k8s/web.yaml:7:9 |");
   ASSERT_NE(row, std::string::npos) << md;
@@ -367,9 +376,10 @@ TEST(Markdown, TableCellsCannotBreakTheTable) {
 }
 
 TEST(Html, EscapesEverythingAndNeedsNoNetwork) {
-  ScanResult r = Sample();
-  r.findings[0].container = "</td><script>alert(1)</script>";
-  r.findings[0].namespace_ = "<b>ns</b>";
+  std::vector<Finding> fs = SampleFindings();
+  fs[0].container = "</td><script>alert(1)</script>";
+  fs[0].namespace_ = "<b>ns</b>";
+  ScanResult r = Sample(fs);
   std::string html = HtmlReport(r, Context());
   EXPECT_EQ(Count(html, "<script"), 1u);  // ours, at the end
   EXPECT_NE(html.find("&lt;/td&gt;&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);

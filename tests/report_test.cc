@@ -49,7 +49,7 @@ ScanResult Sample() {
   r.findings.push_back(f);
   r.errors.push_back(Diagnostic{Location{"b.yaml", 3, 4}, "YAML: broken"});
   ScanOptions o;
-  r.summary = Summarize(r.findings, o);
+  r.summary = Summarize(std::vector<Finding>{f}, o);
   r.summary.files = 2;
   return r;
 }
@@ -114,7 +114,7 @@ TEST(Summary, RatioExcludesNotApplicableAndGatesAtTheMinimum) {
   o.fail_on_any = false;
   o.min_ratio = 0.81;
   EXPECT_FALSE(Summarize(fs, o).passed);
-  EXPECT_TRUE(Summarize({}, o).passed);  // nothing judged: nothing fails
+  EXPECT_TRUE(Summarize(std::vector<Finding>{}, o).passed);  // nothing judged: nothing fails
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
 // rootlock: finds, explains and fixes containers whose root filesystem is writable.
+#include <malloc.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -388,9 +389,11 @@ int Emit(const ScanResult& result, const ReportFlags& flags) {
       context.text.color = isatty(STDOUT_FILENO) && !(no_color && *no_color) &&
                            !(term && std::strcmp(term, "dumb") == 0);
     }
-    if (flags.format == "json") {
-      // The contract format is streamed: a fleet's report never sits whole in memory.
-      if (!WriteJsonReport(result, stdout)) {
+    if (flags.format == "json" || flags.format == "text") {
+      // Streamed: a fleet's report never sits whole in memory.
+      bool written = flags.format == "json" ? WriteJsonReport(result, stdout)
+                                            : WriteTextReport(result, context.text, stdout);
+      if (!written) {
         std::fprintf(stderr, "rootlock: cannot write the report: %s\n", std::strerror(errno));
         return kExitError;
       }
@@ -431,12 +434,14 @@ class ProgressLine {
  private:
   void Show(uint64_t files, uint64_t total, uint64_t bytes) {
     auto now = std::chrono::steady_clock::now();
-    if (files < total && now - last_ < std::chrono::milliseconds(100)) return;
+    if (files != total && now - last_ < std::chrono::milliseconds(100)) return;
     last_ = now;
     double seconds = std::chrono::duration<double>(now - start_).count();
     double mb = static_cast<double>(bytes) / (1024.0 * 1024.0);
-    std::fprintf(stderr, "\r\033[Kscanning: %llu of %llu files, %.1f MB, %.1f MB/s",
-                 static_cast<unsigned long long>(files), static_cast<unsigned long long>(total), mb,
+    // The total is 0 until the walk is over.
+    std::string of = total ? " of " + std::to_string(total) : std::string();
+    std::fprintf(stderr, "\r\033[Kscanning: %llu%s files, %.1f MB, %.1f MB/s",
+                 static_cast<unsigned long long>(files), of.c_str(), mb,
                  seconds > 0 ? mb / seconds : 0.0);
     std::fflush(stderr);
     shown_ = true;
@@ -609,12 +614,14 @@ int RunDocker(int argc, char** argv) {
     return kExitError;
   }
   ScanResult result;
-  JudgeWorkloads(audit.workloads, options, &result.findings);
+  std::vector<Finding> findings;
+  JudgeWorkloads(audit.workloads, options, &findings);
   for (const Diagnostic& note : audit.notes) {
     std::fprintf(stderr, "%s: note: %s\n", note.where.file.c_str(), note.message.c_str());
   }
   result.skipped_files = audit.notes;
-  result.summary = Summarize(result.findings, options);
+  result.summary = Summarize(findings, options);
+  result.findings.Append(findings);
   return Emit(result, flags);
 }
 
@@ -688,4 +695,15 @@ int Main(int argc, char** argv) {
 }  // namespace
 }  // namespace rootlock
 
-int main(int argc, char** argv) { return rootlock::Main(argc, argv); }
+int main(int argc, char** argv) {
+  // Fixed thresholds. glibc would otherwise raise the mapping threshold each
+  // time a large block is freed, after which a large file's parse tree (arena
+  // blocks that grow to megabytes, parse/node.h) stays behind in the heap of
+  // whichever worker parsed it, and the workers' peaks add up: blocks of 1 MiB
+  // and more are mapped, and go back to the system with their tree. Up to
+  // 16 MiB free at a heap's top is kept rather than returned and faulted in
+  // again for the next file.
+  mallopt(M_MMAP_THRESHOLD, 1024 * 1024);
+  mallopt(M_TRIM_THRESHOLD, 16 * 1024 * 1024);
+  return rootlock::Main(argc, argv);
+}

@@ -246,9 +246,8 @@ bool AuditDockerEngine(DockerEngine* engine, const DockerAuditOptions& options, 
         if (changes) {
           c.writes_known = true;
           const Node* list_node = changes->documents[0].root;
-          for (const Node* ch :
-               list_node->IsSequence() ? list_node->children : std::vector<const Node*>{}) {
-            std::string path = Scalar(ch->Get("Path"));
+          for (size_t k = 0; list_node->IsSequence() && k < list_node->children.size(); ++k) {
+            std::string path = Scalar(list_node->children[k]->Get("Path"));
             if (!path.empty()) c.written_paths.push_back(path);
           }
         }

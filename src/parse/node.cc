@@ -1,6 +1,7 @@
 #include "parse/node.h"
 
 #include <cstring>
+#include <new>
 
 namespace rootlock {
 
@@ -69,26 +70,16 @@ BoolValue Node::AsBool() const {
   return BoolValue::kNotBool;
 }
 
-Node* NodeTree::NewNode() { return &nodes_.emplace_back(); }
+Node* NodeTree::NewNode() {
+  ++node_count_;
+  return new (arena_.allocate(sizeof(Node), alignof(Node))) Node(&arena_);
+}
 
 std::string_view NodeTree::Intern(std::string_view text) {
   if (text.empty()) return std::string_view();
-  constexpr size_t kBlock = 64 * 1024;
-  if (text.size() > kBlock / 4) {
-    blocks_.emplace_back(new char[text.size()]);
-    std::memcpy(blocks_.back().get(), text.data(), text.size());
-    return std::string_view(blocks_.back().get(), text.size());
-  }
-  if (text.size() > block_left_) {
-    blocks_.emplace_back(new char[kBlock]);
-    block_pos_ = blocks_.back().get();
-    block_left_ = kBlock;
-  }
-  std::memcpy(block_pos_, text.data(), text.size());
-  std::string_view out(block_pos_, text.size());
-  block_pos_ += text.size();
-  block_left_ -= text.size();
-  return out;
+  char* into = static_cast<char*>(arena_.allocate(text.size(), 1));
+  std::memcpy(into, text.data(), text.size());
+  return std::string_view(into, text.size());
 }
 
 }  // namespace rootlock

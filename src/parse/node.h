@@ -9,8 +9,7 @@
 #define ROOTLOCK_PARSE_NODE_H_
 
 #include <cstdint>
-#include <deque>
-#include <memory>
+#include <memory_resource>
 #include <string_view>
 #include <vector>
 
@@ -37,6 +36,10 @@ enum class CollectionStyle : uint8_t { kBlock, kFlow };
 enum class BoolValue : uint8_t { kTrue, kFalse, kNull, kNotBool };
 
 struct Node {
+  Node() = default;
+  /// A node whose children list allocates from `arena` (NodeTree::NewNode).
+  explicit Node(std::pmr::memory_resource* arena) : children(arena) {}
+
   NodeType type = NodeType::kScalar;
   ScalarStyle scalar_style = ScalarStyle::kPlain;
   CollectionStyle collection_style = CollectionStyle::kBlock;
@@ -50,7 +53,7 @@ struct Node {
   std::string_view value;
   /// Sequence: the items. Mapping: keys and values alternating (k0, v0, k1, v1 ...).
   /// Merge keys (<<) are already resolved into the mapping.
-  std::vector<const Node*> children;
+  std::pmr::vector<const Node*> children;
 
   bool IsScalar() const { return type == NodeType::kScalar; }
   bool IsMapping() const { return type == NodeType::kMapping; }
@@ -79,20 +82,24 @@ struct Node {
 /// Owns nodes and their text. Not thread-safe; one per file being read.
 class NodeTree {
  public:
-  NodeTree() = default;
+  NodeTree() : arena_(kFirstBlock) {}
   NodeTree(const NodeTree&) = delete;
   NodeTree& operator=(const NodeTree&) = delete;
 
   Node* NewNode();
   /// Copies text into storage that lives as long as the tree.
   std::string_view Intern(std::string_view text);
-  size_t node_count() const { return nodes_.size(); }
+  size_t node_count() const { return node_count_; }
 
  private:
-  std::deque<Node> nodes_;
-  std::vector<std::unique_ptr<char[]>> blocks_;
-  char* block_pos_ = nullptr;
-  size_t block_left_ = 0;
+  static constexpr size_t kFirstBlock = 16 * 1024;
+  // Nodes, their children lists and interned text all live in one arena that
+  // grows by doubling blocks and is released whole with the tree: no
+  // allocation per node, and a large file's blocks (mapped, not heap) go back
+  // to the system as soon as its tree does. Nodes are never destroyed one by
+  // one: they own nothing outside the arena.
+  std::pmr::monotonic_buffer_resource arena_;
+  size_t node_count_ = 0;
 };
 
 /// One document of a stream (YAML has several per file; JSON has one).

@@ -231,7 +231,7 @@ bool YamlComposer::ResolveMerges(Node* mapping, uint64_t* weight) {
       }
     }
   }
-  mapping->children = std::move(own);
+  mapping->children.assign(own.begin(), own.end());
   return true;
 }
 

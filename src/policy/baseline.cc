@@ -82,7 +82,16 @@ void ApplyBaseline(const std::vector<BaselineEntry>& baseline, ScanResult* resul
   Summary& s = result->summary;
   s.baseline_used = true;
   s.baseline_new = s.baseline_known = 0;
-  for (Finding& f : result->findings) {
+  // The list is rewritten block by block: one file's findings at a time.
+  FindingList marked;
+  std::vector<Finding> block;
+  for (const Finding& x : result->findings) {
+    if (!block.empty() && block.back().where.file != x.where.file) {
+      marked.Append(block);
+      block.clear();
+    }
+    block.push_back(x);
+    Finding& f = block.back();
     if (!f.rule->gates || f.status != Status::kFail) continue;
     std::string fp = Fingerprint(f);
     if (known.count(fp)) {
@@ -94,6 +103,8 @@ void ApplyBaseline(const std::vector<BaselineEntry>& baseline, ScanResult* resul
       ++s.baseline_new;
     }
   }
+  marked.Append(block);
+  result->findings = std::move(marked);
   result->baseline_fixed.clear();
   for (const BaselineEntry& e : baseline) {
     if (!still.count(e.fingerprint)) result->baseline_fixed.push_back(e);

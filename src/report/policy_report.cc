@@ -39,42 +39,49 @@ const char* ResultName(const Finding& f) {
   return "error";
 }
 
-std::string Report(const std::string& ns, const std::vector<const Finding*>& findings,
-                   int64_t time) {
+// One namespace's report, built as its findings arrive (a result is read once).
+struct NamespaceReport {
   std::map<std::string_view, int64_t> summary = {
       {"pass", 0}, {"fail", 0}, {"warn", 0}, {"error", 0}, {"skip", 0}};
+  std::string results;
+};
+
+void AddResult(const Finding& f, int64_t time, NamespaceReport* report) {
+  std::string& out = report->results;
+  const char* result = ResultName(f);
+  ++report->summary[result];
+  out += "- policy: rootlock\n";
+  out += "  rule: " + Quote(f.rule->id) + "\n";
+  out += std::string("  result: ") + result + "\n";
+  out += "  severity: " + std::string(SeverityName(f.severity)) + "\n";
+  out += std::string("  scored: ") + (f.rule->gates ? "true" : "false") + "\n";
+  out += "  source: rootlock\n";
+  out += "  message: " + Quote(internal::Explain(f)) + "\n";
+  out += "  timestamp:\n    seconds: " + std::to_string(time) + "\n    nanos: 0\n";
+  out += "  resources:\n";
+  out += "  - kind: " + Quote(f.kind) + "\n";
+  if (!f.api_version.empty()) out += "    apiVersion: " + Quote(f.api_version) + "\n";
+  out += "    name: " + Quote(f.name) + "\n";
+  if (!f.namespace_.empty()) out += "    namespace: " + Quote(f.namespace_) + "\n";
+  out += "  properties:\n";
+  out += "    container: " + Quote(f.container) + "\n";
+  if (!f.image.empty()) out += "    image: " + Quote(f.image) + "\n";
+  out += "    location: " + Quote(internal::Position(f.where)) + "\n";
+  out += "    fingerprint: " + Quote(Fingerprint(f)) + "\n";
+  if (f.status == Status::kFail) {
+    out += "    remediation: " + Quote(internal::Remediation(f)) + "\n";
+  }
+}
+
+std::string Report(const std::string& ns, const NamespaceReport& report) {
   std::string out =
       "---\napiVersion: wgpolicyk8s.io/v1alpha2\nkind: PolicyReport\nmetadata:\n  name: rootlock\n";
   if (!ns.empty()) out += "  namespace: " + Quote(ns) + "\n";
   out += "  labels:\n    app.kubernetes.io/managed-by: rootlock\nresults:\n";
-  for (const Finding* f : findings) {
-    const char* result = ResultName(*f);
-    ++summary[result];
-    out += "- policy: rootlock\n";
-    out += "  rule: " + Quote(f->rule->id) + "\n";
-    out += std::string("  result: ") + result + "\n";
-    out += "  severity: " + std::string(SeverityName(f->severity)) + "\n";
-    out += std::string("  scored: ") + (f->rule->gates ? "true" : "false") + "\n";
-    out += "  source: rootlock\n";
-    out += "  message: " + Quote(internal::Explain(*f)) + "\n";
-    out += "  timestamp:\n    seconds: " + std::to_string(time) + "\n    nanos: 0\n";
-    out += "  resources:\n";
-    out += "  - kind: " + Quote(f->kind) + "\n";
-    if (!f->api_version.empty()) out += "    apiVersion: " + Quote(f->api_version) + "\n";
-    out += "    name: " + Quote(f->name) + "\n";
-    if (!f->namespace_.empty()) out += "    namespace: " + Quote(f->namespace_) + "\n";
-    out += "  properties:\n";
-    out += "    container: " + Quote(f->container) + "\n";
-    if (!f->image.empty()) out += "    image: " + Quote(f->image) + "\n";
-    out += "    location: " + Quote(internal::Position(f->where)) + "\n";
-    out += "    fingerprint: " + Quote(Fingerprint(*f)) + "\n";
-    if (f->status == Status::kFail) {
-      out += "    remediation: " + Quote(internal::Remediation(*f)) + "\n";
-    }
-  }
+  out += report.results;
   out += "summary:\n";
   for (std::string_view key : {"pass", "fail", "warn", "error", "skip"}) {
-    out += "  " + std::string(key) + ": " + std::to_string(summary[key]) + "\n";
+    out += "  " + std::string(key) + ": " + std::to_string(report.summary.at(key)) + "\n";
   }
   return out;
 }
@@ -82,14 +89,14 @@ std::string Report(const std::string& ns, const std::vector<const Finding*>& fin
 }  // namespace
 
 std::string PolicyReportYaml(const ScanResult& result, const ReportContext& context) {
-  std::map<std::string, std::vector<const Finding*>> by_namespace;
+  std::map<std::string, NamespaceReport> by_namespace;
   size_t left_out = 0;
   for (const Finding& f : result.findings) {
     if (f.platform != Platform::kKubernetes) {
       ++left_out;
       continue;
     }
-    by_namespace[f.namespace_].push_back(&f);
+    AddResult(f, context.time, &by_namespace[f.namespace_]);
   }
   if (left_out > 0 && context.note) {
     context.note("policyreport: " + std::to_string(left_out) +
@@ -98,7 +105,7 @@ std::string PolicyReportYaml(const ScanResult& result, const ReportContext& cont
   }
   if (by_namespace.empty()) return "# rootlock: no Kubernetes findings\n";
   std::string out;
-  for (const auto& [ns, findings] : by_namespace) out += Report(ns, findings, context.time);
+  for (const auto& [ns, report] : by_namespace) out += Report(ns, report);
   return out;
 }
 

@@ -29,6 +29,8 @@ struct TextOptions {
 /// The human report: one line per failing container (and per n/a, with its
 /// reason), then the headline and the gate's verdict.
 std::string TextReport(const ScanResult& result, const TextOptions& options);
+/// TextReport, streamed to `sink` in blocks. False when writing failed.
+bool WriteTextReport(const ScanResult& result, const TextOptions& options, std::FILE* sink);
 
 /// "X of Y containers use read-only root filesystem (Z%)".
 std::string Headline(const Summary& s);

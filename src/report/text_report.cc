@@ -1,3 +1,5 @@
+#include <cstdio>
+
 #include "base/text.h"
 #include "report/report.h"
 #include "report/report_util.h"
@@ -40,9 +42,18 @@ std::string Headline(const Summary& s) {
   return out;
 }
 
-std::string TextReport(const ScanResult& result, const TextOptions& o) {
-  std::string out;
+namespace {
+
+// The report into `out`; with a sink, written out in blocks as it grows.
+bool WriteText(const ScanResult& result, const TextOptions& o, std::string& out, std::FILE* sink) {
+  auto flush = [&](size_t above) {
+    if (!sink || out.size() <= above) return true;
+    bool ok = std::fwrite(out.data(), 1, out.size(), sink) == out.size();
+    out.clear();
+    return ok;
+  };
   for (const Finding& f : result.findings) {
+    if (!flush(64 * 1024)) return false;
     const char* label = nullptr;
     const char* color = kDim;
     switch (f.status) {
@@ -96,7 +107,20 @@ std::string TextReport(const ScanResult& result, const TextOptions& o) {
   } else if (!why.empty()) {
     out += Paint(o, kGreen, "passed") + ": " + why + "\n";
   }
+  return flush(0);
+}
+
+}  // namespace
+
+std::string TextReport(const ScanResult& result, const TextOptions& options) {
+  std::string out;
+  WriteText(result, options, out, nullptr);
   return out;
+}
+
+bool WriteTextReport(const ScanResult& result, const TextOptions& options, std::FILE* sink) {
+  std::string buffer;
+  return WriteText(result, options, buffer, sink);
 }
 
 }  // namespace rootlock

@@ -5,8 +5,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <cstdlib>
+#include <deque>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "base/text.h"
@@ -98,32 +101,53 @@ void ScanText(const std::string& name, std::string_view text, InputFormat format
   JudgeWorkloads(out->workloads, options, &out->findings);
 }
 
+namespace {
+
+void Count(const Finding& f, Summary* s) {
+  if (!f.rule->gates) return;
+  switch (f.status) {
+    case Status::kPass:
+      ++s->read_only;
+      break;
+    case Status::kFail:
+      ++s->writable;
+      break;
+    case Status::kNotApplicable:
+      ++s->not_applicable;
+      break;
+    case Status::kSkipped:
+      ++s->skipped;
+      break;
+    case Status::kError:
+      break;
+  }
+}
+
+}  // namespace
+
+void CountVerdicts(const std::vector<Finding>& findings, Summary* s) {
+  for (const Finding& f : findings) Count(f, s);
+}
+
+void Conclude(const ScanOptions& options, Summary* s) {
+  s->min_ratio = options.min_ratio;
+  s->containers = s->read_only + s->writable + s->not_applicable;
+  uint64_t judged = s->read_only + s->writable;
+  s->ratio = judged == 0 ? 1.0 : static_cast<double>(s->read_only) / static_cast<double>(judged);
+  s->passed = s->ratio + 1e-12 >= options.min_ratio && !(options.fail_on_any && s->writable > 0);
+}
+
 Summary Summarize(const std::vector<Finding>& findings, const ScanOptions& options) {
   Summary s;
-  s.min_ratio = options.min_ratio;
-  for (const Finding& f : findings) {
-    if (!f.rule->gates) continue;
-    switch (f.status) {
-      case Status::kPass:
-        ++s.read_only;
-        break;
-      case Status::kFail:
-        ++s.writable;
-        break;
-      case Status::kNotApplicable:
-        ++s.not_applicable;
-        break;
-      case Status::kSkipped:
-        ++s.skipped;
-        break;
-      case Status::kError:
-        break;
-    }
-  }
-  s.containers = s.read_only + s.writable + s.not_applicable;
-  uint64_t judged = s.read_only + s.writable;
-  s.ratio = judged == 0 ? 1.0 : static_cast<double>(s.read_only) / static_cast<double>(judged);
-  s.passed = s.ratio + 1e-12 >= options.min_ratio && !(options.fail_on_any && s.writable > 0);
+  CountVerdicts(findings, &s);
+  Conclude(options, &s);
+  return s;
+}
+
+Summary Summarize(const FindingList& findings, const ScanOptions& options) {
+  Summary s;
+  for (const Finding& f : findings) Count(f, &s);
+  Conclude(options, &s);
   return s;
 }
 
@@ -140,120 +164,274 @@ void BeforeReadTestHook(const std::string& path) {
   if (kUnreadable && path == kUnreadable) chmod(path.c_str(), 0);
 }
 
+// One file to scan: its place in the report and where to read it.
+struct Job {
+  size_t slot = 0;
+  SourceRef src;
+};
+
+// Large files are parsed one at a time: a parse tree costs several times its
+// source, so two large ones in flight would double the peak. A worker that
+// meets a large file while another is being parsed sets it aside (its bytes
+// dropped, to be read again) and goes on with small ones; set-aside files are
+// taken up as soon as the gate is free, and all of them before the scan ends.
+class LargeFiles {
+ public:
+  explicit LargeFiles(uint64_t large) : large_(large) {}
+
+  bool IsLarge(uint64_t bytes) const { return bytes >= large_; }
+
+  // Takes the gate for `job`. When another large file holds it: waits if
+  // `may_wait`, else sets `job` aside and returns false.
+  bool Enter(const Job& job, bool may_wait) {
+    std::unique_lock<std::mutex> lock(mu_);
+    if (busy_ && !may_wait) {
+      waiting_.push_back(job);
+      return false;
+    }
+    cv_.wait(lock, [&] { return !busy_; });
+    busy_ = true;
+    return true;
+  }
+
+  void Leave() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      busy_ = false;
+    }
+    cv_.notify_all();
+  }
+
+  // A set-aside file to take up now, when the gate is free.
+  bool TakeIfFree(Job* job) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (busy_ || waiting_.empty()) return false;
+    *job = std::move(waiting_.front());
+    waiting_.pop_front();
+    return true;
+  }
+
+  // With nothing else left to do: the next set-aside file, waiting for the
+  // gate if need be; false once none is left.
+  bool TakeAtEnd(Job* job) {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return !busy_ || waiting_.empty(); });
+    if (waiting_.empty()) return false;
+    *job = std::move(waiting_.front());
+    waiting_.pop_front();
+    return true;
+  }
+
+ private:
+  uint64_t large_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool busy_ = false;
+  std::deque<Job> waiting_;
+};
+
+// The walk's files on their way to the workers: the walker blocks while it is
+// full, so a walk far ahead of the workers holds little.
+class JobQueue {
+ public:
+  void Push(Job job) {
+    std::unique_lock<std::mutex> lock(mu_);
+    not_full_.wait(lock, [&] { return jobs_.size() < kCapacity; });
+    jobs_.push_back(std::move(job));
+    not_empty_.notify_one();
+  }
+
+  void Close() {
+    std::lock_guard<std::mutex> lock(mu_);
+    closed_ = true;
+    not_empty_.notify_all();
+  }
+
+  // False once the queue is closed and empty.
+  bool Pop(Job* job) {
+    std::unique_lock<std::mutex> lock(mu_);
+    not_empty_.wait(lock, [&] { return !jobs_.empty() || closed_; });
+    if (jobs_.empty()) return false;
+    *job = std::move(jobs_.front());
+    jobs_.pop_front();
+    not_full_.notify_one();
+    return true;
+  }
+
+ private:
+  static constexpr size_t kCapacity = 1024;
+  std::mutex mu_;
+  std::condition_variable not_empty_, not_full_;
+  std::deque<Job> jobs_;
+  bool closed_ = false;
+};
+
 }  // namespace
 
 ScanResult Scan(const ScanOptions& options) {
   ScanResult result;
-  std::vector<Diagnostic> discovery_errors;
-  std::vector<SourceRef> sources = DiscoverSources(options.paths, &discovery_errors);
-
-  struct PerFile {
-    SourceOutcome outcome;
-    uint64_t bytes = 0;
-    bool parsed = false;
+  // What the workers share, under `mu`. Per-file state is kept out of memory
+  // (findings go to the list as each file is judged, the walk hands files over
+  // as it finds them), so the scan's memory is bounded by its largest file, not
+  // by the number of files.
+  struct Tagged {
+    size_t slot;
+    Diagnostic d;
   };
-  std::vector<PerFile> per_file(sources.size());
-  auto work = [&](size_t i) {
-    const SourceRef& src = sources[i];
-    PerFile& out = per_file[i];
+  struct Deferred {
+    size_t slot;
+    SourceOutcome outcome;  // ECS revisions, and the file's findings so far
+  };
+  std::mutex mu;
+  std::vector<Tagged> errors, skipped;
+  std::vector<Deferred> deferred;
+  Summary tally;
+  std::atomic<uint64_t> parsed{0}, total_bytes{0};
+  LargeFiles large_files(options.large_file_bytes);
+
+  // Scans one file; returns the bytes read, or nothing when the file was set
+  // aside for later (a large file, with another being parsed, and `may_defer`).
+  auto work = [&](const Job& job, bool may_defer) -> std::optional<uint64_t> {
+    const SourceRef& src = job.src;
+    size_t i = job.slot;
+    SourceOutcome out;
     std::string text;
     Diagnostic error;
     BeforeReadTestHook(src.path);
-    if (!ReadSourceBytes(src, options.max_file_bytes, &text, &error)) {
-      out.outcome.errors.push_back(std::move(error));
-      return;
-    }
-    out.bytes = text.size();
     std::string name = src.path == "-" ? "<stdin>" : src.path;
-    if (src.explicit_path) {
-      if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
-        out.outcome.errors.push_back(
-            Diagnostic{Location{name}, "empty input: no YAML or JSON document"});
-        return;
-      }
-    } else if (!MayHoldContainer(text) && !text.empty() && text.find('\0') == std::string::npos) {
-      return;  // found in a folder and cannot hold a container: not ours to parse
+    bool read = ReadSourceBytes(src, options.max_file_bytes, &text, &error);
+    if (!read) {
+      out.errors.push_back(std::move(error));
+    } else if (src.explicit_path && text.find_first_not_of(" \t\r\n") == std::string::npos) {
+      out.errors.push_back(Diagnostic{Location{name}, "empty input: no YAML or JSON document"});
+    } else if (!src.explicit_path && !MayHoldContainer(text) && !text.empty() &&
+               text.find('\0') == std::string::npos) {
+      // Found in a folder and cannot hold a container: not ours to parse.
+    } else {
+      bool large = large_files.IsLarge(text.size());
+      if (large && !large_files.Enter(job, !may_defer)) return std::nullopt;
+      ++parsed;
+      ReadWorkloads(name, text, src.format, options, &out);
+      if (large) large_files.Leave();
+      // Judge now, on this thread, and let the workloads go: only ECS revisions
+      // need every source first (the latest ACTIVE one may be in another file).
+      std::vector<Workload>& ws = out.workloads;
+      auto later = std::stable_partition(ws.begin(), ws.end(), [](const Workload& w) {
+        return !(w.platform == Platform::kEcs && w.revision > 0);
+      });
+      std::vector<Workload> now(std::make_move_iterator(ws.begin()),
+                                std::make_move_iterator(later));
+      ws.erase(ws.begin(), later);
+      JudgeWorkloads(now, options, &out.findings);
     }
-    out.parsed = true;
-    ReadWorkloads(name, text, src.format, options, &out.outcome);
-    // Judge now, on this thread, and let the workloads go: only ECS revisions
-    // need every source first (the latest ACTIVE one may be in another file).
-    std::vector<Workload>& ws = out.outcome.workloads;
-    auto deferred = std::stable_partition(ws.begin(), ws.end(), [](const Workload& w) {
-      return !(w.platform == Platform::kEcs && w.revision > 0);
-    });
-    std::vector<Workload> now(std::make_move_iterator(ws.begin()),
-                              std::make_move_iterator(deferred));
-    ws.erase(ws.begin(), deferred);
-    JudgeWorkloads(now, options, &out.outcome.findings);
+    total_bytes += text.size();
+    if (out.workloads.empty()) result.findings.Put(i, out.findings);
+    std::lock_guard<std::mutex> lock(mu);
+    for (Diagnostic& d : out.errors) errors.push_back(Tagged{i, std::move(d)});
+    for (Diagnostic& d : out.skipped) skipped.push_back(Tagged{i, std::move(d)});
+    if (out.workloads.empty()) {
+      CountVerdicts(out.findings, &tally);
+    } else {
+      out.errors.clear();
+      out.skipped.clear();
+      deferred.push_back(Deferred{i, std::move(out)});
+    }
+    return text.size();
   };
 
-  // stdin is read on this thread, before the workers start.
-  std::vector<size_t> queue;
-  for (size_t i = 0; i < sources.size(); ++i) {
-    if (sources[i].path == "-") {
-      work(i);
-    } else {
-      queue.push_back(i);
-    }
-  }
-  unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
-  jobs = static_cast<unsigned>(std::min<size_t>(jobs, std::max<size_t>(1, queue.size())));
-  std::atomic<size_t> next{0};
-  std::atomic<uint64_t> done_files{0}, done_bytes{0};
+  // Progress: files and bytes done; the total is known once the walk is over.
+  std::atomic<uint64_t> done_files{0}, done_bytes{0}, walked{0};
+  std::atomic<bool> walk_over{false};
   std::mutex progress_mu;
-  auto worker = [&]() {
-    for (size_t k = next++; k < queue.size(); k = next++) {
-      work(queue[k]);
-      uint64_t files = ++done_files;
-      uint64_t bytes = done_bytes += per_file[queue[k]].bytes;
-      if (options.progress && (files % 64 == 0 || files == queue.size())) {
-        std::lock_guard<std::mutex> lock(progress_mu);
-        options.progress(files, queue.size(), bytes);
-      }
+  auto done = [&](uint64_t read) {
+    uint64_t files = ++done_files;
+    uint64_t bytes = done_bytes += read;
+    if (!options.progress) return;
+    uint64_t total = walk_over ? walked.load() : 0;
+    if (files % 64 == 0 || files == total) {
+      std::lock_guard<std::mutex> lock(progress_mu);
+      options.progress(files, total, bytes);
     }
   };
+
+  // The walk runs on this thread, handing each file to the workers as it is
+  // found. A problem met on the way takes the place of the next file, so that
+  // errors come out in walk order. stdin is read here, by this thread.
+  SourceWalker walker(options.paths);
+  std::vector<Diagnostic> walk_errors;
+  auto next = [&](Job* job) {
+    bool more = walker.Next(&job->src, &walk_errors);
+    job->slot = walked;
+    if (!walk_errors.empty()) {
+      std::lock_guard<std::mutex> lock(mu);
+      for (Diagnostic& d : walk_errors) errors.push_back(Tagged{job->slot, std::move(d)});
+      walk_errors.clear();
+    }
+    if (more) {
+      ++walked;
+    } else {
+      walk_over = true;
+    }
+    return more;
+  };
+  unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+  Job job;
   if (jobs <= 1) {
-    worker();
+    while (next(&job)) done(*work(job, false));
   } else {
+    JobQueue queue;
+    auto worker = [&]() {
+      Job mine;
+      while (true) {
+        if (large_files.TakeIfFree(&mine)) {
+          done(*work(mine, false));
+          continue;
+        }
+        if (!queue.Pop(&mine)) break;
+        if (std::optional<uint64_t> read = work(mine, true)) done(*read);
+      }
+      while (large_files.TakeAtEnd(&mine)) done(*work(mine, false));
+    };
     std::vector<std::thread> threads;
     for (unsigned t = 0; t < jobs; ++t) threads.emplace_back(worker);
+    while (next(&job)) {
+      if (job.src.path == "-") {
+        done(*work(job, false));
+      } else {
+        queue.Push(std::move(job));
+      }
+    }
+    queue.Close();
     for (std::thread& t : threads) t.join();
   }
 
   // Passes that need every source: only the latest ACTIVE revision of an ECS
   // family is judged, wherever its revisions were read.
   std::vector<Workload*> all;
-  for (PerFile& f : per_file) {
+  for (Deferred& f : deferred) {
     for (Workload& w : f.outcome.workloads) all.push_back(&w);
   }
   ResolveEcsRevisions(all);
-
-  result.errors = std::move(discovery_errors);
-  size_t total = 0;  // reserved once: growing by doubling would hold two copies at its peak
-  for (const PerFile& f : per_file)
-    total += f.outcome.findings.size() + 2 * f.outcome.workloads.size();
-  result.findings.reserve(total);
-  uint64_t parsed = 0;
-  for (PerFile& f : per_file) {
-    result.summary.bytes += f.bytes;
-    parsed += f.parsed;
-    if (!f.outcome.workloads.empty()) {
-      // Deferred ECS revisions join the file's findings, in line order.
-      JudgeWorkloads(f.outcome.workloads, options, &f.outcome.findings);
-      std::stable_sort(f.outcome.findings.begin(), f.outcome.findings.end(), ByLine);
-      f.outcome.workloads.clear();
-    }
-    for (Finding& x : f.outcome.findings) result.findings.push_back(std::move(x));
-    f.outcome.findings = {};
-    for (Diagnostic& d : f.outcome.errors) result.errors.push_back(std::move(d));
-    for (Diagnostic& d : f.outcome.skipped) result.skipped_files.push_back(std::move(d));
+  for (Deferred& f : deferred) {
+    // The deferred revisions join the file's findings, in line order.
+    JudgeWorkloads(f.outcome.workloads, options, &f.outcome.findings);
+    std::stable_sort(f.outcome.findings.begin(), f.outcome.findings.end(), ByLine);
+    result.findings.Put(f.slot, f.outcome.findings);
+    CountVerdicts(f.outcome.findings, &tally);
   }
-  Summary s = Summarize(result.findings, options);
-  s.files = sources.size();
-  s.files_parsed = parsed;
-  s.bytes = result.summary.bytes;
-  result.summary = s;
+
+  // Diagnostics in walk order; one file's in the order it raised them.
+  auto by_slot = [](const Tagged& a, const Tagged& b) { return a.slot < b.slot; };
+  std::stable_sort(errors.begin(), errors.end(), by_slot);
+  std::stable_sort(skipped.begin(), skipped.end(), by_slot);
+  for (Tagged& t : errors) result.errors.push_back(std::move(t.d));
+  for (Tagged& t : skipped) result.skipped_files.push_back(std::move(t.d));
+
+  Conclude(options, &tally);
+  result.summary = tally;
+  result.summary.files = walked;
+  result.summary.files_parsed = parsed;
+  result.summary.bytes = total_bytes;
   return result;
 }
 

@@ -12,6 +12,7 @@
 #include "platforms/adapter.h"
 #include "policy/config.h"
 #include "rules/finding.h"
+#include "rules/finding_list.h"
 #include "rules/rules.h"
 
 namespace rootlock {
@@ -33,6 +34,10 @@ struct ScanOptions {
   uint64_t max_file_bytes = 16ull * 1024 * 1024;
   /// Worker threads; 0 means one per core.
   unsigned jobs = 0;
+  /// Files this large are parsed one at a time, whatever the number of jobs:
+  /// with the findings kept out of memory, this is what bounds a scan's peak
+  /// memory by its largest file.
+  uint64_t large_file_bytes = 256 * 1024;
   /// The gate: the read-only share that passes.
   double min_ratio = 0.8;
   /// The gate also fails on any failing container.
@@ -45,7 +50,8 @@ struct ScanOptions {
   const Config* config = nullptr;
   /// Called now and then from worker threads (never concurrently: the scan
   /// serialises calls) with the files and bytes read so far and the total
-  /// number of files; nullptr for none. For progress displays.
+  /// number of files, 0 while the walk is still finding them; nullptr for none.
+  /// For progress displays.
   std::function<void(uint64_t files_done, uint64_t files_total, uint64_t bytes_done)> progress;
 };
 
@@ -70,8 +76,9 @@ struct Summary {
 };
 
 struct ScanResult {
-  /// Sorted by file (in discovery order), then line, column and rule.
-  std::vector<Finding> findings;
+  /// Sorted by file (in discovery order), then line, column and rule. Held
+  /// serialised, a file's block at a time (see rules/finding_list.h).
+  FindingList findings;
   /// Input problems, in discovery order.
   std::vector<Diagnostic> errors;
   /// Files not judged, and why: Go/Helm templates that are not YAML until
@@ -115,8 +122,13 @@ bool MayHoldContainer(std::string_view text);
 /// Runs a whole scan. Never throws; every problem is in `errors`.
 ScanResult Scan(const ScanOptions& options);
 
-/// Computes the summary and gate from findings (used by Scan and by live scans).
+/// Adds the gating rule's verdicts among `findings` to the summary's counts.
+void CountVerdicts(const std::vector<Finding>& findings, Summary* s);
+/// From the counts: containers, the ratio and the gate.
+void Conclude(const ScanOptions& options, Summary* s);
+/// CountVerdicts + Conclude over a whole result (used by Scan and by live scans).
 Summary Summarize(const std::vector<Finding>& findings, const ScanOptions& options);
+Summary Summarize(const FindingList& findings, const ScanOptions& options);
 
 }  // namespace rootlock
 

@@ -59,61 +59,6 @@ const char* SpecialFileKind(unsigned char type) {
   }
 }
 
-void Walk(const std::string& dir, std::vector<SourceRef>* out, std::vector<Diagnostic>* errors) {
-  std::vector<std::string> pending = {dir};
-  std::vector<std::string> found;
-  while (!pending.empty()) {
-    std::string d = std::move(pending.back());
-    pending.pop_back();
-    DIR* handle = opendir(d.c_str());
-    if (!handle) {
-      errors->push_back(
-          Diagnostic{Location{d}, std::string("cannot read folder: ") + std::strerror(errno)});
-      continue;
-    }
-    while (struct dirent* e = readdir(handle)) {
-      const char* name = e->d_name;
-      if (std::strcmp(name, ".") == 0 || std::strcmp(name, "..") == 0) continue;
-      std::string path = Join(d, name);
-      unsigned char type = e->d_type;
-      if (type == DT_UNKNOWN || type == DT_LNK) {
-        struct stat st;
-        if (lstat(path.c_str(), &st) != 0) continue;  // vanished since readdir
-        if (S_ISLNK(st.st_mode)) {
-          // Follow links to files, never to folders (no loops, no escaping the tree).
-          if (!IsManifestName(name)) continue;
-          struct stat target;
-          if (stat(path.c_str(), &target) != 0) {
-            errors->push_back(
-                Diagnostic{Location{path}, std::string("cannot read: ") + std::strerror(errno)});
-            continue;
-          }
-          // Links to folders are never followed (no loops, no leaving the tree).
-          type = S_ISDIR(target.st_mode) ? static_cast<unsigned char>(DT_UNKNOWN)
-                                         : static_cast<unsigned char>(IFTODT(target.st_mode));
-        } else {
-          type = IFTODT(st.st_mode);
-        }
-      }
-      if (type == DT_DIR) {
-        if (std::strcmp(name, ".git") == 0) continue;
-        pending.push_back(std::move(path));
-      } else if (type == DT_REG && IsManifestName(name)) {
-        found.push_back(std::move(path));
-      } else if (const char* kind = SpecialFileKind(type); kind && IsManifestName(name)) {
-        // Never opened: a FIFO would wait for a writer that may never come.
-        errors->push_back(Diagnostic{Location{path}, std::string("not read: it is ") + kind});
-      }
-    }
-    closedir(handle);
-  }
-  std::sort(found.begin(), found.end());
-  for (std::string& f : found) {
-    InputFormat format = FormatForPath(f);
-    out->push_back(SourceRef{std::move(f), format, false});
-  }
-}
-
 }  // namespace
 
 InputFormat FormatForPath(const std::string& path) {
@@ -124,27 +69,92 @@ InputFormat FormatForPath(const std::string& path) {
   return InputFormat::kAuto;
 }
 
+void SourceWalker::Open(std::string path, std::vector<Diagnostic>* errors) {
+  DIR* handle = opendir(path.c_str());
+  if (!handle) {
+    errors->push_back(
+        Diagnostic{Location{path}, std::string("cannot read folder: ") + std::strerror(errno)});
+    return;
+  }
+  Folder folder;
+  folder.path = std::move(path);
+  while (struct dirent* e = readdir(handle)) {
+    if (std::strcmp(e->d_name, ".") == 0 || std::strcmp(e->d_name, "..") == 0) continue;
+    folder.entries.push_back(Entry{e->d_name, e->d_type});
+  }
+  closedir(handle);
+  std::sort(folder.entries.begin(), folder.entries.end(),
+            [](const Entry& x, const Entry& y) { return x.name < y.name; });
+  stack_.push_back(std::move(folder));
+}
+
+bool SourceWalker::Next(SourceRef* out, std::vector<Diagnostic>* errors) {
+  while (true) {
+    if (stack_.empty()) {
+      if (next_path_ == paths_.size()) return false;
+      const std::string& p = paths_[next_path_++];
+      if (p == "-") {
+        *out = SourceRef{"-", InputFormat::kAuto, true};
+        return true;
+      }
+      struct stat st;
+      if (stat(p.c_str(), &st) != 0) {
+        errors->push_back(
+            Diagnostic{Location{p}, std::string("cannot read: ") + std::strerror(errno)});
+      } else if (S_ISDIR(st.st_mode)) {
+        Open(p, errors);
+      } else {
+        // Named explicitly: read it whatever its name or type (a FIFO from <(...) included).
+        *out = SourceRef{p, FormatForPath(p), true};
+        return true;
+      }
+      continue;
+    }
+    Folder& folder = stack_.back();
+    if (folder.next == folder.entries.size()) {
+      stack_.pop_back();
+      continue;
+    }
+    const Entry& e = folder.entries[folder.next++];
+    std::string path = Join(folder.path, e.name.c_str());
+    unsigned char type = e.type;
+    if (type == DT_UNKNOWN || type == DT_LNK) {
+      struct stat st;
+      if (lstat(path.c_str(), &st) != 0) continue;  // vanished since readdir
+      if (S_ISLNK(st.st_mode)) {
+        if (!IsManifestName(e.name)) continue;
+        struct stat target;
+        if (stat(path.c_str(), &target) != 0) {
+          errors->push_back(
+              Diagnostic{Location{path}, std::string("cannot read: ") + std::strerror(errno)});
+          continue;
+        }
+        // Links to folders are never followed (no loops, no leaving the tree).
+        type = S_ISDIR(target.st_mode) ? static_cast<unsigned char>(DT_UNKNOWN)
+                                       : static_cast<unsigned char>(IFTODT(target.st_mode));
+      } else {
+        type = IFTODT(st.st_mode);
+      }
+    }
+    if (type == DT_DIR) {
+      if (e.name != ".git") Open(std::move(path), errors);  // may move `folder`
+    } else if (type == DT_REG && IsManifestName(e.name)) {
+      InputFormat format = FormatForPath(path);
+      *out = SourceRef{std::move(path), format, false};
+      return true;
+    } else if (const char* kind = SpecialFileKind(type); kind && IsManifestName(e.name)) {
+      // Never opened: a FIFO would wait for a writer that may never come.
+      errors->push_back(Diagnostic{Location{path}, std::string("not read: it is ") + kind});
+    }
+  }
+}
+
 std::vector<SourceRef> DiscoverSources(const std::vector<std::string>& paths,
                                        std::vector<Diagnostic>* errors) {
   std::vector<SourceRef> out;
-  for (const std::string& p : paths) {
-    if (p == "-") {
-      out.push_back(SourceRef{"-", InputFormat::kAuto, true});
-      continue;
-    }
-    struct stat st;
-    if (stat(p.c_str(), &st) != 0) {
-      errors->push_back(
-          Diagnostic{Location{p}, std::string("cannot read: ") + std::strerror(errno)});
-      continue;
-    }
-    if (S_ISDIR(st.st_mode)) {
-      Walk(p, &out, errors);
-    } else {
-      // Named explicitly: read it whatever its name or type (a FIFO from <(...) included).
-      out.push_back(SourceRef{p, FormatForPath(p), true});
-    }
-  }
+  SourceWalker walker(paths);
+  SourceRef src;
+  while (walker.Next(&src, errors)) out.push_back(std::move(src));
   return out;
 }
 
@@ -158,6 +168,7 @@ bool ReadSourceBytes(const SourceRef& src, uint64_t max_bytes, std::string* out,
   }
   struct stat st;
   out->clear();
+  size_t expected = 0;
   if (fstat(fd, &st) == 0) {
     if (S_ISDIR(st.st_mode)) {
       if (fd != STDIN_FILENO) close(fd);
@@ -171,27 +182,35 @@ bool ReadSourceBytes(const SourceRef& src, uint64_t max_bytes, std::string* out,
                          FormatBytes(max_bytes) + " limit (raise it with --max-file-size)";
         return false;
       }
-      out->reserve(st.st_size);
+      expected = static_cast<size_t>(st.st_size);
     }
   }
-  char buf[64 * 1024];
+  // Straight into the string: a regular file in one read, plus the one that sees its end.
+  out->resize(expected > 0 ? expected + 1 : 64 * 1024);
+  size_t used = 0;
   while (true) {
-    ssize_t n = read(fd, buf, sizeof buf);
+    if (used == out->size()) {
+      out->resize(static_cast<size_t>(std::min<uint64_t>(2 * out->size(), max_bytes + 1)));
+    }
+    ssize_t n = read(fd, out->data() + used, out->size() - used);
     if (n < 0) {
       if (errno == EINTR) continue;
       error->message = std::string("cannot read: ") + std::strerror(errno);
       if (fd != STDIN_FILENO) close(fd);
+      out->clear();
       return false;
     }
     if (n == 0) break;
-    out->append(buf, static_cast<size_t>(n));
-    if (out->size() > max_bytes) {
+    used += static_cast<size_t>(n);
+    if (used > max_bytes) {
       error->message =
           "input is over the " + FormatBytes(max_bytes) + " limit (raise it with --max-file-size)";
       if (fd != STDIN_FILENO) close(fd);
+      out->clear();
       return false;
     }
   }
+  out->resize(used);
   if (fd != STDIN_FILENO) close(fd);
   return true;
 }

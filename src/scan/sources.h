@@ -18,11 +18,40 @@ struct SourceRef {
   bool explicit_path = false;
 };
 
-/// Expands the user's paths into the files to read: files as named, folders
-/// walked recursively for .yaml/.yml/.json (sorted, .git skipped, symlinked
-/// folders not followed so loops cannot happen, FIFOs and devices skipped),
-/// "-" as stdin. Problems (a missing path, a folder that cannot be read) are
-/// appended to `errors`; the walk goes on.
+/// Yields the files to read, one at a time: paths as named (whatever their
+/// name or type), "-" as stdin, folders walked depth first for .yaml, .yml,
+/// .json and .tf, each folder's entries in byte order of their names (a
+/// folder's files and subfolders interleaved). .git is skipped; symlinks to
+/// files are followed, symlinked folders never (so loops cannot happen); a
+/// FIFO, socket or device met in a walk is an error, never opened. Memory is
+/// bounded by the folders on the current path, not by the number of files.
+class SourceWalker {
+ public:
+  explicit SourceWalker(std::vector<std::string> paths) : paths_(std::move(paths)) {}
+
+  /// The next file, or false when there are none left. Problems met on the way
+  /// (a missing path, a folder that cannot be read) are appended to `errors`,
+  /// in the order met; the walk goes on.
+  bool Next(SourceRef* out, std::vector<Diagnostic>* errors);
+
+ private:
+  struct Entry {
+    std::string name;
+    unsigned char type;  // DT_*
+  };
+  struct Folder {
+    std::string path;
+    std::vector<Entry> entries;  // sorted
+    size_t next = 0;
+  };
+  void Open(std::string path, std::vector<Diagnostic>* errors);
+
+  std::vector<std::string> paths_;
+  size_t next_path_ = 0;
+  std::vector<Folder> stack_;
+};
+
+/// Every file SourceWalker yields, at once.
 std::vector<SourceRef> DiscoverSources(const std::vector<std::string>& paths,
                                        std::vector<Diagnostic>* errors);
 

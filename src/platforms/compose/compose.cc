@@ -127,8 +127,8 @@ class ComposeFile {
 
   void ReadMounts(const Node* service, Container* c) const {
     if (const Node* tmpfs = service->Get("tmpfs")) {
-      std::vector<const Node*> items =
-          tmpfs->IsSequence() ? tmpfs->children : std::vector<const Node*>{tmpfs};
+      std::vector<const Node*> items = {tmpfs};
+      if (tmpfs->IsSequence()) items.assign(tmpfs->children.begin(), tmpfs->children.end());
       for (const Node* t : items) {
         std::string spec, why;
         if (!t->IsScalar() || !Text(t, &spec, &why)) continue;

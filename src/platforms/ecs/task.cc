@@ -109,7 +109,7 @@ void ReadFlag(const Reader& r, const Node* container, Container* c) {
 // Sequence items, or the mapping itself when a source gives one where a list is usual.
 std::vector<const Node*> Items(const Node* n) {
   if (!n) return {};
-  if (n->IsSequence()) return n->children;
+  if (n->IsSequence()) return {n->children.begin(), n->children.end()};
   if (n->IsMapping()) return {n};
   return {};
 }

@@ -119,7 +119,8 @@ class Module {
     const Node* locals = root->Get("locals");
     std::vector<const Node*> blocks;
     if (locals && locals->IsMapping()) blocks.push_back(locals);
-    if (locals && locals->IsSequence()) blocks = locals->children;
+    if (locals && locals->IsSequence())
+      blocks.assign(locals->children.begin(), locals->children.end());
     for (const Node* b : blocks) {
       if (!b->IsMapping()) continue;
       for (size_t i = 0; i < b->MappingSize(); ++i) {
@@ -396,7 +397,8 @@ bool ExtractTerraform(const DocumentContext& ctx, std::vector<Workload>* out) {
   // .tf.json may give "resource" as a list of objects; .tf as one mapping.
   std::vector<const Node*> groups;
   if (resources->IsMapping()) groups.push_back(resources);
-  if (resources->IsSequence()) groups = resources->children;
+  if (resources->IsSequence())
+    groups.assign(resources->children.begin(), resources->children.end());
   bool found = false;
   Module module(ctx);
   for (const Node* group : groups) {
