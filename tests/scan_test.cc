@@ -206,10 +206,10 @@ TEST_F(ScanTree, ReportIsTheSameWhateverTheJobsAndTheLargeFileGate) {
   EXPECT_GT(reference.findings.size(), 1000u);
   EXPECT_EQ(reference.errors.size(), 9u);  // 8 broken files and the missing path
   for (unsigned jobs : {2u, 3u, 8u}) {
-    for (uint64_t large : {uint64_t{1}, uint64_t{4096}, uint64_t{256} * 1024}) {
+    for (uint64_t budget : {uint64_t{8}, uint64_t{32} * 1024, uint64_t{2} << 20}) {
       options.jobs = jobs;
-      options.large_file_bytes = large;
-      EXPECT_EQ(JsonReport(Scan(options)), expected) << jobs << " jobs, large from " << large;
+      options.parse_budget_bytes = budget;
+      EXPECT_EQ(JsonReport(Scan(options)), expected) << jobs << " jobs, a budget of " << budget;
     }
   }
 }

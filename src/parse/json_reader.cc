@@ -248,8 +248,12 @@ bool JsonParser::ParseValue(Node** result) {
   struct Open {
     Node* node;
     bool expecting_key;  // mapping: the next thing is a key (or '}')
+    size_t first;        // where its children start in `children`
   };
   std::vector<Open> stack;
+  // The children of every open collection, innermost last: a collection's list
+  // is copied into the tree once, when it closes, rather than grown there.
+  std::vector<const Node*> children;
   Node* finished = nullptr;
   while (true) {
     SkipSpace();
@@ -279,7 +283,7 @@ bool JsonParser::ParseValue(Node** result) {
           return Fail(pos_, "expected ':' after the key, found " + Describe(pos_));
         }
         ++pos_;
-        top.node->children.push_back(key);
+        children.push_back(key);
         top.expecting_key = false;
         continue;
       }
@@ -293,7 +297,7 @@ bool JsonParser::ParseValue(Node** result) {
       n->collection_style = CollectionStyle::kFlow;
       n->start = MarkAt(pos_);
       ++pos_;
-      stack.push_back(Open{n, c == '{'});
+      stack.push_back(Open{n, c == '{', children.size()});
       SkipSpace();
       if (pos_ < s_.size() && s_[pos_] == (c == '{' ? '}' : ']')) {
         ++pos_;
@@ -327,7 +331,7 @@ bool JsonParser::ParseValue(Node** result) {
         return true;
       }
       Open& top = stack.back();
-      top.node->children.push_back(value);
+      children.push_back(value);
       SkipSpace();
       if (pos_ >= s_.size()) {
         return Fail(pos_, std::string("input ends inside an unclosed ") +
@@ -347,6 +351,8 @@ bool JsonParser::ParseValue(Node** result) {
       if (d == close) {
         ++pos_;
         top.node->end = MarkAt(pos_);
+        top.node->children.assign(children.begin() + top.first, children.end());
+        children.resize(top.first);
         value = top.node;
         stack.pop_back();
         continue;  // the collection itself is now a finished value

@@ -61,6 +61,7 @@ struct Frame {
   Node* node;
   uint64_t weight;  // nodes this collection denotes with aliases expanded
   std::string anchor;
+  size_t first;  // where its children start in YamlComposer::children_
 };
 
 class YamlComposer {
@@ -99,6 +100,9 @@ class YamlComposer {
   ParsedSource* out_;
   OffsetMap offsets_;
   std::vector<Frame> stack_;
+  // The children of every open collection, innermost last: a collection's
+  // list is copied into the tree once, when it closes, rather than grown there.
+  std::vector<const Node*> children_;
   struct Anchored {
     const Node* node;
     uint64_t weight;
@@ -155,7 +159,7 @@ bool YamlComposer::Attach(const Node* node, uint64_t weight, const Mark& at) {
     return true;
   }
   Frame& top = stack_.back();
-  top.node->children.push_back(node);
+  children_.push_back(node);
   top.weight += weight;
   if (top.weight > limits_.max_expanded_nodes) {
     Fail(at, "YAML: aliases expand to more than " + std::to_string(limits_.max_expanded_nodes) +
@@ -170,7 +174,7 @@ bool YamlComposer::Push(Node* node, const char* anchor, const Mark& at) {
     Fail(at, "YAML: nested deeper than " + std::to_string(limits_.max_depth) + " levels");
     return false;
   }
-  stack_.push_back(Frame{node, 1, anchor ? std::string(anchor) : std::string()});
+  stack_.push_back(Frame{node, 1, anchor ? std::string(anchor) : std::string(), children_.size()});
   return true;
 }
 
@@ -316,6 +320,9 @@ void YamlComposer::Run() {
       case YAML_MAPPING_END_EVENT: {
         Frame frame = std::move(stack_.back());
         stack_.pop_back();
+        // Its children, gathered while it was open, move into the tree at their exact size.
+        frame.node->children.assign(children_.begin() + frame.first, children_.end());
+        children_.resize(frame.first);
         frame.node->end = ToMark(event.end_mark);
         if (frame.node->IsMapping() && !ResolveMerges(frame.node, &frame.weight)) break;
         if (!frame.anchor.empty()) anchors_[frame.anchor] = Anchored{frame.node, frame.weight};

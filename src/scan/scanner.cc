@@ -7,6 +7,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdlib>
+#include <cstring>
 #include <deque>
 #include <mutex>
 #include <optional>
@@ -20,14 +21,26 @@
 
 namespace rootlock {
 
+namespace {
+
+// glibc's memmem skips ahead on a mismatch; string_view::find stops at every
+// occurrence of the first byte ('e', 's' ...), and most walked files are read
+// through whole, once per marker.
+bool Contains(std::string_view text, std::string_view marker) {
+  return memmem(text.data(), text.size(), marker.data(), marker.size()) != nullptr;
+}
+
+}  // namespace
+
 bool MayHoldContainer(std::string_view text) {
-  for (std::string_view marker : {"ontainer", "services", "HostConfig", "\\"}) {
-    if (text.find(marker) != std::string_view::npos) return true;
+  if (text.find('\\') != std::string_view::npos) return true;
+  for (std::string_view marker : {"ontainer", "services", "HostConfig"}) {
+    if (Contains(text, marker)) return true;
   }
   // A bare array of ECS container definitions names no container key: the ECS
   // adapter recognises it by a key only a container definition has.
   for (std::string_view key : kEcsOnlyContainerKeys) {
-    if (text.find(key) != std::string_view::npos) return true;
+    if (Contains(text, key)) return true;
   }
   return false;
 }
@@ -168,65 +181,78 @@ void BeforeReadTestHook(const std::string& path) {
 struct Job {
   size_t slot = 0;
   SourceRef src;
+  uint64_t bytes = 0;  // its size when last read
 };
 
-// Large files are parsed one at a time: a parse tree costs several times its
-// source, so two large ones in flight would double the peak. A worker that
-// meets a large file while another is being parsed sets it aside (its bytes
-// dropped, to be read again) and goes on with small ones; set-aside files are
-// taken up as soon as the gate is free, and all of them before the scan ends.
-class LargeFiles {
+// Large files share a budget of bytes being parsed at once: a parse tree costs
+// several times its source, so many large ones in flight would multiply the
+// peak. Files under an eighth of the budget never wait; a file larger than the
+// whole budget is parsed alone. A worker that meets a large file that does not
+// fit sets it aside (its bytes dropped, to be read again) and goes on with
+// others; set-aside files are taken up as soon as they fit, and all of them
+// before the scan ends.
+class ParseBudget {
  public:
-  explicit LargeFiles(uint64_t large) : large_(large) {}
+  explicit ParseBudget(uint64_t budget) : budget_(budget) {}
 
-  bool IsLarge(uint64_t bytes) const { return bytes >= large_; }
+  bool IsLarge(uint64_t bytes) const { return bytes >= budget_ / 8; }
 
-  // Takes the gate for `job`. When another large file holds it: waits if
+  // Takes `job.bytes` of the budget. When they do not fit: waits if
   // `may_wait`, else sets `job` aside and returns false.
   bool Enter(const Job& job, bool may_wait) {
     std::unique_lock<std::mutex> lock(mu_);
-    if (busy_ && !may_wait) {
+    if (!Fits(job.bytes) && !may_wait) {
       waiting_.push_back(job);
       return false;
     }
-    cv_.wait(lock, [&] { return !busy_; });
-    busy_ = true;
+    cv_.wait(lock, [&] { return Fits(job.bytes); });
+    used_ += job.bytes;
     return true;
   }
 
-  void Leave() {
+  void Leave(uint64_t bytes) {
     {
       std::lock_guard<std::mutex> lock(mu_);
-      busy_ = false;
+      used_ -= bytes;
     }
     cv_.notify_all();
   }
 
-  // A set-aside file to take up now, when the gate is free.
-  bool TakeIfFree(Job* job) {
+  // A set-aside file that fits now, if there is one.
+  bool TakeIfFits(Job* job) {
     std::lock_guard<std::mutex> lock(mu_);
-    if (busy_ || waiting_.empty()) return false;
-    *job = std::move(waiting_.front());
-    waiting_.pop_front();
-    return true;
+    return TakeFitting(job);
   }
 
-  // With nothing else left to do: the next set-aside file, waiting for the
-  // gate if need be; false once none is left.
+  // With nothing else left to do: the next set-aside file, waiting until one
+  // fits; false once none is left.
   bool TakeAtEnd(Job* job) {
     std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait(lock, [&] { return !busy_ || waiting_.empty(); });
-    if (waiting_.empty()) return false;
-    *job = std::move(waiting_.front());
-    waiting_.pop_front();
+    while (!TakeFitting(job)) {
+      if (waiting_.empty()) return false;
+      cv_.wait(lock);
+    }
     return true;
   }
 
  private:
-  uint64_t large_;
+  bool Fits(uint64_t bytes) const { return used_ == 0 || used_ + bytes <= budget_; }
+
+  bool TakeFitting(Job* job) {
+    for (auto it = waiting_.begin(); it != waiting_.end(); ++it) {
+      if (Fits(it->bytes)) {
+        *job = std::move(*it);
+        waiting_.erase(it);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  uint64_t budget_;
   std::mutex mu_;
   std::condition_variable cv_;
-  bool busy_ = false;
+  uint64_t used_ = 0;
   std::deque<Job> waiting_;
 };
 
@@ -287,11 +313,11 @@ ScanResult Scan(const ScanOptions& options) {
   std::vector<Deferred> deferred;
   Summary tally;
   std::atomic<uint64_t> parsed{0}, total_bytes{0};
-  LargeFiles large_files(options.large_file_bytes);
+  ParseBudget budget(options.parse_budget_bytes);
 
   // Scans one file; returns the bytes read, or nothing when the file was set
   // aside for later (a large file, with another being parsed, and `may_defer`).
-  auto work = [&](const Job& job, bool may_defer) -> std::optional<uint64_t> {
+  auto work = [&](Job& job, bool may_defer) -> std::optional<uint64_t> {
     const SourceRef& src = job.src;
     size_t i = job.slot;
     SourceOutcome out;
@@ -308,11 +334,12 @@ ScanResult Scan(const ScanOptions& options) {
                text.find('\0') == std::string::npos) {
       // Found in a folder and cannot hold a container: not ours to parse.
     } else {
-      bool large = large_files.IsLarge(text.size());
-      if (large && !large_files.Enter(job, !may_defer)) return std::nullopt;
+      job.bytes = text.size();
+      bool large = budget.IsLarge(job.bytes);
+      if (large && !budget.Enter(job, !may_defer)) return std::nullopt;
       ++parsed;
       ReadWorkloads(name, text, src.format, options, &out);
-      if (large) large_files.Leave();
+      if (large) budget.Leave(job.bytes);
       // Judge now, on this thread, and let the workloads go: only ECS revisions
       // need every source first (the latest ACTIVE one may be in another file).
       std::vector<Workload>& ws = out.workloads;
@@ -383,14 +410,14 @@ ScanResult Scan(const ScanOptions& options) {
     auto worker = [&]() {
       Job mine;
       while (true) {
-        if (large_files.TakeIfFree(&mine)) {
+        if (budget.TakeIfFits(&mine)) {
           done(*work(mine, false));
           continue;
         }
         if (!queue.Pop(&mine)) break;
         if (std::optional<uint64_t> read = work(mine, true)) done(*read);
       }
-      while (large_files.TakeAtEnd(&mine)) done(*work(mine, false));
+      while (budget.TakeAtEnd(&mine)) done(*work(mine, false));
     };
     std::vector<std::thread> threads;
     for (unsigned t = 0; t < jobs; ++t) threads.emplace_back(worker);

@@ -34,10 +34,11 @@ struct ScanOptions {
   uint64_t max_file_bytes = 16ull * 1024 * 1024;
   /// Worker threads; 0 means one per core.
   unsigned jobs = 0;
-  /// Files this large are parsed one at a time, whatever the number of jobs:
-  /// with the findings kept out of memory, this is what bounds a scan's peak
-  /// memory by its largest file.
-  uint64_t large_file_bytes = 256 * 1024;
+  /// Bytes of large files parsed at once, whatever the number of jobs (files
+  /// under an eighth of it never wait; a larger file is parsed alone): with the
+  /// findings kept out of memory, this is what bounds a scan's peak memory by
+  /// its largest file.
+  uint64_t parse_budget_bytes = 2 * 1024 * 1024;
   /// The gate: the read-only share that passes.
   double min_ratio = 0.8;
   /// The gate also fails on any failing container.
