@@ -166,6 +166,20 @@ TEST(Fix, ABareContainerDefinitionListGetsTheFlagAndSaysWhyNotTheMounts) {
   EXPECT_EQ(FixText("defs.json", f.after, InputFormat::kJson, {}).after, f.after);
 }
 
+// The empty `tmpfs:` gets its list before read_only is added after it, even
+// when both land at the end of a file with no final newline.
+TEST(Fix, AnEmptyValueAtTheEndOfAFileIsFilledBeforeTheMemberAddedAfterIt) {
+  for (std::string end : {"", "\n"}) {
+    std::string text = "services:\n  web:\n    image: nginx\n    tmpfs:" + end;
+    FileFix f;
+    CheckFixProperties("docker-compose.yml", text, &f);
+    EXPECT_EQ(f.after,
+              "services:\n  web:\n    image: nginx\n"
+              "    tmpfs: [/tmp, /var/cache/nginx, /var/run]\n    read_only: true\n");
+    EXPECT_EQ(f.containers_fixed, 1);
+  }
+}
+
 TEST(Fix, RegisterReadyDropsOutputOnlyFieldsAndKeepsTags) {
   std::string reg = RegisterReadyJson(ReadAll(kSource + "/tests/golden/fix/ecs/describe.json"));
   ASSERT_FALSE(reg.empty());

@@ -180,6 +180,16 @@ TEST(RenderReport, TimeComesFromSourceDateEpoch) {
 
 // --- SARIF ---
 
+TEST(Sarif, RuleSecuritySeverityFollowsTheConfigOverride) {
+  ScanResult r = Sample();
+  r.severity["read-only-root-fs"] = Severity::kCritical;
+  ParsedSource p;
+  const Node* root = Parse(SarifReport(r, Context()), &p);
+  ASSERT_NE(root, nullptr);
+  const Node* rules = root->Get("runs")->children.at(0)->Path({"tool", "driver", "rules"});
+  EXPECT_EQ(rules->children[0]->Path({"properties", "security-severity"})->value, "9.5");
+}
+
 TEST(Sarif, ResultsAreFailuresAndSuppressedGatingVerdicts) {
   ParsedSource p;
   const Node* root = Parse(SarifReport(Sample(), Context()), &p);

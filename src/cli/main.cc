@@ -621,6 +621,7 @@ int RunDocker(int argc, char** argv) {
   }
   result.skipped_files = audit.notes;
   result.summary = Summarize(findings, options);
+  result.severity = options.rules.severity;
   result.findings.Append(findings);
   return Emit(result, flags);
 }

@@ -1,6 +1,7 @@
 #include "fix/tree_edit.h"
 
 #include <functional>
+#include <limits>
 
 #include "base/json_writer.h"
 
@@ -371,7 +372,11 @@ void TreeEditor::Replace(const Node* node, const Value& value) {
       text_[at - 1] != '\n') {
     text.insert(0, " ");
   }
-  edits_.push_back(TextEdit{at, node->end.offset - at, std::move(text)});
+  // An empty value has no width: an insertion its mapping makes at the same
+  // offset (a member after it, at the end of a file with no final newline)
+  // must follow it, so it goes first among them.
+  int depth = node->end.offset == at ? std::numeric_limits<int>::max() : 0;
+  edits_.push_back(TextEdit{at, node->end.offset - at, std::move(text), depth});
 }
 
 void TreeEditor::InsertHclBlock(const Node* body, std::string_view name, const Value& attrs) {

@@ -79,7 +79,7 @@ void PhysicalLocation(JsonWriter& w, const Location& l) {
   w.EndObject();
 }
 
-void Rules(JsonWriter& w) {
+void Rules(JsonWriter& w, const ScanResult& result) {
   w.Key("rules");
   w.BeginArray();
   for (const RuleInfo* r : AllRules()) {
@@ -109,7 +109,9 @@ void Rules(JsonWriter& w) {
     // GitHub files a rule with a security-severity under security alerts, others by
     // problem.severity.
     if (HasTag(*r, "security")) {
-      w.Field("security-severity", internal::SecuritySeverityScore(r->severity));
+      auto set = result.severity.find(r->id);
+      Severity severity = set == result.severity.end() ? r->severity : set->second;
+      w.Field("security-severity", internal::SecuritySeverityScore(severity));
     } else {
       w.Field("problem.severity", r->gates ? "error" : "warning");
     }
@@ -208,7 +210,7 @@ std::string SarifReport(const ScanResult& result, const ReportContext& context) 
   w.Field("name", "rootlock");
   w.Field("version", context.tool_version);
   w.Field("semanticVersion", context.tool_version);
-  Rules(w);
+  Rules(w, result);
   w.EndObject();
   w.EndObject();
   w.Key("invocations");

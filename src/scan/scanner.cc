@@ -455,6 +455,7 @@ ScanResult Scan(const ScanOptions& options) {
   for (Tagged& t : skipped) result.skipped_files.push_back(std::move(t.d));
 
   Conclude(options, &tally);
+  result.severity = options.rules.severity;
   result.summary = tally;
   result.summary.files = walked;
   result.summary.files_parsed = parsed;

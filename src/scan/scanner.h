@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -88,6 +89,9 @@ struct ScanResult {
   /// With --baseline: its entries that no longer fail.
   std::vector<BaselineEntry> baseline_fixed;
   Summary summary;
+  /// Severity per rule slug, where the config overrides the rule's own (as
+  /// RuleOptions::severity): for formats that describe rules, not findings.
+  std::map<std::string, Severity, std::less<>> severity;
 };
 
 /// What scanning one source produced.

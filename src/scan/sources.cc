@@ -140,7 +140,7 @@ bool SourceWalker::Next(SourceRef* out, std::vector<Diagnostic>* errors) {
       if (e.name != ".git") Open(std::move(path), errors);  // may move `folder`
     } else if (type == DT_REG && IsManifestName(e.name)) {
       InputFormat format = FormatForPath(path);
-      *out = SourceRef{std::move(path), format, false};
+      *out = SourceRef{std::move(path), format, false, true};
       return true;
     } else if (const char* kind = SpecialFileKind(type); kind && IsManifestName(e.name)) {
       // Never opened: a FIFO would wait for a writer that may never come.
@@ -166,8 +166,35 @@ bool ReadSourceBytes(const SourceRef& src, uint64_t max_bytes, std::string* out,
     error->message = std::string("cannot read: ") + std::strerror(errno);
     return false;
   }
-  struct stat st;
   out->clear();
+  size_t used = 0;
+  if (src.regular) {
+    // Most walked files are small: open, one read, close. For a regular file a
+    // short read is the end (POSIX), so neither fstat nor a read that sees the
+    // end is needed.
+    constexpr size_t kSmall = 64 * 1024;
+    char first[kSmall];  // not zeroed, as a string's buffer would be
+    ssize_t n;
+    do {
+      n = read(fd, first, kSmall);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) {
+      error->message = std::string("cannot read: ") + std::strerror(errno);
+      close(fd);
+      return false;
+    }
+    used = static_cast<size_t>(n);
+    out->assign(first, used);
+    if (used < kSmall) {
+      close(fd);
+      if (used <= max_bytes) return true;
+      error->message = "file is " + FormatBytes(used) + ", over the " + FormatBytes(max_bytes) +
+                       " limit (raise it with --max-file-size)";
+      out->clear();
+      return false;
+    }
+  }
+  struct stat st;
   size_t expected = 0;
   if (fstat(fd, &st) == 0) {
     if (S_ISDIR(st.st_mode)) {
@@ -186,8 +213,7 @@ bool ReadSourceBytes(const SourceRef& src, uint64_t max_bytes, std::string* out,
     }
   }
   // Straight into the string: a regular file in one read, plus the one that sees its end.
-  out->resize(expected > 0 ? expected + 1 : 64 * 1024);
-  size_t used = 0;
+  out->resize(std::max(used + 64 * 1024, expected > 0 ? expected + 1 : size_t{0}));
   while (true) {
     if (used == out->size()) {
       out->resize(static_cast<size_t>(std::min<uint64_t>(2 * out->size(), max_bytes + 1)));

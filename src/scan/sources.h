@@ -16,6 +16,8 @@ struct SourceRef {
   InputFormat format = InputFormat::kAuto;
   /// Named on the command line (read whatever its name) rather than found in a folder.
   bool explicit_path = false;
+  /// Known to be a regular file (the walk saw it so): a short read is its end.
+  bool regular = false;
 };
 
 /// Yields the files to read, one at a time: paths as named (whatever their
