@@ -3,13 +3,18 @@
 // CloudFormation, Terraform, docker inspect, compose) and every rule. Checks
 // the scan's own promises besides not crashing: one finding per container and
 // rule, each pointing into this file, a ratio between 0 and 1, and no
-// container in text that MayHoldContainer says a folder walk may skip.
+// container in text that MayHoldContainer says a folder walk may skip, and no
+// document the CRD skim leaves unparsed that a parser reads as anything but a
+// CustomResourceDefinition.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "fuzz_common.h"
+#include "parse/reader.h"
+#include "parse/yaml_skim.h"
 #include "rules/rules.h"
 #include "scan/scanner.h"
 
@@ -42,6 +47,43 @@ void ScanAs(const std::string& name, std::string_view text, rootlock::InputForma
   Require(s.ratio >= 0.0 && s.ratio <= 1.0, "the ratio is a share", name);
 }
 
+// The scan's other shortcut is sound: every document FindCrdDocuments claims
+// is, to the parser, a mapping whose kind is CustomResourceDefinition (from
+// which the Kubernetes adapter extracts nothing), and skipping them changes no
+// finding. Only when the whole text parses: an error stops the parser early.
+void CheckCrdSkim(std::string_view text, const rootlock::ScanOptions& options) {
+  using rootlock::fuzz::Require;
+  std::vector<rootlock::DocumentRange> claimed = rootlock::FindCrdDocuments(text);
+  if (claimed.empty()) return;
+  rootlock::ParseLimits full = options.limits;
+  full.skip_crd_documents = false;
+  rootlock::ParsedSource parsed = rootlock::ReadYaml("fuzz.yaml", text, full);
+  if (parsed.has_error) return;
+  for (const rootlock::DocumentRange& r : claimed) {
+    const rootlock::Node* root = nullptr;
+    for (const rootlock::Document& d : parsed.documents) {
+      if (d.root->start.offset >= r.begin && d.root->start.offset < r.end) root = d.root;
+    }
+    const rootlock::Node* kind = root && root->IsMapping() ? root->Get("kind") : nullptr;
+    Require(kind && kind->IsScalar() && kind->value == "CustomResourceDefinition",
+            "the CRD skim claims only CustomResourceDefinitions",
+            std::string(text.substr(r.begin, r.end - r.begin)));
+  }
+  rootlock::ScanOptions unskimmed = options;
+  unskimmed.limits.skip_crd_documents = false;
+  rootlock::SourceOutcome with, without;
+  rootlock::ScanText("fuzz.yaml", text, rootlock::InputFormat::kYaml, options, &with);
+  rootlock::ScanText("fuzz.yaml", text, rootlock::InputFormat::kYaml, unskimmed, &without);
+  Require(with.findings.size() == without.findings.size(), "the CRD skim changes no finding",
+          "fuzz.yaml");
+  for (size_t i = 0; i < with.findings.size() && i < without.findings.size(); ++i) {
+    Require(with.findings[i].where.offset == without.findings[i].where.offset &&
+                with.findings[i].status == without.findings[i].status &&
+                with.findings[i].message == without.findings[i].message,
+            "the CRD skim changes no finding", with.findings[i].message);
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -51,5 +93,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   ScanAs("fuzz.json", text, rootlock::InputFormat::kJson, kOptions);
   ScanAs("fuzz.tf", text, rootlock::InputFormat::kHcl, kOptions);
   ScanAs("fuzz", text, rootlock::InputFormat::kAuto, kOptions);
+  CheckCrdSkim(text, kOptions);
   return 0;
 }

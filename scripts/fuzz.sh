@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes rootlock with libFuzzer: builds the targets in fuzz/ with clang,
 # AddressSanitizer and UndefinedBehaviorSanitizer in build-fuzz/, then runs each
-# one for FUZZ_SECONDS, seeded with tests/golden, examples/ and
+# one for FUZZ_SECONDS, seeded with tests/golden, examples/, tests/regress and
 # ../shared/conformance (read in place: libFuzzer writes what it learns to
 # build-fuzz/corpus/TARGET only). Fails on any crash, hang, leak, sanitizer
 # report or violated property; the input is saved in build-fuzz/artifacts/.
@@ -33,7 +33,7 @@ cmake -S . -B "$build" -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_BUILD_TYPE=RelWithDeb
   -DROOTLOCK_SANITIZE=address,undefined >/dev/null
 cmake --build "$build" -j "$jobs" --target "${targets[@]/#/fuzz_}"
 
-seeds=(tests/golden examples)
+seeds=(tests/golden examples tests/regress)
 [ -d ../shared/conformance ] && seeds+=(../shared/conformance)
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:symbolize=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}

@@ -19,6 +19,10 @@ struct ParseLimits {
   /// Most nodes a document may denote once its aliases are expanded: a
   /// "billion laughs" input is refused past this, though we never expand it.
   uint64_t max_expanded_nodes = 4'000'000;
+  /// YAML: leave out the documents that are certainly Kubernetes
+  /// CustomResourceDefinitions (parse/yaml_skim.h) rather than parse them. They
+  /// still count as documents; errors inside one go unreported.
+  bool skip_crd_documents = false;
 };
 
 /// kHcl is Terraform's native syntax (.tf); it is never sniffed, only named.

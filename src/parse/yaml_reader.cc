@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "parse/reader.h"
+#include "parse/yaml_skim.h"
 
 namespace rootlock {
 
@@ -68,14 +69,18 @@ class YamlComposer {
  public:
   YamlComposer(std::string_view name, std::string_view text, const ParseLimits& limits,
                ParsedSource* out)
-      : name_(name), text_(text), limits_(limits), out_(out), offsets_(text) {}
+      : name_(name), whole_(text), text_(text), limits_(limits), out_(out), offsets_(text) {}
 
-  void Run();
+  /// Reads the whole stream, but for the documents in `skip` (in order), which
+  /// count as documents and are not parsed.
+  void Run(const std::vector<DocumentRange>& skip);
 
  private:
+  // Parses text_, a run of whole documents starting at a line start.
+  void RunPart();
   Mark ToMark(const yaml_mark_t& m) {
-    return Mark{static_cast<uint32_t>(m.line + 1), static_cast<uint32_t>(m.column + 1),
-                offsets_.ByteOffset(m.index)};
+    return Mark{static_cast<uint32_t>(m.line + 1 + base_line_), static_cast<uint32_t>(m.column + 1),
+                base_byte_ + offsets_.ByteOffset(m.index)};
   }
   void Fail(const Mark& at, std::string message) {
     out_->has_error = true;
@@ -95,7 +100,10 @@ class YamlComposer {
   }
 
   std::string_view name_;
-  std::string_view text_;
+  std::string_view whole_;
+  std::string_view text_;  // the part being parsed: whole_ from base_byte_, at line base_line_ + 1
+  uint64_t base_byte_ = 0;
+  uint32_t base_line_ = 0;
   const ParseLimits& limits_;
   ParsedSource* out_;
   OffsetMap offsets_;
@@ -147,7 +155,7 @@ void YamlComposer::FailFromParser(const yaml_parser_t& parser) {
           ++col;
         }
       }
-      at = Mark{line, col, off};
+      at = Mark{line + base_line_, col, base_byte_ + off};
     }
   }
   Fail(at, std::move(msg));
@@ -239,7 +247,26 @@ bool YamlComposer::ResolveMerges(Node* mapping, uint64_t* weight) {
   return true;
 }
 
-void YamlComposer::Run() {
+void YamlComposer::Run(const std::vector<DocumentRange>& skip) {
+  size_t from = 0;
+  auto part = [&](size_t to) {
+    if (out_->has_error) return;
+    for (size_t i = base_byte_; i < from; ++i) base_line_ += whole_[i] == '\n';
+    base_byte_ = from;
+    text_ = whole_.substr(from, to - from);
+    offsets_ = OffsetMap(text_);
+    RunPart();
+  };
+  for (const DocumentRange& r : skip) {
+    if (r.begin > from) part(r.begin);
+    if (out_->has_error) return;
+    ++doc_index_;  // a document, though not read
+    from = r.end;
+  }
+  if (from < whole_.size() || skip.empty()) part(whole_.size());
+}
+
+void YamlComposer::RunPart() {
   yaml_parser_t parser;
   if (!yaml_parser_initialize(&parser)) {
     Fail(Mark{}, "out of memory while starting the YAML reader");
@@ -353,7 +380,8 @@ void YamlComposer::Run() {
 ParsedSource ReadYaml(std::string_view name, std::string_view text, const ParseLimits& limits) {
   ParsedSource out;
   out.format = InputFormat::kYaml;
-  YamlComposer(name, text, limits, &out).Run();
+  YamlComposer(name, text, limits, &out)
+      .Run(limits.skip_crd_documents ? FindCrdDocuments(text) : std::vector<DocumentRange>());
   return out;
 }
 
