@@ -78,6 +78,10 @@ TEST(CrdSkim, LeavesOtherKindsAndOddKindsToTheParser) {
   EXPECT_FALSE(Claimed("kind: CustomResourceDefinition\nkind: Deployment\n"));
   EXPECT_FALSE(Claimed("kind: CustomResourceDefinitionX\n"));
   EXPECT_FALSE(Claimed("kind:\n  CustomResourceDefinition\n"));
+  // A plain kind that goes on over the next, deeper line is another kind.
+  EXPECT_FALSE(Claimed("kind: CustomResourceDefinition\n  ? k\n"));
+  EXPECT_FALSE(Claimed("kind: CustomResourceDefinition\n\n  Extra\n"));
+  EXPECT_TRUE(Claimed("kind: CustomResourceDefinition # c\nspec: {}\n"));
   EXPECT_FALSE(Claimed("kind: !!str CustomResourceDefinition\n"));
   EXPECT_FALSE(Claimed("kind: \"CustomResource\\x44efinition\"\n"));
 }
@@ -180,6 +184,117 @@ TEST(CrdSkim, TheScanReadsTheRestAtTheSamePositions) {
   ASSERT_TRUE(broken.has_error);
   ParsedSource broken_full = ReadYaml("x.yaml", std::string(kCrd) + "---\na: [\n");
   EXPECT_EQ(broken.error.ToString(), broken_full.error.ToString());
+}
+
+// A property test: documents built at random from the lines the skim must get
+// right (quotes over lines, continuations, block scalars, flow collections,
+// comments, other kinds at every indentation). Whatever it claims, libyaml must
+// read as a CRD whenever it reads the document at all.
+// More rounds, another seed: -DROOTLOCK_SKIM_ROUNDS=2000000 -DROOTLOCK_SKIM_SEED=7
+#ifndef ROOTLOCK_SKIM_ROUNDS
+#define ROOTLOCK_SKIM_ROUNDS 30000
+#endif
+#ifndef ROOTLOCK_SKIM_SEED
+#define ROOTLOCK_SKIM_SEED 0x9E3779B97F4A7C15ull
+#endif
+constexpr int kRounds = ROOTLOCK_SKIM_ROUNDS;
+constexpr uint64_t kSeed = ROOTLOCK_SKIM_SEED;
+
+TEST(CrdSkim, RandomDocumentsItClaimsAreCrdsToTheParser) {
+  const std::vector<std::string> lines = {"kind: CustomResourceDefinition",
+                                          "kind: \"CustomResourceDefinition\"",
+                                          "kind: Deployment",
+                                          "kind: Pod # c",
+                                          "\"kind\": Pod",
+                                          "a: b",
+                                          "a:",
+                                          "a: b # c",
+                                          "- x",
+                                          "- a: b",
+                                          "-",
+                                          "a: 'x",
+                                          "y'",
+                                          "a: \"x",
+                                          "y\"",
+                                          "kind: Pod\"",
+                                          "kind: Pod'",
+                                          "a: |",
+                                          "a: >-",
+                                          "text 'q",
+                                          "\"q",
+                                          "'q",
+                                          "b: [1, \"2\"]",
+                                          "b: {c: \"d\"}",
+                                          "b: [x,",
+                                          "y]",
+                                          "# c",
+                                          "cont",
+                                          "key: 'it''s'",
+                                          "x: \"a\\\"b\"",
+                                          "x: \"a\\",
+                                          "? k",
+                                          ": v",
+                                          "&a x: y",
+                                          "a: *b",
+                                          "a: !t x",
+                                          "a: &x |",
+                                          "z: [\"] #\"",
+                                          "]",
+                                          "- |",
+                                          "- 'x",
+                                          "b: c: d",
+                                          "kind:",
+                                          "  ",
+                                          "",
+                                          "kind: Pod",
+                                          "- kind: Pod",
+                                          "a: \"x\" # c",
+                                          "a: 'x' y",
+                                          "{a: 1}",
+                                          "[a]",
+                                          "a: {b: [c, {d: e}]}",
+                                          "| ",
+                                          "> ",
+                                          "a: |+",
+                                          "a: |2",
+                                          "a: 'b''",
+                                          "a: \"b\\\\\"",
+                                          "a: b\\",
+                                          "*al",
+                                          "!tag",
+                                          "&an",
+                                          "- - x",
+                                          "- ? x",
+                                          "a: -x",
+                                          "a: :x",
+                                          "a: ?x",
+                                          "x #y",
+                                          "x#y",
+                                          "a: 'q' # 'r",
+                                          "kind: CustomResourceDefinition x"};
+  uint64_t seed = kSeed;
+  auto next = [&seed](uint64_t n) {
+    seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+    return seed % n;
+  };
+  int claimed = 0, parsed = 0;
+  for (int round = 0; round < kRounds; ++round) {
+    std::string doc = "kind: CustomResourceDefinition\n";
+    for (uint64_t n = 1 + next(7); n > 0; --n) {
+      doc += std::string(next(3) == 0 ? 0 : next(8), ' ') + lines[next(lines.size())] + "\n";
+    }
+    if (!IsCrdDocument(doc)) continue;
+    ++claimed;
+    ParsedSource p = ReadYaml("x.yaml", doc);
+    if (p.has_error) continue;  // a broken CRD is skipped unread: documented
+    ++parsed;
+    ASSERT_EQ(p.documents.size(), 1u) << doc;
+    const Node* root = p.documents[0].root;
+    const Node* kind = root->IsMapping() ? root->Get("kind") : nullptr;
+    ASSERT_TRUE(kind && kind->value == "CustomResourceDefinition") << doc;
+  }
+  EXPECT_GT(claimed, 1000);  // the test reaches the skim's claims, not only its refusals
+  EXPECT_GT(parsed, 500);
 }
 
 TEST(CrdSkim, TheScanSkimsByDefault) {

@@ -77,9 +77,10 @@ class Skimmer {
 
   Mode mode_ = Mode::kNormal;
   char quote_ = 0;
-  int block_parent_ = -1;  // block scalar content is indented more than this
-  int block_indent_ = -1;  // the indentation of its first content line
-  int plain_parent_ = -1;  // a plain value ended the last line: deeper lines continue it
+  int block_parent_ = -1;   // block scalar content is indented more than this
+  int block_indent_ = -1;   // the indentation of its first content line
+  int plain_parent_ = -1;   // a plain value ended the last line: deeper lines continue it
+  bool kind_open_ = false;  // ... and it was the kind's
   bool first_ = true;
   bool crd_ = false;
 };
@@ -174,16 +175,20 @@ bool Skimmer::Line(std::string_view line) {
   if (blank) return true;  // a plain scalar folds blank lines and goes on
   if (line[indent] == '#') {
     plain_parent_ = -1;  // a comment line ends a plain scalar
+    kind_open_ = false;
     return true;
   }
   if (plain_parent_ >= 0 && static_cast<int>(indent) > plain_parent_) {
-    // The plain scalar goes on: text, up to a comment that ends it.
+    // The plain scalar goes on: text, up to a comment that ends it. If it is
+    // the kind's, the kind is no longer CustomResourceDefinition alone.
+    if (kind_open_) return false;
     for (size_t i = indent + 1; i < line.size(); ++i) {
       if (line[i] == '#' && line[i - 1] == ' ') plain_parent_ = -1;
     }
     return true;
   }
   plain_parent_ = -1;
+  kind_open_ = false;
   if (indent == 0 && !(line[0] == '-' && (line.size() == 1 || line[1] == ' '))) {
     size_t k = 0;
     while (k < line.size() && IsKeyChar(line[k])) ++k;
@@ -191,12 +196,15 @@ bool Skimmer::Line(std::string_view line) {
     if (line.substr(0, k) == "kind") {
       if (!SaysCrd(line.substr(k + 1))) return false;
       crd_ = true;
+      kind_open_ = true;
     }
   } else if (first_) {
     return false;  // the root is not a block mapping at column 0
   }
   first_ = false;
-  return Lex(line, indent);
+  if (!Lex(line, indent)) return false;
+  kind_open_ &= plain_parent_ >= 0;  // a plain kind that the next, deeper line would extend
+  return true;
 }
 
 bool Skimmer::Lex(std::string_view line, size_t pos) {
