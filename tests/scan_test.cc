@@ -92,7 +92,6 @@ TEST(FindingList, BlocksComeBackInSlotOrderInMemoryAndSpilled) {
   for (size_t threshold : {size_t{0}, size_t{1} << 30}) {
     FindingList list;
     list.SetSpillThreshold(threshold);
-    list.Reserve(6);
     std::vector<size_t> order = {4, 0, 5, 2};  // 1 and 3 stay empty
     for (size_t slot : order) {
       list.Put(slot, {Sample(slot * 10), Sample(slot * 10 + 1)});
@@ -118,7 +117,6 @@ TEST(FindingList, ManyThreadsPutAtOnce) {
   FindingList list;
   list.SetSpillThreshold(64 * 1024);  // spills part way through
   constexpr size_t kSlots = 2000;
-  list.Reserve(kSlots);
   std::vector<std::thread> threads;
   for (size_t t = 0; t < 4; ++t) {
     threads.emplace_back([&list, t] {
@@ -175,7 +173,7 @@ TEST_F(ScanTree, WalkIsDepthFirstInByteOrderOfNames) {
 
 // Large files set aside while another is parsed, any number of jobs, findings
 // spilled or not: the report is the same, byte for byte.
-TEST_F(ScanTree, ReportIsTheSameWhateverTheJobsAndTheLargeFileGate) {
+TEST_F(ScanTree, ReportIsTheSameWhateverTheJobsAndTheParseBudget) {
   std::string big = "kind: List\nitems:\n";
   for (int i = 0; i < 300; ++i) {
     big += "- kind: Pod\n  metadata: {name: p" + std::to_string(i) +

@@ -300,6 +300,21 @@ TEST(CrdSkim, RandomDocumentsItClaimsAreCrdsToTheParser) {
 TEST(CrdSkim, TheScanSkimsByDefault) {
   ScanOptions options;
   EXPECT_TRUE(options.limits.skip_crd_documents);
+  // A CRD the parser would refuse, then a pod: skimmed, the CRD is not read
+  // (nor its error reported) and the pod is judged; unskimmed, the error stops it.
+  std::string text =
+      "kind: CustomResourceDefinition\nspec:\n  a: b: c\n---\n"
+      "kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n";
+  ASSERT_TRUE(IsCrdDocument("kind: CustomResourceDefinition\nspec:\n  a: b: c\n"));
+  SourceOutcome skimmed, parsed;
+  ScanText("x.yaml", text, InputFormat::kYaml, options, &skimmed);
+  EXPECT_TRUE(skimmed.errors.empty());
+  ASSERT_EQ(skimmed.workloads.size(), 1u);
+  EXPECT_EQ(skimmed.workloads[0].name, "p");
+  options.limits.skip_crd_documents = false;
+  ScanText("x.yaml", text, InputFormat::kYaml, options, &parsed);
+  EXPECT_EQ(parsed.errors.size(), 1u);
+  EXPECT_TRUE(parsed.workloads.empty());
 }
 
 }  // namespace

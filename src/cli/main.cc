@@ -163,15 +163,15 @@ bool ParseRatio(std::string_view s, double* out) {
 bool ReadVarFile(const std::string& path, std::map<std::string, std::string, std::less<>>* vars,
                  std::string* error) {
   std::string text;
+  ParsedSource parsed;
   Diagnostic d;
-  if (!ReadSourceBytes(SourceRef{path, InputFormat::kAuto, true}, 16 << 20, &text, &d)) {
-    *error = "--var-file " + path + ": " + d.message;
+  InputFormat format = EndsWith(path, ".json") ? InputFormat::kJson : InputFormat::kHcl;
+  if (!ReadAndParse(path, format, 16 << 20, &text, &parsed, &d)) {
+    *error = "--var-file " + (parsed.has_error ? d.ToString() : path + ": " + d.message);
     return false;
   }
-  ParsedSource parsed =
-      ReadSource(path, text, EndsWith(path, ".json") ? InputFormat::kJson : InputFormat::kHcl);
-  if (parsed.has_error || parsed.documents.empty()) {
-    *error = "--var-file " + (parsed.has_error ? parsed.error.ToString() : path + ": empty");
+  if (parsed.documents.empty()) {
+    *error = "--var-file " + path + ": empty";
     return false;
   }
   const Node* root = parsed.documents[0].root;

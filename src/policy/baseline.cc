@@ -49,14 +49,8 @@ std::string BaselineJson(const ScanResult& result) {
 
 bool ReadBaseline(const std::string& path, std::vector<BaselineEntry>* out, Diagnostic* error) {
   std::string text;
-  if (!ReadSourceBytes(SourceRef{path, InputFormat::kJson, true}, 256 << 20, &text, error)) {
-    return false;
-  }
-  ParsedSource parsed = ReadJson(path, text);
-  if (parsed.has_error) {
-    *error = parsed.error;
-    return false;
-  }
+  ParsedSource parsed;
+  if (!ReadAndParse(path, InputFormat::kJson, 256 << 20, &text, &parsed, error)) return false;
   const Node* root = parsed.documents.empty() ? nullptr : parsed.documents[0].root;
   const Node* failures = root ? root->Get("failures") : nullptr;
   if (!root || !root->Get("rootlock_baseline") || !failures || !failures->IsSequence()) {

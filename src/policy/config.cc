@@ -84,14 +84,8 @@ std::string Canonical(const std::string& path) {
 
 bool LoadConfig(const std::string& path, Config* out, Diagnostic* error) {
   std::string text;
-  if (!ReadSourceBytes(SourceRef{path, InputFormat::kYaml, true}, 1 << 20, &text, error)) {
-    return false;
-  }
-  ParsedSource parsed = ReadYaml(path, text);
-  if (parsed.has_error) {
-    *error = parsed.error;
-    return false;
-  }
+  ParsedSource parsed;
+  if (!ReadAndParse(path, InputFormat::kYaml, 1 << 20, &text, &parsed, error)) return false;
   out->file = path;
   size_t slash = Canonical(path).rfind('/');
   out->dir = slash == std::string::npos ? "." : Canonical(path).substr(0, slash);

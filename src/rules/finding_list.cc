@@ -233,12 +233,6 @@ void FindingList::SetSpillThreshold(size_t bytes) {
   impl_->spill_bytes = bytes;
 }
 
-void FindingList::Reserve(size_t slots) {
-  if (!impl_) impl_ = std::make_unique<Impl>();
-  std::lock_guard<std::mutex> lock(impl_->mu);
-  if (impl_->blocks.size() < slots) impl_->blocks.resize(slots);
-}
-
 void FindingList::Put(size_t slot, const std::vector<Finding>& findings) {
   if (findings.empty()) return;
   if (!impl_) impl_ = std::make_unique<Impl>();  // moved from

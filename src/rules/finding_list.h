@@ -37,9 +37,8 @@ class FindingList {
   /// Moves blocks to a file once more than `bytes` are held (0: at once). For tests.
   void SetSpillThreshold(size_t bytes);
 
-  /// Makes room for `slots` blocks, read back in slot order; empty slots are skipped.
-  void Reserve(size_t slots);
-  /// Fills one slot with a block of findings. Safe to call from several threads
+  /// Fills one slot with a block of findings; blocks are read back in slot
+  /// order, slots never filled are skipped. Safe to call from several threads
   /// at once, for different slots; a slot is filled at most once.
   void Put(size_t slot, const std::vector<Finding>& findings);
   /// Adds a block after every slot there is.

@@ -114,32 +114,26 @@ void ScanText(const std::string& name, std::string_view text, InputFormat format
   JudgeWorkloads(out->workloads, options, &out->findings);
 }
 
-namespace {
-
-void Count(const Finding& f, Summary* s) {
-  if (!f.rule->gates) return;
-  switch (f.status) {
-    case Status::kPass:
-      ++s->read_only;
-      break;
-    case Status::kFail:
-      ++s->writable;
-      break;
-    case Status::kNotApplicable:
-      ++s->not_applicable;
-      break;
-    case Status::kSkipped:
-      ++s->skipped;
-      break;
-    case Status::kError:
-      break;
-  }
-}
-
-}  // namespace
-
 void CountVerdicts(const std::vector<Finding>& findings, Summary* s) {
-  for (const Finding& f : findings) Count(f, s);
+  for (const Finding& f : findings) {
+    if (!f.rule->gates) continue;
+    switch (f.status) {
+      case Status::kPass:
+        ++s->read_only;
+        break;
+      case Status::kFail:
+        ++s->writable;
+        break;
+      case Status::kNotApplicable:
+        ++s->not_applicable;
+        break;
+      case Status::kSkipped:
+        ++s->skipped;
+        break;
+      case Status::kError:
+        break;
+    }
+  }
 }
 
 void Conclude(const ScanOptions& options, Summary* s) {
@@ -153,13 +147,6 @@ void Conclude(const ScanOptions& options, Summary* s) {
 Summary Summarize(const std::vector<Finding>& findings, const ScanOptions& options) {
   Summary s;
   CountVerdicts(findings, &s);
-  Conclude(options, &s);
-  return s;
-}
-
-Summary Summarize(const FindingList& findings, const ScanOptions& options) {
-  Summary s;
-  for (const Finding& f : findings) Count(f, &s);
   Conclude(options, &s);
   return s;
 }

@@ -135,7 +135,6 @@ void CountVerdicts(const std::vector<Finding>& findings, Summary* s);
 void Conclude(const ScanOptions& options, Summary* s);
 /// CountVerdicts + Conclude over a whole result (used by Scan and by live scans).
 Summary Summarize(const std::vector<Finding>& findings, const ScanOptions& options);
-Summary Summarize(const FindingList& findings, const ScanOptions& options);
 
 }  // namespace rootlock
 

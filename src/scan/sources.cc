@@ -241,4 +241,13 @@ bool ReadSourceBytes(const SourceRef& src, uint64_t max_bytes, std::string* out,
   return true;
 }
 
+bool ReadAndParse(const std::string& path, InputFormat format, uint64_t max_bytes,
+                  std::string* text, ParsedSource* out, Diagnostic* error) {
+  if (!ReadSourceBytes(SourceRef{path, format, true}, max_bytes, text, error)) return false;
+  *out = ReadSource(path, *text, format);
+  if (!out->has_error) return true;
+  *error = out->error;
+  return false;
+}
+
 }  // namespace rootlock
