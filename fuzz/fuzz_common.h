@@ -15,14 +15,14 @@
 
 #include "parse/reader.h"
 #include "platforms/adapter.h"
-#include "scan/scanner.h"
+#include "engine/scanner.h"
 
 namespace rootlock::fuzz {
 
 /// Inputs never reach the disk: a Terraform file("/dev/stdin") or a compose
 /// .env beside "fuzz.yaml" must not make a run depend on, or block on, the
 /// machine it runs on.
-class NoFiles final : public FileLoader {
+class NoFiles final : public FileSystem {
  public:
   bool Read(const std::string& path, std::string*, std::string* error) const override {
     *error = "fuzzing reads no files (" + path + ")";

@@ -16,7 +16,7 @@
 #include "parse/reader.h"
 #include "parse/yaml_skim.h"
 #include "rules/rules.h"
-#include "scan/scanner.h"
+#include "engine/scanner.h"
 
 namespace {
 

@@ -5,13 +5,13 @@
 #include <map>
 #include <string>
 
+#include "engine/scanner.h"
 #include "platforms/compose/compose.h"
-#include "scan/scanner.h"
 
 namespace rootlock {
 namespace {
 
-class MemLoader final : public FileLoader {
+class MemLoader final : public FileSystem {
  public:
   std::map<std::string, std::string> files;
   bool Read(const std::string& path, std::string* out, std::string* error) const override {

@@ -5,13 +5,13 @@
 #include <string>
 #include <vector>
 
-#include "scan/scanner.h"
+#include "engine/scanner.h"
 
 namespace rootlock {
 namespace {
 
 // Files an adapter may ask for, held in memory.
-class FakeLoader final : public FileLoader {
+class FakeLoader final : public FileSystem {
  public:
   std::map<std::string, std::string> files;
   bool Read(const std::string& path, std::string* out, std::string* error) const override {

@@ -10,9 +10,9 @@
 #include <sstream>
 #include <string>
 
+#include "engine/sources.h"
 #include "fix/edit.h"
 #include "fix/fix.h"
-#include "scan/sources.h"
 
 namespace fs = std::filesystem;
 

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "scan/scanner.h"
+#include "engine/scanner.h"
 
 namespace rootlock {
 namespace {

@@ -8,9 +8,9 @@
 #include <map>
 #include <string>
 
+#include "engine/scanner.h"
 #include "policy/baseline.h"
 #include "policy/config.h"
-#include "scan/scanner.h"
 
 namespace fs = std::filesystem;
 

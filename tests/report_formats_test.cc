@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/scanner.h"
 #include "parse/reader.h"
 #include "report/report.h"
 #include "report/report_util.h"

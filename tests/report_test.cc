@@ -4,8 +4,10 @@
 
 #include "base/json_writer.h"
 #include "base/text.h"
+#include "engine/scanner.h"
 #include "parse/reader.h"
 #include "report/report.h"
+#include "rules/rules.h"
 
 namespace rootlock {
 namespace {

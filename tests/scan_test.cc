@@ -9,12 +9,12 @@
 #include <thread>
 #include <vector>
 
+#include "engine/finding_list.h"
+#include "engine/scanner.h"
+#include "engine/sources.h"
 #include "gtest/gtest.h"
 #include "report/report.h"
-#include "rules/finding_list.h"
 #include "rules/rules.h"
-#include "scan/scanner.h"
-#include "scan/sources.h"
 
 namespace rootlock {
 namespace {

@@ -4,10 +4,10 @@
 #include <string>
 #include <vector>
 
+#include "engine/scanner.h"
 #include "gtest/gtest.h"
 #include "parse/reader.h"
 #include "parse/yaml_skim.h"
-#include "scan/scanner.h"
 
 namespace rootlock {
 namespace {

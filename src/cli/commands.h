@@ -6,8 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "engine/scanner.h"
 #include "policy/config.h"
-#include "scan/scanner.h"
 
 namespace rootlock {
 

@@ -9,9 +9,9 @@
 
 #include "base/text.h"
 #include "cli/commands.h"
+#include "engine/sources.h"
 #include "fix/edit.h"
 #include "fix/fix.h"
-#include "scan/sources.h"
 
 namespace rootlock {
 

@@ -16,13 +16,13 @@
 
 #include "base/text.h"
 #include "cli/commands.h"
+#include "engine/scanner.h"
+#include "engine/sources.h"
 #include "fix/fix.h"  // WriteFileAtomically
 #include "live/docker_engine.h"
 #include "parse/reader.h"
 #include "report/report.h"
 #include "rules/rules.h"
-#include "scan/scanner.h"
-#include "scan/sources.h"
 
 namespace rootlock {
 namespace {

@@ -22,25 +22,6 @@ namespace rootlock {
 
 namespace {
 
-// ---------------------------------------------------------------------------
-// Paths well-known images write besides /tmp. One table: extend it here (and
-// in the README). Matched on the image's last path component, tag and digest
-// stripped.
-struct ImagePaths {
-  std::string_view image;
-  std::vector<std::string_view> paths;
-};
-const ImagePaths kImagePaths[] = {
-    {"nginx", {"/var/cache/nginx", "/var/run"}},
-    {"openresty", {"/usr/local/openresty/nginx/client_body_temp", "/var/run/openresty"}},
-    {"httpd", {"/usr/local/apache2/logs"}},
-    {"tomcat", {"/usr/local/tomcat/logs", "/usr/local/tomcat/temp", "/usr/local/tomcat/work"}},
-    {"grafana", {"/var/lib/grafana"}},
-    {"prometheus", {"/prometheus"}},
-    {"php", {"/var/run"}},
-    {"wordpress", {"/var/www/html", "/var/run/apache2"}},
-};
-
 // A volume name for a path: /var/cache/nginx -> var-cache-nginx.
 std::string Slug(std::string_view path) {
   std::string out;
@@ -322,8 +303,8 @@ void Fixer::FixEcs(const Workload& w, const Container& c, const std::vector<cons
                    const Need& need) {
   const Node* cnode = path.back();
   std::string who = w.display + " " + ContainerPhrase(c);
-  bool cfn = w.setting == "ReadonlyRootFilesystem";
-  bool awscc = w.setting == "read_only_root_filesystem";
+  bool cfn = c.read_only_root.key == "ReadonlyRootFilesystem";
+  bool awscc = c.read_only_root.key == "read_only_root_filesystem";
   bool tf = StartsWith(w.resource, "aws_ecs_task_definition.");
   Names n;
   if (cfn) {
@@ -346,9 +327,9 @@ void Fixer::FixEcs(const Workload& w, const Container& c, const std::vector<cons
     n = {"readonlyRootFilesystem",  "mountPoints", "sourceVolume", "containerPath", "readOnly",
          tf ? "volume" : "volumes", "name"};
   }
-  if (c.root_fs == RootFs::kUnresolved && need.flag) {
+  if (c.read_only_root.value == Flag::kUnresolved && need.flag) {
     LeaveAlone(c.where, who,
-               n.flag + " is " + c.root_fs_detail +
+               n.flag + " is " + c.read_only_root.detail +
                    "; rootlock fix does not rewrite what a template, variable or intrinsic sets");
     return;
   }
@@ -419,10 +400,11 @@ void Fixer::FixCompose(const Workload& w, const Container& c, const Need& need) 
     return;
   }
   if (need.flag) {
-    if (c.root_fs == RootFs::kUnresolved ||
-        (c.root_fs == RootFs::kWritable && c.root_fs_detail.find("${") != std::string::npos)) {
+    if (c.read_only_root.value == Flag::kUnresolved ||
+        (c.read_only_root.value == Flag::kFalse &&
+         c.read_only_root.detail.find("${") != std::string::npos)) {
       LeaveAlone(c.where, who,
-                 "read_only is " + c.root_fs_detail +
+                 "read_only is " + c.read_only_root.detail +
                      "; rootlock fix does not rewrite what an interpolated variable sets");
       return;
     }
@@ -464,7 +446,7 @@ void Fixer::Run() {
                         parsed.format,
                         parsed.tree.get(),
                         &options_.scan.resolve,
-                        options_.scan.loader ? options_.scan.loader : &DiskLoader(),
+                        options_.scan.loader ? options_.scan.loader : &RealFileSystem(),
                         text_,
                         comment_lines.empty() ? nullptr : &comment_lines};
     size_t before = workloads.size();
@@ -599,14 +581,6 @@ void Fixer::Run() {
 }
 
 }  // namespace
-
-std::vector<std::string> KnownWritablePaths(std::string_view image) {
-  std::string name = ImageName(image);
-  for (const ImagePaths& ip : kImagePaths) {
-    if (ip.image == name) return std::vector<std::string>(ip.paths.begin(), ip.paths.end());
-  }
-  return {};
-}
 
 FileFix FixText(const std::string& name, std::string_view text, InputFormat format,
                 const FixOptions& options) {

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "base/diagnostic.h"
-#include "scan/scanner.h"
+#include "engine/scanner.h"
 
 namespace rootlock {
 
@@ -30,10 +30,6 @@ struct FileFix {
   /// Set when the file could not be fixed at all (unparseable, or the fix did not hold).
   std::string error;
 };
-
-/// The paths an image is known to write besides /tmp ("nginx" -> /var/cache/nginx,
-/// /var/run). The table is in fix.cc; extend it there.
-std::vector<std::string> KnownWritablePaths(std::string_view image);
 
 /// Plans and proves the fix for one source: every failing container, and every
 /// read-only one without a writable /tmp. The result's `after` parses, and a

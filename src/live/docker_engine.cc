@@ -238,9 +238,9 @@ bool AuditDockerEngine(DockerEngine* engine, const DockerAuditOptions& options, 
     w.where = Location{file};
     for (Container& c : w.containers) {
       c.where = w.where;
-      c.root_fs_where = w.where;
+      c.read_only_root.where = w.where;
       for (Mount& m : c.mounts) m.where = w.where;
-      if (options.changes && c.root_fs != RootFs::kReadOnly) {
+      if (options.changes && c.read_only_root.value != Flag::kTrue) {
         std::unique_ptr<ParsedSource> changes =
             get_json(prefix + "/containers/" + id + "/changes", &status, &body, &error);
         if (changes) {

@@ -24,13 +24,26 @@ enum class ContainerRole : uint8_t {
   kSidecar,    // ECS: essential: false
 };
 
-/// What the source says about the root filesystem. Only kReadOnly passes.
-enum class RootFs : uint8_t {
-  kReadOnly,    // the boolean true
-  kWritable,    // the boolean false
-  kUnset,       // missing or null: the platform default, writable
+/// What a source says about a yes/no setting. Only kTrue is the boolean true.
+enum class Flag : uint8_t {
+  kTrue,        // the boolean true
+  kFalse,       // the boolean false
+  kUnset,       // missing or null: the platform default
   kInvalid,     // present but not a boolean (the platform would reject or ignore it)
   kUnresolved,  // given by a variable, template or function we cannot see through
+};
+
+/// One yes/no setting of a container as its source states it: the value, how
+/// the platform spells it, where it is written, and why it resolved so.
+struct FlagSetting {
+  Flag value = Flag::kUnset;
+  /// The setting's name on this platform: "readOnlyRootFilesystem", "read_only".
+  std::string key;
+  /// Why the value is what it is, for people: "securityContext does not set it",
+  /// "it is the string \"true\", not a boolean", "${RO} has no value".
+  std::string detail;
+  /// Where the setting is written; line 0 when it is not written at all.
+  Location where;
 };
 
 enum class OsFamily : uint8_t { kLinux, kWindows };
@@ -62,12 +75,8 @@ struct Container {
   uint32_t index = 0;  // position in its list (containers, initContainers, ...)
   ContainerRole role = ContainerRole::kMain;
   std::string image;
-  RootFs root_fs = RootFs::kUnset;
-  /// Why root_fs is what it is, for people: "securityContext does not set it",
-  /// "it is the string \"true\", not a boolean", "${RO} has no value".
-  std::string root_fs_detail;
-  /// Where the setting is written; line 0 when it is not written at all.
-  Location root_fs_where;
+  /// Whether the root filesystem is mounted read-only.
+  FlagSetting read_only_root;
   std::vector<Mount> mounts;
   /// Exemptions that name this container or its whole workload.
   std::vector<Exemption> exemptions;
@@ -93,8 +102,6 @@ struct Workload {
   std::string resource;
   /// How its platform names it in a sentence: "Deployment 'web-app'".
   std::string display;
-  /// The setting's name on this platform: "readOnlyRootFilesystem".
-  std::string setting;
   OsFamily os = OsFamily::kLinux;
   std::string os_detail;  // how we know it is Windows: "spec.os.name: windows"
   /// The workload is a single container (a compose service, a Docker container):

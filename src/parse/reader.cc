@@ -2,6 +2,8 @@
 
 #include "parse/hcl_reader.h"
 
+#include "base/file_system.h"
+
 #include <cstring>
 
 namespace rootlock {
@@ -66,6 +68,15 @@ ParsedSource ReadSource(std::string_view name, std::string_view text, InputForma
     if (!yaml.has_error) return yaml;
   }
   return json;
+}
+
+bool ReadAndParse(const std::string& path, InputFormat format, uint64_t max_bytes,
+                  std::string* text, ParsedSource* out, Diagnostic* error) {
+  if (!ReadFileBytes(path, true, max_bytes, text, error)) return false;
+  *out = ReadSource(path, *text, format);
+  if (!out->has_error) return true;
+  *error = out->error;
+  return false;
 }
 
 }  // namespace rootlock

@@ -3,7 +3,9 @@
 #ifndef ROOTLOCK_PARSE_READER_H_
 #define ROOTLOCK_PARSE_READER_H_
 
+#include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -48,6 +50,12 @@ ParsedSource ReadJson(std::string_view name, std::string_view text, const ParseL
 /// NUL-laden (binary) input with a clear message before any parsing.
 ParsedSource ReadSource(std::string_view name, std::string_view text, InputFormat format,
                         const ParseLimits& limits = {});
+
+/// Reads a file the user named for rootlock itself (a config, a baseline, a
+/// --var-file) and parses it as `format`; `text` keeps the bytes. False with
+/// `error` set when it cannot be read or does not parse (then out->has_error).
+bool ReadAndParse(const std::string& path, InputFormat format, uint64_t max_bytes,
+                  std::string* text, ParsedSource* out, Diagnostic* error);
 
 }  // namespace rootlock
 

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/file_system.h"
 #include "model/workload.h"
 #include "parse/node.h"
 #include "parse/reader.h"
@@ -23,20 +24,6 @@ struct ResolveOptions {
   std::map<std::string, std::string, std::less<>> tf_vars;
 };
 
-/// Reads files an adapter needs beside the one it is reading: Terraform's
-/// sibling .tf files and file() arguments, compose's .env. Thread-safe.
-class FileLoader {
- public:
-  virtual ~FileLoader() = default;
-  /// Reads `path`; false with `error` set when it cannot.
-  virtual bool Read(const std::string& path, std::string* out, std::string* error) const = 0;
-  /// The names (not paths) of the entries of folder `dir`, sorted.
-  virtual std::vector<std::string> List(const std::string& dir) const = 0;
-};
-
-/// The real file system.
-const FileLoader& DiskLoader();
-
 /// One parsed document and where it came from.
 struct DocumentContext {
   const std::string& file;  // as the user named it (relative paths stay relative)
@@ -45,7 +32,7 @@ struct DocumentContext {
   /// Where adapters put nodes they make (text parsed out of a string, say).
   NodeTree* tree = nullptr;
   const ResolveOptions* resolve = nullptr;
-  const FileLoader* loader = nullptr;
+  const FileSystem* loader = nullptr;
   /// The source's bytes (for adapters that map positions inside embedded text).
   std::string_view text;
   /// Byte offset of each line's start, when the text holds exemption comments

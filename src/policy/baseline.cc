@@ -1,21 +1,13 @@
 #include "policy/baseline.h"
 
-#include <algorithm>
-#include <set>
-
 #include "base/json_writer.h"
 #include "parse/reader.h"
-#include "scan/sources.h"
 
 namespace rootlock {
 
-namespace {
-
-BaselineEntry EntryOf(const Finding& f) {
+BaselineEntry BaselineEntryOf(const Finding& f) {
   return BaselineEntry{Fingerprint(f), f.rule->id, f.where.file, f.resource, f.container};
 }
-
-}  // namespace
 
 void WriteBaselineEntry(JsonWriter& w, const BaselineEntry& e) {
   w.BeginObject();
@@ -25,26 +17,6 @@ void WriteBaselineEntry(JsonWriter& w, const BaselineEntry& e) {
   w.Field("resource", e.resource);
   w.Field("container", e.container);
   w.EndObject();
-}
-
-std::string BaselineJson(const ScanResult& result) {
-  std::vector<BaselineEntry> entries;
-  for (const Finding& f : result.findings) {
-    if (f.rule->gates && f.status == Status::kFail) entries.push_back(EntryOf(f));
-  }
-  std::sort(entries.begin(), entries.end(), [](const BaselineEntry& a, const BaselineEntry& b) {
-    return a.fingerprint < b.fingerprint;
-  });
-  std::string out;
-  JsonWriter w(&out);
-  w.BeginObject();
-  w.Field("rootlock_baseline", int64_t{1});
-  w.Key("failures");
-  w.BeginArray();
-  for (const BaselineEntry& e : entries) WriteBaselineEntry(w, e);
-  w.EndArray();
-  w.EndObject();
-  return out + "\n";
 }
 
 bool ReadBaseline(const std::string& path, std::vector<BaselineEntry>* out, Diagnostic* error) {
@@ -67,44 +39,6 @@ bool ReadBaseline(const std::string& path, std::vector<BaselineEntry>* out, Diag
                                  get("container")});
   }
   return true;
-}
-
-void ApplyBaseline(const std::vector<BaselineEntry>& baseline, ScanResult* result) {
-  std::set<std::string> known;
-  for (const BaselineEntry& e : baseline) known.insert(e.fingerprint);
-  std::set<std::string> still;
-  Summary& s = result->summary;
-  s.baseline_used = true;
-  s.baseline_new = s.baseline_known = 0;
-  // The list is rewritten block by block: one file's findings at a time.
-  FindingList marked;
-  std::vector<Finding> block;
-  for (const Finding& x : result->findings) {
-    if (!block.empty() && block.back().where.file != x.where.file) {
-      marked.Append(block);
-      block.clear();
-    }
-    block.push_back(x);
-    Finding& f = block.back();
-    if (!f.rule->gates || f.status != Status::kFail) continue;
-    std::string fp = Fingerprint(f);
-    if (known.count(fp)) {
-      f.baseline = "known";
-      ++s.baseline_known;
-      still.insert(fp);
-    } else {
-      f.baseline = "new";
-      ++s.baseline_new;
-    }
-  }
-  marked.Append(block);
-  result->findings = std::move(marked);
-  result->baseline_fixed.clear();
-  for (const BaselineEntry& e : baseline) {
-    if (!still.count(e.fingerprint)) result->baseline_fixed.push_back(e);
-  }
-  s.baseline_fixed = result->baseline_fixed.size();
-  s.passed = s.baseline_new == 0;
 }
 
 }  // namespace rootlock

@@ -8,22 +8,27 @@
 
 #include "base/diagnostic.h"
 #include "base/json_writer.h"
-#include "scan/scanner.h"
+#include "model/finding.h"
 
 namespace rootlock {
+
+/// A failure recorded in a baseline (policy/baseline.h reads and writes them).
+struct BaselineEntry {
+  std::string fingerprint;  // Fingerprint(): rule, platform, file, namespace, resource, container
+  std::string rule;
+  std::string file;
+  std::string resource;
+  std::string container;
+};
 
 /// One baseline entry as a JSON object (the baseline file and the JSON report share it).
 void WriteBaselineEntry(JsonWriter& w, const BaselineEntry& e);
 
-/// The baseline file for a result: every failure of a gating rule, sorted.
-std::string BaselineJson(const ScanResult& result);
-
 /// Reads a baseline file. False with `error` set when it cannot be read or is not one.
 bool ReadBaseline(const std::string& path, std::vector<BaselineEntry>* out, Diagnostic* error);
 
-/// Marks each gating failure "new" or "known", lists baseline entries no longer
-/// failing as fixed, and makes the gate fail only on new failures.
-void ApplyBaseline(const std::vector<BaselineEntry>& baseline, ScanResult* result);
+/// The entry that records failure `f`.
+BaselineEntry BaselineEntryOf(const Finding& f);
 
 }  // namespace rootlock
 

@@ -8,7 +8,6 @@
 
 #include "base/text.h"
 #include "parse/reader.h"
-#include "scan/sources.h"
 
 namespace rootlock {
 

@@ -9,8 +9,8 @@
 #include <string>
 #include <string_view>
 
-#include "rules/finding.h"
-#include "scan/scanner.h"
+#include "engine/result.h"
+#include "model/finding.h"
 
 namespace rootlock {
 

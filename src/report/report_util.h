@@ -7,8 +7,8 @@
 #include <string_view>
 
 #include "base/diagnostic.h"
-#include "rules/finding.h"
-#include "scan/scanner.h"
+#include "engine/result.h"
+#include "model/finding.h"
 
 namespace rootlock {
 namespace internal {

@@ -1,4 +1,6 @@
-// The rules: each judges every container of a workload, one finding each.
+// The rules layer's public face: the registry (rules.def is the only list of
+// rules; each rule is one file, src/rules/<slug>.cc, with its metadata and its
+// check), the options every rule reads, and the tables rules share.
 #ifndef ROOTLOCK_RULES_RULES_H_
 #define ROOTLOCK_RULES_RULES_H_
 
@@ -9,8 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "model/finding.h"
 #include "model/workload.h"
-#include "rules/finding.h"
 
 namespace rootlock {
 
@@ -44,7 +46,8 @@ const RuleInfo& Rule(RuleId id);
 /// Finds a rule by slug or alias (case-insensitive); nullptr when unknown.
 const RuleInfo* FindRule(std::string_view id_or_alias);
 
-/// Runs every rule on the workload, appending one finding per container and rule.
+/// Runs every rule of the registry on each container of the workload, in registry order,
+/// appending one finding per container and rule that is switched on.
 void CheckWorkload(const Workload& w, const RuleOptions& options, std::vector<Finding>* out);
 
 /// The smallest set of folders that must be writable for a container to run
@@ -54,6 +57,10 @@ void CheckWorkload(const Workload& w, const RuleOptions& options, std::vector<Fi
 /// covered by a mount: they are returned in `uncoverable`.
 std::vector<std::string> SuggestWritableDirs(const Container& c,
                                              std::vector<std::string>* uncoverable);
+
+/// The paths an image is known to write besides /tmp ("nginx" -> /var/cache/nginx,
+/// /var/run). One table (rules/writable_paths.cc); extend it there.
+std::vector<std::string> KnownWritablePaths(std::string_view image);
 
 /// The database image a container runs, when its image is a well-known
 /// database ("postgres" for "docker.io/bitnami/postgresql:16"), else "".

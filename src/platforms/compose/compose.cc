@@ -85,43 +85,44 @@ class ComposeFile {
   }
 
   void ReadFlag(const Node* value, Container* c) const {
-    c->root_fs_where = Where(ctx_, value);
+    c->read_only_root.where = Where(ctx_, value);
     if (value->IsNull()) {
-      c->root_fs = RootFs::kUnset;
-      c->root_fs_detail = "set to null";
+      c->read_only_root.value = Flag::kUnset;
+      c->read_only_root.detail = "set to null";
       return;
     }
     if (value->scalar_style == ScalarStyle::kPlain && value->tag.empty()) {
       BoolValue b = value->AsBool();
       if (b == BoolValue::kTrue || b == BoolValue::kFalse) {
-        c->root_fs = b == BoolValue::kTrue ? RootFs::kReadOnly : RootFs::kWritable;
-        if (b == BoolValue::kFalse) c->root_fs_detail = "set to false";
+        c->read_only_root.value = b == BoolValue::kTrue ? Flag::kTrue : Flag::kFalse;
+        if (b == BoolValue::kFalse) c->read_only_root.detail = "set to false";
         return;
       }
     }
     if (!value->IsScalar()) {
-      c->root_fs = RootFs::kInvalid;
-      c->root_fs_detail = "set to a collection, not a boolean";
+      c->read_only_root.value = Flag::kInvalid;
+      c->read_only_root.detail = "set to a collection, not a boolean";
       return;
     }
     std::string text, why;
     if (!Text(value, &text, &why)) {
-      c->root_fs = RootFs::kUnresolved;
-      c->root_fs_detail = "set to " + QuoteForMessage(value->value) + ", and " + why;
+      c->read_only_root.value = Flag::kUnresolved;
+      c->read_only_root.detail = "set to " + QuoteForMessage(value->value) + ", and " + why;
       return;
     }
     switch (StringBool(text)) {
       case 1:
-        c->root_fs = RootFs::kReadOnly;
+        c->read_only_root.value = Flag::kTrue;
         return;
       case 0:
-        c->root_fs = RootFs::kWritable;
-        c->root_fs_detail = "set to " + QuoteForMessage(value->value) +
-                            (text != value->value ? ", which is " + QuoteForMessage(text) : "");
+        c->read_only_root.value = Flag::kFalse;
+        c->read_only_root.detail =
+            "set to " + QuoteForMessage(value->value) +
+            (text != value->value ? ", which is " + QuoteForMessage(text) : "");
         return;
       default:
-        c->root_fs = RootFs::kInvalid;
-        c->root_fs_detail = "set to " + QuoteForMessage(text) + ", not a boolean";
+        c->read_only_root.value = Flag::kInvalid;
+        c->read_only_root.detail = "set to " + QuoteForMessage(text) + ", not a boolean";
     }
   }
 
@@ -195,7 +196,6 @@ Workload ComposeFile::Service(const Node* key, const Node* service) {
   Workload w;
   w.platform = Platform::kCompose;
   w.kind = "Service";
-  w.setting = "read_only";
   w.stateful = true;  // a service keeps its state; the database rule decides by image
   w.single_container = true;
   w.name = std::string(key->Scalar());
@@ -204,6 +204,7 @@ Workload ComposeFile::Service(const Node* key, const Node* service) {
   w.where = Where(ctx_, key);
   Container c;
   c.name = w.name;
+  c.read_only_root.key = "read_only";
   c.where = w.where;
   std::vector<const Node*> chain = Chain(service);
   const Node* flag = nullptr;
@@ -228,8 +229,9 @@ Workload ComposeFile::Service(const Node* key, const Node* service) {
   if (flag) {
     ReadFlag(flag, &c);
   } else {
-    c.root_fs = RootFs::kUnset;
-    c.root_fs_detail = chain.size() > 1 ? "not set, here or in the services it extends" : "not set";
+    c.read_only_root.value = Flag::kUnset;
+    c.read_only_root.detail =
+        chain.size() > 1 ? "not set, here or in the services it extends" : "not set";
   }
   w.containers.push_back(std::move(c));
   // Exemptions: x-rootlock: {exempt: ...}, labels (a map or KEY=VALUE list), comments.

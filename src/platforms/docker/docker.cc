@@ -28,7 +28,6 @@ Workload DockerWorkload(const DocumentContext& ctx, const Node* d) {
   Workload w;
   w.platform = Platform::kDocker;
   w.kind = "Container";
-  w.setting = "HostConfig.ReadonlyRootfs";
   w.stateful = true;  // a container keeps its state; the database rule decides by image
   w.single_container = true;
   w.where = Where(ctx, d);
@@ -48,26 +47,27 @@ Workload DockerWorkload(const DocumentContext& ctx, const Node* d) {
 
   Container c;
   c.name = w.name;
+  c.read_only_root.key = "HostConfig.ReadonlyRootfs";
   c.where = w.where;
   c.image = ScalarOf(d->Path({"Config", "Image"}));
   if (c.image.empty()) c.image = ScalarOf(d->Get("Image"));
   const Node* ro = host && host->IsMapping() ? host->Get("ReadonlyRootfs") : nullptr;
   if (!ro || ro->IsNull()) {
-    c.root_fs = RootFs::kUnset;
-    c.root_fs_detail = "not set: the container was created without --read-only";
+    c.read_only_root.value = Flag::kUnset;
+    c.read_only_root.detail = "not set: the container was created without --read-only";
   } else {
-    c.root_fs_where = Where(ctx, ro);
+    c.read_only_root.where = Where(ctx, ro);
     switch (ro->AsBool()) {
       case BoolValue::kTrue:
-        c.root_fs = RootFs::kReadOnly;
+        c.read_only_root.value = Flag::kTrue;
         break;
       case BoolValue::kFalse:
-        c.root_fs = RootFs::kWritable;
-        c.root_fs_detail = "false: the container was created without --read-only";
+        c.read_only_root.value = Flag::kFalse;
+        c.read_only_root.detail = "false: the container was created without --read-only";
         break;
       default:
-        c.root_fs = RootFs::kInvalid;
-        c.root_fs_detail = "not a boolean";
+        c.read_only_root.value = Flag::kInvalid;
+        c.read_only_root.detail = "not a boolean";
     }
   }
   // Writable paths: the engine's resolved Mounts first, then what HostConfig asked for.

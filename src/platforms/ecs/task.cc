@@ -63,46 +63,48 @@ int AsBoolean(const Reader& r, const Node* n) {
 
 void ReadFlag(const Reader& r, const Node* container, Container* c) {
   std::string_view key = FieldName(FieldId::kReadonlyRootFilesystem, r.container_style);
+  c->read_only_root.key = std::string(key);
   const Node* raw = container->Get(key);
   if (!raw) {
-    c->root_fs = RootFs::kUnset;
-    c->root_fs_detail = "not set";
+    c->read_only_root.value = Flag::kUnset;
+    c->read_only_root.detail = "not set";
     return;
   }
-  c->root_fs_where = r.At(raw);
+  c->read_only_root.where = r.At(raw);
   Resolved v = r.Follow(raw);
   if (!v.unresolved.empty()) {
-    c->root_fs = RootFs::kUnresolved;
-    c->root_fs_detail = v.unresolved;
+    c->read_only_root.value = Flag::kUnresolved;
+    c->read_only_root.detail = v.unresolved;
     return;
   }
   const Node* n = v.node;
   if (n->IsScalar() && StartsWith(n->value, kUnresolvedMark)) {
-    c->root_fs = RootFs::kUnresolved;
-    c->root_fs_detail =
+    c->read_only_root.value = Flag::kUnresolved;
+    c->read_only_root.detail =
         std::string(n->value.substr(kUnresolvedMark.size())) + " cannot be resolved statically";
     return;
   }
   if (n->IsNull()) {
-    c->root_fs = RootFs::kUnset;
-    c->root_fs_detail = "set to null";
+    c->read_only_root.value = Flag::kUnset;
+    c->read_only_root.detail = "set to null";
     return;
   }
   switch (AsBoolean(r, n)) {
     case 1:
-      c->root_fs = RootFs::kReadOnly;
+      c->read_only_root.value = Flag::kTrue;
       return;
     case 0:
-      c->root_fs = RootFs::kWritable;
-      c->root_fs_detail = "set to false";
+      c->read_only_root.value = Flag::kFalse;
+      c->read_only_root.detail = "set to false";
       return;
     default:
-      c->root_fs = RootFs::kInvalid;
-      c->root_fs_detail = n->IsScalar() ? (n->scalar_style == ScalarStyle::kPlain
-                                               ? "set to " + QuoteForMessage(n->value)
-                                               : "set to the string " + QuoteForMessage(n->value)) +
-                                              ", not a boolean"
-                                        : "set to a collection, not a boolean";
+      c->read_only_root.value = Flag::kInvalid;
+      c->read_only_root.detail = n->IsScalar()
+                                     ? (n->scalar_style == ScalarStyle::kPlain
+                                            ? "set to " + QuoteForMessage(n->value)
+                                            : "set to the string " + QuoteForMessage(n->value)) +
+                                           ", not a boolean"
+                                     : "set to a collection, not a boolean";
   }
 }
 
@@ -160,7 +162,6 @@ void NameTask(Workload* w, std::string family, int64_t revision, std::string sou
 void ReadTask(const Reader& r, const TaskFacts& facts, Workload* w) {
   w->platform = Platform::kEcs;
   w->kind = "TaskDefinition";
-  w->setting = std::string(FieldName(FieldId::kReadonlyRootFilesystem, r.container_style));
 
   // Windows: ECS does not support a read-only root filesystem there.
   for (const Node* rp : Items(facts.runtime_platform)) {
@@ -183,8 +184,10 @@ void ReadTask(const Reader& r, const TaskFacts& facts, Workload* w) {
     Container c;
     c.index = index;
     c.where = at ? r.At(at) : w->where;
-    c.root_fs = RootFs::kUnresolved;
-    c.root_fs_detail = std::move(why);
+    c.read_only_root.value = Flag::kUnresolved;
+    c.read_only_root.key =
+        std::string(FieldName(FieldId::kReadonlyRootFilesystem, r.container_style));
+    c.read_only_root.detail = std::move(why);
     w->containers.push_back(std::move(c));
   };
 

@@ -52,46 +52,47 @@ std::unordered_map<std::string_view, VolumeInfo> PodVolumes(const Node* pod_spec
 }
 
 void ReadRootFs(const DocumentContext& ctx, const Node* container, Container* c) {
+  c->read_only_root.key = "readOnlyRootFilesystem";
   const Node* sc_key = nullptr;
   const Node* sc = container->Get("securityContext", &sc_key);
   if (!sc || sc->IsNull()) {
-    c->root_fs = RootFs::kUnset;
-    c->root_fs_detail = "no securityContext";
+    c->read_only_root.value = Flag::kUnset;
+    c->read_only_root.detail = "no securityContext";
     return;
   }
   if (!sc->IsMapping()) {
-    c->root_fs = RootFs::kInvalid;
-    c->root_fs_detail = "securityContext is not a mapping";
-    c->root_fs_where = Where(ctx, sc);
+    c->read_only_root.value = Flag::kInvalid;
+    c->read_only_root.detail = "securityContext is not a mapping";
+    c->read_only_root.where = Where(ctx, sc);
     return;
   }
   const Node* v = sc->Get("readOnlyRootFilesystem");
   if (!v) {
-    c->root_fs = RootFs::kUnset;
-    c->root_fs_detail = "securityContext does not set it";
+    c->read_only_root.value = Flag::kUnset;
+    c->read_only_root.detail = "securityContext does not set it";
     return;
   }
-  c->root_fs_where = Where(ctx, v);
+  c->read_only_root.where = Where(ctx, v);
   switch (v->AsBool()) {
     case BoolValue::kTrue:
-      c->root_fs = RootFs::kReadOnly;
+      c->read_only_root.value = Flag::kTrue;
       break;
     case BoolValue::kFalse:
-      c->root_fs = RootFs::kWritable;
-      c->root_fs_detail = "set to false";
+      c->read_only_root.value = Flag::kFalse;
+      c->read_only_root.detail = "set to false";
       break;
     case BoolValue::kNull:
-      c->root_fs = RootFs::kUnset;
-      c->root_fs_detail = "set to null";
+      c->read_only_root.value = Flag::kUnset;
+      c->read_only_root.detail = "set to null";
       break;
     case BoolValue::kNotBool:
-      c->root_fs = RootFs::kInvalid;
+      c->read_only_root.value = Flag::kInvalid;
       if (v->IsScalar()) {
-        c->root_fs_detail =
+        c->read_only_root.detail =
             (v->scalar_style == ScalarStyle::kPlain ? "set to " : "set to the string ") +
             QuoteForMessage(v->value) + ", not a boolean";
       } else {
-        c->root_fs_detail = "set to a collection, not a boolean";
+        c->read_only_root.detail = "set to a collection, not a boolean";
       }
       break;
   }
@@ -169,7 +170,6 @@ void ExtractObject(const DocumentContext& ctx, const Node* obj, uint32_t depth,
   if (const Node* api = obj->Get("apiVersion"); api && api->IsScalar()) {
     w.api_version = std::string(api->value);
   }
-  w.setting = "readOnlyRootFilesystem";
   w.where = Where(ctx, obj);
   if (const Node* meta = obj->Get("metadata"); meta && meta->IsMapping()) {
     if (const Node* n = meta->Get("name"); n && n->IsScalar() && !n->IsNull()) {

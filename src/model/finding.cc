@@ -1,9 +1,39 @@
-#include "rules/finding.h"
+#include "model/finding.h"
 
 #include <cstdint>
 #include <string_view>
 
 namespace rootlock {
+
+std::string_view StatusName(Status s) {
+  switch (s) {
+    case Status::kPass:
+      return "pass";
+    case Status::kFail:
+      return "fail";
+    case Status::kNotApplicable:
+      return "n/a";
+    case Status::kSkipped:
+      return "skipped";
+    case Status::kError:
+      return "error";
+  }
+  return "error";
+}
+
+std::string_view SeverityName(Severity s) {
+  switch (s) {
+    case Severity::kLow:
+      return "low";
+    case Severity::kMedium:
+      return "medium";
+    case Severity::kHigh:
+      return "high";
+    case Severity::kCritical:
+      return "critical";
+  }
+  return "low";
+}
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "scan/sources.h"
+#include "engine/sources.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -9,21 +9,12 @@
 #include <cerrno>
 #include <cstring>
 
+#include "base/file_system.h"
 #include "base/text.h"
 
 namespace rootlock {
 
 namespace {
-
-std::string FormatBytes(uint64_t n) {
-  char buf[32];
-  if (n >= 1024 * 1024) {
-    std::snprintf(buf, sizeof buf, "%.1f MiB", n / (1024.0 * 1024.0));
-  } else {
-    std::snprintf(buf, sizeof buf, "%.1f KiB", n / 1024.0);
-  }
-  return buf;
-}
 
 bool IsManifestName(std::string_view name) {
   std::string lower = ToLower(name);
@@ -160,94 +151,7 @@ std::vector<SourceRef> DiscoverSources(const std::vector<std::string>& paths,
 
 bool ReadSourceBytes(const SourceRef& src, uint64_t max_bytes, std::string* out,
                      Diagnostic* error) {
-  error->where = Location{src.path == "-" ? "<stdin>" : src.path};
-  int fd = src.path == "-" ? STDIN_FILENO : open(src.path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    error->message = std::string("cannot read: ") + std::strerror(errno);
-    return false;
-  }
-  out->clear();
-  size_t used = 0;
-  if (src.regular) {
-    // Most walked files are small: open, one read, close. For a regular file a
-    // short read is the end (POSIX), so neither fstat nor a read that sees the
-    // end is needed.
-    constexpr size_t kSmall = 64 * 1024;
-    char first[kSmall];  // not zeroed, as a string's buffer would be
-    ssize_t n;
-    do {
-      n = read(fd, first, kSmall);
-    } while (n < 0 && errno == EINTR);
-    if (n < 0) {
-      error->message = std::string("cannot read: ") + std::strerror(errno);
-      close(fd);
-      return false;
-    }
-    used = static_cast<size_t>(n);
-    out->assign(first, used);
-    if (used < kSmall) {
-      close(fd);
-      if (used <= max_bytes) return true;
-      error->message = "file is " + FormatBytes(used) + ", over the " + FormatBytes(max_bytes) +
-                       " limit (raise it with --max-file-size)";
-      out->clear();
-      return false;
-    }
-  }
-  struct stat st;
-  size_t expected = 0;
-  if (fstat(fd, &st) == 0) {
-    if (S_ISDIR(st.st_mode)) {
-      if (fd != STDIN_FILENO) close(fd);
-      error->message = "is a folder";
-      return false;
-    }
-    if (S_ISREG(st.st_mode)) {
-      if (static_cast<uint64_t>(st.st_size) > max_bytes) {
-        if (fd != STDIN_FILENO) close(fd);
-        error->message = "file is " + FormatBytes(st.st_size) + ", over the " +
-                         FormatBytes(max_bytes) + " limit (raise it with --max-file-size)";
-        return false;
-      }
-      expected = static_cast<size_t>(st.st_size);
-    }
-  }
-  // Straight into the string: a regular file in one read, plus the one that sees its end.
-  out->resize(std::max(used + 64 * 1024, expected > 0 ? expected + 1 : size_t{0}));
-  while (true) {
-    if (used == out->size()) {
-      out->resize(static_cast<size_t>(std::min<uint64_t>(2 * out->size(), max_bytes + 1)));
-    }
-    ssize_t n = read(fd, out->data() + used, out->size() - used);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      error->message = std::string("cannot read: ") + std::strerror(errno);
-      if (fd != STDIN_FILENO) close(fd);
-      out->clear();
-      return false;
-    }
-    if (n == 0) break;
-    used += static_cast<size_t>(n);
-    if (used > max_bytes) {
-      error->message =
-          "input is over the " + FormatBytes(max_bytes) + " limit (raise it with --max-file-size)";
-      if (fd != STDIN_FILENO) close(fd);
-      out->clear();
-      return false;
-    }
-  }
-  out->resize(used);
-  if (fd != STDIN_FILENO) close(fd);
-  return true;
-}
-
-bool ReadAndParse(const std::string& path, InputFormat format, uint64_t max_bytes,
-                  std::string* text, ParsedSource* out, Diagnostic* error) {
-  if (!ReadSourceBytes(SourceRef{path, format, true}, max_bytes, text, error)) return false;
-  *out = ReadSource(path, *text, format);
-  if (!out->has_error) return true;
-  *error = out->error;
-  return false;
+  return ReadFileBytes(src.path, src.regular, max_bytes, out, error);
 }
 
 }  // namespace rootlock

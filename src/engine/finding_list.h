@@ -7,8 +7,8 @@
 // else /tmp), so a scan's memory is bounded by its largest file rather than by
 // the size of the corpus. If no temporary file can be made, blocks stay in
 // memory: a scan never fails for want of scratch space.
-#ifndef ROOTLOCK_RULES_FINDING_LIST_H_
-#define ROOTLOCK_RULES_FINDING_LIST_H_
+#ifndef ROOTLOCK_ENGINE_FINDING_LIST_H_
+#define ROOTLOCK_ENGINE_FINDING_LIST_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "rules/finding.h"
+#include "model/finding.h"
 
 namespace rootlock {
 
@@ -97,4 +97,4 @@ bool DecodeFinding(std::string_view data, size_t* pos, Finding* f);
 
 }  // namespace rootlock
 
-#endif  // ROOTLOCK_RULES_FINDING_LIST_H_
+#endif  // ROOTLOCK_ENGINE_FINDING_LIST_H_

@@ -1,4 +1,4 @@
-#include "scan/scanner.h"
+#include "engine/scanner.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -14,10 +14,10 @@
 #include <thread>
 
 #include "base/text.h"
+#include "engine/sources.h"
 #include "platforms/adapter.h"
 #include "platforms/ecs/ecs.h"
 #include "platforms/exemptions.h"
-#include "scan/sources.h"
 
 namespace rootlock {
 
@@ -76,7 +76,7 @@ void ReadWorkloads(const std::string& name, std::string_view text, InputFormat f
     if (!comment_lines.empty()) ctx.line_starts = &comment_lines;
     ctx.tree = parsed.tree.get();
     ctx.resolve = &options.resolve;
-    ctx.loader = options.loader ? options.loader : &DiskLoader();
+    ctx.loader = options.loader ? options.loader : &RealFileSystem();
     ctx.text = text;
     ExtractWorkloads(ctx, &out->workloads);
   }

@@ -1,6 +1,6 @@
 // Sources: finding input files and reading their bytes, safely.
-#ifndef ROOTLOCK_SCAN_SOURCES_H_
-#define ROOTLOCK_SCAN_SOURCES_H_
+#ifndef ROOTLOCK_ENGINE_SOURCES_H_
+#define ROOTLOCK_ENGINE_SOURCES_H_
 
 #include <cstdint>
 #include <string>
@@ -61,15 +61,9 @@ std::vector<SourceRef> DiscoverSources(const std::vector<std::string>& paths,
 /// `max_bytes`. Returns false with `error` set on failure.
 bool ReadSourceBytes(const SourceRef& src, uint64_t max_bytes, std::string* out, Diagnostic* error);
 
-/// Reads a file the user named for rootlock itself (a config, a baseline, a
-/// --var-file) and parses it as `format`; `text` keeps the bytes. False with
-/// `error` set when it cannot be read or does not parse (then out->has_error).
-bool ReadAndParse(const std::string& path, InputFormat format, uint64_t max_bytes,
-                  std::string* text, ParsedSource* out, Diagnostic* error);
-
 /// The format a file name suggests: .json -> JSON, .yaml/.yml -> YAML, else auto.
 InputFormat FormatForPath(const std::string& path);
 
 }  // namespace rootlock
 
-#endif  // ROOTLOCK_SCAN_SOURCES_H_
+#endif  // ROOTLOCK_ENGINE_SOURCES_H_

@@ -1,6 +1,6 @@
 // Findings: one verdict per container and rule. Every output reads these only.
-#ifndef ROOTLOCK_RULES_FINDING_H_
-#define ROOTLOCK_RULES_FINDING_H_
+#ifndef ROOTLOCK_MODEL_FINDING_H_
+#define ROOTLOCK_MODEL_FINDING_H_
 
 #include <string>
 #include <string_view>
@@ -95,4 +95,4 @@ std::string Fingerprint(const Finding& f);
 
 }  // namespace rootlock
 
-#endif  // ROOTLOCK_RULES_FINDING_H_
+#endif  // ROOTLOCK_MODEL_FINDING_H_

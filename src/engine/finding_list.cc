@@ -1,4 +1,4 @@
-#include "rules/finding_list.h"
+#include "engine/finding_list.h"
 
 #include <fcntl.h>
 #include <unistd.h>

@@ -1,6 +1,6 @@
 // The scan: sources -> documents -> workloads -> findings, over all cores.
-#ifndef ROOTLOCK_SCAN_SCANNER_H_
-#define ROOTLOCK_SCAN_SCANNER_H_
+#ifndef ROOTLOCK_ENGINE_SCANNER_H_
+#define ROOTLOCK_ENGINE_SCANNER_H_
 
 #include <cstdint>
 #include <functional>
@@ -9,23 +9,14 @@
 #include <vector>
 
 #include "base/diagnostic.h"
+#include "engine/result.h"
+#include "model/finding.h"
 #include "parse/reader.h"
 #include "platforms/adapter.h"
 #include "policy/config.h"
-#include "rules/finding.h"
-#include "rules/finding_list.h"
 #include "rules/rules.h"
 
 namespace rootlock {
-
-/// A failure recorded in a baseline (policy/baseline.h reads and writes them).
-struct BaselineEntry {
-  std::string fingerprint;  // Fingerprint(): rule, platform, file, namespace, resource, container
-  std::string rule;
-  std::string file;
-  std::string resource;
-  std::string container;
-};
 
 struct ScanOptions {
   std::vector<std::string> paths;
@@ -49,7 +40,7 @@ struct ScanOptions {
   /// CloudFormation parameters and Terraform variables given by the user.
   ResolveOptions resolve;
   /// Reads sibling files adapters ask for; nullptr means the disk.
-  const FileLoader* loader = nullptr;
+  const FileSystem* loader = nullptr;
   /// The .rootlock.yaml in force (its exemptions apply to every workload), or nullptr.
   const Config* config = nullptr;
   /// Called now and then from worker threads (never concurrently: the scan
@@ -57,43 +48,6 @@ struct ScanOptions {
   /// number of files, 0 while the walk is still finding them; nullptr for none.
   /// For progress displays.
   std::function<void(uint64_t files_done, uint64_t files_total, uint64_t bytes_done)> progress;
-};
-
-/// The headline numbers, from the gating rule's findings.
-struct Summary {
-  uint64_t containers = 0;      // judged or n/a (skipped ones excluded)
-  uint64_t read_only = 0;       // pass
-  uint64_t writable = 0;        // fail
-  uint64_t not_applicable = 0;  // n/a
-  uint64_t skipped = 0;
-  double ratio = 1.0;  // read_only / (read_only + writable); 1 when nothing is judged
-  double min_ratio = 0.8;
-  bool passed = true;  // the gate
-  /// With --baseline: failures not in it, failures in it, and its entries now fixed.
-  bool baseline_used = false;
-  uint64_t baseline_new = 0;
-  uint64_t baseline_known = 0;
-  uint64_t baseline_fixed = 0;
-  uint64_t files = 0;         // files read
-  uint64_t files_parsed = 0;  // of which could hold a container and were parsed
-  uint64_t bytes = 0;
-};
-
-struct ScanResult {
-  /// Sorted by file (in discovery order), then line, column and rule. Held
-  /// serialised, a file's block at a time (see rules/finding_list.h).
-  FindingList findings;
-  /// Input problems, in discovery order.
-  std::vector<Diagnostic> errors;
-  /// Files not judged, and why: Go/Helm templates that are not YAML until
-  /// rendered. Not errors: they do not change the exit status.
-  std::vector<Diagnostic> skipped_files;
-  /// With --baseline: its entries that no longer fail.
-  std::vector<BaselineEntry> baseline_fixed;
-  Summary summary;
-  /// Severity per rule slug, where the config overrides the rule's own (as
-  /// RuleOptions::severity): for formats that describe rules, not findings.
-  std::map<std::string, Severity, std::less<>> severity;
 };
 
 /// What scanning one source produced.
@@ -138,4 +92,4 @@ Summary Summarize(const std::vector<Finding>& findings, const ScanOptions& optio
 
 }  // namespace rootlock
 
-#endif  // ROOTLOCK_SCAN_SCANNER_H_
+#endif  // ROOTLOCK_ENGINE_SCANNER_H_

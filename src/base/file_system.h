@@ -1,0 +1,50 @@
+// The file system as rootlock reads it. Adapters and the engine read through
+// FileSystem, so tests and fuzzers put files in memory instead of on disk.
+#ifndef ROOTLOCK_BASE_FILE_SYSTEM_H_
+#define ROOTLOCK_BASE_FILE_SYSTEM_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "base/diagnostic.h"
+
+namespace rootlock {
+
+/// Reads files beside the one being read (Terraform's sibling .tf files and
+/// file() arguments, compose's .env). Implementations are thread-safe.
+class FileSystem {
+ public:
+  virtual ~FileSystem() = default;
+  /// Reads `path` whole; false with `error` set when it cannot.
+  virtual bool Read(const std::string& path, std::string* out, std::string* error) const = 0;
+  /// The names (not paths) of the entries of folder `dir`, sorted; empty when it cannot be read.
+  virtual std::vector<std::string> List(const std::string& dir) const = 0;
+};
+
+/// The disk (files up to 16 MiB).
+const FileSystem& RealFileSystem();
+
+/// Files held in memory, for tests and fuzzing: `files` maps a path to its bytes;
+/// List() names the files directly in a folder.
+class MemoryFileSystem final : public FileSystem {
+ public:
+  std::map<std::string, std::string> files;
+  bool Read(const std::string& path, std::string* out, std::string* error) const override;
+  std::vector<std::string> List(const std::string& dir) const override;
+};
+
+/// Reads a whole file (or stdin for "-") into `out`, refusing more than
+/// `max_bytes`. `regular` says the caller knows it is a regular file (a walk
+/// saw it so): then a short first read is its end. False with `error` set
+/// (its location the file, "<stdin>" for "-") on failure.
+bool ReadFileBytes(const std::string& path, bool regular, uint64_t max_bytes, std::string* out,
+                   Diagnostic* error);
+
+/// "12.0 KiB", "16.0 MiB": sizes in messages.
+std::string FormatBytes(uint64_t n);
+
+}  // namespace rootlock
+
+#endif  // ROOTLOCK_BASE_FILE_SYSTEM_H_

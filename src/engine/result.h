@@ -1,0 +1,64 @@
+// What a run produced: every finding, the input problems, and the headline
+// numbers with the gate. Every report format and command reads this.
+#ifndef ROOTLOCK_ENGINE_RESULT_H_
+#define ROOTLOCK_ENGINE_RESULT_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "base/diagnostic.h"
+#include "engine/finding_list.h"
+#include "model/finding.h"
+#include "policy/baseline.h"
+
+namespace rootlock {
+
+/// The headline numbers, from the gating rule's findings.
+struct Summary {
+  uint64_t containers = 0;      // judged or n/a (skipped ones excluded)
+  uint64_t read_only = 0;       // pass
+  uint64_t writable = 0;        // fail
+  uint64_t not_applicable = 0;  // n/a
+  uint64_t skipped = 0;
+  double ratio = 1.0;  // read_only / (read_only + writable); 1 when nothing is judged
+  double min_ratio = 0.8;
+  bool passed = true;  // the gate
+  /// With --baseline: failures not in it, failures in it, and its entries now fixed.
+  bool baseline_used = false;
+  uint64_t baseline_new = 0;
+  uint64_t baseline_known = 0;
+  uint64_t baseline_fixed = 0;
+  uint64_t files = 0;         // files read
+  uint64_t files_parsed = 0;  // of which could hold a container and were parsed
+  uint64_t bytes = 0;
+};
+
+struct ScanResult {
+  /// Sorted by file (in discovery order), then line, column and rule. Held
+  /// serialised, a file's block at a time (see rules/finding_list.h).
+  FindingList findings;
+  /// Input problems, in discovery order.
+  std::vector<Diagnostic> errors;
+  /// Files not judged, and why: Go/Helm templates that are not YAML until
+  /// rendered. Not errors: they do not change the exit status.
+  std::vector<Diagnostic> skipped_files;
+  /// With --baseline: its entries that no longer fail.
+  std::vector<BaselineEntry> baseline_fixed;
+  Summary summary;
+  /// Severity per rule slug, where the config overrides the rule's own (as
+  /// RuleOptions::severity): for formats that describe rules, not findings.
+  std::map<std::string, Severity, std::less<>> severity;
+};
+
+/// Marks each gating failure "new" or "known", lists baseline entries no longer
+/// failing as fixed, and makes the gate fail only on new failures.
+void ApplyBaseline(const std::vector<BaselineEntry>& baseline, ScanResult* result);
+
+/// The baseline file for a result: every failure of a gating rule, sorted.
+std::string BaselineJson(const ScanResult& result);
+
+}  // namespace rootlock
+
+#endif  // ROOTLOCK_ENGINE_RESULT_H_

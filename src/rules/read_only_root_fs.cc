@@ -1,0 +1,142 @@
+// read-only-root-fs: the container's root filesystem is mounted read-only
+// (AWS Security Hub ECS.5, CIS Docker Benchmark 5.12, NIST 800-53 CM-7). The
+// rule that gates: the headline and --min-ratio count its verdicts.
+#include "base/text.h"
+#include "rules/rule.h"
+#include "rules/rules.h"
+
+namespace rootlock {
+
+extern const RuleInfo kReadOnlyRootFsInfo;
+const RuleInfo kReadOnlyRootFsInfo = {
+    .id = "read-only-root-fs",
+    .name = "ReadOnlyRootFilesystem",
+    .title = "Container root filesystem must be read-only",
+    .severity = Severity::kHigh,
+    .gates = true,
+    .rationale =
+        "A writable root filesystem lets an attacker who gains code execution drop tools, "
+        "overwrite binaries and persist changes; a read-only root makes the foothold "
+        "ephemeral. Writes go to explicit volumes instead.",
+    .remediation =
+        {
+            "Set securityContext.readOnlyRootFilesystem: true on the container and mount an "
+            "emptyDir volume at /tmp and at every other path the application writes.",
+            "Set readonlyRootFilesystem: true in the container definition and add a task "
+            "volume with a mountPoint at /tmp and at every other path the application writes.",
+            "Run the container with --read-only and a --tmpfs (or volume) for /tmp and every "
+            "other path the application writes.",
+            "Set read_only: true on the service and list /tmp and every other path the "
+            "application writes under tmpfs: or volumes:.",
+        },
+    .help_uri = "https://docs.aws.amazon.com/securityhub/latest/userguide/ecs-controls.html#ecs-5",
+    .compliance =
+        {
+            {"AWS Security Hub", "ECS.5", ComplianceKind::kSecurityHub,
+             PlatformBit(Platform::kEcs)},
+            {"AWS Config", "ecs-containers-readonly-access", ComplianceKind::kCheck,
+             PlatformBit(Platform::kEcs)},
+            {"CIS Docker Benchmark", "5.12", ComplianceKind::kStandard,
+             PlatformBit(Platform::kDocker) | PlatformBit(Platform::kCompose)},
+            {"CIS Kubernetes Benchmark", "5.2.3", ComplianceKind::kStandard,
+             PlatformBit(Platform::kKubernetes)},
+            {"NIST 800-53", "CM-7", ComplianceKind::kStandard, kAllPlatforms},
+            {"Datadog", "def-000-qq2", ComplianceKind::kCheck, PlatformBit(Platform::kEcs)},
+            {"Datadog", "byb-wyq-f3q", ComplianceKind::kCheck, PlatformBit(Platform::kDocker)},
+        },
+    .aliases = {"ECS.5", "ecs-containers-readonly-access", "CIS-Docker-5.12", "CKV_K8S_22",
+                "CKV_AWS_336", "KSV014", "no-read-only-root-fs", "notReadOnlyRootFilesystem",
+                "C-0017"},
+    .tags = {"security", "containers", "hardening", "immutable-infrastructure"},
+};
+
+namespace {
+
+// Why a container is not judged at all, or "" when it is.
+std::string NotApplicableReason(const Workload& w, const Container& c, const RuleOptions& options) {
+  if (w.os == OsFamily::kWindows) {
+    return "Windows workload, " + w.os_detail +
+           ": the platform does not support a read-only root filesystem there";
+  }
+  if (w.stateful && !options.strict) {
+    std::string db = DatabaseImage(c.image, options);
+    if (!db.empty()) {
+      std::string where = w.kind == "StatefulSet" ? " in a StatefulSet" : "";
+      return "stateful database: " + db + where +
+             " legitimately writes to its root filesystem; --strict judges it";
+    }
+  }
+  return "";
+}
+
+// Turns what a live container has written into a ready remedy.
+void Suggest(const Container& c, Finding* f) {
+  std::vector<std::string> uncoverable;
+  f->writable_paths = SuggestWritableDirs(c, &uncoverable);
+  std::string run = "docker run --read-only";
+  std::string compose = "read_only: true\ntmpfs:";
+  std::string written;
+  for (const std::string& d : f->writable_paths) {
+    run += " --tmpfs " + d;
+    compose += "\n  - " + d;
+    if (d != "/tmp") written += (written.empty() ? "" : ", ") + d;
+  }
+  f->suggestion = run + " [your other options] " + (c.image.empty() ? "IMAGE" : c.image);
+  f->suggestion_compose = compose;
+  if (!written.empty()) f->reason += "; it has written to " + written;
+  if (!uncoverable.empty()) {
+    f->reason += "; it also writes ";
+    for (size_t i = 0; i < uncoverable.size(); ++i) f->reason += (i ? ", " : "") + uncoverable[i];
+    f->reason += " directly under /, which no mount can cover";
+  }
+}
+
+// The verdict on the setting itself, once nothing exempts the container.
+Finding JudgeRootFs(const Container& c, Finding f, const std::string& subject) {
+  if (c.read_only_root.value == Flag::kTrue) {
+    f.status = Status::kPass;
+    f.message = subject + " sets " + c.read_only_root.key + ": true";
+    return f;
+  }
+  f.status = Status::kFail;
+  f.message = subject + " lacks " + c.read_only_root.key + ": true";
+  f.reason = c.read_only_root.detail;
+  if (c.role == ContainerRole::kSidecar)
+    f.reason += "; a non-essential sidecar counts like any container";
+  if (c.writes_known) Suggest(c, &f);
+  return f;
+}
+
+}  // namespace
+
+Finding CheckReadOnlyRootFs(const RuleContext& ctx) {
+  const Workload& w = ctx.workload;
+  const Container& c = ctx.container;
+  Finding f = NewFinding(kReadOnlyRootFsInfo, ctx);
+  std::string subject = Subject(w, c);
+  if (!w.skipped_reason.empty()) {
+    f.status = Status::kSkipped;
+    f.reason = w.skipped_reason;
+    f.message = subject + " is not judged";
+    return f;
+  }
+  std::string notes;
+  if (std::string exempt = Exempted(kReadOnlyRootFsInfo, ctx, &notes); !exempt.empty()) {
+    f.status = Status::kNotApplicable;
+    f.reason = std::move(exempt);
+    f.message = subject + " is not judged";
+    return f;
+  }
+  if (std::string na = NotApplicableReason(w, c, ctx.options); !na.empty()) {
+    f.status = Status::kNotApplicable;
+    f.reason = std::move(na) + notes;
+    f.message = subject + " is not judged";
+    return f;
+  }
+  f = JudgeRootFs(c, std::move(f), subject);
+  f.reason += notes;
+  if (!notes.empty() && StartsWith(f.reason, "; ")) f.reason = f.reason.substr(2);
+  return f;
+}
+
+}  // namespace rootlock

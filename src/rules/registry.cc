@@ -1,0 +1,64 @@
+// The registry: every rule, in rules.def order, and the loop that runs them.
+#include <array>
+#include <vector>
+
+#include "base/text.h"
+#include "rules/rule.h"
+#include "rules/rules.h"
+
+namespace rootlock {
+
+namespace {
+
+const RuleInfo* const kAllRules[] = {
+#define ROOTLOCK_RULE(ident, slug) &k##ident##Info,
+#include "rules/rules.def"
+#undef ROOTLOCK_RULE
+};
+
+const CheckFn kChecks[] = {
+#define ROOTLOCK_RULE(ident, slug) &Check##ident,
+#include "rules/rules.def"
+#undef ROOTLOCK_RULE
+};
+
+constexpr size_t kRuleCount = sizeof kAllRules / sizeof kAllRules[0];
+
+}  // namespace
+
+std::span<const RuleInfo* const> AllRules() { return kAllRules; }
+
+const RuleInfo& Rule(RuleId id) { return *kAllRules[static_cast<size_t>(id)]; }
+
+const RuleInfo* FindRule(std::string_view id_or_alias) {
+  for (const RuleInfo* r : kAllRules) {
+    if (EqualsIgnoreCase(r->id, id_or_alias)) return r;
+    for (const char* a : r->aliases) {
+      if (EqualsIgnoreCase(a, id_or_alias)) return r;
+    }
+    for (const ComplianceRef& ref : r->compliance) {
+      if (EqualsIgnoreCase(ref.control, id_or_alias)) return r;
+    }
+  }
+  return nullptr;
+}
+
+void CheckWorkload(const Workload& w, const RuleOptions& options, std::vector<Finding>* out) {
+  std::array<bool, kRuleCount> on;
+  for (size_t r = 0; r < kRuleCount; ++r) on[r] = !options.disabled.count(kAllRules[r]->id);
+  std::vector<Finding> verdicts;
+  verdicts.reserve(kRuleCount);
+  for (const Container& c : w.containers) {
+    // Every rule is judged, so that later rules can read earlier verdicts; only
+    // the rules switched on report.
+    verdicts.clear();
+    for (size_t r = 0; r < kRuleCount; ++r) {
+      verdicts.push_back(kChecks[r](RuleContext{w, c, options, verdicts}));
+    }
+    for (size_t r = 0; r < kRuleCount; ++r) {
+      if (on[r]) out->push_back(std::move(verdicts[r]));
+    }
+  }
+}
+
+}  // namespace rootlock
