@@ -13,37 +13,13 @@
 #include <optional>
 #include <thread>
 
+#include "base/file_system.h"
 #include "base/text.h"
 #include "engine/sources.h"
 #include "platforms/adapter.h"
-#include "platforms/ecs/ecs.h"
 #include "platforms/exemptions.h"
 
 namespace rootlock {
-
-namespace {
-
-// glibc's memmem skips ahead on a mismatch; string_view::find stops at every
-// occurrence of the first byte ('e', 's' ...), and most walked files are read
-// through whole, once per marker.
-bool Contains(std::string_view text, std::string_view marker) {
-  return memmem(text.data(), text.size(), marker.data(), marker.size()) != nullptr;
-}
-
-}  // namespace
-
-bool MayHoldContainer(std::string_view text) {
-  if (text.find('\\') != std::string_view::npos) return true;
-  for (std::string_view marker : {"ontainer", "services", "HostConfig"}) {
-    if (Contains(text, marker)) return true;
-  }
-  // A bare array of ECS container definitions names no container key: the ECS
-  // adapter recognises it by a key only a container definition has.
-  for (std::string_view key : kEcsOnlyContainerKeys) {
-    if (Contains(text, key)) return true;
-  }
-  return false;
-}
 
 namespace {
 
@@ -56,6 +32,40 @@ bool IsUtf8Text(std::string_view text) {
 }
 
 }  // namespace
+
+void ExtractAll(const std::string& name, std::string_view text, const ParsedSource& parsed,
+                const ScanOptions& options, std::vector<Workload>* out,
+                std::vector<const Node*>* roots) {
+  std::vector<uint64_t> comment_lines = ExemptionCommentLines(text);
+  for (const Document& doc : parsed.documents) {
+    DocumentContext ctx{name, doc, parsed.format, nullptr, nullptr, nullptr, {}, nullptr};
+    if (!comment_lines.empty()) ctx.line_starts = &comment_lines;
+    ctx.tree = parsed.tree.get();
+    ctx.resolve = &options.resolve;
+    ctx.loader = options.loader ? options.loader : &RealFileSystem();
+    ctx.text = text;
+    ExtractWorkloads(ctx, out);
+    if (roots) roots->resize(out->size(), doc.root);
+  }
+}
+
+bool HasConfigExemptions(const ScanOptions& options) {
+  return options.config && !options.config->exemptions.empty();
+}
+
+void ApplyConfig(const ScanOptions& options, Workload* w) {
+  if (HasConfigExemptions(options)) ApplyConfigExemptions(*options.config, w);
+}
+
+void JudgeWorkload(const Workload& w, const ScanOptions& options, std::vector<Finding>* out) {
+  if (HasConfigExemptions(options)) {
+    Workload copy = w;
+    ApplyConfig(options, &copy);
+    CheckWorkload(copy, options.rules, out);
+  } else {
+    CheckWorkload(w, options.rules, out);
+  }
+}
 
 void ReadWorkloads(const std::string& name, std::string_view text, InputFormat format,
                    const ScanOptions& options, SourceOutcome* out) {
@@ -70,16 +80,7 @@ void ReadWorkloads(const std::string& name, std::string_view text, InputFormat f
     out->skipped.push_back(std::move(parsed.error));
     return;
   }
-  std::vector<uint64_t> comment_lines = ExemptionCommentLines(text);
-  for (const Document& doc : parsed.documents) {
-    DocumentContext ctx{name, doc, parsed.format, nullptr, nullptr, nullptr, {}, nullptr};
-    if (!comment_lines.empty()) ctx.line_starts = &comment_lines;
-    ctx.tree = parsed.tree.get();
-    ctx.resolve = &options.resolve;
-    ctx.loader = options.loader ? options.loader : &RealFileSystem();
-    ctx.text = text;
-    ExtractWorkloads(ctx, &out->workloads);
-  }
+  ExtractAll(name, text, parsed, options, &out->workloads);
   if (parsed.has_error) out->errors.push_back(std::move(parsed.error));
 }
 
@@ -92,15 +93,7 @@ bool ByLine(const Finding& a, const Finding& b) {
 void JudgeWorkloads(const std::vector<Workload>& workloads, const ScanOptions& options,
                     std::vector<Finding>* findings) {
   size_t first = findings->size();
-  for (const Workload& w : workloads) {
-    if (options.config && !options.config->exemptions.empty()) {
-      Workload copy = w;
-      ApplyConfigExemptions(*options.config, &copy);
-      CheckWorkload(copy, options.rules, findings);
-    } else {
-      CheckWorkload(w, options.rules, findings);
-    }
-  }
+  for (const Workload& w : workloads) JudgeWorkload(w, options, findings);
   // Line order within a file; rules in registry order for one container.
   std::stable_sort(findings->begin() + first, findings->end(), ByLine);
 }
@@ -110,7 +103,7 @@ void ScanText(const std::string& name, std::string_view text, InputFormat format
   ReadWorkloads(name, text, format, options, out);
   std::vector<Workload*> all;
   for (Workload& w : out->workloads) all.push_back(&w);
-  ResolveEcsRevisions(all);
+  ResolveAcrossSources(all);
   JudgeWorkloads(out->workloads, options, &out->findings);
 }
 
@@ -327,12 +320,11 @@ ScanResult Scan(const ScanOptions& options) {
       ++parsed;
       ReadWorkloads(name, text, src.format, options, &out);
       if (large) budget.Leave(job.bytes);
-      // Judge now, on this thread, and let the workloads go: only ECS revisions
-      // need every source first (the latest ACTIVE one may be in another file).
+      // Judge now, on this thread, and let the workloads go: only some need
+      // every source first (an ECS revision: the latest ACTIVE one may be in another file).
       std::vector<Workload>& ws = out.workloads;
-      auto later = std::stable_partition(ws.begin(), ws.end(), [](const Workload& w) {
-        return !(w.platform == Platform::kEcs && w.revision > 0);
-      });
+      auto later = std::stable_partition(ws.begin(), ws.end(),
+                                         [](const Workload& w) { return !NeedsEverySource(w); });
       std::vector<Workload> now(std::make_move_iterator(ws.begin()),
                                 std::make_move_iterator(later));
       ws.erase(ws.begin(), later);
@@ -425,7 +417,7 @@ ScanResult Scan(const ScanOptions& options) {
   for (Deferred& f : deferred) {
     for (Workload& w : f.outcome.workloads) all.push_back(&w);
   }
-  ResolveEcsRevisions(all);
+  ResolveAcrossSources(all);
   for (Deferred& f : deferred) {
     // The deferred revisions join the file's findings, in line order.
     JudgeWorkloads(f.outcome.workloads, options, &f.outcome.findings);

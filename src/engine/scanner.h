@@ -58,6 +58,20 @@ struct SourceOutcome {
   std::vector<Diagnostic> skipped;
 };
 
+/// Extracts the workloads of every document of a parsed source: the one place
+/// adapters are given a document. `roots`, when given, gets the root node of
+/// each workload's document, index for index.
+void ExtractAll(const std::string& name, std::string_view text, const ParsedSource& parsed,
+                const ScanOptions& options, std::vector<Workload>* out,
+                std::vector<const Node*>* roots = nullptr);
+
+/// Adds the exemptions of the config in force (options.config) to `w`'s containers.
+void ApplyConfig(const ScanOptions& options, Workload* w);
+
+/// Judges one workload as every entry point does: the config's exemptions
+/// first, then every rule of the registry. Appends its findings.
+void JudgeWorkload(const Workload& w, const ScanOptions& options, std::vector<Finding>* out);
+
 /// Parses one already-read source and extracts its workloads (no verdicts yet:
 /// some passes, like ECS revisions, need every source first).
 void ReadWorkloads(const std::string& name, std::string_view text, InputFormat format,
@@ -71,14 +85,6 @@ void JudgeWorkloads(const std::vector<Workload>& workloads, const ScanOptions& o
 /// into out->findings. Exposed for tests and fuzzing.
 void ScanText(const std::string& name, std::string_view text, InputFormat format,
               const ScanOptions& options, SourceOutcome* out);
-
-/// Whether `text` could hold a container at all. Every platform names its
-/// containers under a key containing "ontainer" (containers, initContainers,
-/// containerDefinitions, ContainerDefinitions, container_definitions), or
-/// "services" (compose) or "HostConfig" (docker inspect); a key can only
-/// differ from its bytes in the file through an escape, so text with none of
-/// these and no backslash holds no container and need not be parsed.
-bool MayHoldContainer(std::string_view text);
 
 /// Runs a whole scan. Never throws; every problem is in `errors`.
 ScanResult Scan(const ScanOptions& options);

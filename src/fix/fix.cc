@@ -14,8 +14,7 @@
 #include "base/json_writer.h"
 #include "base/text.h"
 #include "fix/tree_edit.h"
-#include "platforms/ecs/ecs.h"
-#include "platforms/exemptions.h"
+#include "platforms/adapter.h"
 #include "rules/rules.h"
 
 namespace rootlock {
@@ -439,23 +438,13 @@ void Fixer::Run() {
   // One document at a time: each has its own tree root to edit against.
   std::vector<Workload> workloads;
   std::vector<const Node*> roots;
-  std::vector<uint64_t> comment_lines = ExemptionCommentLines(text_);
-  for (const Document& doc : parsed.documents) {
-    DocumentContext ctx{name_,
-                        doc,
-                        parsed.format,
-                        parsed.tree.get(),
-                        &options_.scan.resolve,
-                        options_.scan.loader ? options_.scan.loader : &RealFileSystem(),
-                        text_,
-                        comment_lines.empty() ? nullptr : &comment_lines};
-    size_t before = workloads.size();
-    ExtractWorkloads(ctx, &workloads);
-    for (size_t i = before; i < workloads.size(); ++i) roots.push_back(doc.root);
-  }
+  ExtractAll(name_, text_, parsed, options_.scan, &workloads, &roots);
   std::vector<Workload*> all;
-  for (Workload& w : workloads) all.push_back(&w);
-  ResolveEcsRevisions(all);
+  for (Workload& w : workloads) {
+    ApplyConfig(options_.scan, &w);  // the config's exemptions count: exempt means untouched
+    all.push_back(&w);
+  }
+  ResolveAcrossSources(all);
 
   editor_ = std::make_unique<TreeEditor>(text_, SyntaxOf());
   const Node* learned = nullptr;
@@ -465,18 +454,13 @@ void Fixer::Run() {
     const Workload& w = workloads[wi];
     root_ = roots[wi];
     if (root_ != learned) editor_->LearnStyle(learned = root_);
-    std::vector<Finding> findings;
-    if (options_.scan.config) {
-      Workload with_config = w;  // the config's exemptions count: exempt means untouched
-      ApplyConfigExemptions(*options_.scan.config, &with_config);
-      CheckWorkload(with_config, options_.scan.rules, &findings);
-    } else {
-      CheckWorkload(w, options_.scan.rules, &findings);
-    }
+    std::vector<Finding> verdicts;
     for (size_t ci = 0; ci < w.containers.size(); ++ci) {
       const Container& c = w.containers[ci];
-      const Finding& ro = findings[2 * ci];
-      const Finding& tmp = findings[2 * ci + 1];
+      // Every rule's verdict, whether or not the config switches it off.
+      JudgeContainer(w, c, options_.scan.rules, &verdicts);
+      const Finding& ro = verdicts[static_cast<size_t>(RuleId::kReadOnlyRootFs)];
+      const Finding& tmp = verdicts[static_cast<size_t>(RuleId::kTmpWritable)];
       if (ro.status != Status::kFail &&
           !(ro.status == Status::kPass && tmp.status == Status::kFail)) {
         continue;  // passing, n/a, skipped: never touched

@@ -50,10 +50,20 @@ inline Location Where(const DocumentContext& ctx, const Node* n) {
 /// later adapters do not look at it.
 using ExtractFn = bool (*)(const DocumentContext& ctx, std::vector<Workload>* out);
 
+/// A pass over the workloads of every source at once, for what no single
+/// source can settle (ECS: only the latest ACTIVE revision of a family is judged).
+using AcrossSourcesFn = void (*)(const std::vector<Workload*>& workloads);
+
 struct AdapterInfo {
   Platform platform;
   const char* name;
   ExtractFn extract;
+  /// Byte strings at least one of which any source holding a container of this
+  /// platform contains (its container keys, as written unescaped), so a walked
+  /// file with none of them, and no backslash, need not be parsed.
+  std::vector<std::string_view> markers;
+  /// nullptr when every workload can be judged from its own source.
+  AcrossSourcesFn across_sources = nullptr;
 };
 
 /// Every adapter, in the order they are tried on a document.
@@ -61,6 +71,19 @@ const std::vector<AdapterInfo>& Adapters();
 
 /// Runs the adapters over one document; appends what the first claimant finds.
 void ExtractWorkloads(const DocumentContext& ctx, std::vector<Workload>* out);
+
+/// Whether `text` could hold a container of any platform: it contains one of
+/// an adapter's markers, or a backslash (an escape could spell a key). A key can
+/// only differ from its bytes in the file through an escape, so text with
+/// neither holds no container and need not be parsed.
+bool MayHoldContainer(std::string_view text);
+
+/// Whether judging `w` must wait until every source has been read (a
+/// task-definition revision: a later one may be in another file).
+bool NeedsEverySource(const Workload& w);
+
+/// Runs every adapter's pass across sources over all of `workloads`.
+void ResolveAcrossSources(const std::vector<Workload*>& workloads);
 
 }  // namespace rootlock
 

@@ -1,3 +1,7 @@
+#include <string.h>
+
+#include <algorithm>
+
 #include "platforms/adapter.h"
 #include "platforms/compose/compose.h"
 #include "platforms/docker/docker.h"
@@ -6,12 +10,33 @@
 
 namespace rootlock {
 
+namespace {
+
+std::vector<std::string_view> EcsMarkers() {
+  std::vector<std::string_view> markers = {"ontainer"};
+  for (std::string_view key : kEcsOnlyContainerKeys) markers.push_back(key);
+  return markers;
+}
+
+// glibc's memmem skips ahead on a mismatch; string_view::find stops at every
+// occurrence of the first byte ('e', 's' ...), and most walked files are read
+// through whole, once per marker.
+bool Contains(std::string_view text, std::string_view marker) {
+  return memmem(text.data(), text.size(), marker.data(), marker.size()) != nullptr;
+}
+
+}  // namespace
+
 const std::vector<AdapterInfo>& Adapters() {
   static const std::vector<AdapterInfo> kAdapters = {
-      {Platform::kKubernetes, "kubernetes", &ExtractKubernetes},
-      {Platform::kEcs, "ecs", &ExtractEcs},
-      {Platform::kDocker, "docker", &ExtractDockerInspect},
-      {Platform::kCompose, "compose", &ExtractCompose},
+      // containers, initContainers, ephemeralContainers
+      {Platform::kKubernetes, "kubernetes", &ExtractKubernetes, {"ontainer"}},
+      // containerDefinitions, ContainerDefinitions, container_definitions; a bare
+      // array of container definitions names no container key, only keys that
+      // only a container definition has.
+      {Platform::kEcs, "ecs", &ExtractEcs, EcsMarkers(), &ResolveEcsRevisions},
+      {Platform::kDocker, "docker", &ExtractDockerInspect, {"HostConfig"}},
+      {Platform::kCompose, "compose", &ExtractCompose, {"services"}},
   };
   return kAdapters;
 }
@@ -19,6 +44,32 @@ const std::vector<AdapterInfo>& Adapters() {
 void ExtractWorkloads(const DocumentContext& ctx, std::vector<Workload>* out) {
   for (const AdapterInfo& a : Adapters()) {
     if (a.extract(ctx, out)) return;
+  }
+}
+
+bool MayHoldContainer(std::string_view text) {
+  if (text.find('\\') != std::string_view::npos) return true;
+  // Each marker once, in the order the adapters list them.
+  static const std::vector<std::string_view> kMarkers = [] {
+    std::vector<std::string_view> all;
+    for (const AdapterInfo& a : Adapters()) {
+      for (std::string_view m : a.markers) {
+        if (std::find(all.begin(), all.end(), m) == all.end()) all.push_back(m);
+      }
+    }
+    return all;
+  }();
+  for (std::string_view marker : kMarkers) {
+    if (Contains(text, marker)) return true;
+  }
+  return false;
+}
+
+bool NeedsEverySource(const Workload& w) { return w.revision > 0; }
+
+void ResolveAcrossSources(const std::vector<Workload*>& workloads) {
+  for (const AdapterInfo& a : Adapters()) {
+    if (a.across_sources) a.across_sources(workloads);
   }
 }
 

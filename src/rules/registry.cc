@@ -43,18 +43,23 @@ const RuleInfo* FindRule(std::string_view id_or_alias) {
   return nullptr;
 }
 
+void JudgeContainer(const Workload& w, const Container& c, const RuleOptions& options,
+                    std::vector<Finding>* verdicts) {
+  verdicts->clear();
+  verdicts->reserve(kRuleCount);  // the span each check gets stays valid
+  for (size_t r = 0; r < kRuleCount; ++r) {
+    verdicts->push_back(kChecks[r](RuleContext{w, c, options, *verdicts}));
+  }
+}
+
 void CheckWorkload(const Workload& w, const RuleOptions& options, std::vector<Finding>* out) {
   std::array<bool, kRuleCount> on;
   for (size_t r = 0; r < kRuleCount; ++r) on[r] = !options.disabled.count(kAllRules[r]->id);
   std::vector<Finding> verdicts;
-  verdicts.reserve(kRuleCount);
   for (const Container& c : w.containers) {
     // Every rule is judged, so that later rules can read earlier verdicts; only
     // the rules switched on report.
-    verdicts.clear();
-    for (size_t r = 0; r < kRuleCount; ++r) {
-      verdicts.push_back(kChecks[r](RuleContext{w, c, options, verdicts}));
-    }
+    JudgeContainer(w, c, options, &verdicts);
     for (size_t r = 0; r < kRuleCount; ++r) {
       if (on[r]) out->push_back(std::move(verdicts[r]));
     }

@@ -50,6 +50,11 @@ const RuleInfo* FindRule(std::string_view id_or_alias);
 /// appending one finding per container and rule that is switched on.
 void CheckWorkload(const Workload& w, const RuleOptions& options, std::vector<Finding>* out);
 
+/// Every rule's verdict on one container, whether the rule is switched on or
+/// not, in registry order: (*verdicts)[static_cast<size_t>(RuleId::kX)] is rule X's.
+void JudgeContainer(const Workload& w, const Container& c, const RuleOptions& options,
+                    std::vector<Finding>* verdicts);
+
 /// The smallest set of folders that must be writable for a container to run
 /// with a read-only root, from the paths it has written (Docker's /changes):
 /// the folders written into, collapsed to their topmost, less what a writable

@@ -1,0 +1,45 @@
+// fix reads each rule's verdict by rule, not by its place among the findings.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "engine/scanner.h"
+#include "fix/fix.h"
+
+namespace rootlock {
+namespace {
+
+constexpr const char* kTwoWritable = R"(apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: app
+      image: example/app:1
+    - name: proxy
+      image: example/proxy:1
+)";
+
+// With `rules: {tmp-writable: off}` a container has one finding, not two: fix
+// read findings[2 * i] and [2 * i + 1] and left failing containers alone
+// (issue 12), or read past the end.
+TEST(FixRules, ASwitchedOffRuleDoesNotHideAFailingContainer) {
+  for (bool tmp_on : {true, false}) {
+    SCOPED_TRACE(tmp_on ? "tmp-writable on" : "tmp-writable off");
+    FixOptions options;
+    if (!tmp_on) options.scan.rules.disabled.insert("tmp-writable");
+    FileFix f = FixText("pod.yaml", kTwoWritable, InputFormat::kYaml, options);
+    ASSERT_TRUE(f.error.empty()) << f.error;
+    EXPECT_EQ(f.containers_fixed, 2);
+    SourceOutcome again;
+    ScanText("pod.yaml", f.after, InputFormat::kYaml, ScanOptions{}, &again);
+    ASSERT_EQ(again.findings.size(), 4u);
+    for (const Finding& x : again.findings) {
+      EXPECT_EQ(x.status, Status::kPass) << x.message << ": " << x.reason;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace rootlock

@@ -1,0 +1,93 @@
+// The registry and what every rule must have; the shared database table and
+// the options that change it.
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+
+#include "rules/rule.h"
+#include "rules/rules.h"
+
+namespace rootlock {
+namespace {
+
+TEST(Registry, EveryRuleHasItsMetadataAndAUniqueId) {
+  std::set<std::string> ids;
+  ASSERT_FALSE(AllRules().empty());
+  for (const RuleInfo* r : AllRules()) {
+    SCOPED_TRACE(r->id);
+    EXPECT_TRUE(ids.insert(r->id).second) << "two rules share an id";
+    EXPECT_EQ(FindRule(r->id), r);
+    EXPECT_NE(std::string(r->title), "");
+    EXPECT_NE(std::string(r->rationale), "");
+    for (const char* remedy : r->remediation) {
+      std::string text = remedy;
+      ASSERT_FALSE(text.empty());
+      EXPECT_EQ(text.back(), '.') << "a remediation is a sentence: " << text;
+    }
+  }
+  // Only read-only-root-fs gates: the headline and --min-ratio count it alone.
+  int gating = 0;
+  for (const RuleInfo* r : AllRules()) gating += r->gates;
+  EXPECT_EQ(gating, 1);
+  EXPECT_TRUE(Rule(RuleId::kReadOnlyRootFs).gates);
+}
+
+Workload StatefulSet(const std::string& image) {
+  Workload w;
+  w.kind = "StatefulSet";
+  w.display = "StatefulSet 'db'";
+  w.stateful = true;
+  Container c;
+  c.name = "db";
+  c.image = image;
+  c.read_only_root.key = "readOnlyRootFilesystem";
+  c.read_only_root.detail = "no securityContext";
+  w.containers.push_back(c);
+  return w;
+}
+
+Status RootFsVerdict(const Workload& w, const RuleOptions& options) {
+  std::vector<Finding> verdicts;
+  JudgeContainer(w, w.containers[0], options, &verdicts);
+  return verdicts[static_cast<size_t>(RuleId::kReadOnlyRootFs)].status;
+}
+
+// .rootlock.yaml's `databases: {builtin, extra}` reached the options but the
+// rule asked the built-in table only (issue 12).
+TEST(Databases, TheConfigsListIsTheOneTheRuleUses) {
+  RuleOptions options;
+  EXPECT_EQ(RootFsVerdict(StatefulSet("postgres:16"), options), Status::kNotApplicable);
+  EXPECT_EQ(RootFsVerdict(StatefulSet("acme/warehouse-db:3"), options), Status::kFail);
+
+  options.extra_databases = {"warehouse-db"};
+  EXPECT_EQ(RootFsVerdict(StatefulSet("acme/warehouse-db:3"), options), Status::kNotApplicable);
+  std::vector<Finding> verdicts;
+  Workload w = StatefulSet("acme/warehouse-db:3");
+  JudgeContainer(w, w.containers[0], options, &verdicts);
+  EXPECT_NE(verdicts[0].reason.find("stateful database: warehouse-db"), std::string::npos)
+      << verdicts[0].reason;
+
+  options.builtin_databases = false;
+  EXPECT_EQ(RootFsVerdict(StatefulSet("postgres:16"), options), Status::kFail);
+  EXPECT_EQ(RootFsVerdict(StatefulSet("acme/warehouse-db:3"), options), Status::kNotApplicable);
+}
+
+TEST(Registry, EveryRuleIsJudgedEvenWhenSwitchedOffAndOnlyOnesThatAreOnReport) {
+  Workload w = StatefulSet("nginx");
+  RuleOptions options;
+  options.disabled.insert("read-only-root-fs");
+  std::vector<Finding> verdicts;
+  JudgeContainer(w, w.containers[0], options, &verdicts);
+  ASSERT_EQ(verdicts.size(), AllRules().size());
+  for (size_t i = 0; i < verdicts.size(); ++i) EXPECT_EQ(verdicts[i].rule, AllRules()[i]);
+  // tmp-writable reads read-only-root-fs's verdict although that rule is off.
+  EXPECT_EQ(verdicts[1].status, Status::kNotApplicable);
+  std::vector<Finding> reported;
+  CheckWorkload(w, options, &reported);
+  ASSERT_EQ(reported.size(), 1u);
+  EXPECT_EQ(reported[0].rule, &Rule(RuleId::kTmpWritable));
+}
+
+}  // namespace
+}  // namespace rootlock
