@@ -23,6 +23,8 @@ namespace fs = std::filesystem;
 namespace {
 
 const std::string kBin = ROOTLOCK_BIN;
+// The same binary with test hooks read from the environment (src/base/test_hooks.h).
+const std::string kHookedBin = ROOTLOCK_HOOKED_BIN;
 const std::string kSource = ROOTLOCK_SOURCE_DIR;
 
 struct Result {
@@ -51,7 +53,11 @@ Result Rootlock(const std::string& args, const std::string& dir = kSource,
                  ("rootlock-e2e-" + std::to_string(getpid()) + "-" + std::to_string(counter++));
   std::string in = input ? tmp.string() + ".in" : "/dev/null";
   if (input) WriteAll(in, *input);
-  std::string cmd = "cd '" + dir + "' && NO_COLOR=1 " + prefix + "'" + kBin + "' " + args + " >'" +
+  // Fault injection needs the test build; everything else runs what ships.
+  bool hooked = prefix.find("ROOTLOCK_TEST_") != std::string::npos ||
+                prefix.find("ROOTLOCK_FAULT_") != std::string::npos;
+  const std::string& bin = hooked ? kHookedBin : kBin;
+  std::string cmd = "cd '" + dir + "' && NO_COLOR=1 " + prefix + "'" + bin + "' " + args + " >'" +
                     tmp.string() + ".out' 2>'" + tmp.string() + ".err' <'" + in + "'";
   int rc = std::system(cmd.c_str());
   Result r;
@@ -400,6 +406,18 @@ TEST_F(HostileInput, FileThatVanishesBeforeItIsRead) {
   ExpectOneError("gone.yaml: error: cannot read: No such file or directory", "",
                  "ROOTLOCK_TEST_VANISH=gone.yaml ");
   EXPECT_FALSE(fs::exists(dir_ / "gone.yaml"));
+}
+
+// The shipped binary has no test hooks: the variable that makes the test build
+// delete a user's file does nothing to it.
+TEST_F(HostileInput, TheShippedBinaryIgnoresTestHooks) {
+  WriteAll(dir_ / "kept.yaml", "kind: Pod\nspec: {containers: [{name: x}]}\n");
+  std::string cmd = "cd '" + dir_.string() + "' && ROOTLOCK_TEST_VANISH=kept.yaml '" + kBin +
+                    "' scan -q kept.yaml >/dev/null 2>&1";
+  EXPECT_EQ(WEXITSTATUS(std::system(cmd.c_str())), 1);
+  EXPECT_TRUE(fs::exists(dir_ / "kept.yaml"));
+  EXPECT_EQ(std::system(("grep -q ROOTLOCK_TEST_VANISH '" + kBin + "'").c_str()) == 0, false)
+      << "the hook's variable name is in the shipped binary";
 }
 
 TEST_F(HostileInput, FileThatTurnsUnreadableBeforeItIsRead) {

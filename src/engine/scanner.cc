@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "base/file_system.h"
+#include "base/test_hooks.h"
 #include "base/text.h"
 #include "engine/sources.h"
 #include "platforms/adapter.h"
@@ -145,17 +146,6 @@ Summary Summarize(const std::vector<Finding>& findings, const ScanOptions& optio
 }
 
 namespace {
-
-// For tests only (HostileInput in tests/e2e_test.cc): ROOTLOCK_TEST_VANISH=PATH
-// deletes PATH, and ROOTLOCK_TEST_UNREADABLE=PATH takes its permissions away,
-// just before the scan reads it, as another process could between discovery
-// and reading. PATH is spelled as the scan names the file ("x.yaml" under ".").
-void BeforeReadTestHook(const std::string& path) {
-  static const char* const kVanish = std::getenv("ROOTLOCK_TEST_VANISH");
-  static const char* const kUnreadable = std::getenv("ROOTLOCK_TEST_UNREADABLE");
-  if (kVanish && path == kVanish) unlink(path.c_str());
-  if (kUnreadable && path == kUnreadable) chmod(path.c_str(), 0);
-}
 
 // One file to scan: its place in the report and where to read it.
 struct Job {
@@ -303,7 +293,7 @@ ScanResult Scan(const ScanOptions& options) {
     SourceOutcome out;
     std::string text;
     Diagnostic error;
-    BeforeReadTestHook(src.path);
+    test_hooks::BeforeRead(src.path);
     std::string name = src.path == "-" ? "<stdin>" : src.path;
     bool read = ReadSourceBytes(src, options.max_file_bytes, &text, &error);
     if (!read) {

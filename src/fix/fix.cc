@@ -12,6 +12,7 @@
 #include <set>
 
 #include "base/json_writer.h"
+#include "base/test_hooks.h"
 #include "base/text.h"
 #include "fix/tree_edit.h"
 #include "platforms/adapter.h"
@@ -596,10 +597,8 @@ bool WriteFileAtomically(const std::string& path, std::string_view content, std:
     unlink(name.data());
     return false;
   };
-  // For tests: ROOTLOCK_FAULT_AFTER_BYTES=N stops the process after N bytes of
-  // the temporary file are written, as a crash or kill would.
-  const char* fault = std::getenv("ROOTLOCK_FAULT_AFTER_BYTES");
-  size_t stop_after = fault ? static_cast<size_t>(std::strtoull(fault, nullptr, 10)) : SIZE_MAX;
+  // Test builds only: a crash after this many bytes of the temporary file.
+  size_t stop_after = test_hooks::CrashAfterTempBytes();
   size_t written = 0;
   while (written < content.size()) {
     size_t chunk = std::min<size_t>(content.size() - written, 64 * 1024);
@@ -628,7 +627,7 @@ bool WriteFileAtomically(const std::string& path, std::string_view content, std:
     unlink(name.data());
     return false;
   }
-  if (std::getenv("ROOTLOCK_FAULT_BEFORE_RENAME")) _exit(87);
+  test_hooks::BeforeRename();
   if (rename(name.data(), path.c_str()) != 0) {
     *error = std::string("cannot replace the file: ") + std::strerror(errno);
     unlink(name.data());
