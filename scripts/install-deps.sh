@@ -8,7 +8,6 @@ packages=(
   libyaml-dev            # YAML 1.1 event parser (what kubectl's YAML reader implements)
   libcurl4-openssl-dev   # the Docker Engine API (rootlock docker)
   libgtest-dev libgmock-dev  # unit and end-to-end tests
-  libbenchmark-dev       # micro-benchmarks (bench/)
   python3                # conformance scoring (../shared/tools/conformance.py)
   xz-utils hyperfine time bc  # bench/: unpack the corpus, time runs side by side
   util-linux             # setpriv: tests that need an unprivileged user

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/exit_status.h"
 #include "base/text.h"
 #include "cli/commands.h"
 #include "engine/sources.h"
@@ -56,7 +57,7 @@ alone, 2 usage errors or files that could not be fixed.
 
 int Usage(const std::string& message) {
   std::fprintf(stderr, "rootlock: %s (see 'rootlock fix --help')\n", message.c_str());
-  return 2;
+  return kExitError;
 }
 
 std::string Plural(int n, const char* word) {
@@ -96,7 +97,7 @@ int RunFix(int argc, char** argv) {
       paths.emplace_back(arg);
     } else if (arg == "-h" || arg == "--help") {
       std::fputs(kFixHelp, stdout);
-      return 0;
+      return kExitClean;
     } else if (arg == "--diff") {
       diff = true;
     } else if (arg == "--register-ready") {
@@ -123,7 +124,7 @@ int RunFix(int argc, char** argv) {
   std::string policy_error;
   if (!ApplyPolicy(policy, &config, &options.scan, &policy_error)) {
     std::fprintf(stderr, "%s\n", policy_error.c_str());
-    return 2;
+    return kExitError;
   }
 
   std::vector<Diagnostic> errors;
@@ -203,8 +204,8 @@ int RunFix(int argc, char** argv) {
   std::fprintf(stderr, "%s %s in %s, %s added; %s left alone\n", diff ? "would fix" : "fixed",
                Plural(fixed, "container").c_str(), Plural(files_changed, "file").c_str(),
                Plural(mounts, "writable mount").c_str(), std::to_string(left_alone).c_str());
-  if (failures) return 2;
-  return left_alone ? 1 : 0;
+  if (failures) return kExitError;
+  return left_alone ? kExitPolicy : kExitClean;
 }
 
 }  // namespace rootlock

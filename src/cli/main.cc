@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/exit_status.h"
 #include "base/text.h"
 #include "cli/commands.h"
 #include "engine/scanner.h"
@@ -26,9 +27,6 @@
 
 namespace rootlock {
 namespace {
-
-/// ninja-style exit statuses.
-enum ExitStatus : int { kExitClean = 0, kExitPolicy = 1, kExitError = 2 };
 
 constexpr const char* kMainHelp =
     R"(rootlock — find, explain and fix containers whose root filesystem is writable
@@ -49,7 +47,7 @@ Run 'rootlock scan --help' or 'rootlock docker --help' for options and examples.
 Exit status: 0 clean, 1 the policy fails, 2 usage or input errors.
 )";
 
-constexpr const char* kScanHelp = R"(usage: rootlock scan [options] PATH...
+constexpr const char* kScanHelpHead = R"(usage: rootlock scan [options] PATH...
 
 Judges every container it finds, recognising each source by its content:
   Kubernetes  every kind that carries a pod (Pod, Deployment, StatefulSet, DaemonSet,
@@ -64,15 +62,9 @@ Judges every container it finds, recognising each source by its content:
 
   PATH            a file (any name), a folder (walked for .yaml/.yml/.json/.tf), or - for stdin
 
-rules:
-  read-only-root-fs  pass when the container's own setting is the boolean true
-                     (readOnlyRootFilesystem, readonlyRootFilesystem, ReadonlyRootFilesystem,
-                     read_only); false, missing, not a boolean or not resolvable fails.
-                     Windows workloads, stateful databases (StatefulSets running postgres,
-                     mysql, redis, ...) and exempted containers are n/a, with the reason.
-  tmp-writable       (low, does not gate) a read-only container with nothing writable at /tmp.
+)";
 
-options:
+constexpr const char* kScanHelpTail = R"(options:
   --format FORMAT    the report on stdout: text (default), json, sarif, junit, asff,
                      policyreport, markdown or html
   -o, --output FORMAT=FILE  also write FORMAT to FILE, atomically (repeatable); with
@@ -112,6 +104,27 @@ Each problem in the input is one line on stderr, file:line:col: error: message; 
 files are still scanned. Exit status: 0 clean, 1 the policy fails, 2 usage or input errors
 (2 wins over 1).
 )";
+
+// The rules: section of --help, from the registry: each rule's id and its
+// summary, continuation lines indented under the first.
+std::string RulesHelp() {
+  std::string out = "rules:\n";
+  for (const RuleInfo* r : AllRules()) {
+    char head[64];
+    std::snprintf(head, sizeof head, "  %-18s ", r->id);
+    std::string_view text = r->summary;
+    bool first = true;
+    while (!text.empty()) {
+      size_t nl = text.find('\n');
+      out += first ? std::string(head) : std::string(21, ' ');
+      out += text.substr(0, nl);
+      out += '\n';
+      first = false;
+      text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
+    }
+  }
+  return out;
+}
 
 int UsageError(const std::string& message, const char* command = "scan") {
   std::fprintf(stderr, "rootlock: %s (see 'rootlock %s --help')\n", message.c_str(), command);
@@ -482,7 +495,8 @@ int RunScan(int argc, char** argv) {
       continue;
     }
     if (arg == "-h" || arg == "--help") {
-      std::fputs(kScanHelp, stdout);
+      std::string help = kScanHelpHead + RulesHelp() + "\n" + kScanHelpTail;
+      std::fputs(help.c_str(), stdout);
       return kExitClean;
     }
     Parsed p = ParseReportFlag(a, &options, &flags, "scan", &code);
@@ -613,16 +627,11 @@ int RunDocker(int argc, char** argv) {
     std::fprintf(stderr, "rootlock: %s\n", fatal.message.c_str());
     return kExitError;
   }
-  ScanResult result;
-  std::vector<Finding> findings;
-  JudgeWorkloads(audit.workloads, options, &findings);
+  ScanResult result = JudgeReady(std::move(audit.workloads), options);
   for (const Diagnostic& note : audit.notes) {
     std::fprintf(stderr, "%s: note: %s\n", note.where.file.c_str(), note.message.c_str());
   }
   result.skipped_files = audit.notes;
-  result.summary = Summarize(findings, options);
-  result.severity = options.rules.severity;
-  result.findings.Append(findings);
   return Emit(result, flags);
 }
 

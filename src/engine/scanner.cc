@@ -145,6 +145,19 @@ Summary Summarize(const std::vector<Finding>& findings, const ScanOptions& optio
   return s;
 }
 
+ScanResult JudgeReady(std::vector<Workload> workloads, const ScanOptions& options) {
+  std::vector<Workload*> all;
+  for (Workload& w : workloads) all.push_back(&w);
+  ResolveAcrossSources(all);
+  std::vector<Finding> findings;
+  for (const Workload& w : workloads) JudgeWorkload(w, options, &findings);
+  ScanResult result;
+  result.summary = Summarize(findings, options);
+  result.severity = options.rules.severity;
+  result.findings.Append(findings);
+  return result;
+}
+
 namespace {
 
 // One file to scan: its place in the report and where to read it.

@@ -86,6 +86,12 @@ void JudgeWorkloads(const std::vector<Workload>& workloads, const ScanOptions& o
 void ScanText(const std::string& name, std::string_view text, InputFormat format,
               const ScanOptions& options, SourceOutcome* out);
 
+/// Judges workloads that arrive ready rather than as documents (a live Docker
+/// engine today; the Kubernetes and ECS APIs next): the passes across sources,
+/// the config's exemptions, every rule, then the summary and the gate, as Scan
+/// does for files. Findings keep the workloads' order.
+ScanResult JudgeReady(std::vector<Workload> workloads, const ScanOptions& options);
+
 /// Runs a whole scan. Never throws; every problem is in `errors`.
 ScanResult Scan(const ScanOptions& options);
 

@@ -46,6 +46,8 @@ struct RuleInfo {
   const char* id;     // stable slug: "read-only-root-fs"
   const char* name;   // the same in CamelCase, for formats that want one (SARIF rule name)
   const char* title;  // one line
+  /// What passes and fails, for --help: lines of at most 74 characters, "\n" between them.
+  const char* summary;
   Severity severity;
   /// Whether the rule's failures count towards the read-only ratio and the gate.
   bool gates;

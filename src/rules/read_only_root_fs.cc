@@ -12,6 +12,12 @@ const RuleInfo kReadOnlyRootFsInfo = {
     .id = "read-only-root-fs",
     .name = "ReadOnlyRootFilesystem",
     .title = "Container root filesystem must be read-only",
+    .summary =
+        "pass when the container's own setting is the boolean true\n"
+        "(readOnlyRootFilesystem, readonlyRootFilesystem, ReadonlyRootFilesystem,\n"
+        "read_only); false, missing, not a boolean or not resolvable fails.\n"
+        "Windows workloads, stateful databases (StatefulSets running postgres,\n"
+        "mysql, redis, ...) and exempted containers are n/a, with the reason.",
     .severity = Severity::kHigh,
     .gates = true,
     .rationale =

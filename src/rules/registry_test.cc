@@ -20,6 +20,14 @@ TEST(Registry, EveryRuleHasItsMetadataAndAUniqueId) {
     EXPECT_EQ(FindRule(r->id), r);
     EXPECT_NE(std::string(r->title), "");
     EXPECT_NE(std::string(r->rationale), "");
+    // --help shows the summary indented under the id: short lines only.
+    std::string summary = r->summary;
+    ASSERT_FALSE(summary.empty());
+    for (size_t at = 0, nl; at <= summary.size(); at = nl + 1) {
+      nl = summary.find('\n', at);
+      if (nl == std::string::npos) nl = summary.size();
+      EXPECT_LE(nl - at, 74u) << summary.substr(at, nl - at);
+    }
     for (const char* remedy : r->remediation) {
       std::string text = remedy;
       ASSERT_FALSE(text.empty());

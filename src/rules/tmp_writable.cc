@@ -11,6 +11,7 @@ const RuleInfo kTmpWritableInfo = {
     .id = "tmp-writable",
     .name = "WritableTmp",
     .title = "A read-only container needs a writable /tmp",
+    .summary = "(low, does not gate) a read-only container with nothing writable at /tmp.",
     .severity = Severity::kLow,
     .gates = false,
     .rationale =
