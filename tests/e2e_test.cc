@@ -194,6 +194,19 @@ TEST(Cli, HelpTeaches) {
   EXPECT_NE(rules.out.find("CIS Docker Benchmark 5.12"), std::string::npos);
 }
 
+// Every command answers --help with its usage and exit 0 (`version --help` printed the
+// version instead); scan's rules section lists every rule of the registry.
+TEST(Cli, EveryCommandHasHelp) {
+  for (const char* command : {"scan", "docker", "fix", "rules", "version"}) {
+    Result r = Rootlock(std::string(command) + " --help");
+    EXPECT_EQ(r.status, 0) << command;
+    EXPECT_EQ(r.out.rfind(std::string("usage: rootlock ") + command, 0), 0u) << r.out;
+  }
+  Result scan = Rootlock("scan --help");
+  EXPECT_NE(scan.out.find("\n  read-only-root-fs  pass when"), std::string::npos) << scan.out;
+  EXPECT_NE(scan.out.find("\n  tmp-writable       (low, does not gate)"), std::string::npos);
+}
+
 TEST(Cli, ColourOnlyWhenAskedAndNoColorWins) {
   std::string pod = "kind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: a}]}\n";
   EXPECT_NE(Rootlock("scan --color always -", kSource, &pod).out.find("\033[31m"),

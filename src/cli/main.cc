@@ -680,19 +680,33 @@ int RunRules(int argc, char** argv) {
   return kExitClean;
 }
 
+int RunVersion(int argc, char** argv) {
+  if (argc > 0 && (std::strcmp(argv[0], "-h") == 0 || std::strcmp(argv[0], "--help") == 0)) {
+    std::fputs("usage: rootlock version\n\nPrints rootlock's version.\n", stdout);
+    return kExitClean;
+  }
+  std::printf("rootlock %s\n", ROOTLOCK_VERSION);
+  return kExitClean;
+}
+
+// Every command, as ninja lists its tools: the one place a new one is added.
+struct Command {
+  const char* name;
+  int (*run)(int argc, char** argv);  // gets the arguments after the command's name
+};
+constexpr Command kCommands[] = {
+    {"scan", &RunScan},   {"docker", &RunDocker},   {"fix", &RunFix},
+    {"rules", &RunRules}, {"version", &RunVersion}, {"--version", &RunVersion},
+};
+
 int Main(int argc, char** argv) {
   if (argc < 2) {
     std::fputs(kMainHelp, stderr);
     return kExitError;
   }
   std::string_view command = argv[1];
-  if (command == "scan") return RunScan(argc - 2, argv + 2);
-  if (command == "rules") return RunRules(argc - 2, argv + 2);
-  if (command == "docker") return RunDocker(argc - 2, argv + 2);
-  if (command == "fix") return RunFix(argc - 2, argv + 2);
-  if (command == "version" || command == "--version") {
-    std::printf("rootlock %s\n", ROOTLOCK_VERSION);
-    return kExitClean;
+  for (const Command& c : kCommands) {
+    if (command == c.name) return c.run(argc - 2, argv + 2);
   }
   if (command == "-h" || command == "--help" || command == "help") {
     std::fputs(kMainHelp, stdout);
