@@ -7,7 +7,6 @@
 
 namespace rootlock {
 
-extern const RuleInfo kReadOnlyRootFsInfo;
 const RuleInfo kReadOnlyRootFsInfo = {
     .id = "read-only-root-fs",
     .name = "ReadOnlyRootFilesystem",

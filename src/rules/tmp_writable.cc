@@ -6,7 +6,6 @@
 
 namespace rootlock {
 
-extern const RuleInfo kTmpWritableInfo;
 const RuleInfo kTmpWritableInfo = {
     .id = "tmp-writable",
     .name = "WritableTmp",
