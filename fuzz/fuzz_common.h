@@ -13,27 +13,19 @@
 #include <unordered_set>
 #include <vector>
 
+#include "engine/scanner.h"
 #include "parse/reader.h"
 #include "platforms/adapter.h"
-#include "engine/scanner.h"
 
 namespace rootlock::fuzz {
 
 /// Inputs never reach the disk: a Terraform file("/dev/stdin") or a compose
 /// .env beside "fuzz.yaml" must not make a run depend on, or block on, the
 /// machine it runs on.
-class NoFiles final : public FileSystem {
- public:
-  bool Read(const std::string& path, std::string*, std::string* error) const override {
-    *error = "fuzzing reads no files (" + path + ")";
-    return false;
-  }
-  std::vector<std::string> List(const std::string&) const override { return {}; }
-};
-
-inline const NoFiles& NoFilesLoader() {
-  static const NoFiles kLoader;
-  return kLoader;
+/// Fuzzing reads no files: Terraform's file() and compose's .env see an empty disk.
+inline const FileSystem& NoFilesLoader() {
+  static const MemoryFileSystem kEmpty;
+  return kEmpty;
 }
 
 /// A property that does not hold is a bug, like a crash: say which, and abort

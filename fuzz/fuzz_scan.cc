@@ -12,11 +12,11 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/scanner.h"
 #include "fuzz_common.h"
 #include "parse/reader.h"
 #include "parse/yaml_skim.h"
 #include "rules/rules.h"
-#include "engine/scanner.h"
 
 namespace {
 
