@@ -5,23 +5,12 @@
 #include <map>
 #include <string>
 
+#include "base/file_system.h"
 #include "engine/scanner.h"
 #include "platforms/compose/compose.h"
 
 namespace rootlock {
 namespace {
-
-class MemLoader final : public FileSystem {
- public:
-  std::map<std::string, std::string> files;
-  bool Read(const std::string& path, std::string* out, std::string* error) const override {
-    auto it = files.find(path);
-    if (it == files.end()) return *error = "missing", false;
-    *out = it->second;
-    return true;
-  }
-  std::vector<std::string> List(const std::string&) const override { return {}; }
-};
 
 std::map<std::string, Finding> RootFs(const std::string& name, const std::string& text,
                                       const ScanOptions& options = {}) {
@@ -139,7 +128,7 @@ volumes:
 }
 
 TEST(Compose, InterpolationFromEnvironmentAndDotEnv) {
-  MemLoader loader;
+  MemoryFileSystem loader;
   loader.files["app/.env"] = "# settings\nRO_FROM_FILE=true\nexport QUOTED=\"false\"\n";
   ScanOptions o;
   o.loader = &loader;

@@ -5,36 +5,13 @@
 #include <string>
 #include <vector>
 
+#include "base/file_system.h"
 #include "engine/scanner.h"
 
 namespace rootlock {
 namespace {
 
 // Files an adapter may ask for, held in memory.
-class FakeLoader final : public FileSystem {
- public:
-  std::map<std::string, std::string> files;
-  bool Read(const std::string& path, std::string* out, std::string* error) const override {
-    auto it = files.find(path);
-    if (it == files.end()) {
-      *error = "No such file or directory";
-      return false;
-    }
-    *out = it->second;
-    return true;
-  }
-  std::vector<std::string> List(const std::string& dir) const override {
-    std::vector<std::string> names;
-    for (const auto& [path, text] : files) {
-      std::string prefix = dir.empty() ? "" : dir + "/";
-      if (path.rfind(prefix, 0) == 0 && path.find('/', prefix.size()) == std::string::npos) {
-        names.push_back(path.substr(prefix.size()));
-      }
-    }
-    return names;
-  }
-};
-
 struct Verdicts {
   std::vector<Finding> root_fs;
   std::vector<Finding> tmp;
@@ -310,7 +287,7 @@ resource "aws_s3_bucket" "b" {}
 }
 
 TEST(Ecs, TerraformFollowsFileAndSiblingVariables) {
-  FakeLoader loader;
+  MemoryFileSystem loader;
   loader.files["infra/variables.tf"] = "variable \"ro\" { default = false }\n";
   loader.files["infra/defs/api.json"] =
       "[\n  {\"name\": \"from-file\", \"readonlyRootFilesystem\": true}\n]\n";

@@ -73,8 +73,10 @@ TEST(Databases, TheConfigsListIsTheOneTheRuleUses) {
   std::vector<Finding> verdicts;
   Workload w = StatefulSet("acme/warehouse-db:3");
   JudgeContainer(w, w.containers[0], options, &verdicts);
-  EXPECT_NE(verdicts[0].reason.find("stateful database: warehouse-db"), std::string::npos)
-      << verdicts[0].reason;
+  EXPECT_NE(verdicts[static_cast<size_t>(RuleId::kReadOnlyRootFs)].reason.find(
+                "stateful database: warehouse-db"),
+            std::string::npos)
+      << verdicts[static_cast<size_t>(RuleId::kReadOnlyRootFs)].reason;
 
   options.builtin_databases = false;
   EXPECT_EQ(RootFsVerdict(StatefulSet("postgres:16"), options), Status::kFail);
@@ -90,7 +92,7 @@ TEST(Registry, EveryRuleIsJudgedEvenWhenSwitchedOffAndOnlyOnesThatAreOnReport) {
   ASSERT_EQ(verdicts.size(), AllRules().size());
   for (size_t i = 0; i < verdicts.size(); ++i) EXPECT_EQ(verdicts[i].rule, AllRules()[i]);
   // tmp-writable reads read-only-root-fs's verdict although that rule is off.
-  EXPECT_EQ(verdicts[1].status, Status::kNotApplicable);
+  EXPECT_EQ(verdicts[static_cast<size_t>(RuleId::kTmpWritable)].status, Status::kNotApplicable);
   std::vector<Finding> reported;
   CheckWorkload(w, options, &reported);
   ASSERT_EQ(reported.size(), 1u);
