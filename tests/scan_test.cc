@@ -39,9 +39,10 @@ Finding Sample(size_t n) {
   f.reason = "é reason \n\"quoted\"";
   f.severity = Severity::kCritical;
   f.baseline = n % 5 ? "" : "known";
-  f.writable_paths = {"/tmp", "/var/cache/" + std::to_string(n)};
-  f.suggestion = "docker run --read-only";
-  f.suggestion_compose = "read_only: true\n";
+  f.remedy.changes = {Change::SetFlag(Setting::kReadOnlyRoot), Change::AddWritableMount("/tmp"),
+                      Change::AddWritableMount("/var/cache/" + std::to_string(n))};
+  f.remedy.blocked = n % 3 ? "" : "a read-only volume is mounted at /tmp";
+  f.remedy.observed = n % 2;
   return f;
 }
 
@@ -64,9 +65,9 @@ void ExpectSame(const Finding& a, const Finding& b) {
   EXPECT_EQ(a.reason, b.reason);
   EXPECT_EQ(a.severity, b.severity);
   EXPECT_EQ(a.baseline, b.baseline);
-  EXPECT_EQ(a.writable_paths, b.writable_paths);
-  EXPECT_EQ(a.suggestion, b.suggestion);
-  EXPECT_EQ(a.suggestion_compose, b.suggestion_compose);
+  EXPECT_EQ(a.remedy.changes, b.remedy.changes);
+  EXPECT_EQ(a.remedy.blocked, b.remedy.blocked);
+  EXPECT_EQ(a.remedy.observed, b.remedy.observed);
 }
 
 TEST(FindingList, EveryFieldSurvivesTheRoundTrip) {

@@ -79,10 +79,14 @@ void EncodeFinding(const Finding& f, std::string* out) {
   PutVarint(f.where.column, out);
   PutVarint(f.where.offset, out);
   for (const std::string* s : {&f.message, &f.reason, &f.baseline}) PutString(*s, out);
-  PutVarint(f.writable_paths.size(), out);
-  for (const std::string& p : f.writable_paths) PutString(p, out);
-  PutString(f.suggestion, out);
-  PutString(f.suggestion_compose, out);
+  PutVarint(f.remedy.changes.size(), out);
+  for (const Change& c : f.remedy.changes) {
+    out->push_back(static_cast<char>(c.kind));
+    out->push_back(static_cast<char>(c.setting));
+    PutString(c.path, out);
+  }
+  PutString(f.remedy.blocked, out);
+  out->push_back(f.remedy.observed ? 1 : 0);
 }
 
 bool DecodeFinding(std::string_view data, size_t* pos, Finding* f) {
@@ -110,13 +114,19 @@ bool DecodeFinding(std::string_view data, size_t* pos, Finding* f) {
   for (std::string* s : {&f->message, &f->reason, &f->baseline}) {
     if (!GetString(data, pos, s)) return false;
   }
-  uint64_t paths = 0;
-  if (!GetVarint(data, pos, &paths) || paths > data.size() - *pos) return false;
-  f->writable_paths.assign(paths, std::string());
-  for (std::string& p : f->writable_paths) {
-    if (!GetString(data, pos, &p)) return false;
+  uint64_t changes = 0;
+  if (!GetVarint(data, pos, &changes) || changes > data.size() - *pos) return false;
+  f->remedy.changes.assign(changes, Change());
+  for (Change& c : f->remedy.changes) {
+    if (data.size() - *pos < 2) return false;
+    c.kind = static_cast<Change::Kind>(data[*pos]);
+    c.setting = static_cast<Setting>(data[*pos + 1]);
+    *pos += 2;
+    if (!GetString(data, pos, &c.path)) return false;
   }
-  return GetString(data, pos, &f->suggestion) && GetString(data, pos, &f->suggestion_compose);
+  if (!GetString(data, pos, &f->remedy.blocked) || *pos >= data.size()) return false;
+  f->remedy.observed = data[(*pos)++] != 0;
+  return true;
 }
 
 struct FindingList::Impl {

@@ -14,13 +14,61 @@
 #include "base/json_writer.h"
 #include "base/test_hooks.h"
 #include "base/text.h"
+#include "fix/fixer.h"
 #include "fix/tree_edit.h"
 #include "platforms/adapter.h"
 #include "rules/rules.h"
 
 namespace rootlock {
+namespace fixing {
 
 namespace {
+
+bool FindPathFrom(const Node* n, uint64_t offset, uint32_t line, std::vector<const Node*>* path,
+                  int depth) {
+  if (depth > 600) return false;
+  path->push_back(n);
+  if (!n->IsScalar() && n->start.offset == offset && n->start.line == line) return true;
+  if (!n->IsScalar() && n->start.offset <= offset && offset < n->end.offset) {
+    size_t stride = n->IsMapping() ? 2 : 1;
+    size_t first = n->IsMapping() ? 1 : 0;
+    for (size_t i = first; i < n->children.size(); i += stride) {
+      const Node* child = n->children[i];
+      if (!TreeEditor::Within(child, n)) continue;
+      if (FindPathFrom(child, offset, line, path, depth + 1)) return true;
+    }
+  }
+  path->pop_back();
+  return false;
+}
+
+// The renderer of each platform, indexed by Platform; nullptr where fix cannot
+// edit the source at all, with the reason beside it.
+struct PlatformFix {
+  RenderFn render;
+  const char* cannot;
+};
+constexpr PlatformFix kPlatformFix[] = {
+    {FixKubernetes, nullptr},  // Platform::kKubernetes
+    {FixEcs, nullptr},         // Platform::kEcs
+    {nullptr,
+     "a container's inspect output cannot be edited: re-create it with --read-only "
+     "and --tmpfs (rootlock docker prints the command)"},  // Platform::kDocker
+    {FixCompose, nullptr},                                 // Platform::kCompose
+};
+static_assert(std::size(kPlatformFix) == static_cast<size_t>(Platform::kCompose) + 1,
+              "one entry per Platform");
+
+}  // namespace
+
+Need Need::Of(const Remedy& r) {
+  Need need;
+  for (const Change& c : r.changes) {
+    if (c.kind == Change::Kind::kSetFlag && c.setting == Setting::kReadOnlyRoot) need.flag = true;
+    if (c.kind == Change::Kind::kAddWritableMount) need.paths.push_back(c.path);
+  }
+  return need;
+}
 
 // A volume name for a path: /var/cache/nginx -> var-cache-nginx.
 std::string Slug(std::string_view path) {
@@ -38,123 +86,47 @@ std::string Slug(std::string_view path) {
   return out.empty() ? "scratch" : out.substr(0, 60);
 }
 
-std::string Normal(std::string_view p) {
-  std::string s(p);
-  while (s.size() > 1 && s.back() == '/') s.pop_back();
-  return s;
+bool FindPath(const Node* root, uint64_t offset, uint32_t line, std::vector<const Node*>* path) {
+  return FindPathFrom(root, offset, line, path, 0);
 }
 
-bool Covered(const Container& c, std::string_view path) {
-  for (const Mount& m : c.mounts) {
-    if (m.writable && Normal(m.path) == Normal(path)) return true;
-  }
-  return false;
+void Fixer::LeaveAlone(const Location& where, const std::string& who, const std::string& why) {
+  Diagnostic d;
+  d.where = where;
+  d.message = who + ": left alone: " + why;
+  out_->left_alone.push_back(std::move(d));
 }
 
-// The chain of nodes from `root` down to the collection that starts at
-// (offset, line): written nodes only, never through an alias.
-bool FindPath(const Node* n, uint64_t offset, uint32_t line, std::vector<const Node*>* path,
-              int depth = 0) {
-  if (depth > 600) return false;
-  path->push_back(n);
-  if (!n->IsScalar() && n->start.offset == offset && n->start.line == line) return true;
-  if (!n->IsScalar() && n->start.offset <= offset && offset < n->end.offset) {
-    size_t stride = n->IsMapping() ? 2 : 1;
-    size_t first = n->IsMapping() ? 1 : 0;
-    for (size_t i = first; i < n->children.size(); i += stride) {
-      const Node* child = n->children[i];
-      if (!TreeEditor::Within(child, n)) continue;
-      if (FindPath(child, offset, line, path, depth + 1)) return true;
-    }
-  }
-  path->pop_back();
-  return false;
+Syntax Fixer::SyntaxOf() const {
+  return format_ == InputFormat::kJson  ? Syntax::kJson
+         : format_ == InputFormat::kHcl ? Syntax::kHcl
+                                        : Syntax::kYaml;
 }
 
-struct Need {
-  bool flag = false;               // set the read-only flag
-  std::vector<std::string> paths;  // make these writable
-};
+bool Fixer::Locate(const Container& c, std::vector<const Node*>* path) const {
+  return FindPath(root_, c.where.offset, c.where.line, path) && path->back()->IsMapping();
+}
 
-// Spelling of one platform's fields.
-struct Names {
-  std::string flag;         // readOnlyRootFilesystem / readonlyRootFilesystem / ...
-  std::string mounts;       // volumeMounts / mountPoints / MountPoints / mount_points
-  std::string mount_name;   // name / sourceVolume / SourceVolume / source_volume
-  std::string mount_path;   // mountPath / containerPath / ...
-  std::string read_only;    // "" (k8s default), readOnly, ReadOnly, read_only
-  std::string volumes;      // volumes / Volumes / volume (Terraform block)
-  std::string volume_name;  // name / Name
-};
+void Fixer::FlagOnly(const Workload& w, const Container& c) {
+  flag_only_.insert({w.resource, ContainerId(c)});
+}
 
-class Fixer {
- public:
-  Fixer(const std::string& name, std::string_view text, InputFormat format,
-        const FixOptions& options, FileFix* out)
-      : name_(name), text_(text), format_(format), options_(options), out_(out) {}
+void Fixer::DeclareVolumesIn(const Node* owner, const Node* list, VolumeStyle style,
+                             const std::string& key, const std::string& name_key) {
+  PendingVolumes& p = pending_[owner];
+  p.owner = owner;
+  p.list = list;
+  p.style = style;
+  p.key = key;
+  p.name_key = name_key;
+}
 
-  void Run();
-
- private:
-  void LeaveAlone(const Location& where, const std::string& who, const std::string& why) {
-    Diagnostic d;
-    d.where = where;
-    d.message = who + ": left alone: " + why;
-    out_->left_alone.push_back(std::move(d));
+Value Fixer::PendingVolumes::Volume(const std::string& name) const {
+  if (style == VolumeStyle::kEmptyDir) {
+    return Value::Map({{"name", Value::Str(name)}, {"emptyDir", Value::Map({})}});
   }
-  Syntax SyntaxOf() const {
-    return format_ == InputFormat::kJson  ? Syntax::kJson
-           : format_ == InputFormat::kHcl ? Syntax::kHcl
-                                          : Syntax::kYaml;
-  }
-  void FixKubernetes(const Workload& w, const Container& c, const std::vector<const Node*>& path,
-                     const Need& need);
-  void FixEcs(const Workload& w, const Container& c, const std::vector<const Node*>& path,
-              const Need& need);
-  void FixCompose(const Workload& w, const Container& c, const Need& need);
-  // Sets `flag: true` in `m` (replacing a written value, or adding the key).
-  bool SetFlag(const Node* m, const std::string& key, const std::string& who, const Location& at);
-  // Volume name for `path` in the volume list `volumes` (existing) of `owner`,
-  // reusing one this fix already added there. A new name clashes neither with
-  // a volume declared there nor with one a mount of `w` names without its
-  // declaration (declaring it would change what that mount means).
-  std::string PickVolume(const Workload& w, const Node* owner, const Node* volumes,
-                         const std::string& name_key, const std::string& path, bool* is_new);
-
-  const std::string& name_;
-  std::string_view text_;
-  InputFormat format_;
-  const FixOptions& options_;
-  FileFix* out_;
-  std::unique_ptr<TreeEditor> editor_;
-  const Node* root_ = nullptr;
-  // How a platform declares a scratch volume.
-  enum class VolumeStyle {
-    kEmptyDir,  // Kubernetes: {name: N, emptyDir: {}}
-    kTask,      // ECS JSON, CloudFormation, awscc: {name: N} / {Name: N}, no host
-    kHclBlock,  // Terraform aws_ecs_task_definition: volume { name = N }
-  };
-  // Volumes to add per owner (pod spec, task, resource body), after the container edits.
-  struct PendingVolumes {
-    const Node* owner = nullptr;
-    const Node* list = nullptr;  // the existing list, or nullptr
-    VolumeStyle style = VolumeStyle::kEmptyDir;
-    std::string key;       // volumes / Volumes / volume
-    std::string name_key;  // name / Name
-    std::vector<std::string> added;
-    std::map<std::string, std::string> picked;  // path slug -> volume name chosen
-
-    Value Volume(const std::string& name) const {
-      if (style == VolumeStyle::kEmptyDir) {
-        return Value::Map({{"name", Value::Str(name)}, {"emptyDir", Value::Map({})}});
-      }
-      return Value::Map({{name_key, Value::Str(name)}});
-    }
-  };
-  std::map<const Node*, PendingVolumes> pending_;
-  // Containers whose flag was set but whose mounts were left alone (resource, container).
-  std::set<std::pair<std::string, std::string>> flag_only_;
-};
+  return Value::Map({{name_key, Value::Str(name)}});
+}
 
 bool Fixer::SetFlag(const Node* m, const std::string& key, const std::string& who,
                     const Location& at) {
@@ -179,9 +151,8 @@ bool Fixer::SetFlag(const Node* m, const std::string& key, const std::string& wh
   return true;
 }
 
-std::string Fixer::PickVolume(const Workload& w, const Node* owner, const Node* volumes,
-                              const std::string& name_key, const std::string& path, bool* is_new) {
-  PendingVolumes& p = pending_[owner];
+std::string VolumeNames::Pick(const Workload& w, const Node* volumes, const std::string& name_key,
+                              const std::string& path, bool* is_new) {
   std::string base = Slug(path);
   std::set<std::string> taken;
   for (const Container& other : w.containers) {
@@ -201,232 +172,22 @@ std::string Fixer::PickVolume(const Workload& w, const Node* owner, const Node* 
       taken.insert(vname);
     }
   }
-  if (auto it = p.picked.find(base); it != p.picked.end()) {
+  if (auto it = picked.find(base); it != picked.end()) {
     *is_new = false;  // another container of this task or pod already got one
     return it->second;
   }
-  for (const std::string& a : p.added) taken.insert(a);
+  for (const std::string& a : added) taken.insert(a);
   std::string pick = base;
   for (int i = 2; taken.count(pick); ++i) pick = base + "-" + std::to_string(i);
   *is_new = true;
-  p.added.push_back(pick);
-  p.picked[base] = pick;
+  added.push_back(pick);
+  picked[base] = pick;
   return pick;
 }
 
-void Fixer::FixKubernetes(const Workload& w, const Container& c,
-                          const std::vector<const Node*>& path, const Need& need) {
-  const Node* cnode = path.back();
-  std::string who = w.display + " " + ContainerPhrase(c);
-  if (path.size() < 3 || !path[path.size() - 3]->IsMapping()) {
-    LeaveAlone(c.where, who, "its pod spec could not be located");
-    return;
-  }
-  const Node* pod = path[path.size() - 3];
-  // Whether the mounts can be added, before any edit: a container left alone is left untouched.
-  const Node* mounts = nullptr;
-  const Node* volumes = nullptr;
-  if (!need.paths.empty()) {
-    const Node* mounts_key = nullptr;
-    mounts = cnode->Get("volumeMounts", &mounts_key);
-    if (mounts && (!TreeEditor::Within(mounts_key, cnode) || !mounts->IsSequence() ||
-                   !TreeEditor::Within(mounts, cnode))) {
-      LeaveAlone(c.where, who, "its volumeMounts are not a list written here");
-      return;
-    }
-    volumes = pod->Get("volumes");
-    if (volumes && (!volumes->IsSequence() || !TreeEditor::Within(volumes, pod))) {
-      LeaveAlone(c.where, who, "the pod's volumes are not a list written here");
-      return;
-    }
-  }
-  bool changed = false;
-  if (need.flag) {
-    const Node* sc_key = nullptr;
-    const Node* sc = cnode->Get("securityContext", &sc_key);
-    if (sc && !TreeEditor::Within(sc_key, cnode)) {
-      LeaveAlone(c.where, who,
-                 "its securityContext is merged in (<<) from line " +
-                     std::to_string(sc->start.line) + "; set readOnlyRootFilesystem there");
-      return;
-    }
-    if (sc && sc->IsMapping() && !TreeEditor::Within(sc, cnode)) {
-      LeaveAlone(c.where, who,
-                 "its securityContext is the alias of an anchor at line " +
-                     std::to_string(sc->start.line) +
-                     " shared with other containers; set readOnlyRootFilesystem there");
-      return;
-    } else if (sc && sc->IsMapping() && sc->anchored) {
-      LeaveAlone(c.where, who,
-                 "its securityContext is an anchor that aliases may share; set "
-                 "readOnlyRootFilesystem in it by hand if every user of it should be read-only");
-      return;
-    } else if (sc && sc->IsMapping()) {
-      if (!SetFlag(sc, "readOnlyRootFilesystem", who, c.where)) return;
-    } else if (sc && sc->IsNull() && TreeEditor::Within(sc, cnode) &&
-               sc->end.offset > sc->start.offset) {
-      editor_->Replace(sc, Value::Map({{"readOnlyRootFilesystem", Value::Bool(true)}}));
-    } else if (sc) {
-      LeaveAlone(c.where, who, "its securityContext is not a mapping");
-      return;
-    } else {
-      editor_->InsertMember(cnode, "securityContext",
-                            Value::Map({{"readOnlyRootFilesystem", Value::Bool(true)}}));
-    }
-    changed = true;
-  }
-  if (!need.paths.empty()) {
-    PendingVolumes& p = pending_[pod];
-    p.owner = pod;
-    p.list = volumes;
-    p.style = VolumeStyle::kEmptyDir;
-    p.key = "volumes";
-    p.name_key = "name";
-    std::vector<Value> items;
-    for (const std::string& want : need.paths) {
-      bool is_new = false;
-      std::string vol = PickVolume(w, pod, volumes, "name", want, &is_new);
-      items.push_back(Value::Map({{"name", Value::Str(vol)}, {"mountPath", Value::Str(want)}}));
-      ++out_->mounts_added;
-    }
-    if (mounts) {
-      for (const Value& item : items) editor_->AppendItem(mounts, item);
-    } else {
-      editor_->InsertMember(cnode, "volumeMounts", Value::List(items));
-    }
-    changed = true;
-  }
-  if (changed) ++out_->containers_fixed;
-}
-
-void Fixer::FixEcs(const Workload& w, const Container& c, const std::vector<const Node*>& path,
-                   const Need& need) {
-  const Node* cnode = path.back();
-  std::string who = w.display + " " + ContainerPhrase(c);
-  bool cfn = c.read_only_root.key == "ReadonlyRootFilesystem";
-  bool awscc = c.read_only_root.key == "read_only_root_filesystem";
-  bool tf = StartsWith(w.resource, "aws_ecs_task_definition.");
-  Names n;
-  if (cfn) {
-    n = {"ReadonlyRootFilesystem",
-         "MountPoints",
-         "SourceVolume",
-         "ContainerPath",
-         "ReadOnly",
-         "Volumes",
-         "Name"};
-  } else if (awscc) {
-    n = {"read_only_root_filesystem",
-         "mount_points",
-         "source_volume",
-         "container_path",
-         "read_only",
-         "volumes",
-         "name"};
-  } else {
-    n = {"readonlyRootFilesystem",  "mountPoints", "sourceVolume", "containerPath", "readOnly",
-         tf ? "volume" : "volumes", "name"};
-  }
-  if (c.read_only_root.value == Flag::kUnresolved && need.flag) {
-    LeaveAlone(c.where, who,
-               n.flag + " is " + c.read_only_root.detail +
-                   "; rootlock fix does not rewrite what a template, variable or intrinsic sets");
-    return;
-  }
-  // The task that holds the container list, where volumes are declared.
-  const Node* task = nullptr;
-  if (tf && path.size() >= 4 && path[path.size() - 3]->tag == "!call:jsonencode") {
-    task = path[path.size() - 4];
-  } else if (path.size() >= 3 && path[path.size() - 3]->IsMapping()) {
-    task = path[path.size() - 3];
-  }
-  if (need.flag && !SetFlag(cnode, n.flag, who, c.where)) return;
-  bool changed = need.flag;
-  if (!need.paths.empty()) {
-    if (!task) {
-      LeaveAlone(c.where, who,
-                 "a bare list of container definitions has no task to declare volumes in; "
-                 "add a volume and mountPoints for " +
-                     need.paths[0] + " by hand");
-      // The flag is still set; the re-scan then proves that, not a writable /tmp.
-      flag_only_.insert({w.resource, ContainerId(c)});
-      if (changed) ++out_->containers_fixed;
-      return;
-    }
-    const Node* mounts_key = nullptr;
-    const Node* mounts = cnode->Get(n.mounts, &mounts_key);
-    if (mounts && (!mounts->IsSequence() || !TreeEditor::Within(mounts, cnode))) {
-      LeaveAlone(c.where, who, n.mounts + " is not a list written here");
-      if (changed) ++out_->containers_fixed;
-      return;
-    }
-    const Node* volumes = task->Get(n.volumes);
-    if (volumes && !TreeEditor::Within(volumes, task)) volumes = nullptr;
-    PendingVolumes& p = pending_[task];
-    p.owner = task;
-    p.list = volumes && volumes->IsSequence() && !tf ? volumes : nullptr;
-    p.style = tf ? VolumeStyle::kHclBlock : VolumeStyle::kTask;
-    p.key = n.volumes;
-    p.name_key = n.volume_name;
-    std::vector<Value> items;
-    for (const std::string& want : need.paths) {
-      bool is_new = false;
-      std::string vol = PickVolume(w, task, volumes && volumes->IsSequence() ? volumes : nullptr,
-                                   n.volume_name, want, &is_new);
-      items.push_back(Value::Map({{n.mount_name, Value::Str(vol)},
-                                  {n.mount_path, Value::Str(want)},
-                                  {n.read_only, Value::Bool(false)}}));
-      ++out_->mounts_added;
-    }
-    if (mounts) {
-      for (const Value& item : items) editor_->AppendItem(mounts, item);
-    } else {
-      editor_->InsertMember(cnode, n.mounts, Value::List(items));
-    }
-    changed = true;
-  }
-  if (changed) ++out_->containers_fixed;
-}
-
-void Fixer::FixCompose(const Workload& w, const Container& c, const Need& need) {
-  const Node* services = root_->Get("services");
-  const Node* service = nullptr;
-  for (size_t i = 0; services && i < services->MappingSize(); ++i) {
-    if (services->KeyAt(i)->start.offset == c.where.offset) service = services->ValueAt(i);
-  }
-  std::string who = w.display;
-  if (!service || !service->IsMapping() || !TreeEditor::Within(service, root_)) {
-    LeaveAlone(c.where, who, "the service is not a mapping written here");
-    return;
-  }
-  if (need.flag) {
-    if (c.read_only_root.value == Flag::kUnresolved ||
-        (c.read_only_root.value == Flag::kFalse &&
-         c.read_only_root.detail.find("${") != std::string::npos)) {
-      LeaveAlone(c.where, who,
-                 "read_only is " + c.read_only_root.detail +
-                     "; rootlock fix does not rewrite what an interpolated variable sets");
-      return;
-    }
-    if (!SetFlag(service, "read_only", who, c.where)) return;
-  }
-  if (!need.paths.empty()) {
-    const Node* key = nullptr;
-    const Node* tmpfs = service->Get("tmpfs", &key);
-    std::vector<Value> items;
-    for (const std::string& p : need.paths) items.push_back(Value::Str(p));
-    if (tmpfs && TreeEditor::Within(key, service) && tmpfs->IsSequence()) {
-      for (const Value& item : items) editor_->AppendItem(tmpfs, item);
-    } else if (tmpfs && TreeEditor::Within(key, service) && tmpfs->IsScalar()) {
-      // `tmpfs: /run` keeps its path; an empty `tmpfs:` (null) has none to keep.
-      if (!tmpfs->IsNull()) items.insert(items.begin(), Value::Str(std::string(tmpfs->value)));
-      editor_->Replace(tmpfs, Value::List(items));
-    } else {
-      editor_->InsertMember(service, "tmpfs", Value::List(items));
-    }
-    out_->mounts_added += static_cast<int>(need.paths.size());
-  }
-  ++out_->containers_fixed;
+std::string Fixer::PickVolume(const Workload& w, const Node* owner, const Node* volumes,
+                              const std::string& name_key, const std::string& path, bool* is_new) {
+  return pending_[owner].names.Pick(w, volumes, name_key, path, is_new);
 }
 
 void Fixer::Run() {
@@ -449,91 +210,42 @@ void Fixer::Run() {
 
   editor_ = std::make_unique<TreeEditor>(text_, SyntaxOf());
   const Node* learned = nullptr;
-  // What was touched, to prove after the edits: (resource, container) pairs.
-  std::set<std::pair<std::string, std::string>> touched;
+  std::vector<Finding> verdicts;
   for (size_t wi = 0; wi < workloads.size(); ++wi) {
     const Workload& w = workloads[wi];
     root_ = roots[wi];
     if (root_ != learned) editor_->LearnStyle(learned = root_);
-    std::vector<Finding> verdicts;
-    for (size_t ci = 0; ci < w.containers.size(); ++ci) {
-      const Container& c = w.containers[ci];
-      // Every rule's verdict, whether or not the config switches it off.
+    for (const Container& c : w.containers) {
+      // Every rule's verdict, whether or not the config switches it off; the
+      // remedies of those that fail, merged. Passing, n/a, skipped: never touched.
       JudgeContainer(w, c, options_.scan.rules, &verdicts);
-      const Finding& ro = verdicts[static_cast<size_t>(RuleId::kReadOnlyRootFs)];
-      const Finding& tmp = verdicts[static_cast<size_t>(RuleId::kTmpWritable)];
-      if (ro.status != Status::kFail &&
-          !(ro.status == Status::kPass && tmp.status == Status::kFail)) {
-        continue;  // passing, n/a, skipped: never touched
+      Remedy remedy;
+      for (const Finding& v : verdicts) {
+        if (v.status == Status::kFail) remedy.Merge(v.remedy);
       }
+      if (remedy.empty()) continue;
       std::string who = w.single_container ? w.display : w.display + " " + ContainerPhrase(c);
-      if (w.platform == Platform::kDocker) {
-        LeaveAlone(c.where, who,
-                   "a container's inspect output cannot be edited: re-create it with --read-only "
-                   "and --tmpfs (rootlock docker prints the command)");
+      const PlatformFix& platform = kPlatformFix[static_cast<size_t>(w.platform)];
+      if (!platform.render) {
+        LeaveAlone(c.where, who, platform.cannot);
         continue;
       }
       if (c.where.file != name_) {
         LeaveAlone(c.where, who, "it is declared in another file; fix that file");
         continue;
       }
-      Need need;
-      need.flag = ro.status == Status::kFail;
-      std::vector<std::string> wanted = {"/tmp"};
-      for (const std::string& p : KnownWritablePaths(c.image)) wanted.push_back(p);
-      for (const std::string& p : options_.writable) wanted.push_back(Normal(p));
-      for (const std::string& p : wanted) {
-        if (Covered(c, p)) continue;
-        bool dup = false;
-        for (const std::string& q : need.paths) dup |= q == p;
-        bool blocked = false;
-        for (const Mount& m : c.mounts) blocked |= !m.writable && Normal(m.path) == p;
-        if (blocked) {
-          LeaveAlone(c.where, who,
-                     "a read-only volume is mounted at " + p +
-                         "; make it writable (its volume must be, too) and run fix again");
-          need.paths.clear();
-          need.flag = false;
-          break;
-        }
-        if (!dup) need.paths.push_back(p);
+      if (!remedy.blocked.empty()) {
+        LeaveAlone(c.where, who, remedy.blocked);
+        continue;
       }
+      Need need = Need::Of(remedy);
       if (!need.flag && need.paths.empty()) continue;
       int fixed_before = out_->containers_fixed;
-      if (w.platform == Platform::kCompose) {
-        FixCompose(w, c, need);
-      } else {
-        std::vector<const Node*> path;
-        if (!FindPath(root_, c.where.offset, c.where.line, &path) || !path.back()->IsMapping()) {
-          LeaveAlone(c.where, who,
-                     "its definition is text inside a string or heredoc, or a file() call; "
-                     "rootlock fix edits YAML, JSON and jsonencode(...) directly");
-          continue;
-        }
-        if (w.platform == Platform::kKubernetes) {
-          FixKubernetes(w, c, path, need);
-        } else {
-          FixEcs(w, c, path, need);
-        }
-      }
-      if (out_->containers_fixed > fixed_before) touched.insert({w.resource, ContainerId(c)});
+      platform.render(*this, w, c, need);
+      if (out_->containers_fixed > fixed_before) touched_.insert({w.resource, ContainerId(c)});
     }
   }
-  // Volumes, after every container edit (an insertion at the same place must follow them).
-  for (auto& [owner, p] : pending_) {
-    if (p.added.empty()) continue;
-    if (p.style == VolumeStyle::kHclBlock) {
-      for (const std::string& vol : p.added) {
-        editor_->InsertHclBlock(owner, "volume", Value::Map({{"name", Value::Str(vol)}}));
-      }
-    } else if (p.list) {
-      for (const std::string& vol : p.added) editor_->AppendItem(p.list, p.Volume(vol));
-    } else {
-      std::vector<Value> items;
-      for (const std::string& vol : p.added) items.push_back(p.Volume(vol));
-      editor_->InsertMember(owner, p.key, Value::List(items));
-    }
-  }
+  DeclareVolumes();
   if (editor_->edits().empty()) {
     out_->after = std::string(text_);
     return;
@@ -544,19 +256,7 @@ void Fixer::Run() {
     out_->after = std::string(text_);
     return;
   }
-  // Prove it: the fixed text parses, and every container touched now passes both rules.
-  SourceOutcome again;
-  ScanText(name_, fixed, format_, options_.scan, &again);
-  std::string broken;
-  if (!again.errors.empty()) broken = again.errors[0].ToString();
-  for (const Finding& f : again.findings) {
-    bool expected = touched.count({f.resource, f.container}) &&
-                    !(flag_only_.count({f.resource, f.container}) && !f.rule->gates);
-    if (expected && f.status != Status::kPass && broken.empty()) {
-      broken = f.message + " still fails " + f.rule->id + " (" + f.reason + ")";
-    }
-  }
-  if (!broken.empty()) {
+  if (std::string broken = Prove(fixed); !broken.empty()) {
     out_->error = "internal error: the fix did not hold (" + broken + "); file left unchanged";
     out_->after = std::string(text_);
     out_->containers_fixed = out_->mounts_added = 0;
@@ -565,7 +265,42 @@ void Fixer::Run() {
   out_->after = std::move(fixed);
 }
 
-}  // namespace
+// Volumes, after every container edit (an insertion at the same place must follow them).
+void Fixer::DeclareVolumes() {
+  for (auto& [owner, p] : pending_) {
+    if (p.names.added.empty()) continue;
+    if (p.style == VolumeStyle::kHclBlock) {
+      for (const std::string& vol : p.names.added) {
+        editor_->InsertHclBlock(owner, "volume", Value::Map({{"name", Value::Str(vol)}}));
+      }
+    } else if (p.list) {
+      for (const std::string& vol : p.names.added) editor_->AppendItem(p.list, p.Volume(vol));
+    } else {
+      std::vector<Value> items;
+      for (const std::string& vol : p.names.added) items.push_back(p.Volume(vol));
+      editor_->InsertMember(owner, p.key, Value::List(items));
+    }
+  }
+}
+
+// Proves a fix: the fixed text parses, and every container touched now passes
+// every rule. What does not hold, or "".
+std::string Fixer::Prove(const std::string& fixed) {
+  SourceOutcome again;
+  ScanText(name_, fixed, format_, options_.scan, &again);
+  std::string broken;
+  if (!again.errors.empty()) broken = again.errors[0].ToString();
+  for (const Finding& f : again.findings) {
+    bool expected = touched_.count({f.resource, f.container}) &&
+                    !(flag_only_.count({f.resource, f.container}) && !f.rule->gates);
+    if (expected && f.status != Status::kPass && broken.empty()) {
+      broken = f.message + " still fails " + f.rule->id + " (" + f.reason + ")";
+    }
+  }
+  return broken;
+}
+
+}  // namespace fixing
 
 FileFix FixText(const std::string& name, std::string_view text, InputFormat format,
                 const FixOptions& options) {
@@ -573,7 +308,10 @@ FileFix FixText(const std::string& name, std::string_view text, InputFormat form
   out.file = name;
   out.before = std::string(text);
   out.after = out.before;
-  Fixer(name, text, format, options, &out).Run();
+  // fix --writable: every remedy makes those paths writable too.
+  FixOptions with_writable = options;
+  for (const std::string& p : options.writable) with_writable.scan.rules.writable.push_back(p);
+  fixing::Fixer(name, text, format, with_writable, &out).Run();
   return out;
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "base/diagnostic.h"
+#include "model/remedy.h"
 #include "model/workload.h"
 
 namespace rootlock {
@@ -81,11 +82,9 @@ struct Finding {
   Severity severity = Severity::kHigh;
   /// With --baseline: "new" or "known" for a gating failure; "" otherwise.
   std::string baseline;
-  /// A ready remedy when the container's own writes are known (a live Docker
-  /// container): the paths it needs writable, as a docker run line and as compose.
-  std::vector<std::string> writable_paths;
-  std::string suggestion;          // docker run --read-only --tmpfs /tmp ... IMAGE
-  std::string suggestion_compose;  // read_only: true + tmpfs: [...]
+  /// What to change so that the finding passes (failures only): the flag to
+  /// set and the paths to make writable. Rendered by fix/ and report/.
+  Remedy remedy;
 };
 
 /// A stable identity for what a finding is about: a hash of rule, platform, file, namespace,

@@ -46,6 +46,10 @@ struct FlagSetting {
   Location where;
 };
 
+/// How a source spells field names: the ECS API's camelCase (readonlyRootFilesystem),
+/// CloudFormation's PascalCase, Terraform awscc's snake_case. Fix writes new keys the same way.
+enum class KeyStyle : uint8_t { kCamel, kPascal, kSnake };
+
 enum class OsFamily : uint8_t { kLinux, kWindows };
 
 /// A declared exception to a rule: an annotation, tag, label, comment or
@@ -117,6 +121,11 @@ struct Workload {
   std::string family;
   int64_t revision = 0;
   std::string revision_status;
+  /// ECS: how the source spells the containers' keys and the task's, and whether
+  /// task volumes are blocks (Terraform's `volume { name = ... }`), not a list.
+  KeyStyle container_keys = KeyStyle::kCamel;
+  KeyStyle task_keys = KeyStyle::kCamel;
+  bool volume_blocks = false;
   Location where;
   std::vector<Container> containers;
 };

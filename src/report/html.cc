@@ -203,7 +203,7 @@ std::string HtmlReport(const ScanResult& result, const ReportContext& context) {
     std::string remedy;
     if (f.status == Status::kFail) {
       remedy = internal::Remediation(f);
-      if (!f.suggestion.empty()) remedy += " To run it read-only: " + f.suggestion;
+      if (f.remedy.observed) remedy += " To run it read-only: " + internal::DockerRunSuggestion(f);
     }
     rows += std::string("<tr class=\"s-") + cls + "\" data-status=\"" + label +
             "\" data-platform=\"" + platform + "\">";

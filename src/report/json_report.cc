@@ -1,6 +1,7 @@
 #include "base/json_writer.h"
 #include "policy/baseline.h"
 #include "report/report.h"
+#include "report/report_util.h"
 
 namespace rootlock {
 
@@ -89,13 +90,13 @@ void WriteJson(const ScanResult& result, JsonWriter& w, std::string& out) {
     w.Field("message", f.message);
     w.Field("reason", f.reason);
     if (!f.baseline.empty()) w.Field("baseline", f.baseline);
-    if (!f.suggestion.empty()) {
+    if (f.remedy.observed) {
       w.Key("writable_paths");
       w.BeginArray();
-      for (const std::string& p : f.writable_paths) w.String(p);
+      for (const std::string& p : f.remedy.WritablePaths()) w.String(p);
       w.EndArray();
-      w.Field("suggestion", f.suggestion);
-      w.Field("suggestion_compose", f.suggestion_compose);
+      w.Field("suggestion", internal::DockerRunSuggestion(f));
+      w.Field("suggestion_compose", internal::ComposeSuggestion(f));
     }
     w.EndObject();
   }

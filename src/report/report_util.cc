@@ -21,6 +21,20 @@ const char* Remediation(const Finding& f) {
   return f.rule->remediation[static_cast<size_t>(f.platform)];
 }
 
+std::string DockerRunSuggestion(const Finding& f) {
+  if (!f.remedy.observed) return "";
+  std::string run = "docker run --read-only";
+  for (const std::string& d : f.remedy.WritablePaths()) run += " --tmpfs " + d;
+  return run + " [your other options] " + (f.image.empty() ? "IMAGE" : f.image);
+}
+
+std::string ComposeSuggestion(const Finding& f) {
+  if (!f.remedy.observed) return "";
+  std::string compose = "read_only: true\ntmpfs:";
+  for (const std::string& d : f.remedy.WritablePaths()) compose += "\n  - " + d;
+  return compose;
+}
+
 std::string QualifiedResource(const Finding& f) {
   if (f.namespace_.empty()) return f.resource;
   return f.namespace_ + "/" + f.resource;

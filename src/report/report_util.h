@@ -29,6 +29,12 @@ inline bool IsWarning(const Finding& f) { return f.status == Status::kFail && !f
 /// The remediation for the finding's platform.
 const char* Remediation(const Finding& f);
 
+/// The remedy of a finding whose writable paths come from what a live container
+/// wrote, as a command: "docker run --read-only --tmpfs /tmp ... IMAGE"; "" for others.
+std::string DockerRunSuggestion(const Finding& f);
+/// The same remedy as compose keys: "read_only: true\ntmpfs:\n  - /tmp"; "" for others.
+std::string ComposeSuggestion(const Finding& f);
+
 /// "shop/Deployment/web-app": the resource, with its namespace when it has one.
 std::string QualifiedResource(const Finding& f);
 

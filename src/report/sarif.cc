@@ -172,7 +172,7 @@ void Result(JsonWriter& w, const Finding& f, size_t rule_index) {
   w.Field("container", f.container);
   if (!f.image.empty()) w.Field("image", f.image);
   if (f.status == Status::kFail) w.Field("remediation", Remediation(f));
-  if (!f.suggestion.empty()) w.Field("suggestion", f.suggestion);
+  if (f.remedy.observed) w.Field("suggestion", internal::DockerRunSuggestion(f));
   w.EndObject();
   w.EndObject();
 }

@@ -79,9 +79,9 @@ bool WriteText(const ScanResult& result, const TextOptions& o, std::string& out,
     out += Position(f.where) + ": " + Paint(o, color, label) + ": " + f.message;
     if (!f.reason.empty()) out += " (" + f.reason + ")";
     out += " [" + std::string(f.rule->id) + "]\n";
-    if (!f.suggestion.empty()) {
-      out += "    to run it read-only: " + f.suggestion + "\n";
-      out += "    or in compose:\n" + Indent(f.suggestion_compose, "      ") + "\n";
+    if (std::string run = internal::DockerRunSuggestion(f); !run.empty()) {
+      out += "    to run it read-only: " + run + "\n";
+      out += "    or in compose:\n" + Indent(internal::ComposeSuggestion(f), "      ") + "\n";
     }
   }
   const Summary& s = result.summary;

@@ -74,20 +74,13 @@ std::string NotApplicableReason(const Workload& w, const Container& c, const Rul
   return "";
 }
 
-// Turns what a live container has written into a ready remedy.
-void Suggest(const Container& c, Finding* f) {
+// Says what a live container has written, from which its remedy's paths come.
+void SayWhatItWrote(const Container& c, Finding* f) {
   std::vector<std::string> uncoverable;
-  f->writable_paths = SuggestWritableDirs(c, &uncoverable);
-  std::string run = "docker run --read-only";
-  std::string compose = "read_only: true\ntmpfs:";
   std::string written;
-  for (const std::string& d : f->writable_paths) {
-    run += " --tmpfs " + d;
-    compose += "\n  - " + d;
+  for (const std::string& d : SuggestWritableDirs(c, &uncoverable)) {
     if (d != "/tmp") written += (written.empty() ? "" : ", ") + d;
   }
-  f->suggestion = run + " [your other options] " + (c.image.empty() ? "IMAGE" : c.image);
-  f->suggestion_compose = compose;
   if (!written.empty()) f->reason += "; it has written to " + written;
   if (!uncoverable.empty()) {
     f->reason += "; it also writes ";
@@ -97,7 +90,8 @@ void Suggest(const Container& c, Finding* f) {
 }
 
 // The verdict on the setting itself, once nothing exempts the container.
-Finding JudgeRootFs(const Container& c, Finding f, const std::string& subject) {
+Finding JudgeRootFs(const Container& c, Finding f, const std::string& subject,
+                    const RuleOptions& options) {
   if (c.read_only_root.value == Flag::kTrue) {
     f.status = Status::kPass;
     f.message = subject + " sets " + c.read_only_root.key + ": true";
@@ -108,7 +102,8 @@ Finding JudgeRootFs(const Container& c, Finding f, const std::string& subject) {
   f.reason = c.read_only_root.detail;
   if (c.role == ContainerRole::kSidecar)
     f.reason += "; a non-essential sidecar counts like any container";
-  if (c.writes_known) Suggest(c, &f);
+  if (c.writes_known) SayWhatItWrote(c, &f);
+  f.remedy = ReadOnlyRemedy(c, options, /*set_flag=*/true);
   return f;
 }
 
@@ -138,7 +133,7 @@ Finding CheckReadOnlyRootFs(const RuleContext& ctx) {
     f.message = subject + " is not judged";
     return f;
   }
-  f = JudgeRootFs(c, std::move(f), subject);
+  f = JudgeRootFs(c, std::move(f), subject, ctx.options);
   f.reason += notes;
   if (!notes.empty() && StartsWith(f.reason, "; ")) f.reason = f.reason.substr(2);
   return f;

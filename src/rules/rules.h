@@ -32,6 +32,9 @@ struct RuleOptions {
   /// built-in list counts.
   std::vector<std::string> extra_databases;
   bool builtin_databases = true;
+  /// Paths every read-only container needs writable besides /tmp and its
+  /// image's own (fix --writable): remedies add mounts for them.
+  std::vector<std::string> writable;
 };
 
 enum class RuleId : uint8_t {
@@ -62,6 +65,13 @@ void JudgeContainer(const Workload& w, const Container& c, const RuleOptions& op
 /// covered by a mount: they are returned in `uncoverable`.
 std::vector<std::string> SuggestWritableDirs(const Container& c,
                                              std::vector<std::string>* uncoverable);
+
+/// The remedy that lets `c` run with a read-only root: its flag set (when
+/// `set_flag`) and a writable mount at every path it needs that no writable
+/// mount covers yet. Those paths are what it was seen writing when that is
+/// known (SuggestWritableDirs), else /tmp, its image's known paths and
+/// options.writable. A read-only volume at such a path blocks the remedy.
+Remedy ReadOnlyRemedy(const Container& c, const RuleOptions& options, bool set_flag);
 
 /// The paths an image is known to write besides /tmp ("nginx" -> /var/cache/nginx,
 /// /var/run). One table (rules/writable_paths.cc); extend it there.

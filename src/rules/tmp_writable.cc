@@ -77,6 +77,7 @@ Finding CheckTmpWritable(const RuleContext& ctx) {
   }
   f.reason =
       read_only_tmp ? "the volume mounted at /tmp is read-only" : "no volume is mounted at /tmp";
+  f.remedy = ReadOnlyRemedy(c, ctx.options, /*set_flag=*/false);
   return f;
 }
 

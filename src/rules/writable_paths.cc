@@ -94,4 +94,41 @@ std::vector<std::string> SuggestWritableDirs(const Container& c,
   return out;
 }
 
+Remedy ReadOnlyRemedy(const Container& c, const RuleOptions& options, bool set_flag) {
+  Remedy r;
+  if (set_flag) r.changes.push_back(Change::SetFlag(Setting::kReadOnlyRoot));
+  if (c.writes_known) {
+    std::vector<std::string> uncoverable;
+    for (std::string& d : SuggestWritableDirs(c, &uncoverable)) {
+      r.changes.push_back(Change::AddWritableMount(std::move(d)));
+    }
+    r.observed = true;
+    return r;
+  }
+  auto normal = [](std::string_view p) {
+    while (p.size() > 1 && p.back() == '/') p.remove_suffix(1);
+    return std::string(p);
+  };
+  std::vector<std::string> wanted = {"/tmp"};
+  for (const std::string& p : KnownWritablePaths(c.image)) wanted.push_back(p);
+  for (const std::string& p : options.writable) wanted.push_back(normal(p));
+  std::vector<std::string> paths;
+  for (const std::string& p : wanted) {
+    bool covered = false, read_only = false;
+    for (const Mount& m : c.mounts) {
+      if (normal(m.path) != p) continue;
+      (m.writable ? covered : read_only) = true;
+    }
+    if (covered) continue;
+    if (read_only) {
+      r.blocked = "a read-only volume is mounted at " + p +
+                  "; make it writable (its volume must be, too) and run fix again";
+      return r;
+    }
+    if (std::find(paths.begin(), paths.end(), p) == paths.end()) paths.push_back(p);
+  }
+  for (std::string& p : paths) r.changes.push_back(Change::AddWritableMount(std::move(p)));
+  return r;
+}
+
 }  // namespace rootlock

@@ -162,6 +162,8 @@ void NameTask(Workload* w, std::string family, int64_t revision, std::string sou
 void ReadTask(const Reader& r, const TaskFacts& facts, Workload* w) {
   w->platform = Platform::kEcs;
   w->kind = "TaskDefinition";
+  w->container_keys = r.container_style;
+  w->task_keys = r.task_style;
 
   // Windows: ECS does not support a read-only root filesystem there.
   for (const Node* rp : Items(facts.runtime_platform)) {

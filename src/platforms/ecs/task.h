@@ -12,8 +12,8 @@
 
 namespace rootlock::ecs {
 
-/// How a source spells the API's field names.
-enum class KeyStyle { kCamel, kPascal, kSnake };
+/// How a source spells the API's field names (the model's, so that fix can write them).
+using KeyStyle = rootlock::KeyStyle;
 
 enum class FieldId {
   kName,

@@ -313,6 +313,7 @@ void ReadResource(const DocumentContext& ctx, const Module& module, std::string_
   ExemptionsFromKeyValues(ctx, tags && tags->IsSequence() ? TagListOf(tags) : KeyValuesOf(tags),
                           "tag", &facts.exemptions, &facts.per_container);
   Workload w;
+  w.volume_blocks = !awscc;  // aws_ecs_task_definition declares volume { name = ... } blocks
   w.where = Where(ctx, key);
   Resolved family = module.Resolve(body->Get("family") ? body->Get("family") : key);
   std::string family_name = body->Get("family") && family.node && family.node->IsScalar()

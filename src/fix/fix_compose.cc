@@ -1,0 +1,48 @@
+// The compose renderer: a remedy written into a service as read_only and tmpfs.
+#include "base/text.h"
+#include "fix/fixer.h"
+
+namespace rootlock::fixing {
+
+void FixCompose(Fixer& f, const Workload& w, const Container& c, const Need& need) {
+  const Node* services = f.root()->Get("services");
+  const Node* service = nullptr;
+  for (size_t i = 0; services && i < services->MappingSize(); ++i) {
+    if (services->KeyAt(i)->start.offset == c.where.offset) service = services->ValueAt(i);
+  }
+  std::string who = w.display;
+  if (!service || !service->IsMapping() || !TreeEditor::Within(service, f.root())) {
+    f.LeaveAlone(c.where, who, "the service is not a mapping written here");
+    return;
+  }
+  if (need.flag) {
+    if (c.read_only_root.value == Flag::kUnresolved ||
+        (c.read_only_root.value == Flag::kFalse &&
+         c.read_only_root.detail.find("${") != std::string::npos)) {
+      f.LeaveAlone(c.where, who,
+                   "read_only is " + c.read_only_root.detail +
+                       "; rootlock fix does not rewrite what an interpolated variable sets");
+      return;
+    }
+    if (!f.SetFlag(service, "read_only", who, c.where)) return;
+  }
+  if (!need.paths.empty()) {
+    const Node* key = nullptr;
+    const Node* tmpfs = service->Get("tmpfs", &key);
+    std::vector<Value> items;
+    for (const std::string& p : need.paths) items.push_back(Value::Str(p));
+    if (tmpfs && TreeEditor::Within(key, service) && tmpfs->IsSequence()) {
+      for (const Value& item : items) f.editor().AppendItem(tmpfs, item);
+    } else if (tmpfs && TreeEditor::Within(key, service) && tmpfs->IsScalar()) {
+      // `tmpfs: /run` keeps its path; an empty `tmpfs:` (null) has none to keep.
+      if (!tmpfs->IsNull()) items.insert(items.begin(), Value::Str(std::string(tmpfs->value)));
+      f.editor().Replace(tmpfs, Value::List(items));
+    } else {
+      f.editor().InsertMember(service, "tmpfs", Value::List(items));
+    }
+    f.out().mounts_added += static_cast<int>(need.paths.size());
+  }
+  ++f.out().containers_fixed;
+}
+
+}  // namespace rootlock::fixing

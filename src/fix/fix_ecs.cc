@@ -1,0 +1,129 @@
+// The ECS renderer: a remedy written into a task definition in the spelling of
+// its source (the API's JSON, CloudFormation, Terraform's jsonencode, awscc).
+#include "base/text.h"
+#include "fix/fixer.h"
+
+namespace rootlock::fixing {
+
+namespace {
+
+// Spelling of the fields fix writes.
+struct Names {
+  std::string flag;         // readonlyRootFilesystem / ReadonlyRootFilesystem / ...
+  std::string mounts;       // mountPoints / MountPoints / mount_points
+  std::string mount_name;   // sourceVolume / SourceVolume / source_volume
+  std::string mount_path;   // containerPath / ContainerPath / container_path
+  std::string read_only;    // readOnly / ReadOnly / read_only
+  std::string volumes;      // volumes / Volumes / volume (Terraform block)
+  std::string volume_name;  // name / Name
+};
+
+Names NamesFor(const Workload& w) {
+  Names n;
+  switch (w.container_keys) {
+    case KeyStyle::kPascal:
+      n = {"ReadonlyRootFilesystem",
+           "MountPoints",
+           "SourceVolume",
+           "ContainerPath",
+           "ReadOnly",
+           "",
+           ""};
+      break;
+    case KeyStyle::kSnake:
+      n = {"read_only_root_filesystem",
+           "mount_points",
+           "source_volume",
+           "container_path",
+           "read_only",
+           "",
+           ""};
+      break;
+    case KeyStyle::kCamel:
+      n = {"readonlyRootFilesystem",
+           "mountPoints",
+           "sourceVolume",
+           "containerPath",
+           "readOnly",
+           "",
+           ""};
+      break;
+  }
+  bool pascal = w.task_keys == KeyStyle::kPascal;
+  n.volumes = w.volume_blocks ? "volume" : pascal ? "Volumes" : "volumes";
+  n.volume_name = pascal ? "Name" : "name";
+  return n;
+}
+
+}  // namespace
+
+void FixEcs(Fixer& f, const Workload& w, const Container& c, const Need& need) {
+  std::vector<const Node*> path;
+  if (!f.Locate(c, &path)) {
+    f.LeaveAlone(c.where, w.display + " " + ContainerPhrase(c),
+                 "its definition is text inside a string or heredoc, or a file() call; "
+                 "rootlock fix edits YAML, JSON and jsonencode(...) directly");
+    return;
+  }
+  const Node* cnode = path.back();
+  std::string who = w.display + " " + ContainerPhrase(c);
+  bool tf = w.volume_blocks;
+  Names n = NamesFor(w);
+  if (c.read_only_root.value == Flag::kUnresolved && need.flag) {
+    f.LeaveAlone(c.where, who,
+                 n.flag + " is " + c.read_only_root.detail +
+                     "; rootlock fix does not rewrite what a template, variable or intrinsic sets");
+    return;
+  }
+  // The task that holds the container list, where volumes are declared.
+  const Node* task = nullptr;
+  if (tf && path.size() >= 4 && path[path.size() - 3]->tag == "!call:jsonencode") {
+    task = path[path.size() - 4];
+  } else if (path.size() >= 3 && path[path.size() - 3]->IsMapping()) {
+    task = path[path.size() - 3];
+  }
+  if (need.flag && !f.SetFlag(cnode, n.flag, who, c.where)) return;
+  bool changed = need.flag;
+  if (!need.paths.empty()) {
+    if (!task) {
+      f.LeaveAlone(c.where, who,
+                   "a bare list of container definitions has no task to declare volumes in; "
+                   "add a volume and mountPoints for " +
+                       need.paths[0] + " by hand");
+      // The flag is still set; the re-scan then proves that, not a writable /tmp.
+      f.FlagOnly(w, c);
+      if (changed) ++f.out().containers_fixed;
+      return;
+    }
+    const Node* mounts_key = nullptr;
+    const Node* mounts = cnode->Get(n.mounts, &mounts_key);
+    if (mounts && (!mounts->IsSequence() || !TreeEditor::Within(mounts, cnode))) {
+      f.LeaveAlone(c.where, who, n.mounts + " is not a list written here");
+      if (changed) ++f.out().containers_fixed;
+      return;
+    }
+    const Node* volumes = task->Get(n.volumes);
+    if (volumes && !TreeEditor::Within(volumes, task)) volumes = nullptr;
+    f.DeclareVolumesIn(task, volumes && volumes->IsSequence() && !tf ? volumes : nullptr,
+                       tf ? VolumeStyle::kHclBlock : VolumeStyle::kTask, n.volumes, n.volume_name);
+    std::vector<Value> items;
+    for (const std::string& want : need.paths) {
+      bool is_new = false;
+      std::string vol = f.PickVolume(w, task, volumes && volumes->IsSequence() ? volumes : nullptr,
+                                     n.volume_name, want, &is_new);
+      items.push_back(Value::Map({{n.mount_name, Value::Str(vol)},
+                                  {n.mount_path, Value::Str(want)},
+                                  {n.read_only, Value::Bool(false)}}));
+      ++f.out().mounts_added;
+    }
+    if (mounts) {
+      for (const Value& item : items) f.editor().AppendItem(mounts, item);
+    } else {
+      f.editor().InsertMember(cnode, n.mounts, Value::List(items));
+    }
+    changed = true;
+  }
+  if (changed) ++f.out().containers_fixed;
+}
+
+}  // namespace rootlock::fixing

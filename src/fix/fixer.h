@@ -1,0 +1,133 @@
+// Internal to fix/: what the platform renderers share. A renderer turns one
+// container's remedy (model terms: set the flag, make paths writable) into
+// byte edits on the user's own text, in that platform's spelling. Adding a
+// platform is one file, fix/fix_<platform>.cc, and one line in fix.cc's table.
+#ifndef ROOTLOCK_FIX_FIXER_H_
+#define ROOTLOCK_FIX_FIXER_H_
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "fix/fix.h"
+#include "fix/tree_edit.h"
+#include "model/remedy.h"
+#include "model/workload.h"
+#include "parse/node.h"
+
+namespace rootlock::fixing {
+
+/// A remedy as a renderer applies it: whether to set the read-only flag, and
+/// the paths to make writable.
+struct Need {
+  bool flag = false;
+  std::vector<std::string> paths;
+
+  static Need Of(const Remedy& r);
+};
+
+/// A volume name for a path: /var/cache/nginx -> var-cache-nginx.
+std::string Slug(std::string_view path);
+
+/// The chain of nodes from `root` down to the collection that starts at
+/// (offset, line): written nodes only, never through an alias.
+bool FindPath(const Node* root, uint64_t offset, uint32_t line, std::vector<const Node*>* path);
+
+/// The scratch volumes one pod spec or task gets, named so that they clash with
+/// nothing declared or mounted there.
+struct VolumeNames {
+  std::vector<std::string> added;             // in the order they were picked
+  std::map<std::string, std::string> picked;  // path slug -> volume name chosen
+
+  /// Volume name for `path` among the declared `volumes` (a sequence, or
+  /// nullptr) of `w`, reusing a scratch volume of that name or one picked
+  /// before; `is_new` when it must be declared.
+  std::string Pick(const Workload& w, const Node* volumes, const std::string& name_key,
+                   const std::string& path, bool* is_new);
+};
+
+/// How a platform declares a scratch volume.
+enum class VolumeStyle {
+  kEmptyDir,  // Kubernetes: {name: N, emptyDir: {}}
+  kTask,      // ECS JSON, CloudFormation, awscc: {name: N} / {Name: N}, no host
+  kHclBlock,  // Terraform aws_ecs_task_definition: volume { name = N }
+};
+
+/// The editing session on one file, shared by the renderers.
+class Fixer {
+ public:
+  Fixer(const std::string& name, std::string_view text, InputFormat format,
+        const FixOptions& options, FileFix* out)
+      : name_(name), text_(text), format_(format), options_(options), out_(out) {}
+
+  void Run();
+
+  // For renderers.
+  void LeaveAlone(const Location& where, const std::string& who, const std::string& why);
+  /// Sets `flag: true` in `m` (replacing a written value, or adding the key).
+  bool SetFlag(const Node* m, const std::string& key, const std::string& who, const Location& at);
+  /// Volume name for `path` in the volume list `volumes` (existing) of `owner`,
+  /// reusing one this fix already added there. A new name clashes neither with
+  /// a volume declared there nor with one a mount of `w` names without its
+  /// declaration (declaring it would change what that mount means).
+  std::string PickVolume(const Workload& w, const Node* owner, const Node* volumes,
+                         const std::string& name_key, const std::string& path, bool* is_new);
+  /// Records that `owner` (a pod spec, a task) gets the volumes PickVolume adds
+  /// there, declared after every container edit.
+  void DeclareVolumesIn(const Node* owner, const Node* list, VolumeStyle style,
+                        const std::string& key, const std::string& name_key);
+  /// The container's flag was set, but its mounts had to be left alone.
+  void FlagOnly(const Workload& w, const Container& c);
+  /// Locates the container's mapping: false when it is not written as one here.
+  bool Locate(const Container& c, std::vector<const Node*>* path) const;
+
+  TreeEditor& editor() { return *editor_; }
+  const Node* root() const { return root_; }
+  FileFix& out() { return *out_; }
+
+ private:
+  Syntax SyntaxOf() const;
+  void DeclareVolumes();
+  std::string Prove(const std::string& fixed);
+
+  struct PendingVolumes {
+    const Node* owner = nullptr;
+    const Node* list = nullptr;  // the existing list, or nullptr
+    VolumeStyle style = VolumeStyle::kEmptyDir;
+    std::string key;       // volumes / Volumes / volume
+    std::string name_key;  // name / Name
+    VolumeNames names;
+
+    Value Volume(const std::string& name) const;
+  };
+
+  const std::string& name_;
+  std::string_view text_;
+  InputFormat format_;
+  const FixOptions& options_;
+  FileFix* out_;
+  std::unique_ptr<TreeEditor> editor_;
+  const Node* root_ = nullptr;
+  // Volumes to add per owner (pod spec, task, resource body), after the container edits.
+  std::map<const Node*, PendingVolumes> pending_;
+  // What was touched, to prove after the edits: (resource, container) pairs.
+  std::set<std::pair<std::string, std::string>> touched_;
+  // Containers whose flag was set but whose mounts were left alone (resource, container).
+  std::set<std::pair<std::string, std::string>> flag_only_;
+};
+
+/// A platform's renderer: applies `need` to container `c` of `w`, or leaves it
+/// alone with the reason. Counts what it did in f.out().
+using RenderFn = void (*)(Fixer& f, const Workload& w, const Container& c, const Need& need);
+
+void FixKubernetes(Fixer& f, const Workload& w, const Container& c, const Need& need);
+void FixEcs(Fixer& f, const Workload& w, const Container& c, const Need& need);
+void FixCompose(Fixer& f, const Workload& w, const Container& c, const Need& need);
+
+}  // namespace rootlock::fixing
+
+#endif  // ROOTLOCK_FIX_FIXER_H_
