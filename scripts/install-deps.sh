@@ -15,7 +15,8 @@ packages=(
   clang-format
   clang-14 libclang-rt-14-dev  # scripts/fuzz.sh: libFuzzer, AddressSanitizer, UBSan runtimes
   python3-jsonschema     # formats.sarif / formats.policyreport: validate against the official schemas
-  python3-yaml           # formats.policyreport: read the PolicyReport CRD and the YAML stream
+  python3-yaml           # formats.policyreport, fix.json_patch: read YAML streams
+  python3-jsonpatch      # fix.json_patch: apply our RFC 6902 patches with a real implementation
   libxml2-utils          # formats.junit: xmllint validates JUnit XML against junit.xsd
   chromium               # formats.html_chromium: the HTML report in a real (headless) browser
   bsdutils               # script(1): Progress.OnATerminalOnly runs rootlock on a pseudo-terminal

@@ -13,6 +13,7 @@
 #include "engine/sources.h"
 #include "fix/edit.h"
 #include "fix/fix.h"
+#include "fix/json_patch.h"
 
 namespace rootlock {
 
@@ -39,6 +40,9 @@ Running fix twice changes nothing the second time.
 
 options:
   --diff             print a unified diff and change nothing
+  --json-patch       print the remedy for the one Kubernetes object in PATH as an RFC 6902
+                     JSON Patch and change nothing; to fix the live object with it:
+                     kubectl patch KIND NAME --type json --patch-file PATCH.json
   --writable PATH    also make PATH writable in every container fixed (repeatable)
   --register-ready   for describe-task-definition output, also write FILE.register.json,
                      ready for aws ecs register-task-definition --cli-input-json
@@ -64,13 +68,54 @@ std::string Plural(int n, const char* word) {
   return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
 }
 
+void PrintLeftAlone(const std::vector<Diagnostic>& left_alone) {
+  for (const Diagnostic& d : left_alone) {
+    std::fprintf(stderr, "%s:%u:%u: %s\n", d.where.file.c_str(), d.where.line, d.where.column,
+                 d.message.c_str());
+  }
+}
+
+// fix --json-patch PATH: the remedy of one Kubernetes object as a JSON Patch on stdout.
+int PrintJsonPatch(const std::vector<std::string>& paths, const FixOptions& options,
+                   bool other_mode) {
+  if (other_mode)
+    return Usage(
+        "--json-patch changes nothing: it goes with neither --diff "
+        "nor --register-ready");
+  if (paths.size() != 1) return Usage("--json-patch takes one file (or -) holding one object");
+  std::vector<Diagnostic> errors;
+  std::vector<SourceRef> sources = DiscoverSources(paths, &errors);
+  for (const Diagnostic& d : errors) std::fprintf(stderr, "%s\n", d.ToString().c_str());
+  if (!errors.empty()) return kExitError;
+  if (sources.size() != 1) return Usage("--json-patch takes one file (or -), not a folder");
+  std::string text;
+  Diagnostic error;
+  if (!ReadSourceBytes(sources[0], options.scan.max_file_bytes, &text, &error)) {
+    std::fprintf(stderr, "%s\n", error.ToString().c_str());
+    return kExitError;
+  }
+  std::string name = sources[0].path == "-" ? "<stdin>" : sources[0].path;
+  JsonPatch patch = KubernetesJsonPatch(name, text, options);
+  PrintLeftAlone(patch.left_alone);
+  if (!patch.error.empty()) {
+    std::fprintf(stderr, "%s: error: %s\n", name.c_str(), patch.error.c_str());
+    return kExitError;
+  }
+  std::fputs((patch.patch + "\n").c_str(), stdout);
+  std::fprintf(stderr, "patch for %s: %s, %s; %s left alone\n", name.c_str(),
+               Plural(patch.containers_fixed, "container").c_str(),
+               Plural(patch.mounts_added, "writable mount").c_str(),
+               std::to_string(patch.left_alone.size()).c_str());
+  return patch.left_alone.empty() ? kExitClean : kExitPolicy;
+}
+
 }  // namespace
 
 int RunFix(int argc, char** argv) {
   FixOptions options;
   PolicyFlags policy;
   std::vector<std::string> paths;
-  bool diff = false, register_ready = false;
+  bool diff = false, register_ready = false, json_patch = false;
   for (int i = 0; i < argc; ++i) {
     std::string_view arg = argv[i];
     auto value = [&](std::string_view name, std::string* out) {
@@ -100,6 +145,8 @@ int RunFix(int argc, char** argv) {
       return kExitClean;
     } else if (arg == "--diff") {
       diff = true;
+    } else if (arg == "--json-patch") {
+      json_patch = true;
     } else if (arg == "--register-ready") {
       register_ready = true;
     } else if (arg == "--strict") {
@@ -127,6 +174,8 @@ int RunFix(int argc, char** argv) {
     return kExitError;
   }
 
+  if (json_patch) return PrintJsonPatch(paths, options, diff || register_ready);
+
   std::vector<Diagnostic> errors;
   std::vector<SourceRef> sources = DiscoverSources(paths, &errors);
   for (const Diagnostic& d : errors) std::fprintf(stderr, "%s\n", d.ToString().c_str());
@@ -145,10 +194,7 @@ int RunFix(int argc, char** argv) {
     if (!src.explicit_path && !MayHoldContainer(text)) continue;
     std::string name = src.path == "-" ? "<stdin>" : src.path;
     FileFix f = FixText(name, text, src.format, options);
-    for (const Diagnostic& d : f.left_alone) {
-      std::fprintf(stderr, "%s:%u:%u: %s\n", d.where.file.c_str(), d.where.line, d.where.column,
-                   d.message.c_str());
-    }
+    PrintLeftAlone(f.left_alone);
     left_alone += static_cast<int>(f.left_alone.size());
     if (!f.error.empty()) {
       std::fprintf(stderr, "%s: error: %s\n", name.c_str(), f.error.c_str());

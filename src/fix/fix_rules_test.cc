@@ -5,6 +5,7 @@
 
 #include "engine/scanner.h"
 #include "fix/fix.h"
+#include "fix/json_patch.h"
 
 namespace rootlock {
 namespace {
@@ -39,6 +40,21 @@ TEST(FixRules, ASwitchedOffRuleDoesNotHideAFailingContainer) {
       EXPECT_EQ(x.status, Status::kPass) << x.message << ": " << x.reason;
     }
   }
+}
+
+TEST(JsonPatch, PointerTokensEscapeTildeAndSlash) {
+  EXPECT_EQ(JsonPointerToken("spec"), "spec");
+  EXPECT_EQ(JsonPointerToken("a/b~c"), "a~1b~0c");
+  EXPECT_EQ(JsonPointerToken("~1"), "~01");
+}
+
+TEST(JsonPatch, RefusesWhatIsNotOneKubernetesObject) {
+  FixOptions options;
+  EXPECT_NE(KubernetesJsonPatch("two.yaml", "kind: Pod\n---\nkind: Pod\n", options).error, "");
+  JsonPatch compose =
+      KubernetesJsonPatch("compose.yaml", "services:\n  web:\n    image: nginx\n", options);
+  EXPECT_NE(compose.error.find("is not a Kubernetes object"), std::string::npos) << compose.error;
+  EXPECT_EQ(compose.patch, "");
 }
 
 }  // namespace

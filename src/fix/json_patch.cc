@@ -112,13 +112,13 @@ void Patcher::Patch(const Node* root, const Workload& w, const Container& c, con
   const Node* volumes = nullptr;
   if (!need.paths.empty()) {
     mounts = cnode->Get("volumeMounts");
-    if (mounts && (!mounts->IsSequence() || !TreeEditor::Within(mounts, cnode))) {
-      LeaveAlone(c.where, who, "its volumeMounts are not a list written here");
+    if (mounts && !mounts->IsSequence()) {
+      LeaveAlone(c.where, who, "its volumeMounts are not a list");
       return;
     }
     volumes = pod->Get("volumes");
-    if (volumes && (!volumes->IsSequence() || !TreeEditor::Within(volumes, pod))) {
-      LeaveAlone(c.where, who, "the pod's volumes are not a list written here");
+    if (volumes && !volumes->IsSequence()) {
+      LeaveAlone(c.where, who, "the pod's volumes are not a list");
       return;
     }
   }
@@ -130,13 +130,16 @@ void Patcher::Patch(const Node* root, const Workload& w, const Container& c, con
     }
     const Node* sc = cnode->Get("securityContext");
     Value flag = Value::Bool(true);
-    if (sc && sc->IsMapping() && TreeEditor::Within(sc, cnode)) {
+    // A patch works on the object's data, where a YAML alias or merge is a
+    // mapping like any other: unlike fix's byte edits, it can change one user
+    // of an anchor without the others.
+    if (sc && sc->IsMapping()) {
       // "add" replaces a member that is there.
       ops.push_back({at + "/securityContext/readOnlyRootFilesystem", flag});
     } else if (!sc || sc->IsNull()) {
       ops.push_back({at + "/securityContext", Value::Map({{"readOnlyRootFilesystem", flag}})});
     } else {
-      LeaveAlone(c.where, who, "its securityContext is not a mapping written here");
+      LeaveAlone(c.where, who, "its securityContext is not a mapping");
       return;
     }
   }

@@ -4,6 +4,7 @@
 
 #include <set>
 #include <string>
+#include <vector>
 
 #include "rules/rule.h"
 #include "rules/rules.h"
@@ -97,6 +98,63 @@ TEST(Registry, EveryRuleIsJudgedEvenWhenSwitchedOffAndOnlyOnesThatAreOnReport) {
   CheckWorkload(w, options, &reported);
   ASSERT_EQ(reported.size(), 1u);
   EXPECT_EQ(reported[0].rule, &Rule(RuleId::kTmpWritable));
+}
+
+// Remedies as data: what each failing rule asks to change, in model terms.
+TEST(Remedies, SayWhatToChangeInModelTerms) {
+  Workload w;
+  Container c;
+  c.name = "web";
+  c.image = "docker.io/library/nginx:1.27";
+  c.read_only_root.key = "readOnlyRootFilesystem";
+  c.mounts.push_back({"/var/run/", "run", "emptyDir", true, {}});
+  w.containers.push_back(c);
+  RuleOptions options;
+  options.writable = {"/data/"};
+  std::vector<Finding> v;
+  JudgeContainer(w, w.containers[0], options, &v);
+  const Finding& ro = v[static_cast<size_t>(RuleId::kReadOnlyRootFs)];
+  ASSERT_EQ(ro.status, Status::kFail);
+  // The flag, /tmp, nginx's own paths less the one a writable mount covers, --writable.
+  EXPECT_EQ(ro.remedy.changes,
+            (std::vector<Change>{
+                Change::SetFlag(Setting::kReadOnlyRoot), Change::AddWritableMount("/tmp"),
+                Change::AddWritableMount("/var/cache/nginx"), Change::AddWritableMount("/data")}));
+  EXPECT_EQ(ro.remedy.blocked, "");
+  EXPECT_FALSE(ro.remedy.observed);
+
+  // Read-only already: tmp-writable asks for the mounts only.
+  w.containers[0].read_only_root.value = Flag::kTrue;
+  JudgeContainer(w, w.containers[0], options, &v);
+  EXPECT_TRUE(v[static_cast<size_t>(RuleId::kReadOnlyRootFs)].remedy.empty());
+  const Finding& tmp = v[static_cast<size_t>(RuleId::kTmpWritable)];
+  ASSERT_EQ(tmp.status, Status::kFail);
+  EXPECT_EQ(tmp.remedy.WritablePaths(),
+            (std::vector<std::string>{"/tmp", "/var/cache/nginx", "/data"}));
+
+  // A read-only volume where a writable one is needed blocks the remedy.
+  w.containers[0].mounts.push_back({"/tmp", "cfg", "configMap", false, {}});
+  JudgeContainer(w, w.containers[0], options, &v);
+  EXPECT_EQ(v[static_cast<size_t>(RuleId::kTmpWritable)].remedy.blocked,
+            "a read-only volume is mounted at /tmp; make it writable (its volume must be, too) "
+            "and run fix again");
+}
+
+// A live container's remedy comes from what it wrote, not from its image.
+TEST(Remedies, ALiveContainersPathsComeFromItsWrites) {
+  Workload w;
+  w.platform = Platform::kDocker;
+  Container c;
+  c.image = "nginx";
+  c.read_only_root.key = "ReadonlyRootfs";
+  c.writes_known = true;
+  c.written_paths = {"/var", "/var/lib", "/var/lib/app", "/var/lib/app/db", "/etc/hostname"};
+  w.containers.push_back(c);
+  std::vector<Finding> v;
+  JudgeContainer(w, w.containers[0], RuleOptions{}, &v);
+  const Remedy& r = v[static_cast<size_t>(RuleId::kReadOnlyRootFs)].remedy;
+  EXPECT_TRUE(r.observed);
+  EXPECT_EQ(r.WritablePaths(), (std::vector<std::string>{"/tmp", "/var/lib/app"}));
 }
 
 }  // namespace
