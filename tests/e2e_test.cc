@@ -13,6 +13,7 @@
 #include <map>
 #include <random>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -205,6 +206,55 @@ TEST(Cli, EveryCommandHasHelp) {
   Result scan = Rootlock("scan --help");
   EXPECT_NE(scan.out.find("\n  read-only-root-fs  pass when"), std::string::npos) << scan.out;
   EXPECT_NE(scan.out.find("\n  tmp-writable       (low, does not gate)"), std::string::npos);
+}
+
+// One flag parser: every flag a command's --help names is one it accepts (a
+// value missing is a different error), and the flags scan and fix share behave
+// alike in both (issue 12: fix rejected -j and --var-file although its help
+// said "as for scan").
+TEST(Cli, EveryFlagInHelpIsAccepted) {
+  std::regex flag(R"((^|, )(--?[a-zA-Z][a-zA-Z-]*))");
+  for (const char* command : {"scan", "docker", "fix", "rules"}) {
+    std::string help = Rootlock(std::string(command) + " --help").out;
+    ASSERT_NE(help.find("\noptions:\n"), std::string::npos) << command;
+    std::set<std::string> seen;
+    std::istringstream lines(help);
+    for (std::string line; std::getline(lines, line);) {
+      if (line.rfind("  -", 0) != 0)
+        continue;  // an option's line: "  -o, --output FORMAT=FILE  ..."
+      std::string head = line.substr(2, line.find("  ", 2) - 2);
+      for (std::sregex_iterator it(head.begin(), head.end(), flag), end; it != end; ++it) {
+        std::string name = (*it)[2];
+        if (!seen.insert(name).second || name == "--help" || name == "-h") continue;
+        Result r = Rootlock(std::string(command) + " " + name + " /nonexistent-rootlock-path");
+        EXPECT_EQ(r.err.find("unknown option"), std::string::npos)
+            << command << " " << name << ": " << r.err;
+      }
+    }
+    EXPECT_GT(seen.size(), 2u) << command;
+  }
+  // The shared input flags work for fix as they do for scan.
+  std::string pod = "kind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: a}]}\n";
+  for (const char* flags : {"-j 2", "-j2", "--jobs=3", "--max-file-size 1M", "--strict"}) {
+    EXPECT_EQ(Rootlock(std::string("fix ") + flags + " -", kSource, &pod).status, 0) << flags;
+    EXPECT_EQ(Rootlock(std::string("scan ") + flags + " -", kSource, &pod).status, 1) << flags;
+  }
+  // The same usage errors, word for word.
+  Result scan = Rootlock("scan --jobs 0 -");
+  Result fix = Rootlock("fix --jobs 0 -");
+  EXPECT_EQ(scan.status, 2);
+  EXPECT_EQ(fix.status, 2);
+  EXPECT_NE(scan.err.find("--jobs takes a whole number from 1 to 1024, not \"0\""),
+            std::string::npos)
+      << scan.err;
+  EXPECT_NE(fix.err.find("--jobs takes a whole number from 1 to 1024, not \"0\""),
+            std::string::npos)
+      << fix.err;
+  EXPECT_NE(Rootlock("fix --baseline b.json -").err.find("unknown option \"--baseline\""),
+            std::string::npos);
+  EXPECT_NE(Rootlock("scan --quiet=yes -").err.find("--quiet takes no value"), std::string::npos);
+  EXPECT_NE(Rootlock("scan --format").err.find("--format needs a value: text, json"),
+            std::string::npos);
 }
 
 TEST(Cli, ColourOnlyWhenAskedAndNoColorWins) {

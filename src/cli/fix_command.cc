@@ -10,6 +10,7 @@
 #include "base/exit_status.h"
 #include "base/text.h"
 #include "cli/commands.h"
+#include "cli/flags.h"
 #include "engine/sources.h"
 #include "fix/edit.h"
 #include "fix/fix.h"
@@ -41,15 +42,17 @@ Running fix twice changes nothing the second time.
 options:
   --diff             print a unified diff and change nothing
   --json-patch       print the remedy for the one Kubernetes object in PATH as an RFC 6902
-                     JSON Patch and change nothing; to fix the live object with it:
-                     kubectl patch KIND NAME --type json --patch-file PATCH.json
+                     JSON Patch and change nothing (for kubectl patch on the live object;
+                     see the README)
   --writable PATH    also make PATH writable in every container fixed (repeatable)
   --register-ready   for describe-task-definition output, also write FILE.register.json,
                      ready for aws ecs register-task-definition --cli-input-json
   --strict           fix stateful databases too
   --config FILE, --no-config, --no-peer-exemptions   as for scan: exempted containers are
                      never touched
-  --param NAME=VALUE, --var NAME=VALUE, --var-file FILE   as for scan
+  --param NAME=VALUE, --var NAME=VALUE, --var-file FILE, --max-file-size S, -j N
+                     as for scan (fix works one file at a time; -j is accepted, as
+                     every command takes the same input flags)
   -h, --help         this help
 
   PATH is a file, a folder (.yaml/.yml/.json/.tf, recursively), or - (read stdin, write the
@@ -111,60 +114,48 @@ int PrintJsonPatch(const std::vector<std::string>& paths, const FixOptions& opti
 
 }  // namespace
 
+const FlagSpec kFixFlags[] = {
+    {"--diff", nullptr, nullptr,
+     [](CommandLine* cl, const std::string&) {
+       cl->diff = true;
+       return std::string();
+     }},
+    {"--json-patch", nullptr, nullptr,
+     [](CommandLine* cl, const std::string&) {
+       cl->json_patch = true;
+       return std::string();
+     }},
+    {"--register-ready", nullptr, nullptr,
+     [](CommandLine* cl, const std::string&) {
+       cl->register_ready = true;
+       return std::string();
+     }},
+    {"--writable", nullptr, "PATH",
+     [](CommandLine* cl, const std::string& v) {
+       if (v.empty() || v[0] != '/') {
+         return std::string("--writable takes an absolute path, such as /var/cache/app");
+       }
+       cl->writable.push_back(v);
+       return std::string();
+     }},
+};
+
 int RunFix(int argc, char** argv) {
-  FixOptions options;
-  PolicyFlags policy;
-  std::vector<std::string> paths;
-  bool diff = false, register_ready = false, json_patch = false;
-  for (int i = 0; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    auto value = [&](std::string_view name, std::string* out) {
-      if (StartsWith(arg, std::string(name) + "=")) {
-        *out = std::string(arg.substr(name.size() + 1));
-        return true;
-      }
-      if (arg != name) return false;
-      *out = i + 1 < argc ? argv[++i] : "";
-      return true;
-    };
-    std::string v;
-    std::string policy_error;
-    if (ParsePolicyFlag(
-            arg, [&] { return i + 1 < argc ? std::string(argv[++i]) : ""; }, &policy,
-            &policy_error)) {
-      if (!policy_error.empty()) return Usage(policy_error);
-      if (!policy.baseline.empty() || !policy.write_baseline.empty()) {
-        return Usage("--baseline and --write-baseline are for scan");
-      }
-      continue;
-    }
-    if (arg == "-" || arg.empty() || arg[0] != '-') {
-      paths.emplace_back(arg);
-    } else if (arg == "-h" || arg == "--help") {
-      std::fputs(kFixHelp, stdout);
-      return kExitClean;
-    } else if (arg == "--diff") {
-      diff = true;
-    } else if (arg == "--json-patch") {
-      json_patch = true;
-    } else if (arg == "--register-ready") {
-      register_ready = true;
-    } else if (arg == "--strict") {
-      options.scan.rules.strict = true;
-    } else if (value("--writable", &v)) {
-      if (v.empty() || v[0] != '/')
-        return Usage("--writable takes an absolute path, such as /var/cache/app");
-      options.writable.push_back(v);
-    } else if (value("--param", &v) || value("--var", &v)) {
-      size_t eq = v.find('=');
-      if (eq == std::string::npos || eq == 0) return Usage(std::string(arg) + " takes NAME=VALUE");
-      auto& into = StartsWith(arg, "--param") ? options.scan.resolve.cfn_params
-                                              : options.scan.resolve.tf_vars;
-      into[v.substr(0, eq)] = v.substr(eq + 1);
-    } else {
-      return Usage("unknown option " + QuoteForMessage(arg));
-    }
+  CommandLine cl;
+  if (std::string usage;
+      !ParseFlags(argc, argv, {kFixFlags, InputFlags(), JudgeFlags()}, &cl, &usage)) {
+    return Usage(usage);
   }
+  if (cl.help) {
+    std::fputs(kFixHelp, stdout);
+    return kExitClean;
+  }
+  FixOptions options;
+  options.scan = std::move(cl.scan);
+  options.writable = cl.writable;
+  const PolicyFlags& policy = cl.policy;
+  const std::vector<std::string>& paths = cl.args;
+  bool diff = cl.diff, register_ready = cl.register_ready, json_patch = cl.json_patch;
   if (paths.empty()) return Usage("no input: name files or folders to fix, or - for stdin");
   options.scan.paths = paths;
   Config config;

@@ -17,6 +17,7 @@
 #include "base/exit_status.h"
 #include "base/text.h"
 #include "cli/commands.h"
+#include "cli/flags.h"
 #include "engine/scanner.h"
 #include "engine/sources.h"
 #include "fix/fix.h"  // WriteFileAtomically
@@ -131,207 +132,6 @@ int UsageError(const std::string& message, const char* command = "scan") {
   return kExitError;
 }
 
-bool ParseSize(std::string_view s, uint64_t* out) {
-  if (s.empty()) return false;
-  uint64_t v = 0;
-  size_t i = 0;
-  for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) {
-    if (v > (UINT64_MAX - 9) / 10) return false;
-    v = v * 10 + static_cast<uint64_t>(s[i] - '0');
-  }
-  if (i == 0) return false;
-  std::string suffix = ToLower(s.substr(i));
-  uint64_t mult = 1;
-  if (suffix == "" || suffix == "b") {
-    mult = 1;
-  } else if (suffix == "k" || suffix == "kb" || suffix == "kib") {
-    mult = 1024;
-  } else if (suffix == "m" || suffix == "mb" || suffix == "mib") {
-    mult = 1024 * 1024;
-  } else if (suffix == "g" || suffix == "gb" || suffix == "gib") {
-    mult = 1024ull * 1024 * 1024;
-  } else {
-    return false;
-  }
-  *out = v * mult;
-  return v > 0;
-}
-
-bool ParseRatio(std::string_view s, double* out) {
-  if (s.empty()) return false;
-  bool percent = s.back() == '%';
-  if (percent) s.remove_suffix(1);
-  std::string text(s);
-  char* end = nullptr;
-  errno = 0;
-  double v = std::strtod(text.c_str(), &end);
-  if (errno != 0 || end == text.c_str() || *end != '\0') return false;
-  if (percent) v /= 100.0;
-  if (!(v >= 0.0 && v <= 1.0)) return false;
-  *out = v;
-  return true;
-}
-
-// Reads a .tfvars (HCL) or .tfvars.json file: top-level NAME = scalar.
-bool ReadVarFile(const std::string& path, std::map<std::string, std::string, std::less<>>* vars,
-                 std::string* error) {
-  std::string text;
-  ParsedSource parsed;
-  Diagnostic d;
-  InputFormat format = EndsWith(path, ".json") ? InputFormat::kJson : InputFormat::kHcl;
-  if (!ReadAndParse(path, format, 16 << 20, &text, &parsed, &d)) {
-    *error = "--var-file " + (parsed.has_error ? d.ToString() : path + ": " + d.message);
-    return false;
-  }
-  if (parsed.documents.empty()) {
-    *error = "--var-file " + path + ": empty";
-    return false;
-  }
-  const Node* root = parsed.documents[0].root;
-  for (size_t i = 0; root->IsMapping() && i < root->MappingSize(); ++i) {
-    const Node* value = root->ValueAt(i);
-    if (value->IsScalar())
-      (*vars)[std::string(root->KeyAt(i)->Scalar())] = std::string(value->value);
-  }
-  return true;
-}
-
-// Walks argv: positional arguments, flags and --name=value / --name value / -jN.
-class Args {
- public:
-  Args(int argc, char** argv) : argc_(argc), argv_(argv) {}
-  bool Next() {
-    if (++i_ >= argc_) return false;
-    arg_ = argv_[i_];
-    return true;
-  }
-  std::string_view arg() const { return arg_; }
-  bool Is(std::string_view name) const { return arg_ == name; }
-  // Matches an option that takes a value. A missing value is a usage error.
-  bool Value(std::string_view name, std::string* out) {
-    if (arg_.size() > name.size() && arg_.substr(0, name.size()) == name &&
-        arg_[name.size()] == '=' && name.size() > 2) {
-      *out = std::string(arg_.substr(name.size() + 1));
-      return true;
-    }
-    if (name.size() == 2 && arg_.size() > 2 && arg_.substr(0, 2) == name) {
-      *out = std::string(arg_.substr(2));  // short option with its value attached: -j4
-      return true;
-    }
-    if (arg_ != name) return false;
-    if (i_ + 1 >= argc_) {
-      missing_ = std::string(name);
-      *out = "";
-      return true;
-    }
-    *out = argv_[++i_];
-    return true;
-  }
-  // The option whose value was missing, or "".
-  const std::string& missing() const { return missing_; }
-
- private:
-  int argc_;
-  char** argv_;
-  int i_ = -1;
-  std::string_view arg_;
-  std::string missing_;
-};
-
-// Flags every judging command shares: the report and the gate.
-struct ReportFlags {
-  std::string format = "text";
-  /// Whether --format was given: with --output alone, stdout stays empty.
-  bool format_given = false;
-  /// --output FORMAT=FILE, in order.
-  std::vector<std::pair<std::string, std::string>> outputs;
-  std::string color = "auto";
-  bool verbose = false;
-  /// No progress line and no notes on stderr (errors still).
-  bool quiet = false;
-  std::string aws_account_id;
-  std::string aws_region;
-};
-
-std::string FormatList() {
-  std::string out;
-  for (std::string_view f : ReportFormats()) out += (out.empty() ? "" : ", ") + std::string(f);
-  return out;
-}
-
-bool IsAwsAccountId(std::string_view s) {
-  return s.size() == 12 && s.find_first_not_of("0123456789") == std::string_view::npos;
-}
-
-bool IsAwsRegion(std::string_view s) {
-  return !s.empty() && s.size() <= 32 &&
-         s.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") == std::string_view::npos;
-}
-
-enum class Parsed { kNotMine, kOk, kExit };
-
-// Handles one shared flag. On kExit, *code is the exit status.
-Parsed ParseReportFlag(Args& a, ScanOptions* options, ReportFlags* flags, const char* command,
-                       int* code) {
-  std::string v;
-  auto fail = [&](const std::string& message) {
-    *code = UsageError(message, command);
-    return Parsed::kExit;
-  };
-  if (a.Value("--format", &v) || a.Value("-f", &v)) {
-    if (!a.missing().empty()) return fail(a.missing() + " needs a value: " + FormatList());
-    if (!IsReportFormat(v)) {
-      return fail("--format takes " + FormatList() + ", not " + QuoteForMessage(v));
-    }
-    flags->format = v;
-    flags->format_given = true;
-  } else if (a.Value("--output", &v) || a.Value("-o", &v)) {
-    size_t eq = v.find('=');
-    std::string format = v.substr(0, eq == std::string::npos ? 0 : eq);
-    std::string file = eq == std::string::npos ? "" : v.substr(eq + 1);
-    if (!a.missing().empty() || !IsReportFormat(format) || file.empty() || file == "-") {
-      return fail("--output takes FORMAT=FILE with FORMAT one of " + FormatList() +
-                  " (stdout is --format's), not " + QuoteForMessage(v));
-    }
-    for (const auto& [f, earlier] : flags->outputs) {
-      if (earlier == file) return fail("--output names " + QuoteForMessage(file) + " twice");
-    }
-    flags->outputs.emplace_back(format, file);
-  } else if (a.Is("-q") || a.Is("--quiet")) {
-    flags->quiet = true;
-  } else if (a.Value("--aws-account-id", &v)) {
-    if (!IsAwsAccountId(v)) {
-      return fail("--aws-account-id takes a 12-digit AWS account id, not " + QuoteForMessage(v));
-    }
-    flags->aws_account_id = v;
-  } else if (a.Value("--aws-region", &v)) {
-    if (!IsAwsRegion(v)) {
-      return fail("--aws-region takes a region such as eu-west-1, not " + QuoteForMessage(v));
-    }
-    flags->aws_region = v;
-  } else if (a.Value("--min-ratio", &v)) {
-    if (!ParseRatio(v, &options->min_ratio)) {
-      return fail("--min-ratio takes a number from 0 to 1 or a percentage, not " +
-                  QuoteForMessage(v));
-    }
-  } else if (a.Is("--fail-on-any")) {
-    options->fail_on_any = true;
-  } else if (a.Is("--strict")) {
-    options->rules.strict = true;
-  } else if (a.Is("-v") || a.Is("--verbose")) {
-    flags->verbose = true;
-  } else if (a.Value("--color", &v) || a.Value("--colour", &v)) {
-    if (v != "auto" && v != "always" && v != "never") {
-      return fail("--color takes auto, always or never, not " + QuoteForMessage(v));
-    }
-    flags->color = v;
-  } else {
-    return Parsed::kNotMine;
-  }
-  return Parsed::kOk;
-}
-
-// One note on stderr, unless --quiet.
 void Note(const ReportFlags& flags, const std::string& note) {
   if (!flags.quiet) std::fprintf(stderr, "rootlock: note: %s\n", note.c_str());
 }
@@ -467,69 +267,22 @@ class ProgressLine {
 };
 
 int RunScan(int argc, char** argv) {
-  ScanOptions options;
-  ReportFlags flags;
-  PolicyFlags policy;
-  Config config;
-  bool only_paths = false;
-  Args a(argc, argv);
-  while (a.Next()) {
-    std::string_view arg = a.arg();
-    std::string v;
-    int code = 0;
-    std::string policy_error;
-    if (!only_paths &&
-        ParsePolicyFlag(
-            arg, [&] { return a.Next() ? std::string(a.arg()) : ""; }, &policy, &policy_error)) {
-      if (!policy_error.empty()) return UsageError(policy_error);
-      continue;
-    }
-    policy.min_ratio_set |= StartsWith(arg, "--min-ratio");
-    policy.strict_set |= arg == "--strict";
-    if (only_paths || arg == "-" || arg.empty() || arg[0] != '-') {
-      options.paths.emplace_back(arg);
-      continue;
-    }
-    if (arg == "--") {
-      only_paths = true;
-      continue;
-    }
-    if (arg == "-h" || arg == "--help") {
-      std::string help = kScanHelpHead + RulesHelp() + "\n" + kScanHelpTail;
-      std::fputs(help.c_str(), stdout);
-      return kExitClean;
-    }
-    Parsed p = ParseReportFlag(a, &options, &flags, "scan", &code);
-    if (p == Parsed::kExit) return code;
-    if (p == Parsed::kOk) continue;
-    if (a.Value("--jobs", &v) || a.Value("-j", &v)) {
-      uint64_t n = 0;
-      if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos ||
-          !ParseSize(v, &n) || n > 1024) {
-        return UsageError("--jobs takes a whole number from 1 to 1024, not " + QuoteForMessage(v));
-      }
-      options.jobs = static_cast<unsigned>(n);
-    } else if (a.Value("--param", &v) || a.Value("--var", &v)) {
-      size_t eq = v.find('=');
-      std::string name(arg.substr(0, arg.find('=')));
-      if (eq == std::string::npos || eq == 0) {
-        return UsageError(name + " takes NAME=VALUE, not " + QuoteForMessage(v));
-      }
-      auto& into = name == "--param" ? options.resolve.cfn_params : options.resolve.tf_vars;
-      into[v.substr(0, eq)] = v.substr(eq + 1);
-    } else if (a.Value("--var-file", &v)) {
-      std::string error;
-      if (!ReadVarFile(v, &options.resolve.tf_vars, &error)) return UsageError(error);
-    } else if (a.Value("--max-file-size", &v)) {
-      if (!ParseSize(v, &options.max_file_bytes)) {
-        return UsageError("--max-file-size takes a size such as 16M or 500K, not " +
-                          QuoteForMessage(v));
-      }
-    } else {
-      return UsageError("unknown option " + QuoteForMessage(arg));
-    }
-    if (!a.missing().empty()) return UsageError(a.missing() + " needs a value");
+  CommandLine cl;
+  std::string error;
+  if (!ParseFlags(argc, argv, {InputFlags(), JudgeFlags(), BaselineFlags(), ReportFlagsGroup()},
+                  &cl, &error)) {
+    return UsageError(error);
   }
+  if (cl.help) {
+    std::string help = kScanHelpHead + RulesHelp() + "\n" + kScanHelpTail;
+    std::fputs(help.c_str(), stdout);
+    return kExitClean;
+  }
+  ScanOptions& options = cl.scan;
+  const ReportFlags& flags = cl.report;
+  const PolicyFlags& policy = cl.policy;
+  Config config;
+  options.paths = cl.args;
   if (options.paths.empty()) {
     if (isatty(STDIN_FILENO)) {
       return UsageError("no input: name files or folders to scan, or - for stdin");
@@ -587,35 +340,40 @@ examples:
 Exit status: 0 clean, 1 the policy fails, 2 the engine cannot be used (each problem one line).
 )";
 
+const FlagSpec kDockerFlags[] = {
+    {"--host", "-H", "URL",
+     [](CommandLine* cl, const std::string& v) {
+       cl->host = v;
+       return v.empty() ? std::string("--host needs an address such as unix:///var/run/docker.sock")
+                        : std::string();
+     },
+     [] { return std::string("an address such as unix:///var/run/docker.sock"); }},
+    {"--no-changes", nullptr, nullptr,
+     [](CommandLine* cl, const std::string&) {
+       cl->no_changes = true;
+       return std::string();
+     }},
+};
+
 int RunDocker(int argc, char** argv) {
-  ScanOptions options;
-  ReportFlags flags;
-  DockerAuditOptions audit_options;
-  std::string host;
-  Args a(argc, argv);
-  while (a.Next()) {
-    std::string v;
-    int code = 0;
-    if (a.Is("-h") || a.Is("--help")) {
-      std::fputs(kDockerHelp, stdout);
-      return kExitClean;
-    }
-    Parsed p = ParseReportFlag(a, &options, &flags, "docker", &code);
-    if (p == Parsed::kExit) return code;
-    if (p == Parsed::kOk) continue;
-    if (a.Value("--host", &v) || a.Value("-H", &v)) {
-      if (!a.missing().empty() || v.empty()) {
-        return UsageError("--host needs an address such as unix:///var/run/docker.sock", "docker");
-      }
-      host = v;
-    } else if (a.Is("--no-changes")) {
-      audit_options.changes = false;
-    } else {
-      return UsageError("unknown option " + QuoteForMessage(a.arg()), "docker");
-    }
-  }
-  DockerEndpoint endpoint;
+  CommandLine cl;
   std::string error;
+  if (!ParseFlags(argc, argv, {kDockerFlags, JudgeFlags(), ReportFlagsGroup()}, &cl, &error)) {
+    return UsageError(error, "docker");
+  }
+  if (cl.help) {
+    std::fputs(kDockerHelp, stdout);
+    return kExitClean;
+  }
+  if (!cl.args.empty()) {
+    return UsageError("docker takes no paths, not " + QuoteForMessage(cl.args[0]), "docker");
+  }
+  const ScanOptions& options = cl.scan;
+  const ReportFlags& flags = cl.report;
+  DockerAuditOptions audit_options;
+  audit_options.changes = !cl.no_changes;
+  const std::string& host = cl.host;
+  DockerEndpoint endpoint;
   if (!ResolveDockerEndpoint(host, &endpoint, &error)) {
     std::fprintf(stderr, "rootlock: %s\n", error.c_str());
     return kExitError;
@@ -635,31 +393,35 @@ int RunDocker(int argc, char** argv) {
   return Emit(result, flags);
 }
 
+const FlagSpec kRulesFlags[] = {
+    {"--format", "-f", "FORMAT",
+     [](CommandLine* cl, const std::string& v) -> std::string {
+       if (v != "text" && v != "markdown") {
+         return "--format takes text or markdown, not " + QuoteForMessage(v);
+       }
+       cl->rules_format = v;
+       return "";
+     },
+     [] { return std::string("a value: text or markdown"); }},
+};
+
 int RunRules(int argc, char** argv) {
-  std::string format = "text";
-  std::vector<std::string> ids;
-  Args a(argc, argv);
-  while (a.Next()) {
-    std::string v;
-    if (a.Is("-h") || a.Is("--help")) {
-      std::fputs(
-          "usage: rootlock rules [--format text|markdown] [ID]\n\nLists every rule; with an ID "
-          "(a slug such as read-only-root-fs, or an alias such as ECS.5 or CKV_K8S_22), explains "
-          "one.\n--format markdown writes the same as docs/rules/ (scripts/gen-rule-docs.sh).\n",
-          stdout);
-      return kExitClean;
-    }
-    if (a.Value("--format", &v) || a.Value("-f", &v)) {
-      if (v != "text" && v != "markdown") {
-        return UsageError("--format takes text or markdown, not " + QuoteForMessage(v), "rules");
-      }
-      format = v;
-    } else if (a.arg().size() > 1 && a.arg()[0] == '-') {
-      return UsageError("unknown option " + QuoteForMessage(a.arg()), "rules");
-    } else {
-      ids.emplace_back(a.arg());
-    }
+  CommandLine cl;
+  std::string error;
+  if (!ParseFlags(argc, argv, {kRulesFlags}, &cl, &error)) return UsageError(error, "rules");
+  if (cl.help) {
+    std::fputs(
+        "usage: rootlock rules [--format text|markdown] [ID]\n\nLists every rule; with an ID "
+        "(a slug such as read-only-root-fs, or an alias such as ECS.5 or CKV_K8S_22), explains "
+        "one.\n\noptions:\n"
+        "  -f, --format FORMAT  text (default), or markdown: the same as docs/rules/\n"
+        "                       (scripts/gen-rule-docs.sh)\n"
+        "  -h, --help           this help\n",
+        stdout);
+    return kExitClean;
   }
+  const std::string& format = cl.rules_format;
+  const std::vector<std::string>& ids = cl.args;
   if (ids.size() > 1) return UsageError("one rule at a time", "rules");
   std::string out;
   if (ids.empty() && format == "markdown") {

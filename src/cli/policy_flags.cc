@@ -1,35 +1,10 @@
-// The policy flags: config file, peer exemptions, baselines.
+// The policy flags at work: the config file, peer exemptions, baselines.
 #include "base/text.h"
 #include "cli/commands.h"
 #include "fix/fix.h"
 #include "policy/baseline.h"
 
 namespace rootlock {
-
-bool ParsePolicyFlag(std::string_view arg, const std::function<std::string()>& next,
-                     PolicyFlags* flags, std::string* error) {
-  auto value = [&](std::string_view name, std::string* out) {
-    if (arg.size() > name.size() && StartsWith(arg, name) && arg[name.size()] == '=') {
-      *out = std::string(arg.substr(name.size() + 1));
-    } else if (arg == name) {
-      *out = next();
-    } else {
-      return false;
-    }
-    if (out->empty()) *error = std::string(name) + " needs a file";
-    return true;
-  };
-  if (arg == "--no-config") {
-    flags->no_config = true;
-  } else if (arg == "--no-peer-exemptions") {
-    flags->no_peer_exemptions = true;
-  } else if (value("--config", &flags->config) || value("--baseline", &flags->baseline) ||
-             value("--write-baseline", &flags->write_baseline)) {
-  } else {
-    return false;
-  }
-  return true;
-}
 
 bool ApplyPolicy(const PolicyFlags& flags, Config* config, ScanOptions* options,
                  std::string* error) {

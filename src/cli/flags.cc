@@ -1,0 +1,340 @@
+#include "cli/flags.h"
+
+#include <cerrno>
+#include <cstdlib>
+#include <map>
+
+#include "base/text.h"
+#include "parse/reader.h"
+#include "report/report.h"
+
+namespace rootlock {
+
+namespace {
+
+bool ParseRatio(std::string_view s, double* out) {
+  if (s.empty()) return false;
+  bool percent = s.back() == '%';
+  if (percent) s.remove_suffix(1);
+  std::string text(s);
+  char* end = nullptr;
+  errno = 0;
+  double v = std::strtod(text.c_str(), &end);
+  if (errno != 0 || end == text.c_str() || *end != '\0') return false;
+  if (percent) v /= 100.0;
+  if (!(v >= 0.0 && v <= 1.0)) return false;
+  *out = v;
+  return true;
+}
+
+// Reads a .tfvars (HCL) or .tfvars.json file: top-level NAME = scalar.
+bool ReadVarFile(const std::string& path, std::map<std::string, std::string, std::less<>>* vars,
+                 std::string* error) {
+  std::string text;
+  ParsedSource parsed;
+  Diagnostic d;
+  InputFormat format = EndsWith(path, ".json") ? InputFormat::kJson : InputFormat::kHcl;
+  if (!ReadAndParse(path, format, 16 << 20, &text, &parsed, &d)) {
+    *error = "--var-file " + (parsed.has_error ? d.ToString() : path + ": " + d.message);
+    return false;
+  }
+  if (parsed.documents.empty()) {
+    *error = "--var-file " + path + ": empty";
+    return false;
+  }
+  const Node* root = parsed.documents[0].root;
+  for (size_t i = 0; root->IsMapping() && i < root->MappingSize(); ++i) {
+    const Node* value = root->ValueAt(i);
+    if (value->IsScalar())
+      (*vars)[std::string(root->KeyAt(i)->Scalar())] = std::string(value->value);
+  }
+  return true;
+}
+
+std::string FormatList() {
+  std::string out;
+  for (std::string_view f : ReportFormats()) out += (out.empty() ? "" : ", ") + std::string(f);
+  return out;
+}
+
+std::string NameValue(const char* flag, const std::string& v,
+                      std::map<std::string, std::string, std::less<>>* into) {
+  size_t eq = v.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    return std::string(flag) + " takes NAME=VALUE, not " + QuoteForMessage(v);
+  }
+  (*into)[v.substr(0, eq)] = v.substr(eq + 1);
+  return "";
+}
+
+std::string AFile() { return "a file"; }
+std::string AFormat() { return "a value: " + FormatList(); }
+
+const FlagSpec kInput[] = {
+    {"--param", nullptr, "NAME=VALUE",
+     [](CommandLine* cl, const std::string& v) {
+       return NameValue("--param", v, &cl->scan.resolve.cfn_params);
+     }},
+    {"--var", nullptr, "NAME=VALUE",
+     [](CommandLine* cl, const std::string& v) {
+       return NameValue("--var", v, &cl->scan.resolve.tf_vars);
+     }},
+    {"--var-file", nullptr, "FILE",
+     [](CommandLine* cl, const std::string& v) {
+       std::string error;
+       ReadVarFile(v, &cl->scan.resolve.tf_vars, &error);
+       return error;
+     },
+     AFile},
+    {"--jobs", "-j", "N",
+     [](CommandLine* cl, const std::string& v) -> std::string {
+       uint64_t n = 0;
+       if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos ||
+           !ParseSize(v, &n) || n > 1024) {
+         return "--jobs takes a whole number from 1 to 1024, not " + QuoteForMessage(v);
+       }
+       cl->scan.jobs = static_cast<unsigned>(n);
+       return "";
+     }},
+    {"--max-file-size", nullptr, "S",
+     [](CommandLine* cl, const std::string& v) -> std::string {
+       if (!ParseSize(v, &cl->scan.max_file_bytes)) {
+         return "--max-file-size takes a size such as 16M or 500K, not " + QuoteForMessage(v);
+       }
+       return "";
+     }},
+    {"--config", nullptr, "FILE",
+     [](CommandLine* cl, const std::string& v) {
+       cl->policy.config = v;
+       return v.empty() ? std::string("--config needs a file") : std::string();
+     },
+     AFile},
+    {"--no-config", nullptr, nullptr,
+     [](CommandLine* cl, const std::string&) {
+       cl->policy.no_config = true;
+       return std::string();
+     }},
+    {"--no-peer-exemptions", nullptr, nullptr,
+     [](CommandLine* cl, const std::string&) {
+       cl->policy.no_peer_exemptions = true;
+       return std::string();
+     }},
+};
+
+const FlagSpec kJudge[] = {
+    {"--strict", nullptr, nullptr,
+     [](CommandLine* cl, const std::string&) {
+       cl->scan.rules.strict = true;
+       cl->policy.strict_set = true;
+       return std::string();
+     }},
+};
+
+const FlagSpec kBaseline[] = {
+    {"--baseline", nullptr, "FILE",
+     [](CommandLine* cl, const std::string& v) {
+       cl->policy.baseline = v;
+       return v.empty() ? std::string("--baseline needs a file") : std::string();
+     },
+     AFile},
+    {"--write-baseline", nullptr, "FILE",
+     [](CommandLine* cl, const std::string& v) {
+       cl->policy.write_baseline = v;
+       return v.empty() ? std::string("--write-baseline needs a file") : std::string();
+     },
+     AFile},
+};
+
+const FlagSpec kReport[] = {
+    {"--format", "-f", "FORMAT",
+     [](CommandLine* cl, const std::string& v) -> std::string {
+       if (!IsReportFormat(v))
+         return "--format takes " + FormatList() + ", not " + QuoteForMessage(v);
+       cl->report.format = v;
+       cl->report.format_given = true;
+       return "";
+     },
+     AFormat},
+    {"--output", "-o", "FORMAT=FILE",
+     [](CommandLine* cl, const std::string& v) -> std::string {
+       size_t eq = v.find('=');
+       std::string format = v.substr(0, eq == std::string::npos ? 0 : eq);
+       std::string file = eq == std::string::npos ? "" : v.substr(eq + 1);
+       if (!IsReportFormat(format) || file.empty() || file == "-") {
+         return "--output takes FORMAT=FILE with FORMAT one of " + FormatList() +
+                " (stdout is --format's), not " + QuoteForMessage(v);
+       }
+       for (const auto& [f, earlier] : cl->report.outputs) {
+         if (earlier == file) return "--output names " + QuoteForMessage(file) + " twice";
+       }
+       cl->report.outputs.emplace_back(format, file);
+       return "";
+     },
+     [] { return "FORMAT=FILE with FORMAT one of " + FormatList(); }},
+    {"--quiet", "-q", nullptr,
+     [](CommandLine* cl, const std::string&) {
+       cl->report.quiet = true;
+       return std::string();
+     }},
+    {"--aws-account-id", nullptr, "ID",
+     [](CommandLine* cl, const std::string& v) -> std::string {
+       if (!IsAwsAccountId(v)) {
+         return "--aws-account-id takes a 12-digit AWS account id, not " + QuoteForMessage(v);
+       }
+       cl->report.aws_account_id = v;
+       return "";
+     }},
+    {"--aws-region", nullptr, "R",
+     [](CommandLine* cl, const std::string& v) -> std::string {
+       if (!IsAwsRegion(v)) {
+         return "--aws-region takes a region such as eu-west-1, not " + QuoteForMessage(v);
+       }
+       cl->report.aws_region = v;
+       return "";
+     }},
+    {"--min-ratio", nullptr, "R",
+     [](CommandLine* cl, const std::string& v) -> std::string {
+       if (!ParseRatio(v, &cl->scan.min_ratio)) {
+         return "--min-ratio takes a number from 0 to 1 or a percentage, not " + QuoteForMessage(v);
+       }
+       cl->policy.min_ratio_set = true;
+       return "";
+     }},
+    {"--fail-on-any", nullptr, nullptr,
+     [](CommandLine* cl, const std::string&) {
+       cl->scan.fail_on_any = true;
+       return std::string();
+     }},
+    {"--verbose", "-v", nullptr,
+     [](CommandLine* cl, const std::string&) {
+       cl->report.verbose = true;
+       return std::string();
+     }},
+    {"--color", nullptr, "WHEN",
+     [](CommandLine* cl, const std::string& v) -> std::string {
+       if (v != "auto" && v != "always" && v != "never") {
+         return "--color takes auto, always or never, not " + QuoteForMessage(v);
+       }
+       cl->report.color = v;
+       return "";
+     },
+     nullptr, "--colour"},
+};
+
+}  // namespace
+
+bool IsAwsAccountId(std::string_view s) {
+  return s.size() == 12 && s.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+bool IsAwsRegion(std::string_view s) {
+  return !s.empty() && s.size() <= 32 &&
+         s.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") == std::string_view::npos;
+}
+
+FlagGroup InputFlags() { return kInput; }
+FlagGroup JudgeFlags() { return kJudge; }
+FlagGroup BaselineFlags() { return kBaseline; }
+FlagGroup ReportFlagsGroup() { return kReport; }
+
+bool ParseSize(std::string_view s, uint64_t* out) {
+  if (s.empty()) return false;
+  uint64_t v = 0;
+  size_t i = 0;
+  for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) {
+    if (v > (UINT64_MAX - 9) / 10) return false;
+    v = v * 10 + static_cast<uint64_t>(s[i] - '0');
+  }
+  if (i == 0) return false;
+  std::string suffix = ToLower(s.substr(i));
+  uint64_t mult = 1;
+  if (suffix == "" || suffix == "b") {
+    mult = 1;
+  } else if (suffix == "k" || suffix == "kb" || suffix == "kib") {
+    mult = 1024;
+  } else if (suffix == "m" || suffix == "mb" || suffix == "mib") {
+    mult = 1024 * 1024;
+  } else if (suffix == "g" || suffix == "gb" || suffix == "gib") {
+    mult = 1024ull * 1024 * 1024;
+  } else {
+    return false;
+  }
+  if (v > UINT64_MAX / mult) return false;
+  *out = v * mult;
+  return v > 0;
+}
+
+bool ParseFlags(int argc, char** argv, std::initializer_list<FlagGroup> groups, CommandLine* cl,
+                std::string* error) {
+  bool only_args = false;
+  for (int i = 0; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (only_args || arg == "-" || arg.empty() || arg[0] != '-') {
+      cl->args.emplace_back(arg);
+      continue;
+    }
+    if (arg == "--") {
+      only_args = true;
+      continue;
+    }
+    if (arg == "-h" || arg == "--help") {
+      cl->help = true;
+      return true;
+    }
+    bool is_long = arg.size() > 2 && arg[1] == '-';
+    std::string_view name = is_long ? arg.substr(0, arg.find('=')) : arg;
+    const FlagSpec* found = nullptr;
+    std::string value;
+    bool has_value = false;
+    for (FlagGroup g : groups) {
+      for (const FlagSpec& f : g) {
+        if (is_long && (name == f.name || (f.alias && name == f.alias))) {
+          found = &f;
+          if (name.size() < arg.size()) value = arg.substr(name.size() + 1), has_value = true;
+        } else if (!is_long && f.short_name && arg == f.short_name) {
+          found = &f;
+        } else if (!is_long && f.short_name && f.value && arg.size() > 2 &&
+                   arg.substr(0, 2) == f.short_name) {
+          found = &f;  // a short flag with its value attached: -j4
+          value = arg.substr(2), has_value = true;
+        }
+        if (found) break;
+      }
+      if (found) break;
+    }
+    if (!found) {
+      *error = "unknown option " + QuoteForMessage(arg);
+      return false;
+    }
+    if (!found->value && has_value) {
+      *error = std::string(name) + " takes no value";
+      return false;
+    }
+    if (found->value && !has_value) {
+      if (i + 1 >= argc) {
+        *error = std::string(name) + " needs " + (found->expects ? found->expects() : "a value");
+        return false;
+      }
+      value = argv[++i];
+    }
+    if (std::string e = found->apply(cl, value); !e.empty()) {
+      *error = std::move(e);
+      return false;
+    }
+  }
+  return true;
+}
+
+std::vector<std::string> FlagNames(std::initializer_list<FlagGroup> groups) {
+  std::vector<std::string> out;
+  for (FlagGroup g : groups) {
+    for (const FlagSpec& f : g) {
+      out.emplace_back(f.name);
+      if (f.short_name) out.emplace_back(f.short_name);
+      if (f.alias) out.emplace_back(f.alias);
+    }
+  }
+  return out;
+}
+
+}  // namespace rootlock

@@ -1,0 +1,110 @@
+// One flag parser for every subcommand. Each flag is declared once — its
+// names, the name of its value, and what it does — in a group; a command
+// lists the groups it takes, so `scan` and `fix` accept the same input and
+// policy flags by construction. --name=value, --name value, -jN, `-` (stdin)
+// and `--` (only paths after it) work the same everywhere.
+#ifndef ROOTLOCK_CLI_FLAGS_H_
+#define ROOTLOCK_CLI_FLAGS_H_
+
+#include <initializer_list>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "engine/scanner.h"
+
+namespace rootlock {
+
+/// The report and the gate, for every command that judges.
+struct ReportFlags {
+  std::string format = "text";
+  /// Whether --format was given: with --output alone, stdout stays empty.
+  bool format_given = false;
+  /// --output FORMAT=FILE, in order.
+  std::vector<std::pair<std::string, std::string>> outputs;
+  std::string color = "auto";
+  bool verbose = false;
+  /// No progress line and no notes on stderr (errors still).
+  bool quiet = false;
+  std::string aws_account_id;
+  std::string aws_region;
+};
+
+/// The config file, peer exemptions and baselines.
+struct PolicyFlags {
+  std::string config;
+  bool no_config = false;
+  bool no_peer_exemptions = false;
+  std::string baseline;
+  std::string write_baseline;
+  bool min_ratio_set = false;  // the command line beats the config
+  bool strict_set = false;
+};
+
+/// Everything a command line can say. Each command reads what its groups fill.
+struct CommandLine {
+  ScanOptions scan;
+  ReportFlags report;
+  PolicyFlags policy;
+  /// Positional arguments: paths, `-`, a rule id.
+  std::vector<std::string> args;
+  bool help = false;
+  // fix
+  std::vector<std::string> writable;
+  bool diff = false;
+  bool register_ready = false;
+  bool json_patch = false;
+  // docker
+  std::string host;
+  bool no_changes = false;
+  // rules
+  std::string rules_format = "text";
+};
+
+/// One flag. `apply` gets the value ("" for a switch) and returns "" or the
+/// usage error, a phrase such as "--jobs takes a whole number from 1 to 1024".
+struct FlagSpec {
+  const char* name;        // "--jobs"
+  const char* short_name;  // "-j", or nullptr
+  const char* value;       // "N" for a flag that takes a value, nullptr for a switch
+  std::string (*apply)(CommandLine* cl, const std::string& value);
+  /// For a missing value, what it needs: "a file", "a value: text, json, ...";
+  /// nullptr for "a value".
+  std::string (*expects)() = nullptr;
+  /// Another name that means the same (--colour), or nullptr.
+  const char* alias = nullptr;
+};
+
+using FlagGroup = std::span<const FlagSpec>;
+
+/// What the input is and how it is read: --param, --var, --var-file, --jobs,
+/// --max-file-size, --config, --no-config, --no-peer-exemptions.
+FlagGroup InputFlags();
+/// How containers are judged: --strict.
+FlagGroup JudgeFlags();
+/// --baseline, --write-baseline (scan only: fix has nothing to compare).
+FlagGroup BaselineFlags();
+/// --format, --output, --quiet, --aws-account-id, --aws-region, --min-ratio,
+/// --fail-on-any, --verbose, --color.
+FlagGroup ReportFlagsGroup();
+
+/// Parses argv (the arguments after the command's name) against `groups`.
+/// -h/--help sets cl->help and stops. False with `error` set on a bad flag.
+bool ParseFlags(int argc, char** argv, std::initializer_list<FlagGroup> groups, CommandLine* cl,
+                std::string* error);
+
+/// Every name (long, short, alias) of the flags in `groups`, for help checks and completions.
+std::vector<std::string> FlagNames(std::initializer_list<FlagGroup> groups);
+
+/// A 12-digit AWS account id; an AWS region's shape ("eu-west-1").
+bool IsAwsAccountId(std::string_view s);
+bool IsAwsRegion(std::string_view s);
+
+/// "16M", "500K", "1G", "123": bytes. False for anything else or 0.
+bool ParseSize(std::string_view s, uint64_t* out);
+
+}  // namespace rootlock
+
+#endif  // ROOTLOCK_CLI_FLAGS_H_
