@@ -1,6 +1,7 @@
-// The scan's plumbing at scale: the streaming walk's order, and large files
-// set aside while another is parsed, all without changing a byte of the
-// report. FindingList has its own tests beside it (src/engine/finding_list_test.cc).
+// The scan's plumbing at scale: any number of jobs, large files set aside
+// while another is parsed, all without changing a byte of the report.
+// FindingList and the walk have their own tests beside them
+// (src/engine/finding_list_test.cc, src/engine/sources_test.cc).
 #include <unistd.h>
 
 #include <filesystem>
@@ -9,7 +10,6 @@
 #include <vector>
 
 #include "engine/scanner.h"
-#include "engine/sources.h"
 #include "gtest/gtest.h"
 #include "report/report.h"
 
@@ -33,31 +33,8 @@ class ScanTree : public ::testing::Test {
     fs::create_directories(p.parent_path());
     std::ofstream(p) << text;
   }
-  std::string Rel(const std::string& path) const {
-    return fs::path(path).lexically_relative(root_).string();
-  }
   fs::path root_;
 };
-
-TEST_F(ScanTree, WalkIsDepthFirstInByteOrderOfNames) {
-  for (const char* f : {"a.yaml", "a/x.yaml", "a-b/y.yml", "b/.git/z.yaml", "b/c/d.json",
-                        "b/notes.txt", "B.yaml", "z.tf"}) {
-    Write(f, "kind: Pod\n");
-  }
-  std::vector<Diagnostic> errors;
-  std::vector<std::string> seen;
-  SourceWalker walker(
-      {root_.string(), (root_ / "missing.yaml").string(), (root_ / "b/notes.txt").string()});
-  SourceRef src;
-  while (walker.Next(&src, &errors)) {
-    seen.push_back(Rel(src.path) + (src.explicit_path ? " (named)" : ""));
-  }
-  // "a" < "a-b" < "a.yaml": a folder's files and subfolders interleave by name.
-  EXPECT_EQ(seen, (std::vector<std::string>{"B.yaml", "a/x.yaml", "a-b/y.yml", "a.yaml",
-                                            "b/c/d.json", "z.tf", "b/notes.txt (named)"}));
-  ASSERT_EQ(errors.size(), 1u);
-  EXPECT_NE(errors[0].ToString().find("missing.yaml: error: cannot read"), std::string::npos);
-}
 
 // Large files set aside while another is parsed, any number of jobs, findings
 // spilled or not: the report is the same, byte for byte.
