@@ -373,6 +373,15 @@ TEST(CommentExemptions, MalformedCommentsAreKeptWithTheirProblem) {
   }
 }
 
+// A comment's REASON is free text: the rest of the line, whatever it holds.
+TEST(CommentExemptions, TheReasonIsTheRestOfTheLine) {
+  Doc d("# rootlock:ignore read-only-root-fs writes /data: see OPS-1; remove in Q3\nname: app\n");
+  std::vector<Exemption> out;
+  CommentExemptions(d.ctx(), 2, &out);
+  EXPECT_EQ(ShowAll(out),
+            (Lines{"rule=read-only-root-fs reason=writes /data: see OPS-1; remove in Q3"}));
+}
+
 TEST(CommentExemptions, NothingWithoutLineStartsOrOutsideTheText) {
   Doc d("# rootlock:ignore r x\nname: app\n");
   std::vector<Exemption> out;
