@@ -20,14 +20,16 @@ bool NeedsYamlQuotes(std::string_view s) {
   for (std::string_view w : kSpecial) {
     if (s == w) return true;
   }
-  bool numeric = true;
+  // What begins like a number may be one: besides 12, 1.5 and 2024-01-31, YAML 1.1
+  // and the Go decoder kubectl uses read 1e3, 0x1f, 0o17, 0b101, 1_000, .inf and .nan
+  // as numbers (a volume named 1e3 would be the number 1000 to the API server).
+  if ((s[0] >= '0' && s[0] <= '9') || s[0] == '.' || s[0] == '-') return true;
   for (char c : s) {
     bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
               c == '_' || c == '.' || c == '/' || c == '-';
     if (!ok) return true;
-    if (!((c >= '0' && c <= '9') || c == '.' || c == '-')) numeric = false;
   }
-  return numeric || s[0] == '-';
+  return false;
 }
 
 }  // namespace

@@ -78,6 +78,31 @@ void PeerSuppression(const DocumentContext& ctx, const KeyValue& kv, const char*
   }
 }
 
+// One `RULE[ until YYYY-MM-DD]: REASON`: a part of an exempt value, or a comment.
+Exemption ParseOneExemption(std::string_view part, const std::string& source,
+                            const Location& where) {
+  Exemption e;
+  e.source = source;
+  e.where = where;
+  size_t colon = part.find(':');
+  std::string_view head = Trim(part.substr(0, colon));
+  e.reason = colon == std::string_view::npos ? "" : std::string(Trim(part.substr(colon + 1)));
+  size_t until = head.find(" until ");
+  if (until != std::string_view::npos) {
+    e.until = std::string(Trim(head.substr(until + 7)));
+    head = Trim(head.substr(0, until));
+    if (!IsDate(e.until))
+      e.problem = "its expiry " + QuoteForMessage(e.until) + " is not a YYYY-MM-DD date";
+  }
+  e.rule = std::string(head);
+  if (colon == std::string_view::npos) {
+    e.problem = "it is not RULE: REASON";
+  } else if (e.reason.empty() && e.problem.empty()) {
+    e.problem = "it gives no reason";
+  }
+  return e;
+}
+
 }  // namespace
 
 void ParseExemptValue(std::string_view value, const std::string& source, const Location& where,
@@ -88,27 +113,7 @@ void ParseExemptValue(std::string_view value, const std::string& source, const L
     std::string_view part = Trim(
         value.substr(pos, semi == std::string_view::npos ? std::string_view::npos : semi - pos));
     pos = semi == std::string_view::npos ? value.size() + 1 : semi + 1;
-    if (part.empty()) continue;
-    Exemption e;
-    e.source = source;
-    e.where = where;
-    size_t colon = part.find(':');
-    std::string_view head = Trim(part.substr(0, colon));
-    e.reason = colon == std::string_view::npos ? "" : std::string(Trim(part.substr(colon + 1)));
-    size_t until = head.find(" until ");
-    if (until != std::string_view::npos) {
-      e.until = std::string(Trim(head.substr(until + 7)));
-      head = Trim(head.substr(0, until));
-      if (!IsDate(e.until))
-        e.problem = "its expiry " + QuoteForMessage(e.until) + " is not a YYYY-MM-DD date";
-    }
-    e.rule = std::string(head);
-    if (colon == std::string_view::npos) {
-      e.problem = "it is not RULE: REASON";
-    } else if (e.reason.empty() && e.problem.empty()) {
-      e.problem = "it gives no reason";
-    }
-    out->push_back(std::move(e));
+    if (!part.empty()) out->push_back(ParseOneExemption(part, source, where));
   }
 }
 
@@ -178,9 +183,10 @@ void CommentExemptions(const DocumentContext& ctx, uint32_t line, std::vector<Ex
         until = std::string(tail.substr(0, sp2));
         tail = sp2 == std::string_view::npos ? "" : Trim(tail.substr(sp2 + 1));
       }
+      // One rule a comment: its REASON is the rest of the line, ';' and all.
       std::string value =
           rule + (until.empty() ? "" : " until " + until) + ": " + std::string(tail);
-      ParseExemptValue(value, "comment # rootlock:ignore", at, out);
+      out->push_back(ParseOneExemption(value, "comment # rootlock:ignore", at));
     } else if (size_t q = comment.find("checkov:skip="); q != std::string_view::npos) {
       std::string_view rest = Trim(comment.substr(q + 13));
       size_t colon = rest.find(':');
