@@ -79,3 +79,29 @@ TEST_F(ScanTree, ReportIsTheSameWhateverTheJobsAndTheParseBudget) {
 
 }  // namespace
 }  // namespace rootlock
+
+namespace rootlock {
+namespace {
+
+// The summary counts every rule; the headline counts stay the gating rule's.
+TEST(Summary, CountsEveryRule) {
+  SourceOutcome out;
+  ScanText("pod.yaml",
+           "kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
+           "    - {name: ro, securityContext: {readOnlyRootFilesystem: true}}\n"
+           "    - {name: rw}\n"
+           "    - {name: rw2}\n",
+           InputFormat::kYaml, ScanOptions{}, &out);
+  Summary s = Summarize(out.findings, ScanOptions{});
+  const RuleCounts& ro = s.per_rule[static_cast<size_t>(RuleId::kReadOnlyRootFs)];
+  const RuleCounts& tmp = s.per_rule[static_cast<size_t>(RuleId::kTmpWritable)];
+  EXPECT_EQ(ro.pass, 1u);
+  EXPECT_EQ(ro.fail, 2u);
+  EXPECT_EQ(tmp.fail, 1u);  // read-only with nothing at /tmp
+  EXPECT_EQ(tmp.not_applicable, 2u);
+  EXPECT_EQ(s.read_only, ro.pass);
+  EXPECT_EQ(s.writable, ro.fail);
+}
+
+}  // namespace
+}  // namespace rootlock

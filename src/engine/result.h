@@ -3,6 +3,7 @@
 #ifndef ROOTLOCK_ENGINE_RESULT_H_
 #define ROOTLOCK_ENGINE_RESULT_H_
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -12,16 +13,30 @@
 #include "engine/finding_list.h"
 #include "model/finding.h"
 #include "policy/baseline.h"
+#include "rules/rules.h"
 
 namespace rootlock {
 
 /// The headline numbers, from the gating rule's findings.
+/// One rule's verdicts over a scan.
+struct RuleCounts {
+  uint64_t pass = 0;
+  uint64_t fail = 0;
+  uint64_t not_applicable = 0;
+  uint64_t skipped = 0;
+  uint64_t error = 0;
+};
+
 struct Summary {
   uint64_t containers = 0;      // judged or n/a (skipped ones excluded)
   uint64_t read_only = 0;       // pass
   uint64_t writable = 0;        // fail
   uint64_t not_applicable = 0;  // n/a
   uint64_t skipped = 0;
+  /// Every rule's verdicts, indexed by RuleId (rules switched off count nothing).
+  /// The counts above are the gating rule's (read-only-root-fs): the headline
+  /// and the ratio gate stay on it.
+  std::array<RuleCounts, kRuleCount> per_rule{};
   double ratio = 1.0;  // read_only / (read_only + writable); 1 when nothing is judged
   double min_ratio = 0.8;
   bool passed = true;  // the gate

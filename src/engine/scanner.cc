@@ -109,7 +109,17 @@ void ScanText(const std::string& name, std::string_view text, InputFormat format
 }
 
 void CountVerdicts(const std::vector<Finding>& findings, Summary* s) {
+  std::span<const RuleInfo* const> rules = AllRules();
   for (const Finding& f : findings) {
+    for (size_t i = 0; i < rules.size(); ++i) {
+      if (rules[i] != f.rule) continue;
+      RuleCounts& c = s->per_rule[i];
+      ++(f.status == Status::kPass            ? c.pass
+         : f.status == Status::kFail          ? c.fail
+         : f.status == Status::kNotApplicable ? c.not_applicable
+         : f.status == Status::kSkipped       ? c.skipped
+                                              : c.error);
+    }
     if (!f.rule->gates) continue;
     switch (f.status) {
       case Status::kPass:

@@ -22,7 +22,7 @@ const CheckFn kChecks[] = {
 #undef ROOTLOCK_RULE
 };
 
-constexpr size_t kRuleCount = sizeof kAllRules / sizeof kAllRules[0];
+static_assert(std::size(kAllRules) == kRuleCount && std::size(kChecks) == kRuleCount);
 
 }  // namespace
 

@@ -43,6 +43,13 @@ enum class RuleId : uint8_t {
 #undef ROOTLOCK_RULE
 };
 
+/// How many rules the registry holds.
+constexpr size_t kRuleCount = 0
+#define ROOTLOCK_RULE(ident, slug) +1
+#include "rules/rules.def"
+#undef ROOTLOCK_RULE
+    ;
+
 /// Every rule's metadata, in registry order.
 std::span<const RuleInfo* const> AllRules();
 const RuleInfo& Rule(RuleId id);
