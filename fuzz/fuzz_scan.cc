@@ -16,6 +16,7 @@
 #include "fuzz_common.h"
 #include "parse/reader.h"
 #include "parse/yaml_skim.h"
+#include "platforms/k8s/k8s.h"
 #include "rules/rules.h"
 
 namespace {
@@ -53,10 +54,11 @@ void ScanAs(const std::string& name, std::string_view text, rootlock::InputForma
 // finding. Only when the whole text parses: an error stops the parser early.
 void CheckCrdSkim(std::string_view text, const rootlock::ScanOptions& options) {
   using rootlock::fuzz::Require;
-  std::vector<rootlock::DocumentRange> claimed = rootlock::FindCrdDocuments(text);
+  std::vector<rootlock::DocumentRange> claimed =
+      rootlock::FindDocumentsOfKind(text, rootlock::kCustomResourceDefinition);
   if (claimed.empty()) return;
   rootlock::ParseLimits full = options.limits;
-  full.skip_crd_documents = false;
+  full.skip_kind = "";
   rootlock::ParsedSource parsed = rootlock::ReadYaml("fuzz.yaml", text, full);
   if (parsed.has_error) return;
   for (const rootlock::DocumentRange& r : claimed) {
@@ -70,7 +72,7 @@ void CheckCrdSkim(std::string_view text, const rootlock::ScanOptions& options) {
             std::string(text.substr(r.begin, r.end - r.begin)));
   }
   rootlock::ScanOptions unskimmed = options;
-  unskimmed.limits.skip_crd_documents = false;
+  unskimmed.limits.skip_kind = "";
   rootlock::SourceOutcome with, without;
   rootlock::ScanText("fuzz.yaml", text, rootlock::InputFormat::kYaml, options, &with);
   rootlock::ScanText("fuzz.yaml", text, rootlock::InputFormat::kYaml, unskimmed, &without);

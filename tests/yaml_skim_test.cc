@@ -8,13 +8,20 @@
 #include "gtest/gtest.h"
 #include "parse/reader.h"
 #include "parse/yaml_skim.h"
+#include "platforms/k8s/k8s.h"
 
 namespace rootlock {
 namespace {
 
+// The skim with the kind the scan gives it.
+std::vector<DocumentRange> FindCrdDocs(std::string_view text) {
+  return FindDocumentsOfKind(text, kCustomResourceDefinition);
+}
+bool IsCrdDoc(std::string_view doc) { return IsDocumentOfKind(doc, kCustomResourceDefinition); }
+
 // Claimed or not; and, when claimed, the parser agrees it is a CRD.
 bool Claimed(const std::string& doc) {
-  bool claimed = IsCrdDocument(doc);
+  bool claimed = IsCrdDoc(doc);
   if (claimed) {
     ParsedSource parsed = ReadYaml("x.yaml", doc);
     EXPECT_FALSE(parsed.has_error) << parsed.error.ToString() << "\n" << doc;
@@ -141,16 +148,16 @@ TEST(CrdSkim, SeesThroughScalarsThatSpanLines) {
 TEST(CrdSkim, FindsEachCrdDocumentOfAStream) {
   std::string text = std::string("# leading comment\n") + kCrd +
                      "---\nkind: Deployment\n---  # c\n" + kCrd + "---\n";
-  std::vector<DocumentRange> found = FindCrdDocuments(text);
+  std::vector<DocumentRange> found = FindCrdDocs(text);
   ASSERT_EQ(found.size(), 2u);
   EXPECT_EQ(found[0].begin, 0u);
   EXPECT_EQ(text.substr(found[0].end, 4), "---\n");
   EXPECT_EQ(text.substr(found[1].begin, 6), "---  #");
   EXPECT_EQ(text.substr(found[1].end), "---\n");
   // Directives, `...` and content on a marker line: the whole stream is left alone.
-  EXPECT_TRUE(FindCrdDocuments("%YAML 1.1\n---\n" + std::string(kCrd)).empty());
-  EXPECT_TRUE(FindCrdDocuments(std::string(kCrd) + "...\n").empty());
-  EXPECT_TRUE(FindCrdDocuments(std::string(kCrd) + "--- !tag\nkind: Pod\n").empty());
+  EXPECT_TRUE(FindCrdDocs("%YAML 1.1\n---\n" + std::string(kCrd)).empty());
+  EXPECT_TRUE(FindCrdDocs(std::string(kCrd) + "...\n").empty());
+  EXPECT_TRUE(FindCrdDocs(std::string(kCrd) + "--- !tag\nkind: Pod\n").empty());
 }
 
 // Skipped documents still count, and what is read after them keeps its place.
@@ -160,7 +167,7 @@ TEST(CrdSkim, TheScanReadsTheRestAtTheSamePositions) {
                      "---\n" + kCrd +
                      "---\nkind: Pod\nmetadata: {name: q}\nspec:\n  containers:\n  - name: é\n";
   ParseLimits skim;
-  skim.skip_crd_documents = true;
+  skim.skip_kind = kCustomResourceDefinition;
   ParsedSource with = ReadYaml("x.yaml", text, skim);
   ParsedSource without = ReadYaml("x.yaml", text);
   ASSERT_FALSE(with.has_error) << with.error.ToString();
@@ -283,7 +290,7 @@ TEST(CrdSkim, RandomDocumentsItClaimsAreCrdsToTheParser) {
     for (uint64_t n = 1 + next(7); n > 0; --n) {
       doc += std::string(next(3) == 0 ? 0 : next(8), ' ') + lines[next(lines.size())] + "\n";
     }
-    if (!IsCrdDocument(doc)) continue;
+    if (!IsCrdDoc(doc)) continue;
     ++claimed;
     ParsedSource p = ReadYaml("x.yaml", doc);
     if (p.has_error) continue;  // a broken CRD is skipped unread: documented
@@ -299,19 +306,19 @@ TEST(CrdSkim, RandomDocumentsItClaimsAreCrdsToTheParser) {
 
 TEST(CrdSkim, TheScanSkimsByDefault) {
   ScanOptions options;
-  EXPECT_TRUE(options.limits.skip_crd_documents);
+  EXPECT_EQ(options.limits.skip_kind, kCustomResourceDefinition);
   // A CRD the parser would refuse, then a pod: skimmed, the CRD is not read
   // (nor its error reported) and the pod is judged; unskimmed, the error stops it.
   std::string text =
       "kind: CustomResourceDefinition\nspec:\n  a: b: c\n---\n"
       "kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n";
-  ASSERT_TRUE(IsCrdDocument("kind: CustomResourceDefinition\nspec:\n  a: b: c\n"));
+  ASSERT_TRUE(IsCrdDoc("kind: CustomResourceDefinition\nspec:\n  a: b: c\n"));
   SourceOutcome skimmed, parsed;
   ScanText("x.yaml", text, InputFormat::kYaml, options, &skimmed);
   EXPECT_TRUE(skimmed.errors.empty());
   ASSERT_EQ(skimmed.workloads.size(), 1u);
   EXPECT_EQ(skimmed.workloads[0].name, "p");
-  options.limits.skip_crd_documents = false;
+  options.limits.skip_kind = "";
   ScanText("x.yaml", text, InputFormat::kYaml, options, &parsed);
   EXPECT_EQ(parsed.errors.size(), 1u);
   EXPECT_TRUE(parsed.workloads.empty());

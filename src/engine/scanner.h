@@ -23,7 +23,7 @@ struct ScanOptions {
   RuleOptions rules;
   /// A CustomResourceDefinition holds no container (platforms/k8s), so the
   /// scan does not parse one it can tell from the text.
-  ParseLimits limits{.skip_crd_documents = true};
+  ParseLimits limits{.skip_kind = InertKind()};
   /// Files larger than this are refused with an error.
   uint64_t max_file_bytes = 16ull * 1024 * 1024;
   /// Worker threads; 0 means one per core.

@@ -21,10 +21,11 @@ struct ParseLimits {
   /// Most nodes a document may denote once its aliases are expanded: a
   /// "billion laughs" input is refused past this, though we never expand it.
   uint64_t max_expanded_nodes = 4'000'000;
-  /// YAML: leave out the documents that are certainly Kubernetes
-  /// CustomResourceDefinitions (parse/yaml_skim.h) rather than parse them. They
-  /// still count as documents; errors inside one go unreported.
-  bool skip_crd_documents = false;
+  /// YAML: leave out the documents whose top-level kind is certainly this one
+  /// (parse/yaml_skim.h) rather than parse them; "" parses every document. They
+  /// still count as documents; errors inside one go unreported. The scan sets
+  /// the kind no adapter extracts anything from (InertKind()).
+  std::string_view skip_kind;
 };
 
 /// kHcl is Terraform's native syntax (.tf); it is never sniffed, only named.

@@ -381,7 +381,7 @@ ParsedSource ReadYaml(std::string_view name, std::string_view text, const ParseL
   ParsedSource out;
   out.format = InputFormat::kYaml;
   YamlComposer(name, text, limits, &out)
-      .Run(limits.skip_crd_documents ? FindCrdDocuments(text) : std::vector<DocumentRange>());
+      .Run(FindDocumentsOfKind(text, limits.skip_kind));
   return out;
 }
 

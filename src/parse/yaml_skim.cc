@@ -6,8 +6,6 @@ namespace rootlock {
 
 namespace {
 
-constexpr std::string_view kCrd = "CustomResourceDefinition";
-
 bool IsBlank(char c) { return c == ' '; }
 
 bool IsFlowIndicator(char c) { return c == ',' || c == '[' || c == ']' || c == '{' || c == '}'; }
@@ -35,21 +33,21 @@ bool KeyIndicatorAt(std::string_view line, size_t pos) {
   return pos < line.size() && line[pos] == ':' && (pos + 1 == line.size() || line[pos + 1] == ' ');
 }
 
-// The value of a `kind:` line at column 0 is exactly CustomResourceDefinition.
-bool SaysCrd(std::string_view value) {
+// The value of a `kind:` line at column 0 is exactly `kind`.
+bool SaysKind(std::string_view value, std::string_view kind) {
   size_t i = 0;
   while (i < value.size() && IsBlank(value[i])) ++i;
   value.remove_prefix(i);
   std::string_view word;
   if (!value.empty() && (value[0] == '"' || value[0] == '\'')) {
-    if (value.size() < kCrd.size() + 2 || value.substr(1, kCrd.size()) != kCrd ||
-        value[kCrd.size() + 1] != value[0]) {
+    if (value.size() < kind.size() + 2 || value.substr(1, kind.size()) != kind ||
+        value[kind.size() + 1] != value[0]) {
       return false;
     }
-    word = value.substr(0, kCrd.size() + 2);
+    word = value.substr(0, kind.size() + 2);
   } else {
-    if (value.substr(0, kCrd.size()) != kCrd) return false;
-    word = value.substr(0, kCrd.size());
+    if (value.substr(0, kind.size()) != kind) return false;
+    word = value.substr(0, kind.size());
   }
   return OnlyCommentFollows(value, word.size()) &&
          (word.size() == value.size() || value[word.size()] == ' ');
@@ -61,9 +59,10 @@ bool SaysCrd(std::string_view value) {
 // returns false to refuse the document: something the skim will not vouch for.
 class Skimmer {
  public:
+  explicit Skimmer(std::string_view kind) : kind_(kind) {}
   bool Line(std::string_view line);
   // A block scalar may run to the end; a quoted scalar may not.
-  bool Finish() const { return mode_ != Mode::kQuoted && crd_; }
+  bool Finish() const { return mode_ != Mode::kQuoted && kind_seen_; }
 
  private:
   enum class Mode { kNormal, kQuoted, kBlock };
@@ -82,7 +81,8 @@ class Skimmer {
   int plain_parent_ = -1;   // a plain value ended the last line: deeper lines continue it
   bool kind_open_ = false;  // ... and it was the kind's
   bool first_ = true;
-  bool crd_ = false;
+  std::string_view kind_;
+  bool kind_seen_ = false;
 };
 
 size_t Skimmer::CloseQuote(std::string_view line, size_t pos, char quote) {
@@ -180,7 +180,7 @@ bool Skimmer::Line(std::string_view line) {
   }
   if (plain_parent_ >= 0 && static_cast<int>(indent) > plain_parent_) {
     // The plain scalar goes on: text, up to a comment that ends it. If it is
-    // the kind's, the kind is no longer CustomResourceDefinition alone.
+    // the kind's, the kind is no longer the one skimmed for alone.
     if (kind_open_) return false;
     for (size_t i = indent + 1; i < line.size(); ++i) {
       if (line[i] == '#' && line[i - 1] == ' ') plain_parent_ = -1;
@@ -194,8 +194,8 @@ bool Skimmer::Line(std::string_view line) {
     while (k < line.size() && IsKeyChar(line[k])) ++k;
     if (k == 0 || !KeyIndicatorAt(line, k)) return false;  // not a plain key
     if (line.substr(0, k) == "kind") {
-      if (!SaysCrd(line.substr(k + 1))) return false;
-      crd_ = true;
+      if (!SaysKind(line.substr(k + 1), kind_)) return false;
+      kind_seen_ = true;
       kind_open_ = true;
     }
   } else if (first_) {
@@ -286,14 +286,15 @@ bool Skimmer::Lex(std::string_view line, size_t pos) {
 
 }  // namespace
 
-bool IsCrdDocument(std::string_view doc) {
+bool IsDocumentOfKind(std::string_view doc, std::string_view kind) {
+  if (kind.empty()) return false;
   if (doc.find('\t') != std::string_view::npos) return false;
   // YAML 1.1 line breaks besides \n (NEL, LS, PS): a parser would start a line
   // where the skim sees none.
   for (std::string_view br : {"\xC2\x85", "\xE2\x80\xA8", "\xE2\x80\xA9"}) {
     if (doc.find(br) != std::string_view::npos) return false;
   }
-  Skimmer skim;
+  Skimmer skim(kind);
   size_t pos = 0;
   while (pos < doc.size()) {
     size_t nl = doc.find('\n', pos);
@@ -304,14 +305,15 @@ bool IsCrdDocument(std::string_view doc) {
   return skim.Finish();
 }
 
-std::vector<DocumentRange> FindCrdDocuments(std::string_view text) {
+std::vector<DocumentRange> FindDocumentsOfKind(std::string_view text, std::string_view kind) {
+  if (kind.empty()) return {};
   // A UTF-16 byte order mark makes a YAML parser read every byte differently.
   if (text.substr(0, 2) == "\xFF\xFE" || text.substr(0, 2) == "\xFE\xFF") return {};
   std::vector<DocumentRange> found;
   size_t doc_begin = 0;  // the start of the current document (its `---` line)
   size_t body = 0;       // the start of its content (after the `---` line)
   auto close = [&](size_t end) {
-    if (IsCrdDocument(text.substr(body, end - body)))
+    if (IsDocumentOfKind(text.substr(body, end - body), kind))
       found.push_back(DocumentRange{doc_begin, end});
   };
   size_t pos = 0;

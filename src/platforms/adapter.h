@@ -64,10 +64,18 @@ struct AdapterInfo {
   std::vector<std::string_view> markers;
   /// nullptr when every workload can be judged from its own source.
   AcrossSourcesFn across_sources = nullptr;
+  /// A YAML top-level kind this adapter extracts nothing from, whatever it
+  /// holds, and that no other adapter reads ("CustomResourceDefinition"), so
+  /// the scan may skim past its documents unparsed; "" for none.
+  std::string_view inert_kind;
 };
 
 /// Every adapter, in the order they are tried on a document.
 const std::vector<AdapterInfo>& Adapters();
+
+/// The kind whose documents the scan need not parse (ParseLimits::skip_kind):
+/// the one adapter that declares an inert kind says it.
+std::string_view InertKind();
 
 /// Runs the adapters over one document; appends what the first claimant finds.
 void ExtractWorkloads(const DocumentContext& ctx, std::vector<Workload>* out);

@@ -30,15 +30,31 @@ bool Contains(std::string_view text, std::string_view marker) {
 const std::vector<AdapterInfo>& Adapters() {
   static const std::vector<AdapterInfo> kAdapters = {
       // containers, initContainers, ephemeralContainers
-      {Platform::kKubernetes, "kubernetes", &ExtractKubernetes, {"ontainer"}},
+      {Platform::kKubernetes,
+       "kubernetes",
+       &ExtractKubernetes,
+       {"ontainer"},
+       nullptr,
+       kCustomResourceDefinition},
       // containerDefinitions, ContainerDefinitions, container_definitions; a bare
       // array of container definitions names no container key, only keys that
       // only a container definition has.
-      {Platform::kEcs, "ecs", &ExtractEcs, EcsMarkers(), &ResolveEcsRevisions},
-      {Platform::kDocker, "docker", &ExtractDockerInspect, {"HostConfig"}},
-      {Platform::kCompose, "compose", &ExtractCompose, {"services"}},
+      {Platform::kEcs, "ecs", &ExtractEcs, EcsMarkers(), &ResolveEcsRevisions, ""},
+      {Platform::kDocker, "docker", &ExtractDockerInspect, {"HostConfig"}, nullptr, ""},
+      {Platform::kCompose, "compose", &ExtractCompose, {"services"}, nullptr, ""},
   };
   return kAdapters;
+}
+
+std::string_view InertKind() {
+  static const std::string_view kInert = [] {
+    std::string_view kind;
+    for (const AdapterInfo& a : Adapters()) {
+      if (!a.inert_kind.empty()) kind = a.inert_kind;
+    }
+    return kind;
+  }();
+  return kInert;
 }
 
 void ExtractWorkloads(const DocumentContext& ctx, std::vector<Workload>* out) {

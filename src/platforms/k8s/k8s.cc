@@ -140,9 +140,7 @@ void ReadContainers(const DocumentContext& ctx, const Node* pod_spec, std::strin
 
 // Where a kind keeps its pod spec, or nullptr when it has none.
 const Node* PodSpecOf(const Node* obj, std::string_view kind) {
-  // A CRD defines a schema (full of `containers`) and runs nothing, whatever it
-  // holds; the scan relies on this to leave CRDs unparsed (parse/yaml_skim.h).
-  if (kind == "CustomResourceDefinition") return nullptr;
+  if (kind == kCustomResourceDefinition) return nullptr;  // the scan skims these unparsed
   if (kind == "Pod") return obj->Get("spec");
   if (kind == "CronJob") return obj->Path({"spec", "jobTemplate", "spec", "template", "spec"});
   if (kind == "PodTemplate") return obj->Path({"template", "spec"});

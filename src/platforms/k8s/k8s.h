@@ -2,6 +2,7 @@
 #ifndef ROOTLOCK_PLATFORMS_K8S_K8S_H_
 #define ROOTLOCK_PLATFORMS_K8S_K8S_H_
 
+#include <string_view>
 #include <vector>
 
 #include "platforms/adapter.h"
@@ -15,6 +16,11 @@ namespace rootlock {
 /// DeploymentConfig, Knative Service ...). Claims every document with a
 /// string `kind`; kinds without a pod yield nothing.
 bool ExtractKubernetes(const DocumentContext& ctx, std::vector<Workload>* out);
+
+/// A CustomResourceDefinition defines a schema (full of `containers`) and runs
+/// nothing, whatever it holds: the adapter's inert kind, which the scan skims
+/// past unparsed (AdapterInfo::inert_kind, parse/yaml_skim.h).
+inline constexpr std::string_view kCustomResourceDefinition = "CustomResourceDefinition";
 
 }  // namespace rootlock
 
