@@ -134,6 +134,9 @@ bool AuditDockerEngine(DockerEngine* engine, const DockerAuditOptions& options, 
   fatal->where = Location{address};
   auto get_json = [&](const std::string& path, int* status,
                       std::string* error) -> std::unique_ptr<ParsedSource> {
+    // Nothing of the request before may colour this one's note.
+    *status = 0;
+    error->clear();
     HttpResponse response;
     if (!engine->Get(path, &response, error)) return nullptr;
     *status = response.status;

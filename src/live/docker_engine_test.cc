@@ -162,6 +162,36 @@ TEST_F(AuditDockerEngineTest, AContainerThatCannotBeInspectedIsANoteWithTheReaso
   EXPECT_TRUE(audit_.workloads.empty());
 }
 
+// Each note says what happened to its own container, not to the one asked before it.
+TEST_F(AuditDockerEngineTest, ANoteGivesItsOwnContainersReason) {
+  fake_->Reply("GET", "/version", 200, kVersion144);
+  ScriptTwoContainers();
+  // /web is judged but what it wrote cannot be read; /ro then answers 500.
+  fake_->Fail("GET", "/v1.43/containers/" + kIdWeb + "/changes", HttpFailure::kOther,
+              "cannot reach the Docker engine at unix:///run/test/docker.sock: Recv failure");
+  fake_->Reply("GET", "/v1.43/containers/" + kIdRo + "/json", 500, R"({"message":"boom"})");
+  ASSERT_TRUE(Audit()) << fatal_.message;
+  ASSERT_EQ(audit_.workloads.size(), 1u);
+  EXPECT_FALSE(audit_.workloads[0].containers[0].writes_known);
+  ASSERT_EQ(audit_.notes.size(), 1u);
+  EXPECT_EQ(audit_.notes[0].message, "cannot inspect container /ro: HTTP 500");
+}
+
+TEST_F(AuditDockerEngineTest, OnlyA404IsRemovedDuringTheScan) {
+  fake_->Reply("GET", "/version", 200, kVersion144);
+  ScriptTwoContainers();
+  // /web is gone (404); then the connection fails while /ro is inspected.
+  fake_->Reply("GET", "/v1.43/containers/" + kIdWeb + "/json", 404, R"({"message":"gone"})");
+  fake_->Fail("GET", "/v1.43/containers/" + kIdRo + "/json", HttpFailure::kOther,
+              "cannot reach the Docker engine at unix:///run/test/docker.sock: Recv failure");
+  ASSERT_TRUE(Audit()) << fatal_.message;
+  ASSERT_EQ(audit_.notes.size(), 2u);
+  EXPECT_EQ(audit_.notes[0].message, "container /web was removed during the scan; skipped");
+  EXPECT_EQ(audit_.notes[1].message,
+            "cannot inspect container /ro: cannot reach the Docker engine at "
+            "unix:///run/test/docker.sock: Recv failure");
+}
+
 TEST_F(AuditDockerEngineTest, AnEngineErrorOrNotJsonIsFatalWithOneClearLine) {
   struct Case {
     std::string target;
