@@ -1,8 +1,5 @@
 #include "live/docker_engine.h"
 
-#include <curl/curl.h>
-
-#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 
@@ -18,9 +15,21 @@ constexpr int kMinApiMajor = 1, kMinApiMinor = 24;
 // The newest we ask for; an older engine is asked in its own version.
 constexpr const char* kMaxApi = "1.43";
 
-size_t Collect(char* data, size_t size, size_t n, void* user) {
-  static_cast<std::string*>(user)->append(data, size * n);
-  return size * n;
+// The most of one answer read: a container list of thousands, or what a busy container wrote.
+constexpr uint64_t kMaxAnswerBytes = 64ull * 1024 * 1024;
+
+HttpEndpoint HttpEndpointOf(const DockerEndpoint& docker) {
+  HttpEndpoint http;
+  http.peer = "the Docker engine at " + docker.address;
+  http.base_url = docker.base_url;
+  http.socket_path = docker.socket_path;
+  if (docker.tls) {
+    http.ca_file = docker.cert_dir + "/ca.pem";
+    http.cert_file = docker.cert_dir + "/cert.pem";
+    http.key_file = docker.cert_dir + "/key.pem";
+  }
+  http.verify = docker.verify;
+  return http;
 }
 
 bool ParseVersion(std::string_view v, int* major, int* minor) {
@@ -89,81 +98,50 @@ bool ResolveDockerEndpoint(const std::string& host, DockerEndpoint* out, std::st
   return false;
 }
 
-DockerEngine::DockerEngine(DockerEndpoint endpoint) : endpoint_(std::move(endpoint)) {
-  static const bool initialised = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
-  (void)initialised;
-  curl_ = curl_easy_init();
-}
+DockerEngine::DockerEngine(DockerEndpoint endpoint)
+    : DockerEngine(endpoint, std::make_unique<CurlTransport>(HttpEndpointOf(endpoint))) {}
 
-DockerEngine::~DockerEngine() {
-  if (curl_) curl_easy_cleanup(static_cast<CURL*>(curl_));
-}
+DockerEngine::DockerEngine(DockerEndpoint endpoint, std::unique_ptr<HttpTransport> transport)
+    : endpoint_(std::move(endpoint)), transport_(std::move(transport)) {}
 
-bool DockerEngine::Get(const std::string& path, long* status, std::string* body,
-                       std::string* error) {
-  CURL* c = static_cast<CURL*>(curl_);
-  if (!c) {
-    *error = "cannot start the HTTP client";
-    return false;
-  }
-  curl_easy_reset(c);
-  body->clear();
-  std::string url = endpoint_.base_url + path;
-  char errbuf[CURL_ERROR_SIZE] = {0};
-  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &Collect);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, body);
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
-  curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_USERAGENT, "rootlock/" ROOTLOCK_VERSION);
-  if (!endpoint_.socket_path.empty()) {
-    curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, endpoint_.socket_path.c_str());
-  }
-  std::string ca, cert, key;
-  if (endpoint_.tls) {
-    ca = endpoint_.cert_dir + "/ca.pem";
-    cert = endpoint_.cert_dir + "/cert.pem";
-    key = endpoint_.cert_dir + "/key.pem";
-    curl_easy_setopt(c, CURLOPT_CAINFO, ca.c_str());
-    curl_easy_setopt(c, CURLOPT_SSLCERT, cert.c_str());
-    curl_easy_setopt(c, CURLOPT_SSLKEY, key.c_str());
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, endpoint_.verify ? 1L : 0L);
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, endpoint_.verify ? 2L : 0L);
-  }
-  CURLcode rc = curl_easy_perform(c);
-  if (rc != CURLE_OK) {
-    long os_errno = 0;
-    curl_easy_getinfo(c, CURLINFO_OS_ERRNO, &os_errno);
-    std::string where = "the Docker engine at " + endpoint_.address;
-    if (os_errno == EACCES) {
-      *error = "permission denied on " + where +
-               " (add your user to the docker group, or run with sudo)";
-    } else if (os_errno == ENOENT) {
+bool DockerEngine::Get(const std::string& path, HttpResponse* response, std::string* error) {
+  HttpRequest request;
+  request.target = path;
+  request.max_response_bytes = kMaxAnswerBytes;
+  HttpError failure;
+  if (transport_->Send(request, response, &failure)) return true;
+  // The transport names the engine; the advice is the docker CLI's.
+  switch (failure.kind) {
+    case HttpFailure::kNoSocket:
       *error = "no Docker engine: " + endpoint_.socket_path +
                " does not exist (is the engine running? set DOCKER_HOST or --host)";
-    } else if (os_errno == ECONNREFUSED) {
-      *error = "cannot reach " + where + ": connection refused (is the engine running?)";
-    } else {
-      *error = "cannot reach " + where + ": " + (errbuf[0] ? errbuf : curl_easy_strerror(rc));
-    }
-    return false;
+      break;
+    case HttpFailure::kPermissionDenied:
+      *error = failure.message + " (add your user to the docker group, or run with sudo)";
+      break;
+    case HttpFailure::kRefused:
+      *error = failure.message + " (is the engine running?)";
+      break;
+    default:
+      *error = failure.message;
   }
-  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
-  return true;
+  return false;
 }
 
 bool AuditDockerEngine(DockerEngine* engine, const DockerAuditOptions& options, DockerAudit* out,
                        Diagnostic* fatal) {
   const std::string& address = engine->endpoint().address;
   fatal->where = Location{address};
-  auto get_json = [&](const std::string& path, long* status, std::string* body,
+  auto get_json = [&](const std::string& path, int* status,
                       std::string* error) -> std::unique_ptr<ParsedSource> {
-    if (!engine->Get(path, status, body, error)) return nullptr;
+    // Nothing of the request before may colour this one's note.
+    *status = 0;
+    error->clear();
+    HttpResponse response;
+    if (!engine->Get(path, &response, error)) return nullptr;
+    *status = response.status;
     if (*status != 200) return nullptr;
-    auto parsed = std::make_unique<ParsedSource>(ReadJson(address + path, *body));
+    auto parsed = std::make_unique<ParsedSource>(ReadJson(address + path, response.body));
     if (parsed->has_error || parsed->documents.empty()) {
       *error = "the engine answered " + path + " with something that is not JSON";
       return nullptr;
@@ -171,9 +149,9 @@ bool AuditDockerEngine(DockerEngine* engine, const DockerAuditOptions& options, 
     return parsed;
   };
 
-  long status = 0;
-  std::string body, error;
-  std::unique_ptr<ParsedSource> version = get_json("/version", &status, &body, &error);
+  int status = 0;
+  std::string error;
+  std::unique_ptr<ParsedSource> version = get_json("/version", &status, &error);
   if (!version) {
     fatal->message = !error.empty() ? error
                                     : "the engine at " + address + " answered /version with HTTP " +
@@ -195,8 +173,7 @@ bool AuditDockerEngine(DockerEngine* engine, const DockerAuditOptions& options, 
   std::string prefix = "/v" + use;
   out->engine = "API " + api + " (" + Scalar(v->Get("Version")) + ")";
 
-  std::unique_ptr<ParsedSource> list =
-      get_json(prefix + "/containers/json?all=1", &status, &body, &error);
+  std::unique_ptr<ParsedSource> list = get_json(prefix + "/containers/json?all=1", &status, &error);
   if (!list) {
     fatal->message = !error.empty()
                          ? error
@@ -213,7 +190,7 @@ bool AuditDockerEngine(DockerEngine* engine, const DockerAuditOptions& options, 
     if (!SafeId(id)) continue;
     std::string short_id = id.substr(0, 12);
     std::unique_ptr<ParsedSource> inspected =
-        get_json(prefix + "/containers/" + id + "/json", &status, &body, &error);
+        get_json(prefix + "/containers/" + id + "/json", &status, &error);
     if (!inspected) {
       std::string name = item->Get("Names") && item->Get("Names")->IsSequence() &&
                                  !item->Get("Names")->children.empty()
@@ -242,7 +219,7 @@ bool AuditDockerEngine(DockerEngine* engine, const DockerAuditOptions& options, 
       for (Mount& m : c.mounts) m.where = w.where;
       if (options.changes && c.read_only_root.value != Flag::kTrue) {
         std::unique_ptr<ParsedSource> changes =
-            get_json(prefix + "/containers/" + id + "/changes", &status, &body, &error);
+            get_json(prefix + "/containers/" + id + "/changes", &status, &error);
         if (changes) {
           c.writes_known = true;
           const Node* list_node = changes->documents[0].root;

@@ -1,5 +1,5 @@
-// The Docker Engine API over HTTP (libcurl): unix socket, tcp, and TLS as the
-// docker CLI configures them. Read-only: rootlock only ever sends GET.
+// The Docker Engine API over HTTP (live/http.h): unix socket, tcp, and TLS as
+// the docker CLI configures them. Read-only: rootlock only ever sends GET.
 #ifndef ROOTLOCK_LIVE_DOCKER_ENGINE_H_
 #define ROOTLOCK_LIVE_DOCKER_ENGINE_H_
 
@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "base/diagnostic.h"
+#include "live/http.h"
 #include "model/workload.h"
 #include "parse/reader.h"
 
@@ -31,20 +32,20 @@ bool ResolveDockerEndpoint(const std::string& host, DockerEndpoint* out, std::st
 /// One HTTP connection to an engine. Not thread-safe.
 class DockerEngine {
  public:
+  /// Over libcurl (CurlTransport) to `endpoint`.
   explicit DockerEngine(DockerEndpoint endpoint);
-  ~DockerEngine();
-  DockerEngine(const DockerEngine&) = delete;
-  DockerEngine& operator=(const DockerEngine&) = delete;
+  /// Over `transport` (tests pass a FakeTransport); `endpoint` names the engine in messages.
+  DockerEngine(DockerEndpoint endpoint, std::unique_ptr<HttpTransport> transport);
 
   /// GETs `path` ("/version"). False with a one-line `error` when the request
-  /// could not be made; otherwise `status` and `body` are the engine's answer.
-  bool Get(const std::string& path, long* status, std::string* body, std::string* error);
+  /// could not be made; otherwise `response` is the engine's answer.
+  bool Get(const std::string& path, HttpResponse* response, std::string* error);
 
   const DockerEndpoint& endpoint() const { return endpoint_; }
 
  private:
   DockerEndpoint endpoint_;
-  void* curl_;
+  std::unique_ptr<HttpTransport> transport_;
 };
 
 struct DockerAuditOptions {
