@@ -26,7 +26,7 @@ class FakeTransport final : public HttpTransport {
   /// Fails `method target` as a transport would: no answer at all.
   void Fail(const std::string& method, const std::string& target, HttpFailure kind,
             std::string message) {
-    scripts_[method + " " + target].failure = HttpError{kind, std::move(message)};
+    scripts_[method + " " + target].failure = HttpError::Of(kind, std::move(message));
   }
 
   /// Every request sent, in order.
@@ -45,8 +45,8 @@ class FakeTransport final : public HttpTransport {
     requests_.push_back(request);
     auto it = scripts_.find(request.method + " " + request.target);
     if (it == scripts_.end()) {
-      *error = HttpError{HttpFailure::kOther, "fake transport: nothing scripted for " +
-                                                  request.method + " " + request.target};
+      *error = HttpError::Of(HttpFailure::kOther, "fake transport: nothing scripted for " +
+                                                      request.method + " " + request.target);
       return false;
     }
     const Script& s = it->second;
@@ -55,9 +55,9 @@ class FakeTransport final : public HttpTransport {
       return false;
     }
     if (s.response.body.size() > request.max_response_bytes) {
-      *error = HttpError{HttpFailure::kTooLarge, "fake transport: the answer to " + request.method +
-                                                     " " + request.target +
-                                                     " is over the request's limit"};
+      *error = HttpError::Of(HttpFailure::kTooLarge, "fake transport: the answer to " +
+                                                         request.method + " " + request.target +
+                                                         " is over the request's limit");
       return false;
     }
     *response = s.response;

@@ -147,16 +147,18 @@ TEST(RenderReport, KnowsEveryFormatAndRefusesOthers) {
   std::vector<std::string> names;
   for (std::string_view f : ReportFormats()) {
     names.emplace_back(f);
-    std::string out, error;
+    std::string out;
+    Diagnostic error;
     EXPECT_TRUE(RenderReport(f, r, Context(), &out, &error)) << f;
     EXPECT_FALSE(out.empty()) << f;
     EXPECT_TRUE(IsReportFormat(f));
   }
   EXPECT_EQ(names, (std::vector<std::string>{"text", "json", "sarif", "junit", "asff",
                                              "policyreport", "markdown", "html"}));
-  std::string out, error;
+  std::string out;
+  Diagnostic error;
   EXPECT_FALSE(RenderReport("xml", r, Context(), &out, &error));
-  EXPECT_NE(error.find("unknown format \"xml\""), std::string::npos) << error;
+  EXPECT_NE(error.message.find("unknown format \"xml\""), std::string::npos) << error.message;
   EXPECT_FALSE(IsReportFormat("xml"));
   // text and json are the existing reports, untouched.
   ASSERT_TRUE(RenderReport("json", r, Context(), &out, &error));

@@ -17,10 +17,10 @@ int RunFix(int argc, char** argv);
 /// Loads the config (--config, or .rootlock.yaml found upward from the first
 /// path) into `config` and applies it to `options`, flags first.
 bool ApplyPolicy(const PolicyFlags& flags, Config* config, ScanOptions* options,
-                 std::string* error);
+                 Diagnostic* error);
 
 /// After a scan: --baseline marks failures new or known, --write-baseline records them.
-bool FinishPolicy(const PolicyFlags& flags, ScanResult* result, std::string* error);
+bool FinishPolicy(const PolicyFlags& flags, ScanResult* result, Diagnostic* error);
 
 }  // namespace rootlock
 

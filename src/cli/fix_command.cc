@@ -159,9 +159,9 @@ int RunFix(int argc, char** argv) {
   if (paths.empty()) return Usage("no input: name files or folders to fix, or - for stdin");
   options.scan.paths = paths;
   Config config;
-  std::string policy_error;
+  Diagnostic policy_error;
   if (!ApplyPolicy(policy, &config, &options.scan, &policy_error)) {
-    std::fprintf(stderr, "%s\n", policy_error.c_str());
+    std::fprintf(stderr, "%s\n", policy_error.ToString().c_str());
     return kExitError;
   }
 
@@ -202,9 +202,10 @@ int RunFix(int argc, char** argv) {
       if (diff) {
         std::fputs(UnifiedDiff(src.path, f.before, f.after).c_str(), stdout);
       } else {
-        std::string werr;
+        Diagnostic werr;
         if (!WriteFileAtomically(src.path, f.after, &werr)) {
-          std::fprintf(stderr, "%s: error: not written: %s\n", src.path.c_str(), werr.c_str());
+          std::fprintf(stderr, "%s: error: not written: %s\n", src.path.c_str(),
+                       werr.message.c_str());
           ++failures;
           continue;
         }
@@ -224,7 +225,7 @@ int RunFix(int argc, char** argv) {
         std::string out =
             (EndsWith(src.path, ".json") ? src.path.substr(0, src.path.size() - 5) : src.path) +
             ".register.json";
-        std::string werr;
+        Diagnostic werr;
         if (diff) {
           std::fprintf(stderr, "would write %s\n", out.c_str());
         } else if (WriteFileAtomically(out, reg, &werr)) {
@@ -232,7 +233,7 @@ int RunFix(int argc, char** argv) {
                        "wrote %s (aws ecs register-task-definition --cli-input-json file://%s)\n",
                        out.c_str(), out.c_str());
         } else {
-          std::fprintf(stderr, "%s: error: %s\n", out.c_str(), werr.c_str());
+          std::fprintf(stderr, "%s\n", werr.ToString().c_str());
           ++failures;
         }
       }

@@ -185,11 +185,12 @@ int Emit(const ScanResult& result, const ReportFlags& flags) {
   for (const auto& [format, file] : flags.outputs) asff |= format == "asff";
   if (asff && !ResolveAws(flags, &context)) return kExitError;
   bool failed = false;
-  std::string out, error;
+  std::string out;
+  Diagnostic error;
   for (const auto& [format, file] : flags.outputs) {
     if (!RenderReport(format, result, context, &out, &error) ||
         !WriteFileAtomically(file, out, &error)) {
-      std::fprintf(stderr, "rootlock: cannot write %s: %s\n", file.c_str(), error.c_str());
+      std::fprintf(stderr, "rootlock: cannot write %s: %s\n", file.c_str(), error.message.c_str());
       failed = true;
     }
   }
@@ -211,7 +212,7 @@ int Emit(const ScanResult& result, const ReportFlags& flags) {
         return kExitError;
       }
     } else if (!RenderReport(flags.format, result, context, &out, &error)) {
-      std::fprintf(stderr, "rootlock: %s\n", error.c_str());
+      std::fprintf(stderr, "rootlock: %s\n", error.message.c_str());
       return kExitError;
     } else {
       std::fwrite(out.data(), 1, out.size(), stdout);
@@ -289,9 +290,9 @@ int RunScan(int argc, char** argv) {
     }
     options.paths.push_back("-");
   }
-  std::string policy_error;
+  Diagnostic policy_error;
   if (!ApplyPolicy(policy, &config, &options, &policy_error)) {
-    std::fprintf(stderr, "%s\n", policy_error.c_str());
+    std::fprintf(stderr, "%s\n", policy_error.ToString().c_str());
     return kExitError;
   }
   ProgressLine progress(flags);
@@ -299,7 +300,7 @@ int RunScan(int argc, char** argv) {
   ScanResult result = Scan(options);
   progress.Clear();
   if (!FinishPolicy(policy, &result, &policy_error)) {
-    std::fprintf(stderr, "%s\n", policy_error.c_str());
+    std::fprintf(stderr, "%s\n", policy_error.ToString().c_str());
     return kExitError;
   }
   return Emit(result, flags);
@@ -374,8 +375,8 @@ int RunDocker(int argc, char** argv) {
   audit_options.changes = !cl.no_changes;
   const std::string& host = cl.host;
   DockerEndpoint endpoint;
-  if (!ResolveDockerEndpoint(host, &endpoint, &error)) {
-    std::fprintf(stderr, "rootlock: %s\n", error.c_str());
+  if (Diagnostic bad_host; !ResolveDockerEndpoint(host, &endpoint, &bad_host)) {
+    std::fprintf(stderr, "rootlock: %s\n", bad_host.message.c_str());
     return kExitError;
   }
   DockerEngine engine(endpoint);

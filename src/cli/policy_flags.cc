@@ -7,17 +7,13 @@
 namespace rootlock {
 
 bool ApplyPolicy(const PolicyFlags& flags, Config* config, ScanOptions* options,
-                 std::string* error) {
+                 Diagnostic* error) {
   std::string path = flags.config;
   if (path.empty() && !flags.no_config) {
     path = FindConfig(options->paths.empty() ? "." : options->paths[0]);
   }
   if (!path.empty()) {
-    Diagnostic d;
-    if (!LoadConfig(path, config, &d)) {
-      *error = d.ToString();
-      return false;
-    }
+    if (!LoadConfig(path, config, error)) return false;
     options->config = config;
     if (config->min_ratio && !flags.min_ratio_set) options->min_ratio = *config->min_ratio;
     if (config->strict && !flags.strict_set) options->rules.strict = *config->strict;
@@ -31,22 +27,14 @@ bool ApplyPolicy(const PolicyFlags& flags, Config* config, ScanOptions* options,
   return true;
 }
 
-bool FinishPolicy(const PolicyFlags& flags, ScanResult* result, std::string* error) {
+bool FinishPolicy(const PolicyFlags& flags, ScanResult* result, Diagnostic* error) {
   if (!flags.baseline.empty()) {
     std::vector<BaselineEntry> entries;
-    Diagnostic d;
-    if (!ReadBaseline(flags.baseline, &entries, &d)) {
-      *error = d.ToString();
-      return false;
-    }
+    if (!ReadBaseline(flags.baseline, &entries, error)) return false;
     ApplyBaseline(entries, result);
   }
   if (!flags.write_baseline.empty()) {
-    std::string werr;
-    if (!WriteFileAtomically(flags.write_baseline, BaselineJson(*result), &werr)) {
-      *error = flags.write_baseline + ": error: " + werr;
-      return false;
-    }
+    if (!WriteFileAtomically(flags.write_baseline, BaselineJson(*result), error)) return false;
   }
   return true;
 }

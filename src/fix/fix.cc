@@ -315,7 +315,8 @@ FileFix FixText(const std::string& name, std::string_view text, InputFormat form
   return out;
 }
 
-bool WriteFileAtomically(const std::string& path, std::string_view content, std::string* error) {
+bool WriteFileAtomically(const std::string& path, std::string_view content, Diagnostic* error) {
+  error->where = Location{path, 0, 0, 0};
   struct stat st;
   bool exists = stat(path.c_str(), &st) == 0;
   size_t slash = path.rfind('/');
@@ -326,11 +327,12 @@ bool WriteFileAtomically(const std::string& path, std::string_view content, std:
   name.push_back('\0');
   int fd = mkstemp(name.data());
   if (fd < 0) {
-    *error = "cannot create a temporary file beside it: " + std::string(std::strerror(errno));
+    error->message =
+        "cannot create a temporary file beside it: " + std::string(std::strerror(errno));
     return false;
   }
   auto fail = [&](const char* what) {
-    *error = std::string(what) + ": " + std::strerror(errno);
+    error->message = std::string(what) + ": " + std::strerror(errno);
     close(fd);
     unlink(name.data());
     return false;
@@ -361,13 +363,13 @@ bool WriteFileAtomically(const std::string& path, std::string_view content, std:
   }
   if (fsync(fd) != 0) return fail("cannot flush the temporary file");
   if (close(fd) != 0) {
-    *error = std::string("cannot close the temporary file: ") + std::strerror(errno);
+    error->message = std::string("cannot close the temporary file: ") + std::strerror(errno);
     unlink(name.data());
     return false;
   }
   test_hooks::BeforeRename();
   if (rename(name.data(), path.c_str()) != 0) {
-    *error = std::string("cannot replace the file: ") + std::strerror(errno);
+    error->message = std::string("cannot replace the file: ") + std::strerror(errno);
     unlink(name.data());
     return false;
   }

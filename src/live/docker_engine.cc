@@ -55,7 +55,7 @@ std::string Scalar(const Node* n) { return n && n->IsScalar() ? std::string(n->v
 
 }  // namespace
 
-bool ResolveDockerEndpoint(const std::string& host, DockerEndpoint* out, std::string* error) {
+bool ResolveDockerEndpoint(const std::string& host, DockerEndpoint* out, Diagnostic* error) {
   std::string address = host;
   if (address.empty()) {
     const char* env = std::getenv("DOCKER_HOST");
@@ -68,7 +68,7 @@ bool ResolveDockerEndpoint(const std::string& host, DockerEndpoint* out, std::st
     out->socket_path = address.substr(7);
     out->base_url = "http://localhost";
     if (out->socket_path.empty()) {
-      *error = "--host " + address + " names no socket";
+      error->message = "--host " + address + " names no socket";
       return false;
     }
     return true;
@@ -78,7 +78,7 @@ bool ResolveDockerEndpoint(const std::string& host, DockerEndpoint* out, std::st
     std::string rest = address.substr(address.find("://") + 3);
     while (!rest.empty() && rest.back() == '/') rest.pop_back();
     if (rest.empty()) {
-      *error = "--host " + address + " names no host";
+      error->message = "--host " + address + " names no host";
       return false;
     }
     out->verify = verify && *verify && std::string(verify) != "0";
@@ -93,8 +93,8 @@ bool ResolveDockerEndpoint(const std::string& host, DockerEndpoint* out, std::st
     out->base_url = (out->tls ? "https://" : "http://") + rest;
     return true;
   }
-  *error = "cannot use the Docker host " + QuoteForMessage(address) +
-           ": rootlock speaks unix:// and tcp:// (ssh:// is not supported)";
+  error->message = "cannot use the Docker host " + QuoteForMessage(address) +
+                   ": rootlock speaks unix:// and tcp:// (ssh:// is not supported)";
   return false;
 }
 

@@ -27,7 +27,7 @@ struct DockerEndpoint {
 /// else DOCKER_HOST, else unix:///var/run/docker.sock; TLS when
 /// DOCKER_TLS_VERIFY is set (verifying) or DOCKER_CERT_PATH is (not verifying),
 /// certificates from DOCKER_CERT_PATH or ~/.docker.
-bool ResolveDockerEndpoint(const std::string& host, DockerEndpoint* out, std::string* error);
+bool ResolveDockerEndpoint(const std::string& host, DockerEndpoint* out, Diagnostic* error);
 
 /// One HTTP connection to an engine. Not thread-safe.
 class DockerEngine {

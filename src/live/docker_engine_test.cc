@@ -34,7 +34,7 @@ class AuditDockerEngineTest : public ::testing::Test {
     auto transport = std::make_unique<FakeTransport>();
     fake_ = transport.get();
     DockerEndpoint endpoint;
-    std::string error;
+    Diagnostic error;
     EXPECT_TRUE(ResolveDockerEndpoint("unix:///run/test/docker.sock", &endpoint, &error));
     engine_ = std::make_unique<DockerEngine>(endpoint, std::move(transport));
   }
@@ -220,7 +220,7 @@ TEST_F(AuditDockerEngineTest, AnEngineErrorOrNotJsonIsFatalWithOneClearLine) {
     auto transport = std::make_unique<FakeTransport>();
     FakeTransport* fake = transport.get();
     DockerEndpoint endpoint;
-    std::string error;
+    Diagnostic error;
     ASSERT_TRUE(ResolveDockerEndpoint("unix:///run/test/docker.sock", &endpoint, &error));
     DockerEngine engine(endpoint, std::move(transport));
     fake->Reply("GET", "/version", 200, kVersion144);
@@ -261,7 +261,7 @@ TEST_F(AuditDockerEngineTest, TransportFailuresGetTheDockerClisAdvice) {
     auto transport = std::make_unique<FakeTransport>();
     transport->Fail("GET", "/version", k.kind, k.transport_message);
     DockerEndpoint endpoint;
-    std::string error;
+    Diagnostic error;
     ASSERT_TRUE(ResolveDockerEndpoint("unix:///run/test/docker.sock", &endpoint, &error));
     DockerEngine engine(endpoint, std::move(transport));
     DockerAudit audit;

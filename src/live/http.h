@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "base/diagnostic.h"
+
 namespace rootlock {
 
 /// The most of an answer's body read by default: past it the transfer stops.
@@ -48,11 +50,18 @@ enum class HttpFailure {
   kTooLarge,          // the body is longer than the request's max_response_bytes
 };
 
-struct HttpError {
+/// The one error type (base/Diagnostic: `message` is one line naming the peer, "cannot
+/// reach the Docker engine at tcp://h:2376: connection refused"), with why, for callers
+/// that advise on it.
+struct HttpError : Diagnostic {
   HttpFailure kind = HttpFailure::kOther;
-  /// One line, naming the peer: "cannot reach the Docker engine at tcp://h:2376: connection
-  /// refused".
-  std::string message;
+
+  static HttpError Of(HttpFailure k, std::string text) {
+    HttpError e;
+    e.kind = k;
+    e.message = std::move(text);
+    return e;
+  }
 };
 
 /// Sends one request and waits for its answer. Implementations need not be thread-safe:

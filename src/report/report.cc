@@ -36,7 +36,7 @@ bool IsReportFormat(std::string_view format) {
 }
 
 bool RenderReport(std::string_view format, const ScanResult& result, const ReportContext& context,
-                  std::string* out, std::string* error) {
+                  std::string* out, Diagnostic* error) {
   if (format == "text") {
     *out = TextReport(result, context.text);
   } else if (format == "json") {
@@ -56,7 +56,7 @@ bool RenderReport(std::string_view format, const ScanResult& result, const Repor
   } else {
     std::string known;
     for (std::string_view f : kFormats) known += (known.empty() ? "" : ", ") + std::string(f);
-    *error = "unknown format " + QuoteForMessage(format) + " (known: " + known + ")";
+    error->message = "unknown format " + QuoteForMessage(format) + " (known: " + known + ")";
     return false;
   }
   return true;

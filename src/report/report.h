@@ -61,7 +61,7 @@ bool IsReportFormat(std::string_view format);
 /// Renders `result` in `format` into *out. False, with *error set, for an unknown format.
 /// The one entry point every command uses.
 bool RenderReport(std::string_view format, const ScanResult& result, const ReportContext& context,
-                  std::string* out, std::string* error);
+                  std::string* out, Diagnostic* error);
 
 /// SARIF 2.1.0 for GitHub code scanning: the rules, one result per failing container and
 /// rule, n/a and skipped verdicts of a gating rule as suppressed results. Passes are left out.
