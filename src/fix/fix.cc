@@ -103,8 +103,12 @@ Syntax Fixer::SyntaxOf() const {
                                         : Syntax::kYaml;
 }
 
-bool Fixer::Locate(const Container& c, std::vector<const Node*>* path) const {
-  return FindPath(root_, c.where.offset, c.where.line, path) && path->back()->IsMapping();
+bool Fixer::Locate(const Workload& w, const Container& c, std::vector<const Node*>* path) {
+  if (FindPath(root_, c.where.offset, c.where.line, path) && path->back()->IsMapping()) return true;
+  LeaveAlone(c.where, w.display + " " + ContainerPhrase(c),
+             "its definition is text inside a string or heredoc, or a file() call; "
+             "rootlock fix edits YAML, JSON and jsonencode(...) directly");
+  return false;
 }
 
 void Fixer::FlagOnly(const Workload& w, const Container& c) {
@@ -210,19 +214,13 @@ void Fixer::Run() {
 
   editor_ = std::make_unique<TreeEditor>(text_, SyntaxOf());
   const Node* learned = nullptr;
-  std::vector<Finding> verdicts;
   for (size_t wi = 0; wi < workloads.size(); ++wi) {
     const Workload& w = workloads[wi];
     root_ = roots[wi];
     if (root_ != learned) editor_->LearnStyle(learned = root_);
     for (const Container& c : w.containers) {
-      // Every rule's verdict, whether or not the config switches it off; the
-      // remedies of those that fail, merged. Passing, n/a, skipped: never touched.
-      JudgeContainer(w, c, options_.scan.rules, &verdicts);
-      Remedy remedy;
-      for (const Finding& v : verdicts) {
-        if (v.status == Status::kFail) remedy.Merge(v.remedy);
-      }
+      // Passing, n/a, skipped: never touched.
+      Remedy remedy = ContainerRemedy(w, c, options_.scan.rules);
       if (remedy.empty()) continue;
       std::string who = w.single_container ? w.display : w.display + " " + ContainerPhrase(c);
       const PlatformFix& platform = kPlatformFix[static_cast<size_t>(w.platform)];

@@ -59,12 +59,7 @@ Names NamesFor(const Workload& w) {
 
 void FixEcs(Fixer& f, const Workload& w, const Container& c, const Need& need) {
   std::vector<const Node*> path;
-  if (!f.Locate(c, &path)) {
-    f.LeaveAlone(c.where, w.display + " " + ContainerPhrase(c),
-                 "its definition is text inside a string or heredoc, or a file() call; "
-                 "rootlock fix edits YAML, JSON and jsonencode(...) directly");
-    return;
-  }
+  if (!f.Locate(w, c, &path)) return;
   const Node* cnode = path.back();
   std::string who = w.display + " " + ContainerPhrase(c);
   bool tf = w.volume_blocks;

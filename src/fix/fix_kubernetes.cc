@@ -7,12 +7,7 @@ namespace rootlock::fixing {
 
 void FixKubernetes(Fixer& f, const Workload& w, const Container& c, const Need& need) {
   std::vector<const Node*> path;
-  if (!f.Locate(c, &path)) {
-    f.LeaveAlone(c.where, w.display + " " + ContainerPhrase(c),
-                 "its definition is text inside a string or heredoc, or a file() call; "
-                 "rootlock fix edits YAML, JSON and jsonencode(...) directly");
-    return;
-  }
+  if (!f.Locate(w, c, &path)) return;
   const Node* cnode = path.back();
   std::string who = w.display + " " + ContainerPhrase(c);
   if (path.size() < 3 || !path[path.size() - 3]->IsMapping()) {

@@ -82,8 +82,9 @@ class Fixer {
                         const std::string& key, const std::string& name_key);
   /// The container's flag was set, but its mounts had to be left alone.
   void FlagOnly(const Workload& w, const Container& c);
-  /// Locates the container's mapping: false when it is not written as one here.
-  bool Locate(const Container& c, std::vector<const Node*>* path) const;
+  /// Locates the container's mapping; false, leaving it alone with the reason,
+  /// when it is not written as one here.
+  bool Locate(const Workload& w, const Container& c, std::vector<const Node*>* path);
 
   TreeEditor& editor() { return *editor_; }
   const Node* root() const { return root_; }

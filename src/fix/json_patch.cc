@@ -179,7 +179,6 @@ void Patcher::Run(std::string_view text) {
   std::vector<Workload> workloads;
   std::vector<const Node*> roots;
   ExtractAll(name_, text, parsed, options_.scan, &workloads, &roots);
-  std::vector<Finding> verdicts;
   for (size_t wi = 0; wi < workloads.size(); ++wi) {
     Workload& w = workloads[wi];
     if (w.platform != Platform::kKubernetes) {
@@ -188,11 +187,7 @@ void Patcher::Run(std::string_view text) {
     }
     ApplyConfig(options_.scan, &w);
     for (const Container& c : w.containers) {
-      JudgeContainer(w, c, options_.scan.rules, &verdicts);
-      Remedy remedy;
-      for (const Finding& v : verdicts) {
-        if (v.status == Status::kFail) remedy.Merge(v.remedy);
-      }
+      Remedy remedy = ContainerRemedy(w, c, options_.scan.rules);
       if (remedy.empty()) continue;
       if (!remedy.blocked.empty()) {
         LeaveAlone(c.where, w.display + " " + ContainerPhrase(c), remedy.blocked);

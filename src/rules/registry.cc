@@ -28,6 +28,16 @@ static_assert(std::size(kAllRules) == kRuleCount && std::size(kChecks) == kRuleC
 
 std::span<const RuleInfo* const> AllRules() { return kAllRules; }
 
+Remedy ContainerRemedy(const Workload& w, const Container& c, const RuleOptions& options) {
+  std::vector<Finding> verdicts;
+  JudgeContainer(w, c, options, &verdicts);
+  Remedy remedy;
+  for (const Finding& v : verdicts) {
+    if (v.status == Status::kFail) remedy.Merge(v.remedy);
+  }
+  return remedy;
+}
+
 const RuleInfo& Rule(RuleId id) { return *kAllRules[static_cast<size_t>(id)]; }
 
 const RuleInfo* FindRule(std::string_view id_or_alias) {

@@ -65,6 +65,11 @@ void CheckWorkload(const Workload& w, const RuleOptions& options, std::vector<Fi
 void JudgeContainer(const Workload& w, const Container& c, const RuleOptions& options,
                     std::vector<Finding>* verdicts);
 
+/// What a container needs changed so that every rule passes: the remedies of
+/// the rules that fail on it (each rule's verdict counts, switched on or not),
+/// merged. Empty when nothing fails or nothing can be said.
+Remedy ContainerRemedy(const Workload& w, const Container& c, const RuleOptions& options);
+
 /// The smallest set of folders that must be writable for a container to run
 /// with a read-only root, from the paths it has written (Docker's /changes):
 /// the folders written into, collapsed to their topmost, less what a writable
