@@ -57,7 +57,8 @@ TEST(DockerInspect, JudgesReadonlyRootfsAndNamesContainersAsDockerDoes) {
   EXPECT_EQ(by["edge-proxy"].image, "nginx:1.27");
   EXPECT_EQ(by["worker"].status, Status::kFail);
   EXPECT_EQ(by["worker"].message, "Container '/worker' lacks HostConfig.ReadonlyRootfs: true");
-  EXPECT_EQ(by["db"].status, Status::kNotApplicable);  // a database keeps its state
+  // CIS Docker 5.12 has no database exception (issue 13): postgres fails like any container.
+  EXPECT_EQ(by["db"].status, Status::kFail);
   auto tmp = Tmp("inspect.json", kInspect);
   EXPECT_EQ(tmp["edge-proxy"].status, Status::kPass);
   EXPECT_EQ(tmp["ro-tmp"].status, Status::kFail);  // a read-only tmpfs is no help
@@ -114,7 +115,7 @@ volumes:
   EXPECT_EQ(by["api"].resource, "services.api");
   EXPECT_EQ(by["worker"].status, Status::kFail);
   EXPECT_EQ(by["worker"].reason, "not set");
-  EXPECT_EQ(by["cache"].status, Status::kNotApplicable);
+  EXPECT_EQ(by["cache"].status, Status::kFail);  // redis: no database exception in compose
   EXPECT_EQ(by["legacy"].status, Status::kFail);
   EXPECT_EQ(by["stringy"].status, Status::kPass);
   EXPECT_EQ(by["yes-word"].status, Status::kPass);
@@ -192,4 +193,37 @@ TEST(Compose, NotComposeWhenKubernetes) {
 }
 
 }  // namespace
+// The database n/a is the Kubernetes audit's (a StatefulSet running a database that
+// would fail); compose follows CIS Docker 5.12, which has none; a read-only container
+// passes, always (issue 13).
+TEST(Databases, OnlyAStatefulSetThatWouldFailIsNotApplicable) {
+  auto compose = RootFs("docker-compose.yml", R"(services:
+  mysql:
+    image: mysql:8
+  redis:
+    image: redis:7
+    read_only: true
+)");
+  EXPECT_EQ(compose["mysql"].status, Status::kFail);
+  EXPECT_EQ(compose["redis"].status, Status::kPass);
+  auto k8s = RootFs("db.yaml", R"(apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+spec:
+  template:
+    spec:
+      containers:
+        - name: ro
+          image: postgres:16
+          securityContext: {readOnlyRootFilesystem: true}
+        - name: rw
+          image: postgres:16
+)");
+  EXPECT_EQ(k8s["ro"].status, Status::kPass);
+  EXPECT_EQ(k8s["rw"].status, Status::kNotApplicable);
+  EXPECT_NE(k8s["rw"].reason.find("stateful database: postgres in a StatefulSet"),
+            std::string::npos)
+      << k8s["rw"].reason;
+}
+
 }  // namespace rootlock

@@ -196,7 +196,6 @@ Workload ComposeFile::Service(const Node* key, const Node* service) {
   Workload w;
   w.platform = Platform::kCompose;
   w.kind = "Service";
-  w.stateful = true;  // a service keeps its state; the database rule decides by image
   w.single_container = true;
   w.name = std::string(key->Scalar());
   w.resource = "services." + w.name;

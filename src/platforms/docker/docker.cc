@@ -28,7 +28,6 @@ Workload DockerWorkload(const DocumentContext& ctx, const Node* d) {
   Workload w;
   w.platform = Platform::kDocker;
   w.kind = "Container";
-  w.stateful = true;  // a container keeps its state; the database rule decides by image
   w.single_container = true;
   w.where = Where(ctx, d);
   std::string name = ScalarOf(d->Get("Name"));
