@@ -172,10 +172,57 @@ TEST(Cli, GateExitCodes) {
   EXPECT_EQ(Rootlock("scan --min-ratio 0.5 -", kSource, &two).status, 0);
   EXPECT_EQ(Rootlock("scan --min-ratio=50% -", kSource, &two).status, 0);
   EXPECT_EQ(Rootlock("scan --min-ratio 0.5 --fail-on-any -", kSource, &two).status, 1);
+  // A number above 1 is a percentage (issue 13): 50 is 50%, 51 is 51%.
+  EXPECT_EQ(Rootlock("scan --min-ratio 50 -", kSource, &two).status, 0);
+  EXPECT_EQ(Rootlock("scan --min-ratio 51 -", kSource, &two).status, 1);
+}
+
+// A scan that judged nothing must not look like a pass (issue 13): an empty
+// folder, a typo'd path's sibling, a file of ConfigMaps, an empty file and one
+// holding only `---` alike exit 1 with "no containers found" and no percentage,
+// unless --allow-empty or allow_empty: true says it is fine.
+TEST(Cli, AScanThatJudgedNothingFails) {
+  fs::path dir = fs::temp_directory_path() / ("rootlock-empty-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir / "empty");
+  WriteAll(dir / "cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n");
+  WriteAll(dir / "blank.yaml", "");
+  WriteAll(dir / "dashes.yaml", "---\n");
+  for (const char* target : {"empty", "cm.yaml", "blank.yaml", "dashes.yaml", "."}) {
+    SCOPED_TRACE(target);
+    Result r = Rootlock(std::string("scan --no-config ") + target, dir.string());
+    EXPECT_EQ(r.status, 1) << r.out << r.err;
+    EXPECT_NE(r.out.find("no containers found"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find('%'), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("FAILED: nothing was judged; --allow-empty"), std::string::npos) << r.out;
+    EXPECT_EQ(
+        Rootlock(std::string("scan --no-config --allow-empty ") + target, dir.string()).status, 0);
+  }
+  std::string nothing;
+  EXPECT_EQ(Rootlock("scan --no-config -", dir.string(), &nothing).status, 1);
+  EXPECT_EQ(Rootlock("scan --no-config --allow-empty -", dir.string(), &nothing).status, 0);
+  // The config says it too; JSON says passed: false.
+  WriteAll(dir / "allow.yaml", "allow_empty: true\n");
+  EXPECT_EQ(Rootlock("scan --config allow.yaml empty", dir.string()).status, 0);
+  Result json = Rootlock("scan --no-config --format json empty", dir.string());
+  EXPECT_NE(json.out.find("\"passed\": false"), std::string::npos) << json.out;
+  // Helm templates left unrendered are named, with what to do.
+  fs::create_directories(dir / "tpl");
+  WriteAll(dir / "tpl" / "deploy.yaml",
+           "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n"
+           "  labels:\n    {{- include \"chart.labels\" . | nindent 4 }}\n"
+           "spec:\n  template:\n    spec:\n      containers:\n        - name: a\n");
+  Result helm = Rootlock("scan --no-config tpl", dir.string());
+  EXPECT_EQ(helm.status, 1);
+  EXPECT_NE(helm.out.find("no containers found in 1 file; 1 Helm template skipped: render them "
+                          "with `helm template`"),
+            std::string::npos)
+      << helm.out;
+  fs::remove_all(dir);
 }
 
 TEST(Cli, UsageErrorsExitTwoWithOneLine) {
-  for (const char* args : {"scan --format xml x", "scan --min-ratio 2 x", "scan --bogus x",
+  for (const char* args : {"scan --format xml x", "scan --min-ratio 101 x", "scan --bogus x",
                            "scan --jobs 0 x", "frobnicate", "scan --max-file-size 1Q x"}) {
     Result r = Rootlock(args);
     EXPECT_EQ(r.status, 2) << args;
@@ -403,11 +450,15 @@ TEST_F(HostileInput, InvalidUtf8) {
   EXPECT_NE(r.out.find("\"name\": \"good\""), std::string::npos) << "good.yaml was not scanned";
 }
 
+// An empty file is like one holding only `---`: no container, no error (issue
+// 13); the other files are judged as ever.
 TEST_F(HostileInput, EmptyFileNamedExplicitly) {
   WriteAll(dir_ / "empty.yaml", "");
-  Result r = Rootlock("scan empty.yaml good.yaml", dir_.string());
-  EXPECT_EQ(r.status, 2);
-  EXPECT_EQ(r.err, "empty.yaml: error: empty input: no YAML or JSON document\n");
+  WriteAll(dir_ / "dashes.yaml", "---\n");
+  Result r = Rootlock("scan empty.yaml dashes.yaml good.yaml", dir_.string());
+  Result good = Rootlock("scan good.yaml", dir_.string());
+  EXPECT_EQ(r.status, good.status);
+  EXPECT_EQ(r.err, "");
   EXPECT_NE(r.out.find("Pod 'good'"), std::string::npos);
 }
 

@@ -325,7 +325,7 @@ TEST_F(ConfigTest, UnknownKeysAndBadValuesAreErrorsWithTheirPlace) {
       {"exemptions:\n  - path: x\n", ":2:5", "needs a reason"},
       {"exemptions:\n  - reason: r\n", ":2:5", "must say what it matches"},
       {"exemptions:\n  - {reason: r, name: x, until: tomorrow}\n", ":2:33", "YYYY-MM-DD"},
-      {"min_ratio: 2\n", ":1:12", "from 0 to 1"},
+      {"min_ratio: 101\n", ":1:12", "from 0 to 1"},
       {"strict: maybe\n", ":1:9", "true or false"},
   };
   for (const Case& c : cases) {

@@ -12,12 +12,18 @@
 namespace rootlock {
 namespace {
 
-TEST(Text, FormatPercentNeverRoundsUpPastTheTruth) {
+// Rounded, not truncated (issue 13), but never all or none unless so.
+TEST(Text, FormatPercentRounds) {
   EXPECT_EQ(FormatPercent(0.8), "80%");
-  EXPECT_EQ(FormatPercent(2.0 / 3.0), "66.6%");
-  EXPECT_EQ(FormatPercent(0.7999), "79.9%");
+  EXPECT_EQ(FormatPercent(2.0 / 3.0), "66.7%");
+  EXPECT_EQ(FormatPercent(1.0 / 3.0), "33.3%");
+  EXPECT_EQ(FormatPercent(0.7999), "80%");
+  EXPECT_EQ(FormatPercent(0.7999, 2), "79.99%");
+  EXPECT_EQ(FormatPercent(0.12345, 2), "12.35%");
   EXPECT_EQ(FormatPercent(1.0), "100%");
+  EXPECT_EQ(FormatPercent(0.99996), ">99.9%");
   EXPECT_EQ(FormatPercent(0.0), "0%");
+  EXPECT_EQ(FormatPercent(0.00001), "<0.1%");
 }
 
 TEST(Text, QuoteForMessageEscapesAndCuts) {
@@ -116,7 +122,27 @@ TEST(Summary, RatioExcludesNotApplicableAndGatesAtTheMinimum) {
   o.fail_on_any = false;
   o.min_ratio = 0.81;
   EXPECT_FALSE(Summarize(fs, o).passed);
-  EXPECT_TRUE(Summarize(std::vector<Finding>{}, o).passed);  // nothing judged: nothing fails
+  // Nothing judged fails the gate unless an empty result is allowed (issue 13).
+  EXPECT_FALSE(Summarize(std::vector<Finding>{}, o).passed);
+  EXPECT_TRUE(Summarize(std::vector<Finding>{}, o).empty);
+  o.allow_empty = true;
+  EXPECT_TRUE(Summarize(std::vector<Finding>{}, o).passed);
+}
+
+// Rounded alike, a ratio just under the minimum would read as the minimum: the
+// gate line then says more digits.
+TEST(Text, AFailingGateNeverReadsAsTheMinimum) {
+  ScanResult r;
+  r.summary.read_only = 3999;
+  r.summary.writable = 1001;
+  r.summary.ratio = 3999.0 / 5000.0;
+  r.summary.min_ratio = 0.8;
+  r.summary.passed = false;
+  std::string text = TextReport(r, TextOptions{});
+  EXPECT_NE(text.find("3999 of 5000 containers use read-only root filesystem (80%)"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("FAILED: 79.98% is below the 80% minimum"), std::string::npos) << text;
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "base/text.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -107,12 +108,21 @@ std::string FormatNumber(double v) {
   return s;
 }
 
-std::string FormatPercent(double ratio) {
-  double pct = std::floor(ratio * 1000.0 + 1e-9) / 10.0;  // never round up past the truth
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f", pct);
+std::string FormatPercent(double ratio, int decimals) {
+  decimals = std::clamp(decimals, 0, 4);
+  double scale = std::pow(10.0, decimals);
+  double pct = std::round(ratio * 100.0 * scale + 1e-9) / scale;
+  // Rounding never claims all or none when that is not the truth.
+  double step = 1.0 / scale;
+  if (ratio < 1.0 && pct >= 100.0) return ">" + FormatPercent(1.0 - step / 100.0, decimals);
+  if (ratio > 0.0 && pct <= 0.0) return "<" + FormatPercent(step / 100.0, decimals);
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, pct);
   std::string s = buf;
-  if (s.size() > 2 && s.compare(s.size() - 2, 2, ".0") == 0) s.resize(s.size() - 2);
+  if (s.find('.') != std::string::npos) {
+    while (s.back() == '0') s.pop_back();
+    if (s.back() == '.') s.pop_back();
+  }
   return s + "%";
 }
 

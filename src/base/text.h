@@ -24,9 +24,10 @@ size_t Utf8SequenceLength(std::string_view s, size_t i);
 /// Offset of the first byte of `s` that is not well-formed UTF-8, or npos.
 size_t FirstInvalidUtf8(std::string_view s);
 
-/// Formats a ratio in [0,1] as a percentage with at most one decimal:
-/// 0.8 -> "80%", 2/3 -> "66.7%".
-std::string FormatPercent(double ratio);
+/// Formats a ratio in [0,1] as a percentage, rounded to at most `decimals`
+/// decimals: 0.8 -> "80%", 2/3 -> "66.7%". Never "100%" or "0%" unless it is
+/// exactly so: 0.99996 -> ">99.9%", 0.00001 -> "<0.1%".
+std::string FormatPercent(double ratio, int decimals = 1);
 
 /// Formats a double with at most 4 decimals and no trailing zeros: 0.8 -> "0.8".
 std::string FormatNumber(double v);

@@ -21,7 +21,8 @@ bool ParseRatio(std::string_view s, double* out) {
   errno = 0;
   double v = std::strtod(text.c_str(), &end);
   if (errno != 0 || end == text.c_str() || *end != '\0') return false;
-  if (percent) v /= 100.0;
+  // A number above 1 is a percentage: --min-ratio 80 means 80%.
+  if (percent || v > 1.0) v /= 100.0;
   if (!(v >= 0.0 && v <= 1.0)) return false;
   *out = v;
   return true;
@@ -195,10 +196,16 @@ const FlagSpec kReport[] = {
     {"--min-ratio", nullptr, "R",
      [](CommandLine* cl, const std::string& v) -> std::string {
        if (!ParseRatio(v, &cl->scan.min_ratio)) {
-         return "--min-ratio takes a number from 0 to 1 or a percentage, not " + QuoteForMessage(v);
+         return "--min-ratio takes a number from 0 to 1, or a percentage (80 or 80%), not " +
+                QuoteForMessage(v);
        }
        cl->policy.min_ratio_set = true;
        return "";
+     }},
+    {"--allow-empty", nullptr, nullptr,
+     [](CommandLine* cl, const std::string&) {
+       cl->scan.allow_empty = true;
+       return std::string();
      }},
     {"--fail-on-any", nullptr, nullptr,
      [](CommandLine* cl, const std::string&) {

@@ -73,9 +73,11 @@ constexpr const char* kScanHelpTail = R"(options:
   --aws-account-id ID, --aws-region R  asff: where the findings go (default AWS_ACCOUNT_ID,
                      AWS_REGION or AWS_DEFAULT_REGION, else 000000000000 and us-east-1)
   -q, --quiet        no progress line and no notes on stderr
-  --min-ratio R      the share of read-only containers that passes, 0..1 or a percentage
-                     (default 0.8); exit 1 below it
+  --min-ratio R      the share of read-only containers that passes: 0..1, or a percentage
+                     (80 and 80% both mean 80%; default 0.8); exit 1 below it
   --fail-on-any      also exit 1 when any container fails
+  --allow-empty      pass when no container was found at all (default: exit 1, so that a
+                     wrong path or unrendered templates never pass a CI gate on nothing)
   --strict           judge stateful databases too instead of calling them n/a
   --param NAME=VALUE CloudFormation parameter for !Ref (repeatable; beats its Default)
   --var NAME=VALUE   Terraform variable for var.NAME (repeatable; beats its default)
@@ -327,8 +329,10 @@ options:
   --aws-account-id ID, --aws-region R  asff: where the findings go (default AWS_ACCOUNT_ID,
                      AWS_REGION or AWS_DEFAULT_REGION, else 000000000000 and us-east-1)
   -q, --quiet        no notes from the report formats on stderr
-  --min-ratio R      the read-only share that passes (default 0.8); exit 1 below it
+  --min-ratio R      the read-only share that passes: 0..1, or a percentage (80 or 80%;
+                     default 0.8); exit 1 below it
   --fail-on-any      also exit 1 when any container fails
+  --allow-empty      pass when the engine has no container (default: exit 1)
   --strict           judge database containers too
   -v, --verbose      list passing containers too
   --color WHEN       auto, always or never

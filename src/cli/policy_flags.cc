@@ -17,6 +17,7 @@ bool ApplyPolicy(const PolicyFlags& flags, Config* config, ScanOptions* options,
     options->config = config;
     if (config->min_ratio && !flags.min_ratio_set) options->min_ratio = *config->min_ratio;
     if (config->strict && !flags.strict_set) options->rules.strict = *config->strict;
+    if (config->allow_empty && !options->allow_empty) options->allow_empty = *config->allow_empty;
     if (config->peer_exemptions) options->rules.peer_exemptions = *config->peer_exemptions;
     for (const std::string& r : config->disabled_rules) options->rules.disabled.insert(r);
     for (const auto& [rule, sev] : config->severities) options->rules.severity[rule] = sev;

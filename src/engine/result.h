@@ -38,6 +38,12 @@ struct Summary {
   /// and the ratio gate stay on it.
   std::array<RuleCounts, kRuleCount> per_rule{};
   double ratio = 1.0;  // read_only / (read_only + writable); 1 when nothing is judged
+  /// Nothing was judged (no container passed or failed the gating rule), and
+  /// whether that is allowed (--allow-empty): when not, the gate fails.
+  bool empty = false;
+  bool allow_empty = false;
+  /// Files left unjudged (Helm templates not yet rendered): ScanResult::skipped_files.
+  uint64_t files_skipped = 0;
   double min_ratio = 0.8;
   bool passed = true;  // the gate
   /// With --baseline: failures not in it, failures in it, and its entries now fixed.

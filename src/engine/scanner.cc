@@ -145,7 +145,11 @@ void Conclude(const ScanOptions& options, Summary* s) {
   s->containers = s->read_only + s->writable + s->not_applicable;
   uint64_t judged = s->read_only + s->writable;
   s->ratio = judged == 0 ? 1.0 : static_cast<double>(s->read_only) / static_cast<double>(judged);
-  s->passed = s->ratio + 1e-12 >= options.min_ratio && !(options.fail_on_any && s->writable > 0);
+  s->empty = judged == 0;
+  s->allow_empty = options.allow_empty;
+  s->passed =
+      s->empty ? options.allow_empty
+               : s->ratio + 1e-12 >= options.min_ratio && !(options.fail_on_any && s->writable > 0);
 }
 
 Summary Summarize(const std::vector<Finding>& findings, const ScanOptions& options) {
@@ -321,8 +325,9 @@ ScanResult Scan(const ScanOptions& options) {
     bool read = ReadSourceBytes(src, options.max_file_bytes, &text, &error);
     if (!read) {
       out.errors.push_back(std::move(error));
-    } else if (src.explicit_path && text.find_first_not_of(" \t\r\n") == std::string::npos) {
-      out.errors.push_back(Diagnostic{Location{name}, "empty input: no YAML or JSON document"});
+    } else if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
+      // Empty, like a file holding only `---`: no container, and no error. A
+      // scan that judged nothing says so, and fails unless --allow-empty.
     } else if (!src.explicit_path && !MayHoldContainer(text) && !text.empty() &&
                text.find('\0') == std::string::npos) {
       // Found in a folder and cannot hold a container: not ours to parse.
@@ -452,6 +457,7 @@ ScanResult Scan(const ScanOptions& options) {
   result.summary.files = walked;
   result.summary.files_parsed = parsed;
   result.summary.bytes = total_bytes;
+  result.summary.files_skipped = result.skipped_files.size();
   return result;
 }
 

@@ -37,6 +37,9 @@ struct ScanOptions {
   double min_ratio = 0.8;
   /// The gate also fails on any failing container.
   bool fail_on_any = false;
+  /// A scan that judged no container passes the gate (--allow-empty); by
+  /// default it fails, so that a typo'd path never passes CI on nothing.
+  bool allow_empty = false;
   /// CloudFormation parameters and Terraform variables given by the user.
   ResolveOptions resolve;
   /// Reads sibling files adapters ask for; nullptr means the disk.

@@ -92,7 +92,8 @@ bool LoadConfig(const std::string& path, Config* out, Diagnostic* error) {
   Reader r(path, error);
   const Node* root = parsed.documents[0].root;
   if (!r.Keys(root, "the config",
-              {"min_ratio", "strict", "peer_exemptions", "rules", "databases", "exemptions"})) {
+              {"min_ratio", "strict", "allow_empty", "peer_exemptions", "rules", "databases",
+               "exemptions"})) {
     return false;
   }
   if (const Node* n = root->Get("min_ratio")) {
@@ -101,8 +102,9 @@ bool LoadConfig(const std::string& path, Config* out, Diagnostic* error) {
     if (pct) v.pop_back();
     char* end = nullptr;
     double d = std::strtod(v.c_str(), &end);
+    pct |= d > 1;  // a number above 1 is a percentage: 80 means 80%
     if (v.empty() || *end || (pct ? d / 100 : d) < 0 || (pct ? d / 100 : d) > 1) {
-      return r.Fail(n, "min_ratio must be a number from 0 to 1 or a percentage");
+      return r.Fail(n, "min_ratio must be a number from 0 to 1, or a percentage (80 or 80%)");
     }
     out->min_ratio = pct ? d / 100 : d;
   }
@@ -110,6 +112,10 @@ bool LoadConfig(const std::string& path, Config* out, Diagnostic* error) {
   if (const Node* n = root->Get("strict")) {
     if (!r.Bool(n, "strict", &b)) return false;
     out->strict = b;
+  }
+  if (const Node* n = root->Get("allow_empty")) {
+    if (!r.Bool(n, "allow_empty", &b)) return false;
+    out->allow_empty = b;
   }
   if (const Node* n = root->Get("peer_exemptions")) {
     if (!r.Bool(n, "peer_exemptions", &b)) return false;

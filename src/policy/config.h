@@ -33,6 +33,8 @@ struct Config {
   std::string dir;   // its folder: exemption paths are relative to it
   std::optional<double> min_ratio;
   std::optional<bool> strict;
+  /// Whether a scan that judged no container passes (allow_empty: true).
+  std::optional<bool> allow_empty;
   std::optional<bool> peer_exemptions;
   std::vector<std::string> disabled_rules;
   std::vector<std::pair<std::string, Severity>> severities;

@@ -253,12 +253,18 @@ std::string GateReason(const Summary& s) {
     if (s.passed) return "no new failures (" + known + ")";
     return std::to_string(s.baseline_new) + " new failure(s) not in the baseline (" + known + ")";
   }
+  if (s.empty) {
+    if (s.allow_empty) return "nothing to judge, and --allow-empty accepts that";
+    return "nothing was judged; --allow-empty (or allow_empty: true in .rootlock.yaml) accepts "
+           "an empty result";
+  }
   if (s.passed) {
-    if (s.read_only + s.writable == 0) return "";
     return FormatPercent(s.ratio) + " meets the " + FormatPercent(s.min_ratio) + " minimum";
   }
   if (s.ratio + 1e-12 < s.min_ratio) {
-    return FormatPercent(s.ratio) + " is below the " + FormatPercent(s.min_ratio) +
+    // Rounded alike, 79.96% and 80% would read the same: then say more digits.
+    int digits = FormatPercent(s.ratio) == FormatPercent(s.min_ratio) ? 2 : 1;
+    return FormatPercent(s.ratio, digits) + " is below the " + FormatPercent(s.min_ratio) +
            " minimum (--min-ratio " + FormatNumber(s.min_ratio) + ")";
   }
   return std::to_string(s.writable) +

@@ -35,6 +35,19 @@ std::string Indent(std::string_view text, std::string_view by) {
 
 std::string Headline(const Summary& s) {
   uint64_t judged = s.read_only + s.writable;
+  if (judged == 0) {
+    // Nothing judged: no percentage, and why, so that it never reads as a pass.
+    std::string out = s.not_applicable ? "no container judged" : "no containers found";
+    if (s.files) out += " in " + std::to_string(s.files) + (s.files == 1 ? " file" : " files");
+    if (s.not_applicable) out += "; " + std::to_string(s.not_applicable) + " not applicable";
+    if (s.skipped) out += "; " + std::to_string(s.skipped) + " skipped";
+    if (s.files_skipped) {
+      out += "; " + std::to_string(s.files_skipped) +
+             (s.files_skipped == 1 ? " Helm template" : " Helm templates") +
+             " skipped: render them with `helm template`";
+    }
+    return out;
+  }
   std::string out = std::to_string(s.read_only) + " of " + std::to_string(judged) +
                     " containers use read-only root filesystem (" + FormatPercent(s.ratio) + ")";
   if (s.not_applicable) out += "; " + std::to_string(s.not_applicable) + " not applicable";
