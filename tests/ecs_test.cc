@@ -330,5 +330,49 @@ TEST(Ecs, TerraformPlanJson) {
   EXPECT_NE(v.root_fs[1].reason.find("known only after apply"), std::string::npos);
 }
 
+// Terraform's AWS provider reads container_definitions with Go's JSON decoder,
+// which matches keys without regard to case; the ECS API does not (issue 13).
+TEST(EcsKeys, TerraformContainerDefinitionsMatchAnyCaseTheApiDoesNot) {
+  const char* tf = R"(resource "aws_ecs_task_definition" "a" {
+  family = "a"
+  container_definitions = jsonencode([
+    { name = "one", image = "x", ReadonlyRootFilesystem = true,
+      MountPoints = [{ SourceVolume = "tmp", ContainerPath = "/tmp", ReadOnly = false }] },
+    { name = "two", image = "x", READONLYROOTFILESYSTEM = false },
+  ])
+  volume {
+    name = "tmp"
+  }
+}
+resource "aws_ecs_task_definition" "b" {
+  family = "b"
+  container_definitions = <<EOT
+[{"Name": "three", "Image": "nginx", "ReadonlyRootFilesystem": true}]
+EOT
+}
+)";
+  Verdicts v = ScanAs("main.tf", tf, InputFormat::kHcl);
+  ASSERT_EQ(v.root_fs.size(), 3u);
+  EXPECT_EQ(v.root_fs[0].container, "one");
+  EXPECT_EQ(v.root_fs[0].status, Status::kPass);
+  EXPECT_EQ(v.tmp[0].status, Status::kPass) << v.tmp[0].reason;  // MountPoints, any case
+  EXPECT_EQ(v.root_fs[1].status, Status::kFail);
+  EXPECT_EQ(v.root_fs[1].reason, "set to false");  // not "not set"
+  EXPECT_EQ(v.root_fs[1].message,
+            "Task definition 'a' (aws_ecs_task_definition.a) container 'two' lacks "
+            "READONLYROOTFILESYSTEM: true");
+  EXPECT_EQ(v.root_fs[2].container, "three");  // "Name", in a heredoc
+  EXPECT_EQ(v.root_fs[2].status, Status::kPass);
+
+  // The API's own JSON stays case-sensitive, as the API is.
+  Verdicts api = ScanAs("describe.json",
+                        R"({"taskDefinition": {"family": "f", "containerDefinitions": [
+                            {"name": "c", "image": "x", "ReadonlyRootFilesystem": true}]}})",
+                        InputFormat::kJson);
+  ASSERT_EQ(api.root_fs.size(), 1u);
+  EXPECT_EQ(api.root_fs[0].status, Status::kFail);
+  EXPECT_EQ(api.root_fs[0].reason, "not set");
+}
+
 }  // namespace
 }  // namespace rootlock

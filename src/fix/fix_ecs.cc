@@ -77,7 +77,9 @@ void FixEcs(Fixer& f, const Workload& w, const Container& c, const Need& need) {
   } else if (path.size() >= 3 && path[path.size() - 3]->IsMapping()) {
     task = path[path.size() - 3];
   }
-  if (need.flag && !f.SetFlag(cnode, n.flag, who, c.where)) return;
+  // The key as the file spells it when it is there (Terraform's JSON matches any case).
+  std::string flag_key = c.read_only_root.where.line ? c.read_only_root.key : n.flag;
+  if (need.flag && !f.SetFlag(cnode, flag_key, who, c.where)) return;
   bool changed = need.flag;
   if (!need.paths.empty()) {
     if (!task) {

@@ -57,5 +57,21 @@ TEST(JsonPatch, RefusesWhatIsNotOneKubernetesObject) {
   EXPECT_EQ(compose.patch, "");
 }
 
+// A key Terraform's JSON matches in any case is set where it is written, not
+// added again in the API's spelling.
+TEST(FixRules, TerraformKeysAreSetAsWritten) {
+  const char* tf = R"(resource "aws_ecs_task_definition" "a" {
+  family = "a"
+  container_definitions = jsonencode([
+    { name = "two", image = "x", READONLYROOTFILESYSTEM = false },
+  ])
+}
+)";
+  FileFix f = FixText("main.tf", tf, InputFormat::kHcl, FixOptions{});
+  ASSERT_TRUE(f.error.empty()) << f.error;
+  EXPECT_NE(f.after.find("READONLYROOTFILESYSTEM = true"), std::string::npos) << f.after;
+  EXPECT_EQ(f.after.find("readonlyRootFilesystem"), std::string::npos) << f.after;
+}
+
 }  // namespace
 }  // namespace rootlock

@@ -64,7 +64,9 @@ int AsBoolean(const Reader& r, const Node* n) {
 void ReadFlag(const Reader& r, const Node* container, Container* c) {
   std::string_view key = FieldName(FieldId::kReadonlyRootFilesystem, r.container_style);
   c->read_only_root.key = std::string(key);
-  const Node* raw = container->Get(key);
+  std::string_view written;
+  const Node* raw = r.Lookup(container, key, r.container_style, &written);
+  if (raw) c->read_only_root.key = std::string(written);  // as the file spells it
   if (!raw) {
     c->read_only_root.value = Flag::kUnset;
     c->read_only_root.detail = "not set";
@@ -127,9 +129,26 @@ std::string_view FieldName(FieldId f, KeyStyle style) {
   return "";
 }
 
+const Node* Reader::Lookup(const Node* map, std::string_view key, KeyStyle style,
+                           std::string_view* written) const {
+  if (!map || !map->IsMapping()) return nullptr;
+  const Node* key_node = nullptr;
+  const Node* v = map->Get(key, &key_node);
+  if (!v && fold_container_keys && style == container_style) {
+    for (size_t i = 0; i < map->MappingSize(); ++i) {
+      if (EqualsIgnoreCase(map->KeyAt(i)->Scalar(), key)) {
+        key_node = map->KeyAt(i);
+        v = map->ValueAt(i);
+        break;
+      }
+    }
+  }
+  if (v && written) *written = key_node ? key_node->Scalar() : key;
+  return v;
+}
+
 Resolved Reader::Get(const Node* map, FieldId f, KeyStyle style) const {
-  if (!map || !map->IsMapping()) return {};
-  const Node* v = map->Get(FieldName(f, style));
+  const Node* v = Lookup(map, FieldName(f, style), style);
   if (!v) return {};
   return Follow(v);
 }

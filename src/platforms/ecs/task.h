@@ -50,6 +50,11 @@ struct Reader {
   KeyStyle task_style = KeyStyle::kCamel;
   /// CloudFormation and Terraform's typed attributes take "true"/"false" strings as booleans.
   bool string_bools = false;
+  /// Container-definition keys match without regard to case, an exact match
+  /// first: Terraform's AWS provider reads container_definitions with Go's JSON
+  /// decoder, which does so ("ReadonlyRootFilesystem" is readonlyRootFilesystem).
+  /// The ECS API itself (describe output, register input) is case-sensitive.
+  bool fold_container_keys = false;
   /// Follows references (!Ref, var.x); identity when null.
   std::function<Resolved(const Node*)> resolve;
   /// Where a node is, for nodes read from embedded text; Where(ctx, n) when null.
@@ -59,6 +64,10 @@ struct Reader {
   Resolved Follow(const Node* n) const { return resolve ? resolve(n) : Resolved{n, ""}; }
   /// Looks a field up in a mapping and follows it; {nullptr, ""} when absent.
   Resolved Get(const Node* map, FieldId f, KeyStyle style) const;
+  /// The value of `key` in `map` (a mapping), as this source's reader matches
+  /// keys; `written` gets the key as written. nullptr when absent.
+  const Node* Lookup(const Node* map, std::string_view key, KeyStyle style,
+                     std::string_view* written = nullptr) const;
 };
 
 /// The task-level facts a source gives besides its containers.

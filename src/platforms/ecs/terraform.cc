@@ -272,6 +272,7 @@ void ReadResource(const DocumentContext& ctx, const Module& module, std::string_
   r.task_style = KeyStyle::kSnake;
   r.container_style = awscc ? KeyStyle::kSnake : KeyStyle::kCamel;
   r.string_bools = awscc;  // a typed attribute converts "true"; JSON inside jsonencode does not
+  r.fold_container_keys = !awscc;  // the AWS provider decodes container_definitions as Go JSON
   r.resolve = [&module](const Node* n) { return module.Resolve(n); };
   TaskFacts facts;
   Embedded embedded;
@@ -346,6 +347,7 @@ void ReadPlanModule(const DocumentContext& ctx, const Node* module, int depth,
       r.task_style = KeyStyle::kSnake;
       r.container_style = awscc ? KeyStyle::kSnake : KeyStyle::kCamel;
       r.string_bools = awscc;
+      r.fold_container_keys = !awscc;
       TaskFacts facts;
       std::unique_ptr<ParsedSource> parsed;
       const Node* defs = values->Get("container_definitions");
