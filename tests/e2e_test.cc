@@ -181,6 +181,32 @@ TEST(Cli, GateExitCodes) {
 // folder, a typo'd path's sibling, a file of ConfigMaps, an empty file and one
 // holding only `---` alike exit 1 with "no containers found" and no percentage,
 // unless --allow-empty or allow_empty: true says it is fine.
+// A JSON file that a scanned aws_ecs_task_definition reads with file() is judged
+// once, as that resource's containers, not again as a bare array (issue 13).
+TEST(Cli, AFileTargetIsJudgedOnceAsItsTasks) {
+  fs::path dir = fs::temp_directory_path() / ("rootlock-file-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir / "infra" / "defs");
+  WriteAll(dir / "infra" / "main.tf",
+           "resource \"aws_ecs_task_definition\" \"api\" {\n  family = \"api\"\n"
+           "  container_definitions = file(\"${path.module}/./defs/../defs/api.json\")\n}\n");
+  WriteAll(dir / "infra" / "defs" / "api.json",
+           "[{\"name\": \"api\", \"image\": \"x\", \"essential\": true}]\n");
+  WriteAll(dir / "other.json", "[{\"name\": \"loose\", \"image\": \"y\", \"essential\": true}]\n");
+  Result r = Rootlock("scan --no-config --format json .", dir.string());
+  EXPECT_NE(r.out.find("\"containers\": 2,"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("aws_ecs_task_definition.api"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("\"resource\": \"containerDefinitions\",\n      \"container\": \"api\""),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("\"container\": \"loose\""), std::string::npos)
+      << "a bare array no task reads";
+  // Named alone, the array is judged on its own, as before.
+  Result alone = Rootlock("scan --no-config --format json infra/defs/api.json", dir.string());
+  EXPECT_NE(alone.out.find("\"containers\": 1,"), std::string::npos) << alone.out;
+  fs::remove_all(dir);
+}
+
 TEST(Cli, AScanThatJudgedNothingFails) {
   fs::path dir = fs::temp_directory_path() / ("rootlock-empty-" + std::to_string(getpid()));
   fs::remove_all(dir);

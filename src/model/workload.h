@@ -126,6 +126,15 @@ struct Workload {
   KeyStyle container_keys = KeyStyle::kCamel;
   KeyStyle task_keys = KeyStyle::kCamel;
   bool volume_blocks = false;
+  /// ECS: a bare array of container definitions (no task around it), which may
+  /// be the file() target of a Terraform task definition.
+  bool bare_definitions = false;
+  /// Terraform: the files its container definitions were read from (file(),
+  /// templatefile()), as the scan names files.
+  std::vector<std::string> read_from;
+  /// Non-empty when the workload is judged as part of another one and yields no
+  /// findings of its own: "read by aws_ecs_task_definition.api (main.tf)".
+  std::string judged_as;
   Location where;
   std::vector<Container> containers;
 };

@@ -81,7 +81,12 @@ bool MayHoldContainer(std::string_view text) {
   return false;
 }
 
-bool NeedsEverySource(const Workload& w) { return w.revision > 0; }
+bool NeedsEverySource(const Workload& w) {
+  // An ECS revision (a later one may be in another file); a bare array of
+  // container definitions and a Terraform task that read one with file(), so
+  // that the array is judged once, as the task's.
+  return w.revision > 0 || w.bare_definitions || !w.read_from.empty();
+}
 
 void ResolveAcrossSources(const std::vector<Workload*>& workloads) {
   for (const AdapterInfo& a : Adapters()) {

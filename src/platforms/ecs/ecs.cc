@@ -105,6 +105,7 @@ bool ExtractApiJson(const DocumentContext& ctx, const Node* root, std::vector<Wo
     ecs::NameTask(&w, "", 0, "");
     w.display = "Container definitions";
     w.resource = "containerDefinitions";
+    w.bare_definitions = true;
     ecs::ReadTask(r, facts, &w);
     out->push_back(std::move(w));
     return true;
@@ -122,7 +123,50 @@ bool ExtractEcs(const DocumentContext& ctx, std::vector<Workload>* out) {
   return ExtractApiJson(ctx, root, out);
 }
 
+namespace {
+
+// "a/./b/../c.json" -> "a/c.json": how two spellings of one path compare.
+std::string LexicalPath(std::string_view path) {
+  std::vector<std::string_view> parts;
+  bool absolute = !path.empty() && path[0] == '/';
+  size_t at = 0;
+  while (at <= path.size()) {
+    size_t slash = path.find('/', at);
+    if (slash == std::string_view::npos) slash = path.size();
+    std::string_view part = path.substr(at, slash - at);
+    if (part == "..") {
+      if (!parts.empty() && parts.back() != "..") {
+        parts.pop_back();
+      } else if (!absolute) {
+        parts.push_back(part);
+      }
+    } else if (!part.empty() && part != ".") {
+      parts.push_back(part);
+    }
+    at = slash + 1;
+  }
+  std::string out = absolute ? "/" : "";
+  for (size_t i = 0; i < parts.size(); ++i) out += (i ? "/" : "") + std::string(parts[i]);
+  return out;
+}
+
+}  // namespace
+
 void ResolveEcsRevisions(const std::vector<Workload*>& workloads) {
+  // A bare array of container definitions that a Terraform task read with
+  // file() is judged once, as that task's containers.
+  std::map<std::string, const Workload*> read;
+  for (const Workload* w : workloads) {
+    for (const std::string& f : w->read_from) read.emplace(LexicalPath(f), w);
+  }
+  if (!read.empty()) {
+    for (Workload* w : workloads) {
+      if (!w->bare_definitions) continue;
+      auto it = read.find(LexicalPath(w->where.file));
+      if (it == read.end()) continue;
+      w->judged_as = "read by " + it->second->resource + " (" + it->second->where.file + ")";
+    }
+  }
   // family -> latest ACTIVE revision read anywhere.
   std::map<std::string, int64_t> latest;
   for (const Workload* w : workloads) {

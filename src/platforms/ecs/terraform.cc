@@ -322,6 +322,10 @@ void ReadResource(const DocumentContext& ctx, const Module& module, std::string_
                                 : "";
   NameTask(&w, family_name, 0, std::string(type) + "." + std::string(name));
   ReadTask(r, facts, &w);
+  // A file() target is judged here, as this task's containers, not again on its own.
+  if (embedded.parsed && !embedded.parsed->has_error && embedded.file != ctx.file) {
+    w.read_from.push_back(embedded.file);
+  }
   // Positions in an embedded file name that file; the task itself stays where it is declared.
   out->push_back(std::move(w));
 }
