@@ -238,5 +238,52 @@ TEST(Kubernetes, FindingsFollowLineOrderAcrossDocuments) {
   EXPECT_LT(v.root_fs[0].where.line, v.root_fs[1].where.line);
 }
 
+// OpenShift Templates hold their workloads under objects: (issue 13); a
+// ${PARAMETER} fails closed.
+TEST(Kinds, OpenShiftTemplateObjectsAreJudged) {
+  Verdicts v = ScanYaml(R"(apiVersion: template.openshift.io/v1
+kind: Template
+metadata: {name: app}
+objects:
+  - apiVersion: apps.openshift.io/v1
+    kind: DeploymentConfig
+    metadata: {name: web}
+    spec:
+      template:
+        spec:
+          containers:
+            - name: web
+              securityContext:
+                readOnlyRootFilesystem: ${RO}
+  - apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: api}
+    spec:
+      template:
+        spec:
+          containers:
+            - {name: api, securityContext: {readOnlyRootFilesystem: true}}
+)");
+  ASSERT_EQ(v.root_fs.size(), 2u);
+  EXPECT_EQ(v.root_fs[0].message,
+            "DeploymentConfig 'web' container 'web' lacks readOnlyRootFilesystem: true");
+  EXPECT_EQ(v.root_fs[0].status, Status::kFail);
+  EXPECT_EQ(v.root_fs[0].where.line, 12u);
+  EXPECT_EQ(v.root_fs[1].kind, "Deployment");
+  EXPECT_EQ(v.root_fs[1].status, Status::kPass);
+}
+
+// An AdmissionReview read from a file: its request.object, at the object's place (issue 13).
+TEST(Kinds, AdmissionReviewIsJudgedByItsObject) {
+  Verdicts v = ScanYaml(R"({"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
+ "request": {"uid": "1", "operation": "CREATE",
+  "object": {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "ns"},
+   "spec": {"containers": [{"name": "c", "image": "busybox"}]}}}})");
+  ASSERT_EQ(v.root_fs.size(), 1u);
+  EXPECT_EQ(v.root_fs[0].message, "Pod 'p' container 'c' lacks readOnlyRootFilesystem: true");
+  EXPECT_EQ(v.root_fs[0].namespace_, "ns");
+  EXPECT_EQ(v.root_fs[0].where.line, 4u);
+}
+
 }  // namespace
 }  // namespace rootlock

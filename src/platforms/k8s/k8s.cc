@@ -159,6 +159,20 @@ void ExtractObject(const DocumentContext& ctx, const Node* obj, uint32_t depth,
     for (const Node* item : items->children) ExtractObject(ctx, item, depth + 1, out);
     return;
   }
+  // An OpenShift Template holds its objects under `objects:`; `oc process` fills
+  // its ${PARAMETERS}, which fail closed here as any unresolved value does.
+  if (kind == "Template" && obj->Get("objects")) {
+    const Node* objects = obj->Get("objects");
+    if (!objects->IsSequence() || depth >= kMaxListDepth) return;
+    for (const Node* item : objects->children) ExtractObject(ctx, item, depth + 1, out);
+    return;
+  }
+  // An AdmissionReview (a webhook payload, as test suites store them): its object.
+  if (kind == "AdmissionReview") {
+    const Node* object = obj->Path({"request", "object"});
+    if (object && depth < kMaxListDepth) ExtractObject(ctx, object, depth + 1, out);
+    return;
+  }
   const Node* pod_spec = PodSpecOf(obj, kind);
   if (!pod_spec || !pod_spec->IsMapping()) return;
 
