@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/text.h"
 #include "engine/scanner.h"
 #include "fuzz_common.h"
 #include "parse/reader.h"
@@ -96,5 +97,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   ScanAs("fuzz.tf", text, rootlock::InputFormat::kHcl, kOptions);
   ScanAs("fuzz", text, rootlock::InputFormat::kAuto, kOptions);
   CheckCrdSkim(text, kOptions);
+  // What the scan does first with a file's bytes: UTF-16 with a BOM becomes UTF-8.
+  std::string decoded(text), error;
+  if (rootlock::DecodeUtf16WithBom(&decoded, &error) && error.empty()) {
+    ScanAs("fuzz", decoded, rootlock::InputFormat::kAuto, kOptions);
+  }
   return 0;
 }

@@ -207,6 +207,22 @@ TEST(Cli, AFileTargetIsJudgedOnceAsItsTasks) {
   fs::remove_all(dir);
 }
 
+// A UTF-16 plan with a BOM (PowerShell's `>`) is read; without a BOM, the clear error stays.
+TEST(Cli, Utf16WithABomIsRead) {
+  std::string json =
+      "{\"taskDefinition\": {\"family\": \"f\", \"containerDefinitions\": "
+      "[{\"name\": \"c\", \"image\": \"x\", \"readonlyRootFilesystem\": true}]}}\n";
+  std::string le = "\xFF\xFE", bom_less;
+  for (char c : json) le += std::string{c, '\0'}, bom_less += std::string{c, '\0'};
+  Result r = Rootlock("scan --no-config -", kSource, &le);
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("1 of 1 containers use read-only root filesystem"), std::string::npos)
+      << r.out;
+  Result bad = Rootlock("scan --no-config -", kSource, &bom_less);
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_NE(bad.err.find("looks UTF-16 encoded"), std::string::npos) << bad.err;
+}
+
 TEST(Cli, AScanThatJudgedNothingFails) {
   fs::path dir = fs::temp_directory_path() / ("rootlock-empty-" + std::to_string(getpid()));
   fs::remove_all(dir);
@@ -447,9 +463,11 @@ TEST_F(HostileInput, RandomBytesWithoutNulReachTheParser) {
   ExpectOneError("random.yaml:", "error: YAML:");
 }
 
+// UTF-16 with a BOM is decoded (issue 13); broken UTF-16 is one clear error.
 TEST_F(HostileInput, Utf16) {
   WriteAll(dir_ / "utf16.yaml", std::string("\xFF\xFEk\0:\0 \0v\0", 10));
-  ExpectOneError("utf16.yaml: error:", "UTF-16");
+  WriteAll(dir_ / "broken.yaml", std::string("\xFF\xFEk\0:", 5));
+  ExpectOneError("broken.yaml: error:", "invalid UTF-16: an odd number of bytes");
 }
 
 TEST_F(HostileInput, Utf16WithoutABomAndUtf32) {

@@ -145,5 +145,37 @@ TEST(Text, AFailingGateNeverReadsAsTheMinimum) {
   EXPECT_NE(text.find("FAILED: 79.98% is below the 80% minimum"), std::string::npos) << text;
 }
 
+// Windows PowerShell writes `terraform show -json > plan.json` as UTF-16 with a
+// BOM: decoded when the BOM says so (issue 13), UTF-32 and BOM-less left alone.
+TEST(Text, DecodesUtf16WithABom) {
+  auto utf16 = [](bool le, std::u16string s) {
+    std::string out = le ? "\xFF\xFE" : "\xFE\xFF";
+    for (char16_t c : s) {
+      char hi = static_cast<char>(c >> 8), lo = static_cast<char>(c & 0xFF);
+      out += le ? std::string{lo, hi} : std::string{hi, lo};
+    }
+    return out;
+  };
+  for (bool le : {true, false}) {
+    std::string text = utf16(le, u"{\"k\": \"\u00e9\u20ac\U0001F600\"}\n");
+    std::string error;
+    ASSERT_TRUE(DecodeUtf16WithBom(&text, &error));
+    EXPECT_EQ(error, "");
+    EXPECT_EQ(text, "{\"k\": \"\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\"}\n");
+  }
+  std::string odd = "\xFF\xFE{";
+  std::string error;
+  EXPECT_TRUE(DecodeUtf16WithBom(&odd, &error));
+  EXPECT_EQ(error, "invalid UTF-16: an odd number of bytes");
+  std::string lone = utf16(true, u"a") + std::string("\x00\xD8", 2);
+  error.clear();
+  EXPECT_TRUE(DecodeUtf16WithBom(&lone, &error));
+  EXPECT_NE(error.find("unpaired surrogate"), std::string::npos);
+  std::string utf32("\xFF\xFE\x00\x00{\x00\x00\x00", 8), plain = "{}";
+  EXPECT_FALSE(DecodeUtf16WithBom(&utf32, &error));
+  EXPECT_FALSE(DecodeUtf16WithBom(&plain, &error));
+  EXPECT_EQ(plain, "{}");
+}
+
 }  // namespace
 }  // namespace rootlock

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 
 namespace rootlock {
@@ -124,6 +125,57 @@ std::string FormatPercent(double ratio, int decimals) {
     if (s.back() == '.') s.pop_back();
   }
   return s + "%";
+}
+
+bool DecodeUtf16WithBom(std::string* text, std::string* error) {
+  const std::string& in = *text;
+  if (in.size() < 2) return false;
+  auto byte = [&](size_t i) { return static_cast<unsigned char>(in[i]); };
+  bool le = byte(0) == 0xFF && byte(1) == 0xFE;
+  bool be = byte(0) == 0xFE && byte(1) == 0xFF;
+  if (!le && !be) return false;
+  if (le && in.size() >= 4 && byte(2) == 0 && byte(3) == 0) return false;  // UTF-32 LE
+  if ((in.size() - 2) % 2 != 0) {
+    *error = "invalid UTF-16: an odd number of bytes";
+    return true;
+  }
+  auto unit = [&](size_t i) -> uint32_t {
+    return le ? byte(i) | (byte(i + 1) << 8) : (byte(i) << 8) | byte(i + 1);
+  };
+  std::string out;
+  out.reserve(in.size());
+  for (size_t i = 2; i < in.size(); i += 2) {
+    uint32_t cp = unit(i);
+    if (cp >= 0xD800 && cp <= 0xDBFF) {
+      uint32_t lo = i + 3 < in.size() ? unit(i + 2) : 0;
+      if (lo < 0xDC00 || lo > 0xDFFF) {
+        *error = "invalid UTF-16: an unpaired surrogate at byte " + std::to_string(i);
+        return true;
+      }
+      cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+      i += 2;
+    } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+      *error = "invalid UTF-16: an unpaired surrogate at byte " + std::to_string(i);
+      return true;
+    }
+    if (cp < 0x80) {
+      out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+      out += static_cast<char>(0xC0 | (cp >> 6));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+      out += static_cast<char>(0xE0 | (cp >> 12));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+      out += static_cast<char>(0xF0 | (cp >> 18));
+      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+  }
+  *text = std::move(out);
+  return true;
 }
 
 }  // namespace rootlock

@@ -32,6 +32,13 @@ std::string FormatPercent(double ratio, int decimals = 1);
 /// Formats a double with at most 4 decimals and no trailing zeros: 0.8 -> "0.8".
 std::string FormatNumber(double v);
 
+/// When `text` starts with a UTF-16 byte order mark (LE or BE, and not a UTF-32
+/// one), replaces it by its UTF-8 (without the mark) and returns true; sets
+/// `error` instead when it is not valid UTF-16 (an odd length, an unpaired
+/// surrogate). Returns false and leaves `text` alone otherwise. Windows
+/// PowerShell writes `terraform show -json > plan.json` so.
+bool DecodeUtf16WithBom(std::string* text, std::string* error);
+
 }  // namespace rootlock
 
 #endif  // ROOTLOCK_BASE_TEXT_H_

@@ -323,7 +323,10 @@ ScanResult Scan(const ScanOptions& options) {
     test_hooks::BeforeRead(src.path);
     std::string name = src.path == "-" ? "<stdin>" : src.path;
     bool read = ReadSourceBytes(src, options.max_file_bytes, &text, &error);
-    if (!read) {
+    std::string utf16_error;
+    if (read && DecodeUtf16WithBom(&text, &utf16_error) && !utf16_error.empty()) {
+      out.errors.push_back(Diagnostic{Location{name}, utf16_error});
+    } else if (!read) {
       out.errors.push_back(std::move(error));
     } else if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
       // Empty, like a file holding only `---`: no container, and no error. A
