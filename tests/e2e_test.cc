@@ -712,6 +712,29 @@ TEST_F(FixCli, StdinToStdoutAndLeftAloneExitsOne) {
             "volumes: [{name: tmp, emptyDir: {}}]}\n");
 }
 
+// A compose value written with ${VAR} is left alone whatever .env makes of it
+// (issue 13): the edit must not depend on the machine.
+TEST_F(FixCli, InterpolatedComposeValuesAreLeftAloneWhateverEnvSays) {
+  const std::string compose = "services:\n  worker:\n    image: w\n    read_only: ${WORKER_RO}\n";
+  for (const char* value : {"1", "banana", "false", "true"}) {
+    SCOPED_TRACE(value);
+    WriteAll(dir_ / "docker-compose.yml", compose);
+    WriteAll(dir_ / ".env", std::string("WORKER_RO=") + value + "\n");
+    Result r = Rootlock("fix --no-config docker-compose.yml", dir_.string());
+    EXPECT_EQ(ReadAll(dir_ / "docker-compose.yml"), compose);
+    EXPECT_NE(r.err.find("left alone: read_only is set "), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("${WORKER_RO}"), std::string::npos) << r.err;
+  }
+}
+
+// fix - <a.yaml >b.yaml never leaves an empty b.yaml (issue 13).
+TEST_F(FixCli, UnparseableStdinGoesThroughUnchanged) {
+  std::string broken = "kind: Pod\nspec: [\n";
+  Result r = Rootlock("fix -", dir_.string(), &broken);
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.out, broken);
+}
+
 TEST_F(FixCli, UnparseableFilesAreNeverWritten) {
   WriteAll(dir_ / "broken.yaml", "kind: Pod\nspec:\n  containers: [\n");
   Result r = Rootlock("fix broken.yaml", dir_.string());

@@ -190,6 +190,8 @@ int RunFix(int argc, char** argv) {
     if (!f.error.empty()) {
       std::fprintf(stderr, "%s: error: %s\n", name.c_str(), f.error.c_str());
       ++failures;
+      // fix - <a.yaml >b.yaml never leaves an empty b.yaml: the input goes through.
+      if (src.path == "-" && !diff) std::fwrite(text.data(), 1, text.size(), stdout);
       continue;
     }
     if (src.path == "-") {

@@ -15,15 +15,23 @@ void FixCompose(Fixer& f, const Workload& w, const Container& c, const Need& nee
     f.LeaveAlone(c.where, who, "the service is not a mapping written here");
     return;
   }
+  // A value written with ${VAR} is left alone whatever this machine's
+  // environment or .env makes of it, even when it reads true here and only
+  // /tmp is missing: the edit must not depend on the machine.
+  const Node* written = service->Get("read_only");
+  bool interpolated = written && written->IsScalar() &&
+                      written->value.find('$') != std::string_view::npos &&
+                      written->value.find("$$") != written->value.find('$');
+  if (c.read_only_root.value == Flag::kUnresolved || interpolated) {
+    std::string by = c.read_only_root.detail.find("${") != std::string::npos || !interpolated
+                         ? c.read_only_root.detail
+                         : "set by " + QuoteForMessage(written->value);
+    f.LeaveAlone(c.where, who,
+                 "read_only is " + by +
+                     "; rootlock fix does not rewrite what an interpolated variable sets");
+    return;
+  }
   if (need.flag) {
-    if (c.read_only_root.value == Flag::kUnresolved ||
-        (c.read_only_root.value == Flag::kFalse &&
-         c.read_only_root.detail.find("${") != std::string::npos)) {
-      f.LeaveAlone(c.where, who,
-                   "read_only is " + c.read_only_root.detail +
-                       "; rootlock fix does not rewrite what an interpolated variable sets");
-      return;
-    }
     if (!f.SetFlag(service, "read_only", who, c.where)) return;
   }
   if (!need.paths.empty()) {
