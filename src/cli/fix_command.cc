@@ -58,8 +58,9 @@ options:
   PATH is a file, a folder (.yaml/.yml/.json/.tf, recursively), or - (read stdin, write the
   fixed text to stdout).
 
-Exit status: 0 everything fixed (or nothing to fix), 1 some failing containers were left
-alone, 2 usage errors or files that could not be fixed.
+Exit status: 0 everything fixed (or nothing to fix), 1 a container that fails the gating rule
+was left alone (one left alone only for tmp-writable is said, and does not fail), 2 usage
+errors or files that could not be fixed.
 )";
 
 int Usage(const std::string& message) {
@@ -171,7 +172,7 @@ int RunFix(int argc, char** argv) {
   std::vector<SourceRef> sources = DiscoverSources(paths, &errors);
   for (const Diagnostic& d : errors) std::fprintf(stderr, "%s\n", d.ToString().c_str());
   int failures = static_cast<int>(errors.size());
-  int fixed = 0, mounts = 0, files_changed = 0, left_alone = 0;
+  int fixed = 0, mounts = 0, files_changed = 0, left_alone = 0, left_alone_failing = 0;
   std::set<std::string> seen;
   for (const SourceRef& src : sources) {
     if (!seen.insert(src.path).second) continue;
@@ -186,7 +187,9 @@ int RunFix(int argc, char** argv) {
     std::string name = src.path == "-" ? "<stdin>" : src.path;
     FileFix f = FixText(name, text, src.format, options);
     PrintLeftAlone(f.left_alone);
+    PrintLeftAlone(f.notes);
     left_alone += static_cast<int>(f.left_alone.size());
+    left_alone_failing += f.left_alone_failing;
     if (!f.error.empty()) {
       std::fprintf(stderr, "%s: error: %s\n", name.c_str(), f.error.c_str());
       ++failures;
@@ -245,7 +248,9 @@ int RunFix(int argc, char** argv) {
                Plural(fixed, "container").c_str(), Plural(files_changed, "file").c_str(),
                Plural(mounts, "writable mount").c_str(), std::to_string(left_alone).c_str());
   if (failures) return kExitError;
-  return left_alone ? kExitPolicy : kExitClean;
+  // 1 only when a container that fails a gating rule was left alone: a
+  // tmp-writable warning left alone is said, but does not fail the run.
+  return left_alone_failing ? kExitPolicy : kExitClean;
 }
 
 }  // namespace rootlock

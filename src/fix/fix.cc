@@ -97,6 +97,14 @@ void Fixer::LeaveAlone(const Location& where, const std::string& who, const std:
   out_->left_alone.push_back(std::move(d));
 }
 
+void Fixer::FixedInPart(const Location& where, const std::string& who, const std::string& rest) {
+  Diagnostic d;
+  d.where = where;
+  d.message = who + ": fixed in part: " + rest;
+  out_->notes.push_back(std::move(d));
+  ++out_->containers_fixed;
+}
+
 Syntax Fixer::SyntaxOf() const {
   return format_ == InputFormat::kJson  ? Syntax::kJson
          : format_ == InputFormat::kHcl ? Syntax::kHcl
@@ -220,8 +228,18 @@ void Fixer::Run() {
     if (root_ != learned) editor_->LearnStyle(learned = root_);
     for (const Container& c : w.containers) {
       // Passing, n/a, skipped: never touched.
-      Remedy remedy = ContainerRemedy(w, c, options_.scan.rules);
+      bool gating = false;
+      Remedy remedy = ContainerRemedy(w, c, options_.scan.rules, &gating);
       if (remedy.empty()) continue;
+      size_t alone_before = out_->left_alone.size();
+      struct CountFailing {  // a container left alone that still fails a gating rule
+        FileFix* out;
+        size_t before;
+        bool gating;
+        ~CountFailing() {
+          if (gating && out->left_alone.size() > before) ++out->left_alone_failing;
+        }
+      } count{out_, alone_before, gating};
       std::string who = w.single_container ? w.display : w.display + " " + ContainerPhrase(c);
       const PlatformFix& platform = kPlatformFix[static_cast<size_t>(w.platform)];
       if (!platform.render) {

@@ -27,6 +27,11 @@ struct FileFix {
   int mounts_added = 0;
   /// Containers fix did not touch, and why (a template, an alias, Windows...).
   std::vector<Diagnostic> left_alone;
+  /// Of those, the ones that still fail a gating rule (not only tmp-writable):
+  /// what makes `fix` exit 1.
+  int left_alone_failing = 0;
+  /// Containers fixed in part (the flag set; a mount to add by hand), and what is left.
+  std::vector<Diagnostic> notes;
   /// Set when the file could not be fixed at all (unparseable, or the fix did not hold).
   std::string error;
 };

@@ -68,6 +68,8 @@ class Fixer {
 
   // For renderers.
   void LeaveAlone(const Location& where, const std::string& who, const std::string& why);
+  /// The container is fixed (counted so), but `rest` is left to do by hand.
+  void FixedInPart(const Location& where, const std::string& who, const std::string& rest);
   /// Sets `flag: true` in `m` (replacing a written value, or adding the key).
   bool SetFlag(const Node* m, const std::string& key, const std::string& who, const Location& at);
   /// Volume name for `path` in the volume list `volumes` (existing) of `owner`,

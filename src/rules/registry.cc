@@ -28,12 +28,16 @@ static_assert(std::size(kAllRules) == kRuleCount && std::size(kChecks) == kRuleC
 
 std::span<const RuleInfo* const> AllRules() { return kAllRules; }
 
-Remedy ContainerRemedy(const Workload& w, const Container& c, const RuleOptions& options) {
+Remedy ContainerRemedy(const Workload& w, const Container& c, const RuleOptions& options,
+                       bool* gating) {
   std::vector<Finding> verdicts;
   JudgeContainer(w, c, options, &verdicts);
   Remedy remedy;
+  if (gating) *gating = false;
   for (const Finding& v : verdicts) {
-    if (v.status == Status::kFail) remedy.Merge(v.remedy);
+    if (v.status != Status::kFail) continue;
+    remedy.Merge(v.remedy);
+    if (gating) *gating |= v.rule->gates;
   }
   return remedy;
 }

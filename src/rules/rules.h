@@ -68,7 +68,9 @@ void JudgeContainer(const Workload& w, const Container& c, const RuleOptions& op
 /// What a container needs changed so that every rule passes: the remedies of
 /// the rules that fail on it (each rule's verdict counts, switched on or not),
 /// merged. Empty when nothing fails or nothing can be said.
-Remedy ContainerRemedy(const Workload& w, const Container& c, const RuleOptions& options);
+/// `gating`, when given, says whether a rule that gates is among them.
+Remedy ContainerRemedy(const Workload& w, const Container& c, const RuleOptions& options,
+                       bool* gating = nullptr);
 
 /// The smallest set of folders that must be writable for a container to run
 /// with a read-only root, from the paths it has written (Docker's /changes):
