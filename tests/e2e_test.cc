@@ -921,6 +921,18 @@ TEST(Formats, AsffHasOneFindingPerContainerFailingTheGate) {
   EXPECT_EQ(count("\"CIS Kubernetes Benchmark 5.2.3\""), 3u);
 }
 
+// A tmp-writable warning is no JUnit <failure> (Jenkins would mark a build
+// unstable whose gate passed), and stays visible in its suite's system-out (issue 13).
+TEST(Formats, JunitWarningsAreNotFailures) {
+  std::string junit = ReadAll(kSource + "/tests/golden/examples.junit");
+  EXPECT_EQ(junit.find("type=\"tmp-writable\""), std::string::npos);
+  EXPECT_NE(junit.find("<testsuite name=\"tmp-writable\""), std::string::npos);
+  EXPECT_NE(junit.find("tests=\"24\" failures=\"0\""), std::string::npos);
+  EXPECT_NE(junit.find("warning: examples/kubernetes/nightly-report.yaml:15:15: CronJob "
+                       "'nightly-report' container 'report' has a read-only root filesystem"),
+            std::string::npos);
+}
+
 // The progress line: on a terminal only, cleared before the report, silenced by -q.
 TEST(Progress, OnATerminalOnly) {
   if (std::system("command -v script >/dev/null 2>&1") != 0) GTEST_SKIP() << "no script(1)";

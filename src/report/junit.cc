@@ -52,6 +52,9 @@ std::string Testcase(const Finding& f) {
   std::string out =
       "    <testcase" + Attr("name", name) + Attr("classname", classname) + Attr("time", "0");
   std::string where = Position(f.where);
+  // A warning (a rule that does not gate) is no <failure>: Jenkins would mark a
+  // build unstable whose gate passed. It stays visible in the suite's system-out.
+  if (internal::IsWarning(f)) return out + "/>\n";
   switch (f.status) {
     case Status::kPass:
       return out + "/>\n";
@@ -82,11 +85,14 @@ std::string JunitReport(const ScanResult& result, const ReportContext& context) 
   size_t id = 0;
   for (const RuleInfo* rule : AllRules()) {
     Counts c;
-    std::string cases;
+    std::string cases, warnings;
     for (const Finding& f : result.findings) {
       if (f.rule != rule) continue;
       ++c.tests;
-      c.failures += f.status == Status::kFail;
+      if (internal::IsWarning(f)) {
+        warnings += "warning: " + Position(f.where) + ": " + Explain(f) + "\n";
+      }
+      c.failures += f.status == Status::kFail && !internal::IsWarning(f);
       c.errors += f.status == Status::kError;
       c.skipped += f.status == Status::kNotApplicable || f.status == Status::kSkipped;
       cases += Testcase(f);
@@ -98,7 +104,7 @@ std::string JunitReport(const ScanResult& result, const ReportContext& context) 
     out += Property("gates", rule->gates ? "true" : "false");
     out += "    </properties>\n";
     out += cases;
-    out += SuiteClose(rule->gates ? Headline(result.summary) + "\n" : "");
+    out += SuiteClose((rule->gates ? Headline(result.summary) + "\n" : "") + warnings);
   }
   if (!result.errors.empty()) {
     Counts c;
