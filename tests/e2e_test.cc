@@ -292,6 +292,15 @@ TEST(Cli, EveryCommandHasHelp) {
     EXPECT_EQ(r.status, 0) << command;
     EXPECT_EQ(r.out.rfind(std::string("usage: rootlock ") + command, 0), 0u) << r.out;
   }
+  // The main page names every platform scan reads and every command's page (issue 13).
+  Result main = Rootlock("--help");
+  for (const char* word : {"Kubernetes", "ECS", "Compose", "docker inspect"}) {
+    EXPECT_NE(main.out.find(word), std::string::npos) << word;
+  }
+  for (const char* command : {"scan", "docker", "fix", "rules", "version"}) {
+    EXPECT_NE(main.out.find(std::string("'rootlock ") + command + " --help'"), std::string::npos)
+        << command;
+  }
   Result scan = Rootlock("scan --help");
   EXPECT_NE(scan.out.find("\n  read-only-root-fs  pass when"), std::string::npos) << scan.out;
   EXPECT_NE(scan.out.find("\n  tmp-writable       (low, does not gate)"), std::string::npos);

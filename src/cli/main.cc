@@ -35,8 +35,9 @@ constexpr const char* kMainHelp =
 usage: rootlock <command> [options]
 
 commands:
-  scan PATH...    judge every container in Kubernetes manifests and ECS task definitions
-                  (JSON, CloudFormation, Terraform): files, folders, - for stdin
+  scan PATH...    judge every container in Kubernetes manifests, ECS task definitions
+                  (JSON, CloudFormation, Terraform), Docker Compose files and docker inspect
+                  output: files, folders, - for stdin
   docker          audit every container of a live Docker engine, and say what each needs
                   writable to run read-only
   fix PATH...     write the remedy into the files: the flag, and writable mounts for /tmp
@@ -44,7 +45,8 @@ commands:
   rules [ID]      list the rules, or explain one (IDs and aliases such as ECS.5 work)
   version         print the version
 
-Run 'rootlock scan --help' or 'rootlock docker --help' for options and examples.
+Each command has its own page: 'rootlock scan --help', 'rootlock docker --help',
+'rootlock fix --help', 'rootlock rules --help', 'rootlock version --help'.
 Exit status: 0 clean, 1 the policy fails, 2 usage or input errors.
 )";
 
