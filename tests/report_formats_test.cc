@@ -388,6 +388,25 @@ TEST(Markdown, TableCellsCannotBreakTheTable) {
       << md;  // headline
 }
 
+// A pull-request comment stays under GitHub's 65,536 characters, saying how
+// many rows it left out, and a reason cannot @-mention anyone (issue 13).
+TEST(Markdown, StaysUnderTheCommentLimitAndMentionsNoOne) {
+  std::vector<Finding> fs;
+  for (int i = 0; i < 3000; ++i) {
+    fs.push_back(Make(kMain, Status::kFail, Platform::kKubernetes, "web-" + std::to_string(i),
+                      "nginx", Location{"k8s/web.yaml", static_cast<uint32_t>(i + 1), 9, 0}));
+  }
+  fs[0].reason = "ask @octocat";
+  std::string md = MarkdownReport(Sample(fs), Context());
+  EXPECT_LT(md.size(), 65536u);
+  EXPECT_NE(md.find(" more failing containers not shown here"), std::string::npos);
+  EXPECT_NE(md.find("rootlock rules RULE"), std::string::npos) << "the footer is kept";
+  EXPECT_EQ(md.find("@octocat"), std::string::npos);
+  EXPECT_NE(md.find("ask &#64;octocat"), std::string::npos);
+  // A small report is whole.
+  EXPECT_EQ(MarkdownReport(Sample(), Context()).find("not shown here"), std::string::npos);
+}
+
 TEST(Html, EscapesEverythingAndNeedsNoNetwork) {
   std::vector<Finding> fs = SampleFindings();
   fs[0].container = "</td><script>alert(1)</script>";

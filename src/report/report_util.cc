@@ -178,6 +178,9 @@ std::string MarkdownEscape(std::string_view s) {
       case '\r':
         out += ' ';
         break;
+      case '@':  // an entity: a reason can never mention (notify) someone
+        out += "&#64;";
+        break;
       case '\\':
       case '`':
       case '*':
