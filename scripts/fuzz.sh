@@ -16,7 +16,7 @@
 # replay it with build-fuzz/fuzz/fuzz_TARGET FILE or build/fuzz/replay_TARGET FILE.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/install-deps.sh
+./scripts/install-deps.sh --test
 seconds=${FUZZ_SECONDS:-10}
 read -r -a targets <<<"${FUZZ_TARGETS:-yaml json hcl scan fix}"
 jobs=${JOBS:-$(nproc 2>/dev/null || echo 2)}

@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
-# Installs everything rootlock needs to build and test, from Debian 12 packages only.
+# Installs what rootlock needs, from Debian 12 packages only.
+#   scripts/install-deps.sh          to build and run rootlock
+#   scripts/install-deps.sh --test   also the test tools (GoogleTest, podman, clang,
+#                                    chromium, ...): what scripts/test.sh, sanitize.sh
+#                                    and fuzz.sh use
 # Safe to run twice: apt-get skips what is already installed. Needs root (or sudo).
 set -euo pipefail
 
 packages=(
-  build-essential cmake pkg-config git ca-certificates
+  build-essential cmake pkg-config ca-certificates
   libyaml-dev            # YAML 1.1 event parser (what kubectl's YAML reader implements)
   libcurl4-openssl-dev   # the Docker Engine API (rootlock docker)
+)
+test_packages=(
+  git
   libgtest-dev libgmock-dev  # unit and end-to-end tests
   python3                # conformance scoring (../shared/tools/conformance.py)
   xz-utils hyperfine time bc  # bench/: unpack the corpus, time runs side by side
@@ -21,6 +28,11 @@ packages=(
   chromium               # formats.html_chromium: the HTML report in a real (headless) browser
   bsdutils               # script(1): Progress.OnATerminalOnly runs rootlock on a pseudo-terminal
 )
+case "${1:-}" in
+  --test) packages+=("${test_packages[@]}") ;;
+  "") ;;
+  *) echo "usage: scripts/install-deps.sh [--test]" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do

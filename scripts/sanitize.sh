@@ -12,7 +12,7 @@
 # std::string's assignment, GCC bug 105329).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/install-deps.sh
+./scripts/install-deps.sh --test
 build=${SANITIZE_BUILD_DIR:-build-asan}
 jobs=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DROOTLOCK_SANITIZE=address,undefined \

@@ -5,7 +5,7 @@
 #   BUILD_DIR=dir scripts/test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/install-deps.sh
+./scripts/install-deps.sh --test
 build=${BUILD_DIR:-build-test}
 jobs=$(nproc 2>/dev/null || echo 2)
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DROOTLOCK_WERROR=ON >/dev/null
