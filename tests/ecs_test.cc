@@ -374,5 +374,15 @@ EOT
   EXPECT_EQ(api.root_fs[0].reason, "not set");
 }
 
+// A bare container-definitions array has no task or family: the file names it (issue 13).
+TEST(EcsKeys, ABareArrayIsNamedByItsFile) {
+  Verdicts v = ScanAs("defs/api.json", R"([{"name": "api", "image": "x", "essential": true}])",
+                      InputFormat::kJson);
+  ASSERT_EQ(v.root_fs.size(), 1u);
+  EXPECT_EQ(v.root_fs[0].message,
+            "Container definitions in defs/api.json container 'api' lacks readonlyRootFilesystem: "
+            "true");
+}
+
 }  // namespace
 }  // namespace rootlock

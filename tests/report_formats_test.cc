@@ -193,7 +193,7 @@ TEST(Sarif, RuleSecuritySeverityFollowsTheConfigOverride) {
   EXPECT_EQ(rules->children[0]->Path({"properties", "security-severity"})->value, "9.5");
 }
 
-TEST(Sarif, ResultsAreFailuresAndSuppressedGatingVerdicts) {
+TEST(Sarif, ResultsAreFailuresOnly) {
   ParsedSource p;
   const Node* root = Parse(SarifReport(Sample(), Context()), &p);
   ASSERT_NE(root, nullptr);
@@ -206,15 +206,12 @@ TEST(Sarif, ResultsAreFailuresAndSuppressedGatingVerdicts) {
   EXPECT_EQ(rules->children[1]->Path({"properties", "security-severity"}), nullptr);
   EXPECT_EQ(rules->children[0]->Get("helpUri")->value, kMain.help_uri);
   const auto& results = run->Get("results")->children;
-  // fail k8s, warning tmp, n/a db (suppressed), fail ecs, skipped ecs (suppressed), fail docker.
-  ASSERT_EQ(results.size(), 6u);
+  // Failures only (issue 13): fail k8s, warning tmp, fail ecs, fail docker; GitHub
+  // ignores suppressions, so n/a and skipped are no results.
+  ASSERT_EQ(results.size(), 4u);
   std::vector<std::string> levels;
   for (const Node* r : results) levels.emplace_back(r->Get("level")->value);
-  EXPECT_EQ(levels,
-            (std::vector<std::string>{"error", "warning", "note", "error", "note", "error"}));
-  const Node* na = results[2];
-  EXPECT_EQ(na->Get("suppressions")->children.at(0)->Get("kind")->value, "external");
-  EXPECT_EQ(na->Get("suppressions")->children.at(0)->Get("justification")->value, "n/a: because");
+  EXPECT_EQ(levels, (std::vector<std::string>{"error", "warning", "error", "error"}));
   EXPECT_EQ(results[0]->Get("suppressions"), nullptr);
   const Node* loc = results[0]->Get("locations")->children.at(0);
   EXPECT_EQ(loc->Path({"physicalLocation", "artifactLocation", "uri"})->value, "k8s/web.yaml");
@@ -244,6 +241,28 @@ TEST(Sarif, UrisArePercentEncodedAndRelative) {
   std::string sarif = SarifReport(r, Context());
   EXPECT_NE(sarif.find("\"uri\": \"k8s/my%20app%231.yaml\""), std::string::npos);
   EXPECT_NE(sarif.find("\"uri\": \"file:///abs/x.yaml\""), std::string::npos);
+}
+
+// URIs are relative to %SRCROOT%, the repository root, wherever the scan ran from
+// (issue 13): a scan from a subfolder with ../ paths names the same files.
+TEST(Sarif, UrisAreRelativeToTheSourceRoot) {
+  std::vector<Finding> fs = SampleFindings();
+  fs[0].where.file = "../k8s/web.yaml";
+  fs[0].reason = "a [link](x) that is not one";
+  fs[3].where.file = "/elsewhere/x.yaml";
+  ReportContext c = Context();
+  c.source_root = "/repo";
+  c.working_dir = "/repo/sub";
+  std::string sarif = SarifReport(Sample(fs), c);
+  EXPECT_NE(sarif.find("\"%SRCROOT%\": {\n          \"uri\": \"file:///repo/\""), std::string::npos)
+      << sarif;
+  EXPECT_NE(
+      sarif.find("\"uri\": \"k8s/web.yaml\",\n                  \"uriBaseId\": \"%SRCROOT%\""),
+      std::string::npos)
+      << sarif;
+  EXPECT_NE(sarif.find("\"uri\": \"file:///elsewhere/x.yaml\"\n"), std::string::npos) << sarif;
+  EXPECT_NE(sarif.find("a \\\\[link\\\\](x) that is not one"), std::string::npos) << sarif;
+  EXPECT_EQ(sarif.find("%3Cstdin%3E"), std::string::npos);
 }
 
 // --- JUnit ---

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <map>
 #include <set>
 #include <string>
@@ -182,6 +183,20 @@ int Emit(const ScanResult& result, const ReportFlags& flags) {
   bool to_stdout = flags.format_given || flags.outputs.empty();
   ReportContext context;
   context.time = ReportTime();
+  // SARIF URIs are relative to the repository root (the nearest folder above the
+  // working directory holding .git), else to the working directory.
+  std::error_code ec;
+  std::filesystem::path cwd = std::filesystem::current_path(ec);
+  if (!ec) {
+    context.working_dir = cwd.string();
+    context.source_root = cwd.string();
+    for (std::filesystem::path p = cwd; p != p.parent_path(); p = p.parent_path()) {
+      if (std::filesystem::exists(p / ".git", ec)) {
+        context.source_root = p.string();
+        break;
+      }
+    }
+  }
   context.text.verbose = flags.verbose;
   std::set<std::string> notes;  // each once, however many outputs raise it
   context.note = [&notes](const std::string& note) { notes.insert(note); };

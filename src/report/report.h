@@ -48,6 +48,11 @@ struct ReportContext {
   /// Receives one-line notes meant for stderr (what a format had to leave out);
   /// empty drops them.
   std::function<void(const std::string& note)> note;
+  /// sarif: the folder file names are relative to (absolute: the working directory), and
+  /// the source root artifact URIs are made relative to (%SRCROOT%: the repository root).
+  /// Empty: URIs stay as the file names are, with no base.
+  std::string working_dir;
+  std::string source_root;
 };
 
 /// SOURCE_DATE_EPOCH when it is set to a whole number (reproducible output), else now.

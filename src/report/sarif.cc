@@ -4,13 +4,21 @@
 // - Passing containers are left out: GitHub does not document result.kind and would raise
 //   an alert for any result it reads; a rule listed in tool.driver.rules with no result is
 //   how code scanning learns that the rule ran and found nothing, and closes old alerts.
-// - n/a and skipped verdicts of a gating rule are results with an external, accepted
-//   suppression whose justification is the reason, so they are visible but not open alerts.
-//   Non-gating rules only echo the gating verdict there, so theirs are left out.
+// - Results are failures (errors, and warnings of rules that do not gate) only: GitHub
+//   ignores `suppressions` and shows a suppressed n/a as an open alert. n/a and skipped
+//   containers are counted in the run's properties instead.
+// - Artifact URIs are relative to %SRCROOT% (run.originalUriBaseIds): the repository root
+//   (the nearest folder above the working directory holding .git), else the working
+//   directory; files outside it keep an absolute file:// URI. stdin has no artifact.
+// - Message text escapes '[' and ']' (SARIF 3.11.6: otherwise they start a link).
 // - Live containers have no file: they get a logical location and no physical one.
 // - partialFingerprints carry Fingerprint(): no line, so edits above a container and
 //   reformatting keep its alert.
+#include <string>
+#include <vector>
+
 #include "base/json_writer.h"
+#include "base/text.h"
 #include "report/report.h"
 #include "report/report_util.h"
 #include "rules/rules.h"
@@ -56,18 +64,71 @@ std::string ArtifactUri(std::string_view file) {
 }
 
 void Message(JsonWriter& w, std::string_view text) {
+  std::string escaped;
+  for (char c : text) {
+    if (c == '[' || c == ']') escaped += '\\';
+    escaped += c;
+  }
   w.Key("message");
   w.BeginObject();
-  w.Field("text", text);
+  w.Field("text", escaped);
   w.EndObject();
 }
 
-void PhysicalLocation(JsonWriter& w, const Location& l) {
+// "a/./b/../c" -> "a/c"; absolute when `path` is.
+std::string Lexical(std::string_view path) {
+  std::vector<std::string_view> parts;
+  bool absolute = !path.empty() && path[0] == '/';
+  size_t at = 0;
+  while (at <= path.size()) {
+    size_t slash = path.find('/', at);
+    if (slash == std::string_view::npos) slash = path.size();
+    std::string_view part = path.substr(at, slash - at);
+    if (part == "..") {
+      if (!parts.empty() && parts.back() != "..") {
+        parts.pop_back();
+      } else if (!absolute) {
+        parts.push_back(part);
+      }
+    } else if (!part.empty() && part != ".") {
+      parts.push_back(part);
+    }
+    at = slash + 1;
+  }
+  std::string out = absolute ? "/" : "";
+  for (size_t i = 0; i < parts.size(); ++i) out += (i ? "/" : "") + std::string(parts[i]);
+  return out;
+}
+
+// Where an artifact is, relative to %SRCROOT% when it is under it.
+struct Artifact {
+  std::string uri;
+  bool relative = false;
+};
+
+Artifact ArtifactOf(std::string_view file, const std::string& root, const std::string& cwd) {
+  if (root.empty() || cwd.empty()) return {ArtifactUri(file), false};
+  std::string abs =
+      Lexical(!file.empty() && file[0] == '/' ? std::string(file) : cwd + "/" + std::string(file));
+  std::string prefix = root == "/" ? "/" : root + "/";
+  if (StartsWith(abs, prefix)) return {ArtifactUri(abs.substr(prefix.size())), true};
+  return {ArtifactUri(abs), false};
+}
+
+// Where file names are relative to, and the root URIs are made relative to.
+struct Roots {
+  std::string root;
+  std::string cwd;
+};
+
+void PhysicalLocation(JsonWriter& w, const Location& l, const Roots& roots) {
+  Artifact a = ArtifactOf(l.file, roots.root, roots.cwd);
   w.Key("physicalLocation");
   w.BeginObject();
   w.Key("artifactLocation");
   w.BeginObject();
-  w.Field("uri", ArtifactUri(l.file));
+  w.Field("uri", a.uri);
+  if (a.relative) w.Field("uriBaseId", "%SRCROOT%");
   w.EndObject();
   if (l.line > 0) {
     w.Key("region");
@@ -126,17 +187,18 @@ void Rules(JsonWriter& w, const ScanResult& result) {
   w.EndArray();
 }
 
-void Result(JsonWriter& w, const Finding& f, size_t rule_index) {
+bool HasArtifact(const Location& l) { return !l.file.empty() && l.file != "<stdin>"; }
+
+void Result(JsonWriter& w, const Finding& f, size_t rule_index, const Roots& root) {
   w.BeginObject();
   w.Field("ruleId", f.rule->id);
   w.Field("ruleIndex", static_cast<int64_t>(rule_index));
-  bool suppressed = f.status == Status::kNotApplicable || f.status == Status::kSkipped;
-  w.Field("level", suppressed ? "note" : f.status == Status::kError ? "error" : Level(*f.rule));
+  w.Field("level", f.status == Status::kError ? "error" : Level(*f.rule));
   Message(w, Explain(f));
   w.Key("locations");
   w.BeginArray();
   w.BeginObject();
-  if (!IsLive(f)) PhysicalLocation(w, f.where);
+  if (!IsLive(f) && HasArtifact(f.where)) PhysicalLocation(w, f.where, root);
   w.Key("logicalLocations");
   w.BeginArray();
   w.BeginObject();
@@ -152,16 +214,6 @@ void Result(JsonWriter& w, const Finding& f, size_t rule_index) {
   w.BeginObject();
   w.Field("rootlock/v1", Fingerprint(f));
   w.EndObject();
-  if (suppressed) {
-    w.Key("suppressions");
-    w.BeginArray();
-    w.BeginObject();
-    w.Field("kind", "external");
-    w.Field("status", "accepted");
-    w.Field("justification", std::string(StatusName(f.status)) + ": " + f.reason);
-    w.EndObject();
-    w.EndArray();
-  }
   w.Key("properties");
   w.BeginObject();
   w.Field("status", StatusName(f.status));
@@ -177,15 +229,15 @@ void Result(JsonWriter& w, const Finding& f, size_t rule_index) {
   w.EndObject();
 }
 
-void Notification(JsonWriter& w, const Diagnostic& d, const char* level) {
+void Notification(JsonWriter& w, const Diagnostic& d, const char* level, const Roots& root) {
   w.BeginObject();
   w.Field("level", level);
   Message(w, d.message);
-  if (!d.where.file.empty()) {
+  if (HasArtifact(d.where)) {
     w.Key("locations");
     w.BeginArray();
     w.BeginObject();
-    PhysicalLocation(w, d.where);
+    PhysicalLocation(w, d.where, root);
     w.EndObject();
     w.EndArray();
   }
@@ -195,6 +247,7 @@ void Notification(JsonWriter& w, const Diagnostic& d, const char* level) {
 }  // namespace
 
 std::string SarifReport(const ScanResult& result, const ReportContext& context) {
+  const Roots root{context.source_root, context.working_dir};
   std::string out;
   JsonWriter w(&out);
   w.BeginObject();
@@ -220,24 +273,30 @@ std::string SarifReport(const ScanResult& result, const ReportContext& context) 
   if (!result.errors.empty() || !result.skipped_files.empty()) {
     w.Key("toolExecutionNotifications");
     w.BeginArray();
-    for (const Diagnostic& d : result.errors) Notification(w, d, "error");
-    for (const Diagnostic& d : result.skipped_files) Notification(w, d, "note");
+    for (const Diagnostic& d : result.errors) Notification(w, d, "error", root);
+    for (const Diagnostic& d : result.skipped_files) Notification(w, d, "note", root);
     w.EndArray();
   }
   w.EndObject();
   w.EndArray();
+  if (!root.root.empty() && !root.cwd.empty()) {
+    w.Key("originalUriBaseIds");
+    w.BeginObject();
+    w.Key("%SRCROOT%");
+    w.BeginObject();
+    w.Field("uri", ArtifactUri(root.root == "/" ? "/" : root.root + "/"));
+    w.EndObject();
+    w.EndObject();
+  }
   w.Field("columnKind", "unicodeCodePoints");
   w.Key("results");
   w.BeginArray();
   std::span<const RuleInfo* const> rules = AllRules();
   for (const Finding& f : result.findings) {
-    bool wanted =
-        f.status == Status::kFail || f.status == Status::kError ||
-        (f.rule->gates && (f.status == Status::kNotApplicable || f.status == Status::kSkipped));
-    if (!wanted) continue;
+    if (f.status != Status::kFail && f.status != Status::kError) continue;
     size_t index = 0;
     while (index < rules.size() && rules[index] != f.rule) ++index;
-    Result(w, f, index);
+    Result(w, f, index, root);
   }
   w.EndArray();
   const Summary& s = result.summary;

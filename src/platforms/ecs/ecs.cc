@@ -103,7 +103,7 @@ bool ExtractApiJson(const DocumentContext& ctx, const Node* root, std::vector<Wo
     Workload w;
     w.where = Where(ctx, root);
     ecs::NameTask(&w, "", 0, "");
-    w.display = "Container definitions";
+    w.display = "Container definitions in " + ctx.file;  // no task, no family: the file names them
     w.resource = "containerDefinitions";
     w.bare_definitions = true;
     ecs::ReadTask(r, facts, &w);
