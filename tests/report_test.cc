@@ -177,5 +177,13 @@ TEST(Text, DecodesUtf16WithABom) {
   EXPECT_EQ(plain, "{}");
 }
 
+TEST(Text, LexicalPathResolvesDotsWithoutTheFileSystem) {
+  EXPECT_EQ(LexicalPath("infra/./defs/../defs/api.json"), "infra/defs/api.json");
+  EXPECT_EQ(LexicalPath("/repo/sub/../k8s/web.yaml"), "/repo/k8s/web.yaml");
+  EXPECT_EQ(LexicalPath("../x/./y"), "../x/y");
+  EXPECT_EQ(LexicalPath("/../a"), "/a");
+  EXPECT_EQ(LexicalPath("./"), "");
+}
+
 }  // namespace
 }  // namespace rootlock

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <vector>
 
 namespace rootlock {
 
@@ -176,6 +177,30 @@ bool DecodeUtf16WithBom(std::string* text, std::string* error) {
   }
   *text = std::move(out);
   return true;
+}
+
+std::string LexicalPath(std::string_view path) {
+  std::vector<std::string_view> parts;
+  bool absolute = !path.empty() && path[0] == '/';
+  size_t at = 0;
+  while (at <= path.size()) {
+    size_t slash = path.find('/', at);
+    if (slash == std::string_view::npos) slash = path.size();
+    std::string_view part = path.substr(at, slash - at);
+    if (part == "..") {
+      if (!parts.empty() && parts.back() != "..") {
+        parts.pop_back();
+      } else if (!absolute) {
+        parts.push_back(part);
+      }
+    } else if (!part.empty() && part != ".") {
+      parts.push_back(part);
+    }
+    at = slash + 1;
+  }
+  std::string out = absolute ? "/" : "";
+  for (size_t i = 0; i < parts.size(); ++i) out += (i ? "/" : "") + std::string(parts[i]);
+  return out;
 }
 
 }  // namespace rootlock

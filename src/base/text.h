@@ -32,6 +32,10 @@ std::string FormatPercent(double ratio, int decimals = 1);
 /// Formats a double with at most 4 decimals and no trailing zeros: 0.8 -> "0.8".
 std::string FormatNumber(double v);
 
+/// A path with "." and ".." resolved lexically (no file system): "a/./b/../c" ->
+/// "a/c"; absolute when `path` is; leading ".." of a relative path kept.
+std::string LexicalPath(std::string_view path);
+
 /// When `text` starts with a UTF-16 byte order mark (LE or BE, and not a UTF-32
 /// one), replaces it by its UTF-8 (without the mark) and returns true; sets
 /// `error` instead when it is not valid UTF-16 (an odd length, an unpaired

@@ -16,8 +16,7 @@ int RunFix(int argc, char** argv);
 
 /// Loads the config (--config, or .rootlock.yaml found upward from the first
 /// path) into `config` and applies it to `options`, flags first.
-bool ApplyPolicy(const PolicyFlags& flags, Config* config, ScanOptions* options,
-                 Diagnostic* error);
+bool ApplyPolicy(const PolicyFlags& flags, Config* config, ScanOptions* options, Diagnostic* error);
 
 /// After a scan: --baseline marks failures new or known, --write-baseline records them.
 bool FinishPolicy(const PolicyFlags& flags, ScanResult* result, Diagnostic* error);

@@ -380,8 +380,7 @@ void YamlComposer::RunPart() {
 ParsedSource ReadYaml(std::string_view name, std::string_view text, const ParseLimits& limits) {
   ParsedSource out;
   out.format = InputFormat::kYaml;
-  YamlComposer(name, text, limits, &out)
-      .Run(FindDocumentsOfKind(text, limits.skip_kind));
+  YamlComposer(name, text, limits, &out).Run(FindDocumentsOfKind(text, limits.skip_kind));
   return out;
 }
 

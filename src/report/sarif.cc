@@ -75,31 +75,6 @@ void Message(JsonWriter& w, std::string_view text) {
   w.EndObject();
 }
 
-// "a/./b/../c" -> "a/c"; absolute when `path` is.
-std::string Lexical(std::string_view path) {
-  std::vector<std::string_view> parts;
-  bool absolute = !path.empty() && path[0] == '/';
-  size_t at = 0;
-  while (at <= path.size()) {
-    size_t slash = path.find('/', at);
-    if (slash == std::string_view::npos) slash = path.size();
-    std::string_view part = path.substr(at, slash - at);
-    if (part == "..") {
-      if (!parts.empty() && parts.back() != "..") {
-        parts.pop_back();
-      } else if (!absolute) {
-        parts.push_back(part);
-      }
-    } else if (!part.empty() && part != ".") {
-      parts.push_back(part);
-    }
-    at = slash + 1;
-  }
-  std::string out = absolute ? "/" : "";
-  for (size_t i = 0; i < parts.size(); ++i) out += (i ? "/" : "") + std::string(parts[i]);
-  return out;
-}
-
 // Where an artifact is, relative to %SRCROOT% when it is under it.
 struct Artifact {
   std::string uri;
@@ -108,8 +83,8 @@ struct Artifact {
 
 Artifact ArtifactOf(std::string_view file, const std::string& root, const std::string& cwd) {
   if (root.empty() || cwd.empty()) return {ArtifactUri(file), false};
-  std::string abs =
-      Lexical(!file.empty() && file[0] == '/' ? std::string(file) : cwd + "/" + std::string(file));
+  std::string abs = LexicalPath(!file.empty() && file[0] == '/' ? std::string(file)
+                                                                : cwd + "/" + std::string(file));
   std::string prefix = root == "/" ? "/" : root + "/";
   if (StartsWith(abs, prefix)) return {ArtifactUri(abs.substr(prefix.size())), true};
   return {ArtifactUri(abs), false};

@@ -123,35 +123,6 @@ bool ExtractEcs(const DocumentContext& ctx, std::vector<Workload>* out) {
   return ExtractApiJson(ctx, root, out);
 }
 
-namespace {
-
-// "a/./b/../c.json" -> "a/c.json": how two spellings of one path compare.
-std::string LexicalPath(std::string_view path) {
-  std::vector<std::string_view> parts;
-  bool absolute = !path.empty() && path[0] == '/';
-  size_t at = 0;
-  while (at <= path.size()) {
-    size_t slash = path.find('/', at);
-    if (slash == std::string_view::npos) slash = path.size();
-    std::string_view part = path.substr(at, slash - at);
-    if (part == "..") {
-      if (!parts.empty() && parts.back() != "..") {
-        parts.pop_back();
-      } else if (!absolute) {
-        parts.push_back(part);
-      }
-    } else if (!part.empty() && part != ".") {
-      parts.push_back(part);
-    }
-    at = slash + 1;
-  }
-  std::string out = absolute ? "/" : "";
-  for (size_t i = 0; i < parts.size(); ++i) out += (i ? "/" : "") + std::string(parts[i]);
-  return out;
-}
-
-}  // namespace
-
 void ResolveEcsRevisions(const std::vector<Workload*>& workloads) {
   // A bare array of container definitions that a Terraform task read with
   // file() is judged once, as that task's containers.
