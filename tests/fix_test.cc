@@ -180,6 +180,24 @@ TEST(Fix, ABareContainerDefinitionListGetsTheFlagAndSaysWhyNotTheMounts) {
   EXPECT_EQ(docker.left_alone_failing, 1);
 }
 
+// mountPoints that are not a list: the flag is set (fixed in part) and the
+// re-scan proves the flag, not the /tmp it could not add.
+TEST(Fix, AContainerFixedInPartIsProvenOnItsFlagOnly) {
+  std::string task = R"({"family": "f", "containerDefinitions": [
+  {"name": "api", "image": "api:1", "essential": true, "mountPoints": "oops"}
+]}
+)";
+  FileFix f = FixText("task.json", task, InputFormat::kJson, {});
+  ASSERT_TRUE(f.error.empty()) << f.error;
+  EXPECT_NE(f.after.find("\"readonlyRootFilesystem\": true"), std::string::npos) << f.after;
+  EXPECT_EQ(f.containers_fixed, 1);
+  EXPECT_TRUE(f.left_alone.empty());
+  ASSERT_EQ(f.notes.size(), 1u);
+  EXPECT_NE(f.notes[0].message.find("fixed in part: mountPoints is not a list written here"),
+            std::string::npos)
+      << f.notes[0].message;
+}
+
 // The empty `tmpfs:` gets its list before read_only is added after it, even
 // when both land at the end of a file with no final newline.
 TEST(Fix, AnEmptyValueAtTheEndOfAFileIsFilledBeforeTheMemberAddedAfterIt) {

@@ -97,9 +97,12 @@ void Fixer::LeaveAlone(const Location& where, const std::string& who, const std:
   out_->left_alone.push_back(std::move(d));
 }
 
-void Fixer::FixedInPart(const Location& where, const std::string& who, const std::string& rest) {
+void Fixer::FixedInPart(const Workload& w, const Container& c, const std::string& who,
+                        const std::string& rest) {
+  // What is left undone is not proven by the re-scan: only the gating rules are.
+  flag_only_.insert({w.resource, ContainerId(c)});
   Diagnostic d;
-  d.where = where;
+  d.where = c.where;
   d.message = who + ": fixed in part: " + rest;
   out_->notes.push_back(std::move(d));
   ++out_->containers_fixed;
@@ -117,10 +120,6 @@ bool Fixer::Locate(const Workload& w, const Container& c, std::vector<const Node
              "its definition is text inside a string or heredoc, or a file() call; "
              "rootlock fix edits YAML, JSON and jsonencode(...) directly");
   return false;
-}
-
-void Fixer::FlagOnly(const Workload& w, const Container& c) {
-  flag_only_.insert({w.resource, ContainerId(c)});
 }
 
 void Fixer::DeclareVolumesIn(const Node* owner, const Node* list, VolumeStyle style,
@@ -232,33 +231,9 @@ void Fixer::Run() {
       Remedy remedy = ContainerRemedy(w, c, options_.scan.rules, &gating);
       if (remedy.empty()) continue;
       size_t alone_before = out_->left_alone.size();
-      struct CountFailing {  // a container left alone that still fails a gating rule
-        FileFix* out;
-        size_t before;
-        bool gating;
-        ~CountFailing() {
-          if (gating && out->left_alone.size() > before) ++out->left_alone_failing;
-        }
-      } count{out_, alone_before, gating};
-      std::string who = w.single_container ? w.display : w.display + " " + ContainerPhrase(c);
-      const PlatformFix& platform = kPlatformFix[static_cast<size_t>(w.platform)];
-      if (!platform.render) {
-        LeaveAlone(c.where, who, platform.cannot);
-        continue;
-      }
-      if (c.where.file != name_) {
-        LeaveAlone(c.where, who, "it is declared in another file; fix that file");
-        continue;
-      }
-      if (!remedy.blocked.empty()) {
-        LeaveAlone(c.where, who, remedy.blocked);
-        continue;
-      }
-      Need need = Need::Of(remedy);
-      if (!need.flag && need.paths.empty()) continue;
-      int fixed_before = out_->containers_fixed;
-      platform.render(*this, w, c, need);
-      if (out_->containers_fixed > fixed_before) touched_.insert({w.resource, ContainerId(c)});
+      FixContainer(w, c, remedy);
+      // Left alone while it still fails a gating rule: what makes fix exit 1.
+      if (gating && out_->left_alone.size() > alone_before) ++out_->left_alone_failing;
     }
   }
   DeclareVolumes();
@@ -279,6 +254,21 @@ void Fixer::Run() {
     return;
   }
   out_->after = std::move(fixed);
+}
+
+void Fixer::FixContainer(const Workload& w, const Container& c, const Remedy& remedy) {
+  std::string who = w.single_container ? w.display : w.display + " " + ContainerPhrase(c);
+  const PlatformFix& platform = kPlatformFix[static_cast<size_t>(w.platform)];
+  if (!platform.render) return LeaveAlone(c.where, who, platform.cannot);
+  if (c.where.file != name_) {
+    return LeaveAlone(c.where, who, "it is declared in another file; fix that file");
+  }
+  if (!remedy.blocked.empty()) return LeaveAlone(c.where, who, remedy.blocked);
+  Need need = Need::Of(remedy);
+  if (!need.flag && need.paths.empty()) return;
+  int fixed_before = out_->containers_fixed;
+  platform.render(*this, w, c, need);
+  if (out_->containers_fixed > fixed_before) touched_.insert({w.resource, ContainerId(c)});
 }
 
 // Volumes, after every container edit (an insertion at the same place must follow them).

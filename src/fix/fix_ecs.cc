@@ -87,16 +87,14 @@ void FixEcs(Fixer& f, const Workload& w, const Container& c, const Need& need) {
           "a bare list of container definitions has no task to declare volumes in; "
           "add a volume and mountPoints for " +
           need.paths[0] + " by hand";
-      // The flag is still set; the re-scan then proves that, not a writable /tmp.
-      f.FlagOnly(w, c);
-      changed ? f.FixedInPart(c.where, who, why) : f.LeaveAlone(c.where, who, why);
+      changed ? f.FixedInPart(w, c, who, why) : f.LeaveAlone(c.where, who, why);
       return;
     }
     const Node* mounts_key = nullptr;
     const Node* mounts = cnode->Get(n.mounts, &mounts_key);
     if (mounts && (!mounts->IsSequence() || !TreeEditor::Within(mounts, cnode))) {
       std::string why = n.mounts + " is not a list written here";
-      changed ? f.FixedInPart(c.where, who, why) : f.LeaveAlone(c.where, who, why);
+      changed ? f.FixedInPart(w, c, who, why) : f.LeaveAlone(c.where, who, why);
       return;
     }
     const Node* volumes = task->Get(n.volumes);

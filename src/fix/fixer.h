@@ -68,8 +68,10 @@ class Fixer {
 
   // For renderers.
   void LeaveAlone(const Location& where, const std::string& who, const std::string& why);
-  /// The container is fixed (counted so), but `rest` is left to do by hand.
-  void FixedInPart(const Location& where, const std::string& who, const std::string& rest);
+  /// The container's flag is set (counted fixed), but `rest` is left to do by hand;
+  /// the re-scan then proves the gating rules only.
+  void FixedInPart(const Workload& w, const Container& c, const std::string& who,
+                   const std::string& rest);
   /// Sets `flag: true` in `m` (replacing a written value, or adding the key).
   bool SetFlag(const Node* m, const std::string& key, const std::string& who, const Location& at);
   /// Volume name for `path` in the volume list `volumes` (existing) of `owner`,
@@ -82,8 +84,6 @@ class Fixer {
   /// there, declared after every container edit.
   void DeclareVolumesIn(const Node* owner, const Node* list, VolumeStyle style,
                         const std::string& key, const std::string& name_key);
-  /// The container's flag was set, but its mounts had to be left alone.
-  void FlagOnly(const Workload& w, const Container& c);
   /// Locates the container's mapping; false, leaving it alone with the reason,
   /// when it is not written as one here.
   bool Locate(const Workload& w, const Container& c, std::vector<const Node*>* path);
@@ -94,6 +94,8 @@ class Fixer {
 
  private:
   Syntax SyntaxOf() const;
+  // Hands one container's remedy to its platform's renderer, or leaves it alone.
+  void FixContainer(const Workload& w, const Container& c, const Remedy& remedy);
   void DeclareVolumes();
   std::string Prove(const std::string& fixed);
 
@@ -119,7 +121,7 @@ class Fixer {
   std::map<const Node*, PendingVolumes> pending_;
   // What was touched, to prove after the edits: (resource, container) pairs.
   std::set<std::pair<std::string, std::string>> touched_;
-  // Containers whose flag was set but whose mounts were left alone (resource, container).
+  // Containers fixed in part: the flag set, mounts left to do (resource, container).
   std::set<std::pair<std::string, std::string>> flag_only_;
 };
 

@@ -39,7 +39,7 @@ const std::vector<AdapterInfo>& Adapters() {
       // containerDefinitions, ContainerDefinitions, container_definitions; a bare
       // array of container definitions names no container key, only keys that
       // only a container definition has.
-      {Platform::kEcs, "ecs", &ExtractEcs, EcsMarkers(), &ResolveEcsRevisions, ""},
+      {Platform::kEcs, "ecs", &ExtractEcs, EcsMarkers(), &ResolveEcsAcrossSources, ""},
       {Platform::kDocker, "docker", &ExtractDockerInspect, {"HostConfig"}, nullptr, ""},
       {Platform::kCompose, "compose", &ExtractCompose, {"services"}, nullptr, ""},
   };

@@ -123,7 +123,7 @@ bool ExtractEcs(const DocumentContext& ctx, std::vector<Workload>* out) {
   return ExtractApiJson(ctx, root, out);
 }
 
-void ResolveEcsRevisions(const std::vector<Workload*>& workloads) {
+void ResolveEcsAcrossSources(const std::vector<Workload*>& workloads) {
   // A bare array of container definitions that a Terraform task read with
   // file() is judged once, as that task's containers.
   std::map<std::string, const Workload*> read;

@@ -23,8 +23,10 @@ inline constexpr std::string_view kEcsOnlyContainerKeys[] = {
 bool ExtractEcs(const DocumentContext& ctx, std::vector<Workload>* out);
 
 /// Where several revisions of one family were read, judges only the latest
-/// ACTIVE one: older ones are skipped as superseded, INACTIVE ones as such.
-void ResolveEcsRevisions(const std::vector<Workload*>& workloads);
+/// ACTIVE one: older ones are skipped as superseded, INACTIVE ones as such. A
+/// bare container-definitions array that a Terraform task read with file() is
+/// judged as that task's containers only.
+void ResolveEcsAcrossSources(const std::vector<Workload*>& workloads);
 
 }  // namespace rootlock
 
