@@ -124,7 +124,7 @@ TEST(Summary, RatioExcludesNotApplicableAndGatesAtTheMinimum) {
   EXPECT_FALSE(Summarize(fs, o).passed);
   // Nothing judged fails the gate unless an empty result is allowed (issue 13).
   EXPECT_FALSE(Summarize(std::vector<Finding>{}, o).passed);
-  EXPECT_TRUE(Summarize(std::vector<Finding>{}, o).empty);
+  EXPECT_TRUE(Summarize(std::vector<Finding>{}, o).empty());
   o.allow_empty = true;
   EXPECT_TRUE(Summarize(std::vector<Finding>{}, o).passed);
 }

@@ -38,9 +38,7 @@ struct Summary {
   /// and the ratio gate stay on it.
   std::array<RuleCounts, kRuleCount> per_rule{};
   double ratio = 1.0;  // read_only / (read_only + writable); 1 when nothing is judged
-  /// Nothing was judged (no container passed or failed the gating rule), and
-  /// whether that is allowed (--allow-empty): when not, the gate fails.
-  bool empty = false;
+  /// Whether a scan that judged nothing passes (--allow-empty).
   bool allow_empty = false;
   /// Files left unjudged (Helm templates not yet rendered): ScanResult::skipped_files.
   uint64_t files_skipped = 0;
@@ -51,6 +49,9 @@ struct Summary {
   uint64_t baseline_new = 0;
   uint64_t baseline_known = 0;
   uint64_t baseline_fixed = 0;
+  /// Nothing was judged: no container passed or failed the gating rule. Unless
+  /// allow_empty, the gate fails.
+  bool empty() const { return read_only + writable == 0; }
   uint64_t files = 0;         // files read
   uint64_t files_parsed = 0;  // of which could hold a container and were parsed
   uint64_t bytes = 0;

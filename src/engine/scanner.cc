@@ -145,11 +145,10 @@ void Conclude(const ScanOptions& options, Summary* s) {
   s->containers = s->read_only + s->writable + s->not_applicable;
   uint64_t judged = s->read_only + s->writable;
   s->ratio = judged == 0 ? 1.0 : static_cast<double>(s->read_only) / static_cast<double>(judged);
-  s->empty = judged == 0;
   s->allow_empty = options.allow_empty;
-  s->passed =
-      s->empty ? options.allow_empty
-               : s->ratio + 1e-12 >= options.min_ratio && !(options.fail_on_any && s->writable > 0);
+  s->passed = s->empty() ? options.allow_empty
+                         : s->ratio + 1e-12 >= options.min_ratio &&
+                               !(options.fail_on_any && s->writable > 0);
 }
 
 Summary Summarize(const std::vector<Finding>& findings, const ScanOptions& options) {

@@ -256,7 +256,7 @@ std::string GateReason(const Summary& s) {
     if (s.passed) return "no new failures (" + known + ")";
     return std::to_string(s.baseline_new) + " new failure(s) not in the baseline (" + known + ")";
   }
-  if (s.empty) {
+  if (s.empty()) {
     if (s.allow_empty) return "nothing to judge, and --allow-empty accepts that";
     return "nothing was judged; --allow-empty (or allow_empty: true in .rootlock.yaml) accepts "
            "an empty result";

@@ -35,7 +35,7 @@ std::string Indent(std::string_view text, std::string_view by) {
 
 std::string Headline(const Summary& s) {
   uint64_t judged = s.read_only + s.writable;
-  if (judged == 0) {
+  if (s.empty()) {
     // Nothing judged: no percentage, and why, so that it never reads as a pass.
     std::string out = s.not_applicable ? "no container judged" : "no containers found";
     if (s.files) out += " in " + std::to_string(s.files) + (s.files == 1 ? " file" : " files");
