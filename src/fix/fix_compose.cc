@@ -18,14 +18,11 @@ void FixCompose(Fixer& f, const Workload& w, const Container& c, const Need& nee
   // A value written with ${VAR} is left alone whatever this machine's
   // environment or .env makes of it, even when it reads true here and only
   // /tmp is missing: the edit must not depend on the machine.
-  const Node* written = service->Get("read_only");
-  bool interpolated = written && written->IsScalar() &&
-                      written->value.find('$') != std::string_view::npos &&
-                      written->value.find("$$") != written->value.find('$');
-  if (c.read_only_root.value == Flag::kUnresolved || interpolated) {
-    std::string by = c.read_only_root.detail.find("${") != std::string::npos || !interpolated
+  const std::string& from = c.read_only_root.interpolated_from;
+  if (c.read_only_root.value == Flag::kUnresolved || !from.empty()) {
+    std::string by = c.read_only_root.detail.find("${") != std::string::npos || from.empty()
                          ? c.read_only_root.detail
-                         : "set by " + QuoteForMessage(written->value);
+                         : "set by " + QuoteForMessage(from);
     f.LeaveAlone(c.where, who,
                  "read_only is " + by +
                      "; rootlock fix does not rewrite what an interpolated variable sets");

@@ -44,6 +44,9 @@ struct FlagSetting {
   std::string detail;
   /// Where the setting is written; line 0 when it is not written at all.
   Location where;
+  /// The value as written when this machine's environment decides it (compose
+  /// "${WORKER_RO}"), or "": what fix must not rewrite, whatever it reads here.
+  std::string interpolated_from;
 };
 
 /// How a source spells field names: the ECS API's camelCase (readonlyRootFilesystem),

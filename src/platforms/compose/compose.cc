@@ -105,7 +105,9 @@ class ComposeFile {
       return;
     }
     std::string text, why;
-    if (!Text(value, &text, &why)) {
+    bool ok = Text(value, &text, &why);
+    if (!ok || text != value->value) c->read_only_root.interpolated_from = value->value;
+    if (!ok) {
       c->read_only_root.value = Flag::kUnresolved;
       c->read_only_root.detail = "set to " + QuoteForMessage(value->value) + ", and " + why;
       return;
