@@ -893,7 +893,7 @@ TEST(Formats, PolicyReportSaysWhatItLeavesOut) {
 TEST(Formats, AsffAccountAndRegion) {
   const std::string pod = "kind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: a}]}\n";
   auto arn = [](const std::string& region, const std::string& account) {
-    return "\"ProductArn\": \"arn:aws:securityhub:" + region + ":" + account + ":product/" +
+    return "\"ProductArn\":\"arn:aws:securityhub:" + region + ":" + account + ":product/" +
            account + "/default\"";
   };
   Result flags = Rootlock(
@@ -926,19 +926,25 @@ TEST(Formats, AsffAccountAndRegion) {
   EXPECT_EQ(sarif.err, "");
 }
 
-TEST(Formats, AsffHasOneFindingPerContainerFailingTheGate) {
+// One BatchImportFindings request a line, one finding per container and gating rule, so a
+// fixed container's finding resolves (issue 13). tests/formats/asff_test.py checks the
+// requests against botocore's model.
+TEST(Formats, AsffHasOneFindingPerContainerAndGatingRule) {
   std::string asff = ReadAll(kSource + "/tests/golden/examples.asff");
   auto count = [&](const std::string& what) {
     size_t n = 0;
     for (size_t at = asff.find(what); at != std::string::npos; at = asff.find(what, at + 1)) ++n;
     return n;
   };
-  EXPECT_EQ(count("\"SchemaVersion\": \"2018-10-08\""), 9u);  // the text report's 9 "fail:" lines
-  EXPECT_EQ(count("\"SecurityControlId\": \"ECS.5\""), 3u);   // the 3 ECS ones
-  EXPECT_EQ(count("\"Type\": \"AwsEcsTaskDefinition\""), 3u);
-  EXPECT_EQ(count("\"Type\": \"Container\""), 1u);
-  EXPECT_EQ(count("\"CreatedAt\": \"2023-11-14T22:13:20.000Z\""), 9u);
-  EXPECT_EQ(count("\"CIS Kubernetes Benchmark 5.2.3\""), 3u);
+  EXPECT_EQ(CountLines(asff), 1u);  // 23 findings: one batch
+  EXPECT_EQ(asff.rfind("{\"Findings\":[", 0), 0u);
+  EXPECT_EQ(count("\"SchemaVersion\":\"2018-10-08\""), 23u);      // 21 judged, 2 n/a
+  EXPECT_EQ(count("\"Compliance\":{\"Status\":\"FAILED\""), 9u);  // its 9 "fail:" lines
+  EXPECT_EQ(count("\"SecurityControlId\":\"ECS.5\""), 6u);        // every ECS container
+  EXPECT_EQ(count("\"Type\":\"AwsEcsTaskDefinition\""), 6u);
+  EXPECT_EQ(count("\"CreatedAt\":\"2023-11-14T22:13:20.000Z\""), 23u);
+  EXPECT_EQ(count("\"CIS Kubernetes Benchmark 5.7.3\""), 12u);
+  EXPECT_EQ(count("5.2.3"), 0u);  // host PID/IPC admission in CIS Kubernetes, not this control
 }
 
 // A tmp-writable warning is no JUnit <failure> (Jenkins would mark a build

@@ -297,17 +297,26 @@ TEST(Junit, InputErrorsGetASuite) {
 
 // --- ASFF ---
 
-TEST(Asff, OneFindingPerContainerFailingTheGatingRule) {
+// One finding per container and gating rule, whatever its verdict (not the tmp-writable
+// warning, not the skipped revision), as one BatchImportFindings request a line.
+TEST(Asff, OneFindingPerContainerAndGatingRule) {
   ReportContext c = Context();
   c.aws_account_id = "123456789012";
   c.aws_region = "eu-west-1";
+  std::string asff = AsffReport(Sample(), c);
+  ASSERT_EQ(Count(asff, "\n"), 1u);
   ParsedSource p;
-  const Node* root = Parse(AsffReport(Sample(), c), &p);
+  const Node* request = Parse(asff, &p);
+  ASSERT_NE(request, nullptr);
+  ASSERT_EQ(request->MappingSize(), 1u);
+  const Node* root = request->Get("Findings");
   ASSERT_NE(root, nullptr);
-  ASSERT_EQ(root->children.size(), 3u);  // k8s, ecs, docker failures; not the tmp warning
+  ASSERT_EQ(root->children.size(), 5u);
   const Node* k8s = root->children[0];
-  const Node* ecs = root->children[1];
-  const Node* docker = root->children[2];
+  const Node* pass = root->children[1];
+  const Node* na = root->children[2];
+  const Node* ecs = root->children[3];
+  const Node* docker = root->children[4];
   EXPECT_EQ(k8s->Get("SchemaVersion")->value, "2018-10-08");
   EXPECT_EQ(k8s->Get("ProductArn")->value,
             "arn:aws:securityhub:eu-west-1:123456789012:product/123456789012/default");
@@ -318,11 +327,24 @@ TEST(Asff, OneFindingPerContainerFailingTheGatingRule) {
             "rootlock/read-only-root-fs/" + Fingerprint(SampleFindings()[0]));
   EXPECT_EQ(k8s->Get("Resources")->children.at(0)->Get("Type")->value, "Other");
   EXPECT_EQ(k8s->Path({"Compliance", "Status"})->value, "FAILED");
+  EXPECT_EQ(k8s->Path({"Workflow", "Status"})->value, "NEW");
   EXPECT_EQ(k8s->Path({"Compliance", "SecurityControlId"}), nullptr);
   const Node* k8s_reqs = k8s->Path({"Compliance", "RelatedRequirements"});
   ASSERT_NE(k8s_reqs, nullptr);
-  EXPECT_EQ(k8s_reqs->children.at(0)->value, "CIS Kubernetes Benchmark 5.2.3");
+  EXPECT_EQ(k8s_reqs->children.at(0)->value, "CIS Kubernetes Benchmark 5.7.3");
+  const Node* types = k8s->Get("Types");
+  ASSERT_NE(types, nullptr);
+  ASSERT_EQ(types->children.size(), 2u);
+  EXPECT_EQ(types->children[0]->value, kAsffCisBenchmarks);
+  EXPECT_EQ(types->children[1]->value, kAsffNist80053);
+  // A pass and an n/a resolve whatever an earlier import said about the same container.
+  EXPECT_EQ(pass->Path({"Compliance", "Status"})->value, "PASSED");
+  EXPECT_EQ(pass->Path({"Severity", "Label"})->value, "INFORMATIONAL");
+  EXPECT_EQ(pass->Path({"Workflow", "Status"})->value, "RESOLVED");
+  EXPECT_EQ(pass->Get("Remediation"), nullptr);
+  EXPECT_EQ(na->Path({"Compliance", "Status"})->value, "NOT_AVAILABLE");
   EXPECT_EQ(ecs->Path({"Compliance", "SecurityControlId"})->value, "ECS.5");
+  EXPECT_EQ(ecs->Get("Types")->children.at(0)->value, kAsffAwsBestPractices);
   const Node* ecs_resource = ecs->Get("Resources")->children.at(0);
   EXPECT_EQ(ecs_resource->Get("Type")->value, "AwsEcsTaskDefinition");
   EXPECT_EQ(ecs_resource->Get("Id")->value,
@@ -333,6 +355,20 @@ TEST(Asff, OneFindingPerContainerFailingTheGatingRule) {
             kMain.remediation[static_cast<size_t>(Platform::kDocker)]);
 }
 
+TEST(Asff, BatchesOfAHundredAndNoEmptyBatch) {
+  std::vector<Finding> many;
+  for (int i = 0; i < 250; ++i) {
+    many.push_back(Make(kMain, Status::kFail, Platform::kKubernetes, "web" + std::to_string(i),
+                        "nginx", {"k8s/web.yaml", 7, 9}));
+  }
+  std::string asff = AsffReport(Sample(many), Context());
+  ASSERT_EQ(Count(asff, "\n"), 3u);
+  EXPECT_EQ(Count(asff, "\"SchemaVersion\""), 250u);
+  size_t first_line = asff.find('\n');
+  EXPECT_EQ(Count(asff.substr(0, first_line), "\"SchemaVersion\""), 100u);
+  EXPECT_EQ(AsffReport(Sample({}), Context()), "");  // the API refuses an empty list
+}
+
 TEST(Asff, LongTextIsCutToSecurityHubLimits) {
   std::vector<Finding> fs = SampleFindings();
   fs[0].reason = std::string(3000, 'x') + "é";
@@ -340,7 +376,7 @@ TEST(Asff, LongTextIsCutToSecurityHubLimits) {
   ParsedSource p;
   const Node* root = Parse(AsffReport(r, Context()), &p);
   ASSERT_NE(root, nullptr);
-  std::string_view description = root->children[0]->Get("Description")->value;
+  std::string_view description = root->Get("Findings")->children.at(0)->Get("Description")->value;
   EXPECT_LE(description.size(), 1024u);
   EXPECT_TRUE(description.ends_with("..."));
 }
@@ -477,7 +513,7 @@ TEST(RuleDocs, EveryRuleHasItsDataAndItsDocsSayIt) {
     EXPECT_NE(RulesIndexMarkdown().find(std::string("(") + r->id + ".md)"), std::string::npos);
   }
   // The compliance mappings the issue lists, each findable as an alias.
-  for (const char* id : {"ECS.5", "ecs-containers-readonly-access", "5.12", "5.2.3", "CM-7",
+  for (const char* id : {"ECS.5", "ecs-containers-readonly-access", "5.12", "5.7.3", "CM-7",
                          "def-000-qq2", "byb-wyq-f3q"}) {
     EXPECT_EQ(FindRule(id), &kMain) << id;
   }

@@ -34,12 +34,28 @@ enum class ComplianceKind : uint8_t {
   kCheck,        // another product's rule for the same control: AWS Config, Datadog
 };
 
+/// ASFF finding types (the Security Hub types taxonomy) that compliance mappings use.
+inline constexpr const char* kAsffAwsBestPractices =
+    "Software and Configuration Checks/AWS Security Best Practices";
+inline constexpr const char* kAsffCisBenchmarks =
+    "Software and Configuration Checks/Industry and Regulatory Standards/CIS Host Hardening "
+    "Benchmarks";
+inline constexpr const char* kAsffNist80053 =
+    "Software and Configuration Checks/Industry and Regulatory Standards/NIST 800-53 Controls "
+    "(USA)";
+
 struct ComplianceRef {
   const char* framework;  // "AWS Security Hub"
   const char* control;    // "ECS.5"
   ComplianceKind kind;
   /// The platforms the mapping is about: ECS.5 judges ECS task definitions only.
   PlatformSet platforms;
+  /// Where the mapping comes from: edition, section and title, as a reader
+  /// would look it up ("CIS Docker Benchmark v1.2.0 §5.12 ..."). Rule docs show it.
+  const char* source = nullptr;
+  /// The AWS Security Finding Format type it puts a finding under, from the
+  /// ASFF types taxonomy ("Software and Configuration Checks/..."); nullptr: none.
+  const char* asff_type = nullptr;
 };
 
 /// A rule's metadata: the single source for `rootlock rules`, docs and reports.

@@ -95,10 +95,13 @@ std::string RuleMarkdown(const RuleInfo& r) {
            MarkdownEscape(r.remediation[static_cast<size_t>(p)]) + " |\n";
   }
   if (!r.compliance.empty()) {
-    out += "\n## Compliance\n\n| Framework | Control | Kind | Platforms |\n|---|---|---|---|\n";
+    out +=
+        "\n## Compliance\n\n| Framework | Control | Kind | Platforms | Source |\n"
+        "|---|---|---|---|---|\n";
     for (const ComplianceRef& c : r.compliance) {
       out += "| " + MarkdownEscape(c.framework) + " | " + MarkdownEscape(c.control) + " | " +
-             std::string(KindName(c.kind)) + " | " + PlatformList(c.platforms) + " |\n";
+             std::string(KindName(c.kind)) + " | " + PlatformList(c.platforms) + " | " +
+             (c.source ? MarkdownEscape(c.source) : std::string("-")) + " |\n";
     }
   }
   out += "\nExplain it on the command line: `rootlock rules " + std::string(r.id) + "`.\n";

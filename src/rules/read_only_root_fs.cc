@@ -37,17 +37,39 @@ const RuleInfo kReadOnlyRootFsInfo = {
     .help_uri = "https://docs.aws.amazon.com/securityhub/latest/userguide/ecs-controls.html#ecs-5",
     .compliance =
         {
-            {"AWS Security Hub", "ECS.5", ComplianceKind::kSecurityHub,
-             PlatformBit(Platform::kEcs)},
+            {"AWS Security Hub", "ECS.5", ComplianceKind::kSecurityHub, PlatformBit(Platform::kEcs),
+             "AWS Security Hub user guide, Amazon ECS controls: [ECS.5] ECS containers should be "
+             "limited to read-only access to root filesystems",
+             kAsffAwsBestPractices},
             {"AWS Config", "ecs-containers-readonly-access", ComplianceKind::kCheck,
-             PlatformBit(Platform::kEcs)},
+             PlatformBit(Platform::kEcs), "AWS Config managed rule ecs-containers-readonly-access"},
             {"CIS Docker Benchmark", "5.12", ComplianceKind::kStandard,
-             PlatformBit(Platform::kDocker) | PlatformBit(Platform::kCompose)},
-            {"CIS Kubernetes Benchmark", "5.2.3", ComplianceKind::kStandard,
-             PlatformBit(Platform::kKubernetes)},
-            {"NIST 800-53", "CM-7", ComplianceKind::kStandard, kAllPlatforms},
-            {"Datadog", "def-000-qq2", ComplianceKind::kCheck, PlatformBit(Platform::kEcs)},
-            {"Datadog", "byb-wyq-f3q", ComplianceKind::kCheck, PlatformBit(Platform::kDocker)},
+             PlatformBit(Platform::kDocker) | PlatformBit(Platform::kCompose),
+             "CIS Docker Benchmark v1.2.0 section 5.12: Ensure that the container's root "
+             "filesystem "
+             "is mounted as read only (the number docker-bench-security and Datadog's "
+             "cis-docker-1.2.0-5.12 use)",
+             kAsffCisBenchmarks},
+            // No CIS Kubernetes recommendation names readOnlyRootFilesystem: 5.2.3 is the
+            // host IPC (v1.5.1) or host PID (v1.6.0 on) admission control, not this one.
+            // 5.7.3 is the general recommendation that asks for security contexts.
+            {"CIS Kubernetes Benchmark", "5.7.3", ComplianceKind::kStandard,
+             PlatformBit(Platform::kKubernetes),
+             "CIS Kubernetes Benchmark v1.5.1 to v1.9.0 section 5.7.3: Apply Security Context to "
+             "Your Pods and Containers (general, Manual; no recommendation names "
+             "readOnlyRootFilesystem, and section 5.2.3 is host PID/IPC admission)",
+             kAsffCisBenchmarks},
+            {"NSA/CISA Kubernetes Hardening Guidance", "Immutable container file systems",
+             ComplianceKind::kStandard, PlatformBit(Platform::kKubernetes),
+             "NSA/CISA Kubernetes Hardening Guidance v1.2 (August 2022), Kubernetes Pod "
+             "security: Immutable container file systems"},
+            {"NIST 800-53", "CM-7", ComplianceKind::kStandard, kAllPlatforms,
+             "NIST SP 800-53 Rev. 5 CM-7: Least Functionality", kAsffNist80053},
+            {"Datadog", "def-000-qq2", ComplianceKind::kCheck, PlatformBit(Platform::kEcs),
+             "Datadog CSPM rule def-000-qq2: ECS containers should be limited to read-only "
+             "access to root filesystems"},
+            {"Datadog", "byb-wyq-f3q", ComplianceKind::kCheck, PlatformBit(Platform::kDocker),
+             "Datadog runtime rule byb-wyq-f3q (CIS Docker 1.2.0 5.12)"},
         },
     .aliases = {"ECS.5", "ecs-containers-readonly-access", "CIS-Docker-5.12", "CKV_K8S_22",
                 "CKV_AWS_336", "KSV014", "no-read-only-root-fs", "notReadOnlyRootFilesystem",
