@@ -27,9 +27,26 @@ test_packages=(
   libxml2-utils          # formats.junit: xmllint validates JUnit XML against junit.xsd
   chromium               # formats.html_chromium: the HTML report in a real (headless) browser
   bsdutils               # script(1): Progress.OnATerminalOnly runs rootlock on a pseudo-terminal
+  python3-botocore       # formats.asff: AWS's own model of BatchImportFindings
 )
+# formats.sarif_multitool: npm installs Microsoft's SARIF multitool (below). A machine that
+# has Node.js from elsewhere (whose nodejs conflicts with Debian's npm) keeps its own npm.
+command -v npm >/dev/null 2>&1 || test_packages+=(npm)
+# Test tools that only npm has, installed under $tools (not on PATH, not global).
+tools=${ROOTLOCK_TEST_TOOLS:-/opt/rootlock-test-tools}
+npm_tools=(@microsoft/sarif-multitool@5.7.0)  # formats.sarif_multitool: SARIF + GitHub rules
+
+install_npm_tools() {
+  [ -x "$tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool" ] && return 0
+  echo "install-deps: npm install ${npm_tools[*]} into $tools"
+  mkdir -p "$tools"
+  npm install --prefix "$tools" --no-audit --no-fund --loglevel=error "${npm_tools[@]}" >/dev/null
+  # npm may skip the package's postinstall script that makes it executable.
+  chmod u+x "$tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
+}
+with_tests=0
 case "${1:-}" in
-  --test) packages+=("${test_packages[@]}") ;;
+  --test) packages+=("${test_packages[@]}"); with_tests=1 ;;
   "") ;;
   *) echo "usage: scripts/install-deps.sh [--test]" >&2; exit 2 ;;
 esac
@@ -40,12 +57,13 @@ for p in "${packages[@]}"; do
 done
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} packages present"
-  exit 0
+else
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  echo "install-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  echo "install-deps: done"
 fi
-SUDO=""
-[ "$(id -u)" -eq 0 ] || SUDO="sudo"
-echo "install-deps: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-echo "install-deps: done"
+if [ "$with_tests" -eq 1 ]; then install_npm_tools; fi

@@ -236,6 +236,7 @@ std::string SarifReport(const ScanResult& result, const ReportContext& context) 
   w.Key("driver");
   w.BeginObject();
   w.Field("name", "rootlock");
+  w.Field("informationUri", ROOTLOCK_HOMEPAGE);
   w.Field("version", context.tool_version);
   w.Field("semanticVersion", context.tool_version);
   Rules(w, result);

@@ -49,6 +49,28 @@ def check(cond, what):
         failures.append(what)
 
 
+# Members newer than Debian 12's botocore (1.29.27): SecurityControlId came to ASFF in 2023.
+# When the installed model lacks one of these, it is set aside before validation (and said);
+# any other member the model does not know fails.
+NEWER_THAN_MODEL = {"Compliance.SecurityControlId"}
+set_aside = set()
+
+
+def known_to_model(value, shape, parent=""):
+    """`value` without the NEWER_THAN_MODEL members the installed model does not have."""
+    if shape.type_name == "structure" and isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            if k not in shape.members and f"{parent}.{k}" in NEWER_THAN_MODEL:
+                set_aside.add(f"{parent}.{k}")
+                continue
+            out[k] = known_to_model(v, shape.members[k], k) if k in shape.members else v
+        return out
+    if shape.type_name == "list" and isinstance(value, list):
+        return [known_to_model(v, shape.member, parent) for v in value]
+    return value
+
+
 def walk(value, shape, path):
     """What botocore's validator does not check: patterns, and lengths it skips."""
     meta = shape.metadata
@@ -94,9 +116,9 @@ def batches(binary, args, stdin=None):
         check(list(request) == ["Findings"], f"{where}: not a BatchImportFindings request")
         findings = request["Findings"]
         check(1 <= len(findings) <= 100, f"{where}: {len(findings)} findings in one batch")
-        report = ParamValidator().validate(request, REQUEST)
+        report = ParamValidator().validate(known_to_model(request, REQUEST), REQUEST)
         check(not report.has_errors(), f"{where}: botocore: {report.generate_report()}")
-        walk(request, REQUEST, where)
+        walk(known_to_model(request, REQUEST), REQUEST, where)
         for f in findings:
             for t in f.get("Types", []):
                 check(t.split("/")[0] in NAMESPACES and t in CLASSIFIERS,
@@ -176,6 +198,8 @@ def main():
     check((before["Compliance"]["Status"], after["Compliance"]["Status"]) == ("FAILED", "PASSED"),
           "a fixed container is not PASSED")
 
+    for member in sorted(set_aside):
+        print(f"note: botocore {botocore.__version__}'s model has no {member}: not validated")
     for f in failures:
         print("FAIL:", f)
     print(f"asff: {len(failures)} problem(s)")
