@@ -11,6 +11,7 @@ packages=(
   build-essential cmake pkg-config ca-certificates
   libyaml-dev            # YAML 1.1 event parser (what kubectl's YAML reader implements)
   libcurl4-openssl-dev   # the Docker Engine API (rootlock docker)
+  libssl-dev             # libcrypto: SHA-256 (the HTML report's CSP hashes)
 )
 test_packages=(
   git

@@ -1,12 +1,18 @@
 // One self-contained HTML page: no network (a Content-Security-Policy forbids it), charts in
 // inline SVG, and a findings table that is plain HTML: JavaScript only adds the filters.
 //
-// The table has one row per container for the gating rule (pass included) and the failures
-// of the other rules; their n/a and passes only echo the gating verdict and are left out.
+// Failing containers come first, grouped by workload, each with the concrete remedy `fix`
+// would apply (the setting, and the paths made writable: learned from what a live container
+// wrote, else /tmp and its image's known paths). Then the table of every verdict: one row per
+// container for the gating rule (pass included) and the failures of the other rules; their
+// n/a and passes only echo the gating verdict and are left out. The page fits 1280 px without
+// horizontal scrolling (long names and image references wrap), and its Content-Security-Policy
+// allows its one script and style by hash: nothing inline is trusted otherwise.
 #include <map>
 #include <set>
 #include <vector>
 
+#include "base/digest.h"
 #include "base/text.h"
 #include "report/report.h"
 #include "report/report_util.h"
@@ -21,7 +27,7 @@ constexpr const char* kStyle = R"(
 :root { --pass: #1a7f37; --fail: #cf222e; --warn: #9a6700; --muted: #6e7781; --line: #d0d7de; }
 * { box-sizing: border-box; }
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1f2328;
-       margin: 0 auto; padding: 24px; max-width: 1400px; }
+       margin: 0 auto; padding: 24px; max-width: 1400px; overflow-wrap: anywhere; }
 h1 { font-size: 24px; margin: 0 0 8px; }
 h2 { font-size: 18px; margin: 28px 0 10px; }
 .headline { font-size: 18px; font-weight: 600; margin: 4px 0; }
@@ -45,15 +51,26 @@ svg .note { fill: var(--muted); }
 #filters[hidden] { display: none; }
 #filters input, #filters select { font: inherit; padding: 4px 8px; }
 #filters input { min-width: 280px; }
-table { border-collapse: collapse; width: 100%; }
+table { border-collapse: collapse; width: 100%; table-layout: fixed; }
+col.status { width: 76px; } col.rule { width: 150px; } col.loc { width: 24%; }
+col.res { width: 26%; }
+.workload { border: 1px solid var(--line); border-left: 4px solid var(--fail);
+            border-radius: 8px; padding: 8px 14px; margin: 10px 0; }
+.workload h3 { font-size: 15px; margin: 2px 0; }
+.workload .where { font-family: ui-monospace, monospace; font-size: 12px; color: var(--muted); }
+.workload ul { margin: 6px 0; padding-left: 20px; }
+.workload li { margin: 6px 0; }
+.workload code, td code { font-family: ui-monospace, monospace; font-size: 12px; }
+.remedy { margin: 4px 0 0; }
+.remedy li { margin: 2px 0; }
+.apply { color: var(--muted); font-size: 13px; }
 th, td { border-bottom: 1px solid var(--line); padding: 6px 8px; text-align: left;
          vertical-align: top; }
 th { background: #f6f8fa; position: sticky; top: 0; }
 td.loc, td.res { font-family: ui-monospace, monospace; font-size: 12px;
                  overflow-wrap: anywhere; }
-td.rule { white-space: nowrap; }
-td.loc { min-width: 180px; }
-.status { font-weight: 600; white-space: nowrap; }
+td.res small { display: block; color: var(--muted); }
+.status { font-weight: 600; }
 tr.s-fail .status, tr.s-error .status { color: var(--fail); }
 tr.s-warning .status { color: var(--warn); }
 tr.s-pass .status { color: var(--pass); }
@@ -170,6 +187,95 @@ std::string Cell(std::string_view cls, std::string_view text) {
          XmlEscape(text) + "</td>";
 }
 
+// One change of a remedy, in the words of the finding's platform.
+std::string ChangeText(const Finding& f, const Change& c) {
+  bool flag = c.kind == Change::Kind::kSetFlag;
+  std::string path = "<code>" + XmlEscape(c.path) + "</code>";
+  switch (f.platform) {
+    case Platform::kKubernetes:
+      return flag ? "set <code>securityContext.readOnlyRootFilesystem: true</code>"
+                  : "mount an <code>emptyDir</code> volume at " + path;
+    case Platform::kEcs:
+      return flag ? "set <code>\"readonlyRootFilesystem\": true</code>"
+                  : "add a task volume with a <code>mountPoint</code> at " + path;
+    case Platform::kCompose:
+      return flag ? "set <code>read_only: true</code>"
+                  : "list " + path + " under <code>tmpfs:</code>";
+    case Platform::kDocker:
+      return flag ? "run with <code>--read-only</code>" : "add <code>--tmpfs</code> " + path;
+  }
+  return "";
+}
+
+// The concrete remedy of a failing finding: its changes, where its paths come from, and
+// how to apply it; the rule's generic remediation when it has no remedy.
+std::string RemedyHtml(const Finding& f) {
+  if (f.remedy.changes.empty()) {
+    return "<p class=\"remedy\">" + XmlEscape(internal::Remediation(f)) + "</p>";
+  }
+  std::string out = "<ul class=\"remedy\">";
+  for (const Change& c : f.remedy.changes) out += "<li>" + ChangeText(f, c) + "</li>";
+  out += "</ul>";
+  if (!f.remedy.blocked.empty()) {
+    out +=
+        "<p class=\"remedy\">Not applicable as it stands: " + XmlEscape(f.remedy.blocked) + "</p>";
+  }
+  if (!f.remedy.WritablePaths().empty()) {
+    out += std::string("<p class=\"apply\">") +
+           (f.remedy.observed ? "Writable paths learned from what the running container wrote."
+                              : "Writable paths: /tmp, the paths known for its image and "
+                                "<code>--writable</code>.");
+    out += "</p>";
+  }
+  if (internal::IsLive(f)) {
+    std::string run = internal::DockerRunSuggestion(f);
+    if (!run.empty())
+      out += "<p class=\"apply\">Run it read-only: <code>" + XmlEscape(run) + "</code></p>";
+  } else if (f.platform != Platform::kDocker && !f.where.file.empty() && f.where.file != "-" &&
+             f.where.file != "<stdin>") {
+    out += "<p class=\"apply\">Apply: <code>rootlock fix --diff " + XmlEscape(f.where.file) +
+           "</code>, then without <code>--diff</code>.</p>";
+  }
+  return out;
+}
+
+// Failing containers grouped by workload (file and resource), in report order.
+std::string FailingSection(const ScanResult& result) {
+  // The list may be read back from disk a block at a time: the groups keep copies.
+  std::vector<std::vector<Finding>> groups;
+  std::map<std::string, size_t> index;
+  for (const Finding& f : result.findings) {
+    if (f.status != Status::kFail) continue;
+    std::string key = f.where.file + "\n" + internal::QualifiedResource(f);
+    auto [it, added] = index.emplace(key, groups.size());
+    if (added) groups.emplace_back();
+    groups[it->second].push_back(f);
+  }
+  if (groups.empty()) return "";
+  std::string out = "<h2>Failing containers</h2>\n<div id=\"failing\">\n";
+  for (const std::vector<Finding>& findings : groups) {
+    const Finding& first = findings.front();
+    std::string title = first.kind.empty() ? internal::QualifiedResource(first)
+                                           : first.kind + " '" + first.name + "'";
+    if (!first.namespace_.empty()) title += " in namespace '" + first.namespace_ + "'";
+    out += "<section class=\"workload\">\n<h3>" + XmlEscape(title) + "</h3>\n";
+    out += "<div class=\"where\">" + XmlEscape(internal::Position(first.where)) + " &middot; " +
+           XmlEscape(PlatformName(first.platform)) + "</div>\n<ul>\n";
+    for (const Finding& finding : findings) {
+      const Finding* f = &finding;
+      auto [label, cls] = StyleOf(*f);
+      out += std::string("<li class=\"s-") + cls + "\"><span class=\"status\">" + label +
+             "</span> container <b>" + XmlEscape(f->container) + "</b>" +
+             (f->image.empty() ? "" : " (<code>" + XmlEscape(f->image) + "</code>)") + ", " +
+             "<code>" + XmlEscape(f->rule->id) + "</code>: " + XmlEscape(f->reason) +
+             RemedyHtml(*f) + "</li>\n";
+    }
+    out += "</ul>\n</section>\n";
+  }
+  out += "</div>\n";
+  return out;
+}
+
 }  // namespace
 
 std::string HtmlReport(const ScanResult& result, const ReportContext& context) {
@@ -200,28 +306,27 @@ std::string HtmlReport(const ScanResult& result, const ReportContext& context) {
     std::string platform(PlatformName(f.platform));
     statuses.insert(label);
     platforms.insert(platform);
-    std::string remedy;
-    if (f.status == Status::kFail) {
-      remedy = internal::Remediation(f);
-      if (f.remedy.observed) remedy += " To run it read-only: " + internal::DockerRunSuggestion(f);
-    }
     rows += std::string("<tr class=\"s-") + cls + "\" data-status=\"" + label +
             "\" data-platform=\"" + platform + "\">";
+    std::string workload = "<td class=\"res\">" + XmlEscape(internal::QualifiedResource(f)) +
+                           " <small>container " + XmlEscape(f.container) +
+                           (f.image.empty() ? "" : ", image " + XmlEscape(f.image)) +
+                           "</small></td>";
     rows += Cell("status", label) + Cell("rule", f.rule->id) +
-            Cell("loc", internal::Position(f.where)) + Cell("", platform) +
-            Cell("res", internal::QualifiedResource(f)) + Cell("", f.container) +
-            Cell("res", f.image);
+            Cell("loc", internal::Position(f.where)) + workload;
     rows +=
         "<td>" + XmlEscape(f.message) +
         (f.reason.empty() ? "" : " <span class=\"reason\">(" + XmlEscape(f.reason) + ")</span>") +
-        "</td>" + Cell("", remedy) + "</tr>\n";
+        "</td></tr>\n";
   }
 
   std::string out =
       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
       "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-      "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\n"
+      "style-src 'sha256-" +
+      Base64(Sha256(kStyle)) + "'; script-src 'sha256-" + Base64(Sha256(kScript)) +
+      "'; img-src data:\">\n"
       "<link rel=\"icon\" href=\"data:,\">\n<title>rootlock report</title>\n<style>";
   out += kStyle;
   out += "</style>\n</head>\n<body>\n<header>\n<h1>rootlock report</h1>\n";
@@ -235,6 +340,7 @@ std::string HtmlReport(const ScanResult& result, const ReportContext& context) {
          Card("files read", s.files) + Card("input errors", result.errors.size()) +
          "</div>\n</header>\n";
 
+  out += FailingSection(result);
   out += "<h2>Read-only share</h2>\n<div class=\"charts\">\n";
   std::vector<std::pair<std::string, Tally>> platform_rows, group_rows;
   for (const auto& [p, t] : by_platform)
@@ -266,9 +372,10 @@ std::string HtmlReport(const ScanResult& result, const ReportContext& context) {
   }
   out += "</select>\n<span id=\"filter-count\"></span>\n</div>\n";
   out +=
-      "<table id=\"findings\">\n<thead><tr><th>Status</th><th>Rule</th><th>Location</th>"
-      "<th>Platform</th><th>Resource</th><th>Container</th><th>Image</th><th>Finding</th>"
-      "<th>Remediation</th></tr></thead>\n<tbody>\n";
+      "<table id=\"findings\">\n<colgroup><col class=\"status\"><col class=\"rule\">"
+      "<col class=\"loc\"><col class=\"res\"><col></colgroup>\n<thead><tr><th>Status</th>"
+      "<th>Rule</th><th>Location</th><th>Workload</th><th>Finding</th></tr></thead>\n"
+      "<tbody>\n";
   out += rows;
   out += "</tbody>\n</table>\n";
   if (!result.errors.empty()) {

@@ -116,11 +116,13 @@ class DevTools:
 CONSOLE_EVENTS = ("Runtime.consoleAPICalled", "Runtime.exceptionThrown", "Log.entryAdded")
 
 
-def chromium(binary, url, *extra, screenshot=False):
+def chromium(binary, url, *extra, screenshot=False, evaluate=None, width=1400):
     """Loads `url` in headless Chromium (launched with `extra` flags) and returns its DOM,
     read through DevTools (DOM.getOuterHTML works with JavaScript off, where --dump-dom
     does not), every console message, exception and log entry the page caused, and with
-    `screenshot` a PNG of the window (Page.captureScreenshot, as --screenshot takes it)."""
+    `screenshot` a PNG of the window (Page.captureScreenshot, as --screenshot takes it), with
+    `evaluate` the value of that JavaScript expression in the page (DevTools evaluates it
+    even with the page's JavaScript off). The window is `width` pixels wide."""
     # Chromium's helper processes may still write to the profile as it shuts down: a
     # cleanup that meets a file appearing must not fail the test (Python 3.10+).
     with tempfile.TemporaryDirectory(prefix="rootlock-chromium-",
@@ -128,7 +130,7 @@ def chromium(binary, url, *extra, screenshot=False):
         args = [binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                 "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", f"--user-data-dir={profile}",
-                "--enable-logging=stderr", "--v=0", "--window-size=1400,1400",
+                "--enable-logging=stderr", "--v=0", f"--window-size={width},1400",
                 "--remote-debugging-port=0", *extra, "about:blank"]
         with open(os.path.join(profile, "stderr"), "w+") as err:
             proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=err, cwd=profile)
@@ -152,7 +154,10 @@ def chromium(binary, url, *extra, screenshot=False):
                 tools.wait_for("Page.loadEventFired")
                 root = tools.call("DOM.getDocument", depth=-1)["root"]["nodeId"]
                 dom = tools.call("DOM.getOuterHTML", nodeId=root)["outerHTML"]
-                shot = None
+                shot = value = None
+                if evaluate:
+                    value = tools.call("Runtime.evaluate", expression=evaluate,
+                                       returnByValue=True)["result"].get("value")
                 if screenshot:
                     shot = base64.b64decode(tools.call("Page.captureScreenshot",
                                                        format="png")["data"])
@@ -163,7 +168,7 @@ def chromium(binary, url, *extra, screenshot=False):
             err.seek(0)
             logged = [line for line in err.read().splitlines() if ":CONSOLE" in line]
     console = [e for e in tools.events if e.get("method") in CONSOLE_EVENTS] + logged
-    return dom, console, shot
+    return dom, console, shot, value
 
 
 class Dom(html.parser.HTMLParser):
@@ -243,7 +248,7 @@ def main():
     url = "file://" + page
 
     # JavaScript on.
-    dom_text, console, _ = chromium(browser, url)
+    dom_text, console, _, _ = chromium(browser, url)
     check(console == [], f"console messages: {console}")
     dom = Dom(dom_text)
     check(len(dom.rows) == len(listed), f"{len(dom.rows)} rows, expected {len(listed)}")
@@ -260,13 +265,13 @@ def main():
               f"no row for {f['file']}:{f['line']}")
 
     # JavaScript filters: the page opens filtered by its #q= fragment.
-    filtered, console, _ = chromium(browser, url + "#q=php-fpm")
+    filtered, console, _, _ = chromium(browser, url + "#q=php-fpm")
     check(console == [], f"console messages (filtered): {console}")
     shown = [text for hidden, text in Dom(filtered).rows if not hidden]
     check(len(shown) == 1 and "php-fpm" in shown[0], f"filter php-fpm shows {len(shown)} rows")
 
     # JavaScript off: the whole table, no filters.
-    nojs, console, _ = chromium(browser, url, "--blink-settings=scriptEnabled=false")
+    nojs, console, _, _ = chromium(browser, url, "--blink-settings=scriptEnabled=false")
     check(console == [], f"console messages (no JS): {console}")
     dom = Dom(nojs)
     check(len(dom.rows) == len(listed) and not any(h for h, _ in dom.rows),
@@ -275,7 +280,33 @@ def main():
     check(dom.rects.get("chart-platform", 0) >= 4, "without JavaScript: no chart")
 
     # The screenshot, for a person.
-    _, console, png = chromium(browser, url, screenshot=True)
+    # 1280 px wide: no horizontal scrolling, failing containers before everything else.
+    layout = ("JSON.stringify({scroll: document.documentElement.scrollWidth, "
+              "client: document.documentElement.clientWidth, "
+              "first: document.querySelector('h2').textContent, "
+              "workloads: document.querySelectorAll('#failing section.workload').length, "
+              "remedies: Array.from(document.querySelectorAll('#failing ul.remedy'))"
+              ".map(function (u) { return u.textContent; })})")
+    _, console, _, value = chromium(browser, url, evaluate=layout, width=1280)
+    check(console == [], f"console messages (1280 px): {console}")
+    shape = json.loads(value)
+    check(shape["scroll"] <= shape["client"],
+          f"at 1280 px the page scrolls sideways: {shape['scroll']} > {shape['client']}")
+    check(shape["first"] == "Failing containers", f"first section: {shape['first']!r}")
+    workloads = {(f["file"], f["namespace"], f["resource"]) for f in contract["findings"]
+                 if f["status"] == "fail"}
+    check(shape["workloads"] == len(workloads),
+          f"{shape['workloads']} failing workloads shown, expected {len(workloads)}")
+    check(any("emptyDir volume at /tmp" in r for r in shape["remedies"]),
+          f"no concrete Kubernetes remedy: {shape['remedies'][:3]}")
+    check(any("/var/cache/nginx" in r for r in shape["remedies"]),
+          "the paths known for the nginx image are not in its remedy")
+    with open(page) as f:
+        head = f.read(4096)
+    check("unsafe-inline" not in head and "script-src 'sha256-" in head,
+          "the Content-Security-Policy must allow the script by hash, not 'unsafe-inline'")
+
+    _, console, png, _ = chromium(browser, url, screenshot=True, width=1280)
     check(console == [], f"console messages (screenshot): {console}")
     with open(shot, "wb") as f:
         f.write(png)
