@@ -90,6 +90,7 @@ check "ids: nothing but the good container was asked for" \
 check "ids: no path was normalised or smuggled" \
   bash -c "! grep -E '^GET /v1.43/(json|containers/(\\.\\.|a/b|a%2Fb))' '$T/ids.log'"
 check "ids: the report names the good container" grep -q "lacks HostConfig.ReadonlyRootfs" "$T/o"
+check "ids: the report counts the skipped" grep -q "^note: 3 container(s) skipped, each named on stderr; -v lists them$" "$T/o"
 
 echo "$passes passed, $failures failed"
 [ "$failures" -eq 0 ]
