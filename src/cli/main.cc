@@ -429,6 +429,10 @@ int RunDocker(int argc, char** argv) {
     std::fprintf(stderr, "%s: note: %s\n", note.where.file.c_str(), note.message.c_str());
     result.skipped_files.push_back(note);
   }
+  for (const Diagnostic& note : audit.unknown_writes) {
+    // TODO(escape): the note holds a container's name, which is the engine's.
+    std::fprintf(stderr, "%s: note: %s\n", note.where.file.c_str(), note.message.c_str());
+  }
   return Emit(result, flags);
 }
 

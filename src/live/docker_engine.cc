@@ -265,6 +265,14 @@ bool AuditDockerEngine(DockerEngine* engine, const DockerAuditOptions& options, 
             std::string path = Scalar(list_node->children[k]->Get("Path"));
             if (!path.empty()) c.written_paths.push_back(path);
           }
+        } else {
+          // TODO(escape): `display` holds the engine's name.
+          Diagnostic note;
+          note.where = Location{file};
+          note.message = "cannot tell what " + w.display +
+                         " wrote: " + (error.empty() ? "HTTP " + std::to_string(status) : error) +
+                         "; judged without it";
+          out->unknown_writes.push_back(std::move(note));
         }
       }
     }

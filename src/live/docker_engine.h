@@ -65,6 +65,9 @@ struct DockerAudit {
   /// Containers whose id is not one the engine can give (`..`, `a/b`): never sent to the
   /// engine, one warning line each, naming the id.
   std::vector<Diagnostic> refused;
+  /// Containers judged without knowing what they wrote (/changes failed or was over its cap):
+  /// one line each; they are judged, not skipped.
+  std::vector<Diagnostic> unknown_writes;
   std::string engine;  // "Docker Engine 27.1.1 (API 1.46)"
 };
 

@@ -206,6 +206,34 @@ TEST_F(AuditDockerEngineTest, ANoteGivesItsOwnContainersReason) {
   EXPECT_FALSE(audit_.workloads[0].containers[0].writes_known);
   ASSERT_EQ(audit_.notes.size(), 1u);
   EXPECT_EQ(audit_.notes[0].message, "cannot inspect container /ro: HTTP 500");
+  // /web is judged, not skipped: that it was judged blind is said apart.
+  ASSERT_EQ(audit_.unknown_writes.size(), 1u);
+  EXPECT_EQ(audit_.unknown_writes[0].where.file, "docker:aaaaaaaaaaaa");
+  EXPECT_EQ(audit_.unknown_writes[0].message,
+            "cannot tell what Container '/web' wrote: cannot reach the Docker engine at "
+            "unix:///run/test/docker.sock: Recv failure; judged without it");
+}
+
+TEST_F(AuditDockerEngineTest, WhatAContainerWroteOverItsCapIsOneLineAndItIsStillJudged) {
+  fake_->Reply("GET", "/version", 200, kVersion144);
+  ScriptTwoContainers();
+  std::string many = "[";
+  for (int i = 0; i < 100000; ++i)
+    many += R"({"Path":"/var/cache/f)" + std::to_string(i) + R"("},)";
+  many += R"({"Path":"/x"}])";
+  ASSERT_GT(many.size(), 2u * 1024 * 1024);
+  fake_->Reply("GET", "/v1.43/containers/" + kIdWeb + "/changes", 200, many);
+  HttpLimits limits;
+  limits.max_response_bytes = 2 * 1024 * 1024;
+  fake_->SetLimits(limits);
+  ASSERT_TRUE(Audit()) << fatal_.message;
+  EXPECT_EQ(audit_.workloads.size(), 2u);
+  EXPECT_TRUE(audit_.notes.empty());
+  ASSERT_EQ(audit_.unknown_writes.size(), 1u);
+  EXPECT_EQ(audit_.unknown_writes[0].message,
+            "cannot tell what Container '/web' wrote: the answer to GET /v1.43/containers/" +
+                kIdWeb + "/changes from " + kPeer +
+                " is over the 2.0 MiB limit (--max-response-size); judged without it");
 }
 
 TEST_F(AuditDockerEngineTest, OnlyA404IsRemovedDuringTheScan) {

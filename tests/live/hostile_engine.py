@@ -5,7 +5,8 @@ engine could send rootlock. Every request line it reads is appended to LOG.
 usage: hostile_engine.py SOCKET_PATH MODE LOG
 MODE:
   endless          GET /containers/json streams a chunked list that never ends
-  endless-inspect  the list is short, but one container's inspect never ends
+  endless-inspect  the list is short, but one container's inspect never ends, and what
+                   another (writable) container wrote (/changes) never ends either
   drip             two containers answer at once, the next ones one byte a second
   ids              container ids ".." "a/b" "a%2Fb" beside a good container whose
                    name and image carry terminal escape sequences
@@ -26,6 +27,7 @@ def inspect(cid, name, image="busybox", read_only=True):
 GOOD = [("a" * 64, "/fast-1"), ("b" * 64, "/fast-2")]
 SLOW = [("c" * 64, "/slow-1"), ("d" * 64, "/slow-2"), ("e" * 64, "/slow-3")]
 ENDLESS_ID = "f" * 64
+WRITER_ID = "8" * 64
 ESC_ID = "9" * 64
 BAD_IDS = ["..", "a/b", "a%2Fb"]
 
@@ -91,7 +93,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 return self.endless(b"[", b'{"Id":"' + ENDLESS_ID.encode() + b'","Names":["/x"]},')
             if mode == "endless-inspect":
                 return self.send(200, [{"Id": ENDLESS_ID, "Names": ["/endless"]},
-                                       {"Id": GOOD[0][0], "Names": [GOOD[0][1]]}])
+                                       {"Id": GOOD[0][0], "Names": [GOOD[0][1]]},
+                                       {"Id": WRITER_ID, "Names": ["/writer"]}])
             if mode == "drip":
                 return self.send(200, [{"Id": i, "Names": [n]} for i, n in GOOD + SLOW])
             if mode == "ids":
@@ -106,6 +109,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if p == prefix + ENDLESS_ID + "/json":
             return self.endless(b'{"Id":"' + ENDLESS_ID.encode() + b'","Labels":{',
                                 b'"k":"vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv",')
+        if p == prefix + WRITER_ID + "/json":
+            return self.send(200, inspect(WRITER_ID, "/writer", read_only=False))
+        if p == prefix + WRITER_ID + "/changes":
+            return self.endless(b"[", b'{"Path":"/var/cache/app/file","Kind":1},')
         if p == prefix + ESC_ID + "/json":
             return self.send(200, inspect(ESC_ID, ESC_NAME, ESC_IMAGE, read_only=False))
         if p == prefix + ESC_ID + "/changes":
