@@ -32,7 +32,8 @@ std::string PercentEncodePathSegment(std::string_view segment);
 struct HttpRequest {
   std::string method = "GET";
   /// The path and query, sent as is: "/v1.43/containers/json?all=1".
-  /// REQUIRES: starts with '/', already percent-encoded, no CR or LF.
+  /// REQUIRES: starts with '/', already percent-encoded (PercentEncodePathSegment for each
+  /// value put into it), no CR or LF. Sent as is: dot segments are not resolved.
   std::string target;
   /// Extra header fields, in order ("Content-Type", "application/json"). REQUIRES: no CR or LF.
   std::vector<std::pair<std::string, std::string>> headers;
