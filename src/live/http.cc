@@ -114,7 +114,8 @@ bool HttpTransport::Send(const HttpRequest& request, HttpResponse* response, Htt
                                                          what + " was sent to " + peer_);
       return false;
     }
-    if (left < bounded.timeout) {
+    // A timeout of 0 is none at all: the deadline is then the only one.
+    if (bounded.timeout <= std::chrono::milliseconds(0) || left < bounded.timeout) {
       bounded.timeout = left;
       deadline_shortens = true;
     }

@@ -40,7 +40,8 @@ struct HttpRequest {
   std::string body;
   /// A longer body is refused: the transfer stops and Send fails (kTooLarge).
   uint64_t max_response_bytes = kDefaultMaxResponseBytes;
-  /// For the whole exchange, connecting included; the transport's deadline may shorten it.
+  /// For the whole exchange, connecting included (0: none); the transport's deadline may
+  /// shorten it.
   std::chrono::milliseconds timeout{std::chrono::seconds(60)};
 };
 
