@@ -264,12 +264,34 @@ TEST(Cli, AScanThatJudgedNothingFails) {
 }
 
 TEST(Cli, UsageErrorsExitTwoWithOneLine) {
-  for (const char* args : {"scan --format xml x", "scan --min-ratio 101 x", "scan --bogus x",
-                           "scan --jobs 0 x", "frobnicate", "scan --max-file-size 1Q x"}) {
+  for (const char* args :
+       {"scan --format xml x", "scan --min-ratio 101 x", "scan --bogus x", "scan --jobs 0 x",
+        "frobnicate", "scan --max-file-size 1Q x", "docker --timeout 0", "docker --timeout 5x",
+        "docker --timeout 25h", "docker --timeout", "docker --max-response-size 0",
+        "docker --max-response-size 1T"}) {
     Result r = Rootlock(args);
     EXPECT_EQ(r.status, 2) << args;
     EXPECT_EQ(CountLines(r.err), 1u) << args << ": " << r.err;
     EXPECT_EQ(r.out, "") << args;
+  }
+}
+
+// --timeout and --max-response-size take what their help says; the run then goes on to the
+// engine (none here: one line, exit 2, and not a usage error).
+TEST(Cli, LiveLimitsAcceptWhatTheirHelpSays) {
+  EXPECT_NE(
+      Rootlock("docker --timeout x")
+          .err.find("--timeout takes a duration such as 30s, 2m or 1h (up to 24h), not \"x\""),
+      std::string::npos);
+  for (const char* flags :
+       {"--timeout 30s", "--timeout 2m", "--timeout 1h", "--timeout 90", "--timeout=500ms",
+        "--max-response-size 512M", "--max-response-size=1G"}) {
+    Result r = Rootlock(std::string("docker -H unix:///nonexistent-rootlock.sock ") + flags);
+    EXPECT_EQ(r.status, 2) << flags;
+    EXPECT_EQ(r.err,
+              "rootlock: no Docker engine: /nonexistent-rootlock.sock does not exist (is the "
+              "engine running? set DOCKER_HOST or --host)\n")
+        << flags;
   }
 }
 

@@ -228,6 +228,26 @@ const FlagSpec kReport[] = {
      nullptr, "--colour"},
 };
 
+const FlagSpec kLive[] = {
+    {"--timeout", nullptr, "DURATION",
+     [](CommandLine* cl, const std::string& v) -> std::string {
+       if (!ParseDuration(v, &cl->timeout)) {
+         return "--timeout takes a duration such as 30s, 2m or 1h (up to 24h), not " +
+                QuoteForMessage(v);
+       }
+       return "";
+     },
+     [] { return std::string("a duration such as 30s, 2m or 1h"); }},
+    {"--max-response-size", nullptr, "SIZE",
+     [](CommandLine* cl, const std::string& v) -> std::string {
+       if (!ParseSize(v, &cl->max_response_bytes)) {
+         return "--max-response-size takes a size such as 512M or 1G, not " + QuoteForMessage(v);
+       }
+       return "";
+     },
+     [] { return std::string("a size such as 512M or 1G"); }},
+};
+
 }  // namespace
 
 bool IsAwsAccountId(std::string_view s) {
@@ -243,6 +263,7 @@ FlagGroup InputFlags() { return kInput; }
 FlagGroup JudgeFlags() { return kJudge; }
 FlagGroup BaselineFlags() { return kBaseline; }
 FlagGroup ReportFlagsGroup() { return kReport; }
+FlagGroup LiveFlags() { return kLive; }
 
 bool ParseSize(std::string_view s, uint64_t* out) {
   if (s.empty()) return false;
@@ -269,6 +290,41 @@ bool ParseSize(std::string_view s, uint64_t* out) {
   if (v > UINT64_MAX / mult) return false;
   *out = v * mult;
   return v > 0;
+}
+
+bool ParseDuration(std::string_view s, std::chrono::milliseconds* out) {
+  uint64_t v = 0;
+  size_t i = 0;
+  for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) {
+    if (v > 100000000) return false;  // far past 24 h in any unit
+    v = v * 10 + static_cast<uint64_t>(s[i] - '0');
+  }
+  if (i == 0) return false;
+  std::string_view unit = s.substr(i);
+  uint64_t ms_per = 0;
+  if (unit == "ms") {
+    ms_per = 1;
+  } else if (unit == "" || unit == "s") {
+    ms_per = 1000;
+  } else if (unit == "m") {
+    ms_per = 60 * 1000;
+  } else if (unit == "h") {
+    ms_per = 3600 * 1000;
+  } else {
+    return false;
+  }
+  uint64_t ms = v * ms_per;
+  if (ms == 0 || ms > 24ull * 3600 * 1000) return false;
+  *out = std::chrono::milliseconds(static_cast<int64_t>(ms));
+  return true;
+}
+
+std::string FormatDuration(std::chrono::milliseconds d) {
+  int64_t ms = d.count();
+  if (ms != 0 && ms % 3600000 == 0) return std::to_string(ms / 3600000) + "h";
+  if (ms != 0 && ms % 60000 == 0) return std::to_string(ms / 60000) + "m";
+  if (ms % 1000 == 0) return std::to_string(ms / 1000) + "s";
+  return std::to_string(ms) + "ms";
 }
 
 bool ParseFlags(int argc, char** argv, std::initializer_list<FlagGroup> groups, CommandLine* cl,

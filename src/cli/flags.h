@@ -6,6 +6,8 @@
 #ifndef ROOTLOCK_CLI_FLAGS_H_
 #define ROOTLOCK_CLI_FLAGS_H_
 
+#include <chrono>
+#include <cstdint>
 #include <initializer_list>
 #include <span>
 #include <string>
@@ -43,6 +45,9 @@ struct PolicyFlags {
   bool strict_set = false;
 };
 
+/// How long a live run may take in all (--timeout).
+constexpr std::chrono::minutes kDefaultLiveTimeout{5};
+
 /// Everything a command line can say. Each command reads what its groups fill.
 struct CommandLine {
   ScanOptions scan;
@@ -59,6 +64,9 @@ struct CommandLine {
   // docker
   std::string host;
   bool no_changes = false;
+  // live sources (LiveFlags)
+  std::chrono::milliseconds timeout{kDefaultLiveTimeout};
+  uint64_t max_response_bytes = 0;  // 0: each answer's own cap (live/http.h)
   // rules
   std::string rules_format = "text";
 };
@@ -89,6 +97,8 @@ FlagGroup BaselineFlags();
 /// --format, --output, --quiet, --aws-account-id, --aws-region, --min-ratio,
 /// --fail-on-any, --verbose, --color.
 FlagGroup ReportFlagsGroup();
+/// What a live source takes from a server: --timeout, --max-response-size.
+FlagGroup LiveFlags();
 
 /// Parses argv (the arguments after the command's name) against `groups`.
 /// -h/--help sets cl->help and stops. False with `error` set on a bad flag.
@@ -104,6 +114,12 @@ bool IsAwsRegion(std::string_view s);
 
 /// "16M", "500K", "1G", "123": bytes. False for anything else or 0.
 bool ParseSize(std::string_view s, uint64_t* out);
+
+/// "30s", "2m", "1h", "500ms", "90" (seconds): a duration from 1 ms to 24 h. False for
+/// anything else.
+bool ParseDuration(std::string_view s, std::chrono::milliseconds* out);
+/// The largest whole unit: 180 s -> "3m", 90 s -> "90s", 1500 ms -> "1500ms".
+std::string FormatDuration(std::chrono::milliseconds d);
 
 }  // namespace rootlock
 

@@ -339,6 +339,11 @@ options:
                      DOCKER_HOST, else unix:///var/run/docker.sock). TLS as the docker CLI:
                      DOCKER_TLS_VERIFY=1 verifies, DOCKER_CERT_PATH holds ca/cert/key.pem
   --no-changes       do not ask what writable containers wrote (no suggestions; faster)
+  --timeout DURATION  the whole audit's deadline: 30s, 2m, 1h or seconds (default 5m);
+                     past it the run stops with exit 2 (each request also gives up after 60s)
+  --max-response-size SIZE  the most read of any one answer from the engine (default 256M
+                     for the container list, 64M for what a container wrote, 16M for one
+                     container; suffixes K, M, G)
   --format FORMAT    the report on stdout: text (default), json, sarif, junit, asff,
                      policyreport, markdown or html
   -o, --output FORMAT=FILE  also write FORMAT to FILE, atomically (repeatable); with
@@ -359,7 +364,8 @@ examples:
   rootlock docker -H tcp://build-host:2376 --format json
   rootlock docker -H unix://$XDG_RUNTIME_DIR/podman/podman.sock   podman's Docker API
 
-Exit status: 0 clean, 1 the policy fails, 2 the engine cannot be used (each problem one line).
+Exit status: 0 clean, 1 the policy fails, 2 the engine cannot be used or the deadline passed
+(each problem one line).
 )";
 
 const FlagSpec kDockerFlags[] = {
@@ -380,7 +386,8 @@ const FlagSpec kDockerFlags[] = {
 int RunDocker(int argc, char** argv) {
   CommandLine cl;
   std::string error;
-  if (!ParseFlags(argc, argv, {kDockerFlags, JudgeFlags(), ReportFlagsGroup()}, &cl, &error)) {
+  if (!ParseFlags(argc, argv, {kDockerFlags, LiveFlags(), JudgeFlags(), ReportFlagsGroup()}, &cl,
+                  &error)) {
     return UsageError(error, "docker");
   }
   if (cl.help) {
@@ -400,7 +407,11 @@ int RunDocker(int argc, char** argv) {
     std::fprintf(stderr, "rootlock: %s\n", bad_host.message.c_str());
     return kExitError;
   }
-  DockerEngine engine(endpoint);
+  HttpLimits limits;
+  limits.max_response_bytes = cl.max_response_bytes;
+  limits.deadline = HttpTransport::Clock::now() + cl.timeout;
+  limits.deadline_name = "the " + FormatDuration(cl.timeout) + " deadline (--timeout)";
+  DockerEngine engine(endpoint, limits);
   DockerAudit audit;
   Diagnostic fatal;
   if (!AuditDockerEngine(&engine, audit_options, &audit, &fatal)) {
@@ -408,10 +419,20 @@ int RunDocker(int argc, char** argv) {
     return kExitError;
   }
   ScanResult result = JudgeReady(std::move(audit.workloads), options);
+  // Refused ids are counted among the skipped (JSON's summary.skipped_files).
+  for (const Diagnostic& refused : audit.refused) {
+    std::fprintf(stderr, "%s: warning: %s\n", refused.where.file.c_str(), refused.message.c_str());
+    result.skipped_files.push_back(refused);
+  }
   for (const Diagnostic& note : audit.notes) {
+    // TODO(escape): a note may hold a container's name, which is the engine's.
+    std::fprintf(stderr, "%s: note: %s\n", note.where.file.c_str(), note.message.c_str());
+    result.skipped_files.push_back(note);
+  }
+  for (const Diagnostic& note : audit.unknown_writes) {
+    // TODO(escape): the note holds a container's name, which is the engine's.
     std::fprintf(stderr, "%s: note: %s\n", note.where.file.c_str(), note.message.c_str());
   }
-  result.skipped_files = audit.notes;
   return Emit(result, flags);
 }
 

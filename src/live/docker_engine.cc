@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 
 #include "base/text.h"
 #include "platforms/docker/docker.h"
@@ -15,8 +16,10 @@ constexpr int kMinApiMajor = 1, kMinApiMinor = 24;
 // The newest we ask for; an older engine is asked in its own version.
 constexpr const char* kMaxApi = "1.43";
 
-// The most of one answer read: a container list of thousands, or what a busy container wrote.
-constexpr uint64_t kMaxAnswerBytes = 64ull * 1024 * 1024;
+// The most of one answer read (docs/limits.md; --max-response-size sets one cap for all):
+// the container list is a list (kMaxListResponseBytes, 256 MiB), /version and an inspect
+// one object each (kMaxObjectResponseBytes, 16 MiB); what a busy container wrote, between.
+constexpr uint64_t kMaxChangesBytes = 64ull * 1024 * 1024;
 
 HttpEndpoint HttpEndpointOf(const DockerEndpoint& docker) {
   HttpEndpoint http;
@@ -40,20 +43,23 @@ bool ParseVersion(std::string_view v, int* major, int* minor) {
   return *major > 0 || *minor > 0;
 }
 
-// Container ids and names are [a-zA-Z0-9_.-]; anything else is not sent to the engine.
-bool SafeId(std::string_view id) {
-  if (id.empty()) return false;
-  for (char c : id) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '_' || c == '.' || c == '-';
-    if (!ok) return false;
-  }
-  return true;
-}
-
 std::string Scalar(const Node* n) { return n && n->IsScalar() ? std::string(n->value) : ""; }
 
 }  // namespace
+
+bool IsContainerRef(std::string_view ref) {
+  auto alnum = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  };
+  bool hex = ref.size() >= 12 && ref.size() <= 64 &&
+             ref.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+  if (hex) return true;
+  if (ref.empty() || !alnum(ref[0])) return false;
+  for (char c : ref) {
+    if (!alnum(c) && c != '_' && c != '.' && c != '-') return false;
+  }
+  return true;
+}
 
 bool ResolveDockerEndpoint(const std::string& host, DockerEndpoint* out, Diagnostic* error) {
   std::string address = host;
@@ -98,32 +104,34 @@ bool ResolveDockerEndpoint(const std::string& host, DockerEndpoint* out, Diagnos
   return false;
 }
 
-DockerEngine::DockerEngine(DockerEndpoint endpoint)
-    : DockerEngine(endpoint, std::make_unique<CurlTransport>(HttpEndpointOf(endpoint))) {}
+DockerEngine::DockerEngine(DockerEndpoint endpoint, HttpLimits limits)
+    : DockerEngine(endpoint, std::make_unique<CurlTransport>(HttpEndpointOf(endpoint))) {
+  transport_->SetLimits(std::move(limits));
+}
 
 DockerEngine::DockerEngine(DockerEndpoint endpoint, std::unique_ptr<HttpTransport> transport)
     : endpoint_(std::move(endpoint)), transport_(std::move(transport)) {}
 
-bool DockerEngine::Get(const std::string& path, HttpResponse* response, std::string* error) {
+bool DockerEngine::Get(const std::string& path, uint64_t max_bytes, HttpResponse* response,
+                       HttpError* error) {
   HttpRequest request;
   request.target = path;
-  request.max_response_bytes = kMaxAnswerBytes;
-  HttpError failure;
-  if (transport_->Send(request, response, &failure)) return true;
+  request.max_response_bytes = max_bytes;
+  if (transport_->Send(request, response, error)) return true;
   // The transport names the engine; the advice is the docker CLI's.
-  switch (failure.kind) {
+  switch (error->kind) {
     case HttpFailure::kNoSocket:
-      *error = "no Docker engine: " + endpoint_.socket_path +
-               " does not exist (is the engine running? set DOCKER_HOST or --host)";
+      error->message = "no Docker engine: " + endpoint_.socket_path +
+                       " does not exist (is the engine running? set DOCKER_HOST or --host)";
       break;
     case HttpFailure::kPermissionDenied:
-      *error = failure.message + " (add your user to the docker group, or run with sudo)";
+      error->message += " (add your user to the docker group, or run with sudo)";
       break;
     case HttpFailure::kRefused:
-      *error = failure.message + " (is the engine running?)";
+      error->message += " (is the engine running?)";
       break;
     default:
-      *error = failure.message;
+      break;
   }
   return false;
 }
@@ -132,13 +140,26 @@ bool AuditDockerEngine(DockerEngine* engine, const DockerAuditOptions& options, 
                        Diagnostic* fatal) {
   const std::string& address = engine->endpoint().address;
   fatal->where = Location{address};
-  auto get_json = [&](const std::string& path, int* status,
+  // How far the audit got, for a run the deadline stops.
+  std::optional<size_t> listed;  // set once the list is read
+  bool deadline_passed = false;
+  auto get_json = [&](const std::string& path, uint64_t max_bytes, int* status,
                       std::string* error) -> std::unique_ptr<ParsedSource> {
     // Nothing of the request before may colour this one's note.
     *status = 0;
     error->clear();
     HttpResponse response;
-    if (!engine->Get(path, &response, error)) return nullptr;
+    if (HttpError failure; !engine->Get(path, max_bytes, &response, &failure)) {
+      *error = failure.message;
+      if (failure.kind == HttpFailure::kDeadline) {
+        deadline_passed = true;
+        fatal->message = "stopped: " + failure.message + "; " +
+                         (listed ? std::to_string(out->workloads.size()) + " of " +
+                                       std::to_string(*listed) + " containers read"
+                                 : std::string("no container read"));
+      }
+      return nullptr;
+    }
     *status = response.status;
     if (*status != 200) return nullptr;
     auto parsed = std::make_unique<ParsedSource>(ReadJson(address + path, response.body));
@@ -151,7 +172,9 @@ bool AuditDockerEngine(DockerEngine* engine, const DockerAuditOptions& options, 
 
   int status = 0;
   std::string error;
-  std::unique_ptr<ParsedSource> version = get_json("/version", &status, &error);
+  std::unique_ptr<ParsedSource> version =
+      get_json("/version", kMaxObjectResponseBytes, &status, &error);
+  if (deadline_passed) return false;
   if (!version) {
     fatal->message = !error.empty() ? error
                                     : "the engine at " + address + " answered /version with HTTP " +
@@ -173,7 +196,9 @@ bool AuditDockerEngine(DockerEngine* engine, const DockerAuditOptions& options, 
   std::string prefix = "/v" + use;
   out->engine = "API " + api + " (" + Scalar(v->Get("Version")) + ")";
 
-  std::unique_ptr<ParsedSource> list = get_json(prefix + "/containers/json?all=1", &status, &error);
+  std::unique_ptr<ParsedSource> list =
+      get_json(prefix + "/containers/json?all=1", kMaxListResponseBytes, &status, &error);
+  if (deadline_passed) return false;
   if (!list) {
     fatal->message = !error.empty()
                          ? error
@@ -185,13 +210,25 @@ bool AuditDockerEngine(DockerEngine* engine, const DockerAuditOptions& options, 
     fatal->message = "the engine's container list is not a list";
     return false;
   }
+  listed = items->children.size();
   for (const Node* item : items->children) {
     std::string id = Scalar(item->Get("Id"));
-    if (!SafeId(id)) continue;
+    if (!IsContainerRef(id)) {
+      // Never sent: "..", "a/b" or "a%2Fb" in a path would ask the engine something else.
+      Diagnostic refused;
+      refused.where = Location{address};
+      refused.message = "container id " + QuoteForMessage(id) +
+                        " refused: not an id or name the engine gives; skipped";
+      out->refused.push_back(std::move(refused));
+      continue;
+    }
     std::string short_id = id.substr(0, 12);
+    const std::string container_path = prefix + "/containers/" + PercentEncodePathSegment(id);
     std::unique_ptr<ParsedSource> inspected =
-        get_json(prefix + "/containers/" + id + "/json", &status, &error);
+        get_json(container_path + "/json", kMaxObjectResponseBytes, &status, &error);
+    if (deadline_passed) return false;
     if (!inspected) {
+      // TODO(escape): `name` is the engine's.
       std::string name = item->Get("Names") && item->Get("Names")->IsSequence() &&
                                  !item->Get("Names")->children.empty()
                              ? Scalar(item->Get("Names")->children[0])
@@ -219,7 +256,8 @@ bool AuditDockerEngine(DockerEngine* engine, const DockerAuditOptions& options, 
       for (Mount& m : c.mounts) m.where = w.where;
       if (options.changes && c.read_only_root.value != Flag::kTrue) {
         std::unique_ptr<ParsedSource> changes =
-            get_json(prefix + "/containers/" + id + "/changes", &status, &error);
+            get_json(container_path + "/changes", kMaxChangesBytes, &status, &error);
+        if (deadline_passed) return false;
         if (changes) {
           c.writes_known = true;
           const Node* list_node = changes->documents[0].root;
@@ -227,6 +265,14 @@ bool AuditDockerEngine(DockerEngine* engine, const DockerAuditOptions& options, 
             std::string path = Scalar(list_node->children[k]->Get("Path"));
             if (!path.empty()) c.written_paths.push_back(path);
           }
+        } else {
+          // TODO(escape): `display` holds the engine's name.
+          Diagnostic note;
+          note.where = Location{file};
+          note.message = "cannot tell what " + w.display +
+                         " wrote: " + (error.empty() ? "HTTP " + std::to_string(status) : error) +
+                         "; judged without it";
+          out->unknown_writes.push_back(std::move(note));
         }
       }
     }

@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/diagnostic.h"
@@ -32,14 +33,18 @@ bool ResolveDockerEndpoint(const std::string& host, DockerEndpoint* out, Diagnos
 /// One HTTP connection to an engine. Not thread-safe.
 class DockerEngine {
  public:
-  /// Over libcurl (CurlTransport) to `endpoint`.
-  explicit DockerEngine(DockerEndpoint endpoint);
-  /// Over `transport` (tests pass a FakeTransport); `endpoint` names the engine in messages.
+  /// Over libcurl (CurlTransport) to `endpoint`, keeping to `limits` (--timeout,
+  /// --max-response-size) from now on.
+  explicit DockerEngine(DockerEndpoint endpoint, HttpLimits limits = {});
+  /// Over `transport` (tests pass a FakeTransport, with its own limits); `endpoint` names
+  /// the engine in messages.
   DockerEngine(DockerEndpoint endpoint, std::unique_ptr<HttpTransport> transport);
 
-  /// GETs `path` ("/version"). False with a one-line `error` when the request
-  /// could not be made; otherwise `response` is the engine's answer.
-  bool Get(const std::string& path, HttpResponse* response, std::string* error);
+  /// GETs `path` ("/version"), reading at most `max_bytes` of its answer unless the
+  /// transport's limits say otherwise. False with a one-line `error` when no answer came (its
+  /// kind the transport's, its message with the docker CLI's advice); otherwise `response` is
+  /// the engine's answer.
+  bool Get(const std::string& path, uint64_t max_bytes, HttpResponse* response, HttpError* error);
 
   const DockerEndpoint& endpoint() const { return endpoint_; }
 
@@ -57,12 +62,24 @@ struct DockerAudit {
   std::vector<Workload> workloads;
   /// Containers skipped on the way (removed during the scan): one line each.
   std::vector<Diagnostic> notes;
+  /// Containers whose id is not one the engine can give (`..`, `a/b`): never sent to the
+  /// engine, one warning line each, naming the id.
+  std::vector<Diagnostic> refused;
+  /// Containers judged without knowing what they wrote (/changes failed or was over its cap):
+  /// one line each; they are judged, not skipped.
+  std::vector<Diagnostic> unknown_writes;
   std::string engine;  // "Docker Engine 27.1.1 (API 1.46)"
 };
 
+/// What may stand for a container in a request's path: an id as the engine gives it
+/// (`[0-9a-f]{12,64}`) or a name by Docker's rule (`[a-zA-Z0-9][a-zA-Z0-9_.-]*`).
+bool IsContainerRef(std::string_view ref);
+
 /// Lists every container, stopped ones too, inspects each and builds its
 /// workload. False with `fatal` set when the engine cannot be used at all (not
-/// there, permission denied, API too old).
+/// there, permission denied, API too old, the list over its cap) or the run's
+/// deadline passed ("stopped: the 3s deadline (--timeout) passed waiting for GET …
+/// from …; 2 of 5 containers read").
 bool AuditDockerEngine(DockerEngine* engine, const DockerAuditOptions& options, DockerAudit* out,
                        Diagnostic* fatal);
 

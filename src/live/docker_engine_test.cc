@@ -25,13 +25,14 @@ const std::string kInspectWeb = R"({"Id":")" + kIdWeb + R"(","Name":"/web","Plat
 const std::string kInspectRo = R"({"Id":")" + kIdRo + R"(","Name":"/ro","Platform":"linux",
   "Config":{"Image":"busybox"},
   "HostConfig":{"ReadonlyRootfs":true,"Tmpfs":{"/tmp":"rw,size=64m"}},"Mounts":[]})";
+const std::string kPeer = "the Docker engine at unix:///run/test/docker.sock";
 const std::string kChangesWeb =
     R"([{"Path":"/var","Kind":0},{"Path":"/var/cache/nginx","Kind":1}])";
 
 class AuditDockerEngineTest : public ::testing::Test {
  protected:
   AuditDockerEngineTest() {
-    auto transport = std::make_unique<FakeTransport>();
+    auto transport = std::make_unique<FakeTransport>(kPeer);
     fake_ = transport.get();
     DockerEndpoint endpoint;
     Diagnostic error;
@@ -104,9 +105,39 @@ TEST_F(AuditDockerEngineTest, ListsInspectsAndAsksWhatWritableContainersWrote) {
     EXPECT_EQ(r.method, "GET");
     EXPECT_TRUE(r.body.empty());
     EXPECT_TRUE(r.headers.empty());
-    EXPECT_GT(r.max_response_bytes, 0u);
-    EXPECT_LE(r.max_response_bytes, kDefaultMaxResponseBytes);
   }
+}
+
+// A list may be long; one object may not: each answer has the cap of what it holds
+// (docs/limits.md), and --max-response-size sets one cap for all.
+TEST_F(AuditDockerEngineTest, EachAnswerIsCappedByWhatItHolds) {
+  fake_->Reply("GET", "/version", 200, kVersion144);
+  ScriptTwoContainers();
+  ASSERT_TRUE(Audit()) << fatal_.message;
+  std::vector<uint64_t> caps;
+  for (const HttpRequest& r : fake_->requests()) caps.push_back(r.max_response_bytes);
+  const uint64_t MiB = 1024 * 1024;
+  EXPECT_EQ(caps, (std::vector<uint64_t>{16 * MiB, 256 * MiB, 16 * MiB, 64 * MiB, 16 * MiB}));
+
+  HttpLimits limits;
+  limits.max_response_bytes = 3 * 1024 * MiB;
+  fake_->SetLimits(limits);
+  audit_ = DockerAudit{};
+  ASSERT_TRUE(Audit()) << fatal_.message;
+  for (size_t i = caps.size(); i < fake_->requests().size(); ++i) {
+    EXPECT_EQ(fake_->requests()[i].max_response_bytes, 3 * 1024 * MiB);
+  }
+}
+
+TEST_F(AuditDockerEngineTest, AListOverItsCapIsOneLine) {
+  fake_->Reply("GET", "/version", 200, kVersion144);
+  ScriptTwoContainers();
+  HttpLimits limits;
+  limits.max_response_bytes = 200;  // kList is longer; /version is not
+  fake_->SetLimits(limits);
+  EXPECT_FALSE(Audit());
+  EXPECT_EQ(fatal_.message, "the answer to GET /v1.43/containers/json?all=1 from " + kPeer +
+                                " is over the 0.2 KiB limit (--max-response-size)");
 }
 
 TEST_F(AuditDockerEngineTest, AnOlderEngineIsAskedInItsOwnVersion) {
@@ -175,6 +206,34 @@ TEST_F(AuditDockerEngineTest, ANoteGivesItsOwnContainersReason) {
   EXPECT_FALSE(audit_.workloads[0].containers[0].writes_known);
   ASSERT_EQ(audit_.notes.size(), 1u);
   EXPECT_EQ(audit_.notes[0].message, "cannot inspect container /ro: HTTP 500");
+  // /web is judged, not skipped: that it was judged blind is said apart.
+  ASSERT_EQ(audit_.unknown_writes.size(), 1u);
+  EXPECT_EQ(audit_.unknown_writes[0].where.file, "docker:aaaaaaaaaaaa");
+  EXPECT_EQ(audit_.unknown_writes[0].message,
+            "cannot tell what Container '/web' wrote: cannot reach the Docker engine at "
+            "unix:///run/test/docker.sock: Recv failure; judged without it");
+}
+
+TEST_F(AuditDockerEngineTest, WhatAContainerWroteOverItsCapIsOneLineAndItIsStillJudged) {
+  fake_->Reply("GET", "/version", 200, kVersion144);
+  ScriptTwoContainers();
+  std::string many = "[";
+  for (int i = 0; i < 100000; ++i)
+    many += R"({"Path":"/var/cache/f)" + std::to_string(i) + R"("},)";
+  many += R"({"Path":"/x"}])";
+  ASSERT_GT(many.size(), 2u * 1024 * 1024);
+  fake_->Reply("GET", "/v1.43/containers/" + kIdWeb + "/changes", 200, many);
+  HttpLimits limits;
+  limits.max_response_bytes = 2 * 1024 * 1024;
+  fake_->SetLimits(limits);
+  ASSERT_TRUE(Audit()) << fatal_.message;
+  EXPECT_EQ(audit_.workloads.size(), 2u);
+  EXPECT_TRUE(audit_.notes.empty());
+  ASSERT_EQ(audit_.unknown_writes.size(), 1u);
+  EXPECT_EQ(audit_.unknown_writes[0].message,
+            "cannot tell what Container '/web' wrote: the answer to GET /v1.43/containers/" +
+                kIdWeb + "/changes from " + kPeer +
+                " is over the 2.0 MiB limit (--max-response-size); judged without it");
 }
 
 TEST_F(AuditDockerEngineTest, OnlyA404IsRemovedDuringTheScan) {
@@ -253,12 +312,13 @@ TEST_F(AuditDockerEngineTest, TransportFailuresGetTheDockerClisAdvice) {
        "cannot reach " + peer + ": connection refused (is the engine running?)"},
       {HttpFailure::kTimeout, "cannot reach " + peer + ": Operation timed out",
        "cannot reach " + peer + ": Operation timed out"},
-      {HttpFailure::kTooLarge, "the answer to GET /version from " + peer + " is too large",
-       "the answer to GET /version from " + peer + " is too large"},
+      {HttpFailure::kTooLarge, "whatever the transport said",
+       "the answer to GET /version from " + peer +
+           " is over the 16.0 MiB limit (--max-response-size)"},
   };
   for (const Case& k : cases) {
     SCOPED_TRACE(k.message);
-    auto transport = std::make_unique<FakeTransport>();
+    auto transport = std::make_unique<FakeTransport>(peer);
     transport->Fail("GET", "/version", k.kind, k.transport_message);
     DockerEndpoint endpoint;
     Diagnostic error;
@@ -271,11 +331,24 @@ TEST_F(AuditDockerEngineTest, TransportFailuresGetTheDockerClisAdvice) {
   }
 }
 
-TEST_F(AuditDockerEngineTest, AnIdThatIsNotAnIdIsNeverSent) {
+TEST(IsContainerRef, IdsAsTheEngineGivesThemAndNamesByDockersRule) {
+  for (const char* good :
+       {"0123456789ab", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "web",
+        "w", "web_1.blue-2", "Web9"}) {
+    EXPECT_TRUE(IsContainerRef(good)) << good;
+  }
+  for (const char* bad : {"", "..", ".", ".hidden", "-x", "_x", "a/b", "a%2Fb", "a b", "web\n",
+                          "a?b", "\x1b]0;pwned\x07", "/web"}) {
+    EXPECT_FALSE(IsContainerRef(bad)) << bad;
+  }
+}
+
+TEST_F(AuditDockerEngineTest, AnIdThatIsNotAnIdIsNeverSentAndIsNamed) {
   fake_->Reply("GET", "/version", 200, kVersion144);
   ScriptTwoContainers();
   fake_->Reply("GET", "/v1.43/containers/json?all=1", 200,
-               R"([{"Id":"../../version?x=","Names":["/odd"]},{"Id":"a b"},{"Id":""},{},
+               R"([{"Id":"..","Names":["/dots"]},{"Id":"a/b"},{"Id":"a%2Fb"},
+                   {"Id":"../../version?x="},{"Id":"a b"},{"Id":""},{},
                    {"Id":")" +
                    kIdRo + R"(","Names":["/ro"]}])");
   ASSERT_TRUE(Audit()) << fatal_.message;
@@ -285,6 +358,82 @@ TEST_F(AuditDockerEngineTest, AnIdThatIsNotAnIdIsNeverSent) {
                                "GET /v1.43/containers/" + kIdRo + "/json",
                            }));
   EXPECT_EQ(audit_.workloads.size(), 1u);
+  EXPECT_TRUE(audit_.notes.empty());
+  std::vector<std::string> refused;
+  for (const Diagnostic& d : audit_.refused) {
+    EXPECT_EQ(d.where.file, "unix:///run/test/docker.sock");
+    refused.push_back(d.message);
+  }
+  auto line = [](const std::string& quoted) {
+    return "container id " + quoted + " refused: not an id or name the engine gives; skipped";
+  };
+  EXPECT_EQ(refused, (std::vector<std::string>{line(R"("..")"), line(R"("a/b")"),
+                                               line(R"("a%2Fb")"), line(R"("../../version?x=")"),
+                                               line(R"("a b")"), line(R"("")"), line(R"("")")}));
+}
+
+// A name stands for a container in a path as well as an id does (Docker takes both).
+TEST_F(AuditDockerEngineTest, ANameIsAcceptedAndSentAsOneSegment) {
+  fake_->Reply("GET", "/version", 200, kVersion144);
+  fake_->Reply("GET", "/v1.43/containers/json?all=1", 200, R"([{"Id":"web.1_b-2"}])");
+  fake_->Reply("GET", "/v1.43/containers/web.1_b-2/json", 200, kInspectRo);
+  ASSERT_TRUE(Audit()) << fatal_.message;
+  EXPECT_EQ(audit_.workloads.size(), 1u);
+  EXPECT_TRUE(audit_.refused.empty());
+}
+
+// Five containers that each take 4 s to inspect, and a 10 s deadline: the third is cut at the
+// deadline and the run stops there, saying how far it got (the fake's clock: no real waiting).
+TEST_F(AuditDockerEngineTest, TheDeadlineStopsTheRunWithHowFarItGot) {
+  fake_->Reply("GET", "/version", 200, kVersion144);
+  std::string list = "[";
+  std::vector<std::string> ids;
+  for (char c : std::string("cdefa")) {
+    ids.push_back(std::string(64, c));
+    list += std::string(list.size() > 1 ? "," : "") + R"({"Id":")" + ids.back() + R"("})";
+    fake_->Reply("GET", "/v1.43/containers/" + ids.back() + "/json", 200, kInspectRo);
+    fake_->Delay("GET", "/v1.43/containers/" + ids.back() + "/json", std::chrono::seconds(4));
+  }
+  fake_->Reply("GET", "/v1.43/containers/json?all=1", 200, list + "]");
+  HttpLimits limits;
+  limits.deadline = fake_->Now() + std::chrono::seconds(10);
+  limits.deadline_name = "the 10s deadline (--timeout)";
+  fake_->SetLimits(limits);
+  EXPECT_FALSE(Audit());
+  EXPECT_EQ(fatal_.message,
+            "stopped: the 10s deadline (--timeout) passed waiting for GET "
+            "/v1.43/containers/" +
+                ids[2] + "/json from " + kPeer + "; 2 of 5 containers read");
+  EXPECT_EQ(fatal_.message.find('\n'), std::string::npos);
+  ASSERT_EQ(fake_->requests().size(), 5u);
+  // Each request got the time left when it was shorter than its own 60 s.
+  EXPECT_EQ(fake_->requests()[2].timeout, std::chrono::milliseconds(10000));
+  EXPECT_EQ(fake_->requests()[4].timeout, std::chrono::milliseconds(2000));
+  EXPECT_EQ(fake_->Now(), limits.deadline);
+}
+
+TEST_F(AuditDockerEngineTest, NoRequestStartsAfterTheDeadline) {
+  fake_->Reply("GET", "/version", 200, kVersion144);
+  ScriptTwoContainers();
+  fake_->Delay("GET", "/v1.43/containers/" + kIdWeb + "/changes", std::chrono::seconds(10));
+  HttpLimits limits;
+  limits.deadline = fake_->Now() + std::chrono::seconds(10);  // met exactly by /changes
+  limits.deadline_name = "the 10s deadline (--timeout)";
+  fake_->SetLimits(limits);
+  EXPECT_FALSE(Audit());
+  EXPECT_EQ(fatal_.message,
+            "stopped: the 10s deadline (--timeout) passed before GET "
+            "/v1.43/containers/" +
+                kIdRo + "/json was sent to " + kPeer + "; 1 of 2 containers read");
+  EXPECT_EQ(fake_->Sent().back(), "GET /v1.43/containers/" + kIdWeb + "/changes");
+
+  // Before the list, nothing was read.
+  audit_ = DockerAudit{};
+  fake_->Advance(std::chrono::seconds(1));
+  EXPECT_FALSE(Audit());
+  EXPECT_EQ(fatal_.message,
+            "stopped: the 10s deadline (--timeout) passed before GET /version was sent to " +
+                kPeer + "; no container read");
 }
 
 }  // namespace

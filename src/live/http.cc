@@ -24,11 +24,20 @@ struct Transfer {
 size_t OnBody(char* data, size_t size, size_t n, void* user) {
   auto* t = static_cast<Transfer*>(user);
   size_t len = size * n;
-  if (len > t->max_bytes - t->response->body.size()) {
+  std::string& body = t->response->body;
+  if (len > t->max_bytes - body.size()) {
     t->too_large = true;
     return 0;  // anything but len stops the transfer (CURLE_WRITE_ERROR)
   }
-  t->response->body.append(data, len);
+  // Grow by doubling, but never past the cap, and straight to the cap once past its half: the
+  // last copy is then made from at most half the cap, so an answer that never ends costs about
+  // the cap in memory, not twice it (doubling from just under the cap would copy it whole).
+  if (body.size() + len > body.capacity()) {
+    uint64_t want = std::max<uint64_t>(2 * uint64_t{body.capacity()}, body.size() + len);
+    if (want > t->max_bytes / 2) want = t->max_bytes;
+    body.reserve(static_cast<size_t>(want));
+  }
+  body.append(data, len);
   return len;
 }
 
@@ -71,7 +80,61 @@ class HeaderList {
 
 }  // namespace
 
-CurlTransport::CurlTransport(HttpEndpoint endpoint) : endpoint_(std::move(endpoint)) {
+std::string PercentEncodePathSegment(std::string_view segment) {
+  static const char kHex[] = "0123456789ABCDEF";
+  bool dots_only = !segment.empty() && segment.find_first_not_of('.') == std::string_view::npos;
+  std::string out;
+  out.reserve(segment.size());
+  for (char ch : segment) {
+    auto c = static_cast<unsigned char>(ch);
+    bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '-' || c == '_' || c == '~' || (c == '.' && !dots_only);
+    if (unreserved) {
+      out += ch;
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 0xF];
+    }
+  }
+  return out;
+}
+
+bool HttpTransport::Send(const HttpRequest& request, HttpResponse* response, HttpError* error) {
+  *error = HttpError{};
+  const std::string what = request.method + " " + request.target;
+  HttpRequest bounded = request;
+  if (limits_.max_response_bytes != 0) bounded.max_response_bytes = limits_.max_response_bytes;
+  bool deadline_shortens = false;
+  if (limits_.deadline != Clock::time_point::max()) {
+    // Rounded up, so a request cut by the deadline ends at it, not a moment before.
+    auto left = std::chrono::ceil<std::chrono::milliseconds>(limits_.deadline - Now());
+    if (left <= std::chrono::milliseconds(0)) {
+      *error = HttpError::Of(HttpFailure::kDeadline, limits_.deadline_name + " passed before " +
+                                                         what + " was sent to " + peer_);
+      return false;
+    }
+    // A timeout of 0 is none at all: the deadline is then the only one.
+    if (bounded.timeout <= std::chrono::milliseconds(0) || left < bounded.timeout) {
+      bounded.timeout = left;
+      deadline_shortens = true;
+    }
+  }
+  if (Exchange(bounded, response, error)) return true;
+  if (error->kind == HttpFailure::kTimeout && deadline_shortens && Now() >= limits_.deadline) {
+    *error = HttpError::Of(HttpFailure::kDeadline, limits_.deadline_name + " passed waiting for " +
+                                                       what + " from " + peer_);
+  } else if (error->kind == HttpFailure::kTooLarge) {
+    *error =
+        HttpError::Of(HttpFailure::kTooLarge,
+                      "the answer to " + what + " from " + peer_ + " is over the " +
+                          FormatBytes(bounded.max_response_bytes) + " limit (--max-response-size)");
+  }
+  return false;
+}
+
+CurlTransport::CurlTransport(HttpEndpoint endpoint)
+    : HttpTransport(endpoint.peer), endpoint_(std::move(endpoint)) {
   static const bool initialised = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
   (void)initialised;
   curl_ = curl_easy_init();
@@ -81,9 +144,8 @@ CurlTransport::~CurlTransport() {
   if (curl_) curl_easy_cleanup(static_cast<CURL*>(curl_));
 }
 
-bool CurlTransport::Send(const HttpRequest& request, HttpResponse* response, HttpError* error) {
+bool CurlTransport::Exchange(const HttpRequest& request, HttpResponse* response, HttpError* error) {
   CURL* c = static_cast<CURL*>(curl_);
-  *error = HttpError{};
   if (!c) {
     error->message = "cannot start the HTTP client";
     return false;
@@ -98,6 +160,8 @@ bool CurlTransport::Send(const HttpRequest& request, HttpResponse* response, Htt
   std::string url = endpoint_.base_url + request.target;
   char errbuf[CURL_ERROR_SIZE] = {0};
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+  // The target goes out as its client built it: "/a/../b" is not turned into "/b".
+  curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);
   if (request.method == "GET") {
     curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
   } else if (request.method == "HEAD") {
@@ -152,10 +216,7 @@ bool CurlTransport::Send(const HttpRequest& request, HttpResponse* response, Htt
   curl_easy_reset(c);
   if (rc != CURLE_OK) {
     if (transfer.too_large || rc == CURLE_FILESIZE_EXCEEDED) {
-      error->kind = HttpFailure::kTooLarge;
-      error->message = "the answer to " + request.method + " " + request.target + " from " +
-                       endpoint_.peer + " is larger than " +
-                       FormatBytes(request.max_response_bytes) + "; not read";
+      error->kind = HttpFailure::kTooLarge;  // HttpTransport::Send says it
       return false;
     }
     // errno is the connect's: only a failed connect has one of its own.

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -16,21 +17,45 @@
 
 namespace rootlock {
 
-/// The most of an answer's body read by default: past it the transfer stops.
-constexpr uint64_t kDefaultMaxResponseBytes = 64ull * 1024 * 1024;
+/// The most of an answer's body read, by what it holds: past it the transfer stops
+/// (docs/limits.md). One object (a container's inspect) is small; a list of thousands is not.
+constexpr uint64_t kMaxObjectResponseBytes = 16ull * 1024 * 1024;
+constexpr uint64_t kMaxListResponseBytes = 256ull * 1024 * 1024;
+/// A request's cap unless its client says otherwise.
+constexpr uint64_t kDefaultMaxResponseBytes = kMaxObjectResponseBytes;
+
+/// "%2F" for '/': a value made safe to be one segment of a request's path. Only RFC 3986's
+/// unreserved characters (A-Z a-z 0-9 - . _ ~) stay as they are; a segment of dots only
+/// ("." or "..") is encoded whole ("%2E%2E"), so it can never be read as a dot segment.
+std::string PercentEncodePathSegment(std::string_view segment);
 
 struct HttpRequest {
   std::string method = "GET";
   /// The path and query, sent as is: "/v1.43/containers/json?all=1".
-  /// REQUIRES: starts with '/', already percent-encoded, no CR or LF.
+  /// REQUIRES: starts with '/', already percent-encoded (PercentEncodePathSegment for each
+  /// value put into it), no CR or LF. Sent as is: dot segments are not resolved.
   std::string target;
   /// Extra header fields, in order ("Content-Type", "application/json"). REQUIRES: no CR or LF.
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   /// A longer body is refused: the transfer stops and Send fails (kTooLarge).
   uint64_t max_response_bytes = kDefaultMaxResponseBytes;
-  /// For the whole exchange, connecting included.
+  /// For the whole exchange, connecting included (0: none); the transport's deadline may
+  /// shorten it.
   std::chrono::milliseconds timeout{std::chrono::seconds(60)};
+};
+
+/// What a whole run accepts from a server, set once on its transport (HttpTransport::SetLimits)
+/// from the command line (--max-response-size, --timeout): every request sent through it keeps
+/// to them, whichever client sends it.
+struct HttpLimits {
+  /// When not 0, the cap of every answer in place of each request's own max_response_bytes.
+  uint64_t max_response_bytes = 0;
+  /// No request runs past it: each gets the time left, if shorter than its own timeout, and
+  /// one that would start after it fails at once (kDeadline). The default: none.
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+  /// What messages call the deadline: "the 3s deadline (--timeout)".
+  std::string deadline_name = "the deadline";
 };
 
 struct HttpResponse {
@@ -48,6 +73,7 @@ enum class HttpFailure {
   kRefused,           // nothing listening
   kTimeout,           // the request's timeout, or the endpoint's connect timeout, passed
   kTooLarge,          // the body is longer than the request's max_response_bytes
+  kDeadline,          // the run's deadline (HttpLimits::deadline) passed
 };
 
 /// The one error type (base/Diagnostic: `message` is one line naming the peer, "cannot
@@ -68,11 +94,35 @@ struct HttpError : Diagnostic {
 /// one transport per thread.
 class HttpTransport {
  public:
+  using Clock = std::chrono::steady_clock;
+
   virtual ~HttpTransport() = default;
+
   /// True when an answer came, whatever its status: `response` holds it. False with `error`
-  /// set when none did (cannot connect, TLS, timeout, the body over the request's limit);
-  /// `response` is then unspecified. Redirects are not followed.
-  virtual bool Send(const HttpRequest& request, HttpResponse* response, HttpError* error) = 0;
+  /// set when none did (cannot connect, TLS, timeout, the body over its cap, the deadline
+  /// passed); `response` is then unspecified. Redirects are not followed. Every transport
+  /// keeps to its limits() here, before and after its Exchange, so their messages are one:
+  /// "the answer to GET /x from PEER is over the 16.0 MiB limit (--max-response-size)",
+  /// "the 3s deadline (--timeout) passed waiting for GET /x from PEER".
+  bool Send(const HttpRequest& request, HttpResponse* response, HttpError* error);
+
+  /// For every request from now on.
+  void SetLimits(HttpLimits limits) { limits_ = std::move(limits); }
+  const HttpLimits& limits() const { return limits_; }
+  /// What messages call the server: "the Docker engine at unix:///var/run/docker.sock".
+  const std::string& peer() const { return peer_; }
+
+ protected:
+  explicit HttpTransport(std::string peer) : peer_(std::move(peer)) {}
+  /// One exchange, `request` already bounded: its max_response_bytes and timeout are the ones
+  /// to keep. A body past the cap fails as kTooLarge, the timeout as kTimeout.
+  virtual bool Exchange(const HttpRequest& request, HttpResponse* response, HttpError* error) = 0;
+  /// The clock the deadline is read on (tests give a fake one).
+  virtual Clock::time_point Now() const { return Clock::now(); }
+
+ private:
+  std::string peer_;
+  HttpLimits limits_;
 };
 
 /// Where a CurlTransport connects, and how.
@@ -99,9 +149,10 @@ class CurlTransport final : public HttpTransport {
   CurlTransport(const CurlTransport&) = delete;
   CurlTransport& operator=(const CurlTransport&) = delete;
 
-  bool Send(const HttpRequest& request, HttpResponse* response, HttpError* error) override;
-
   const HttpEndpoint& endpoint() const { return endpoint_; }
+
+ protected:
+  bool Exchange(const HttpRequest& request, HttpResponse* response, HttpError* error) override;
 
  private:
   HttpEndpoint endpoint_;

@@ -208,7 +208,8 @@ TEST(CurlTransport, RefusesAnAnswerOverTheLimitAndStopsReadingIt) {
     EXPECT_FALSE(transport.Send(request, &response, &error));
     EXPECT_EQ(error.kind, HttpFailure::kTooLarge);
     EXPECT_EQ(error.message, "the answer to GET " + target +
-                                 " from the test server is larger than 4.0 KiB; not read");
+                                 " from the test server is over the 4.0 KiB limit "
+                                 "(--max-response-size)");
     EXPECT_LE(response.body.size(), 4096u);
   }
   // Up to the limit is read whole, and the transport is still usable after a refusal.
@@ -220,6 +221,8 @@ TEST(CurlTransport, RefusesAnAnswerOverTheLimitAndStopsReadingIt) {
   ASSERT_TRUE(transport.Send(request, &response, &error)) << error.message;
   EXPECT_EQ(response.status, 200);
   EXPECT_EQ(response.body, big.substr(0, 4096));
+  // Doubling never takes the buffer past the cap: the cap is all an answer can cost.
+  EXPECT_LE(response.body.capacity(), 4096u);
   request.target = "/small";
   ASSERT_TRUE(transport.Send(request, &response, &error)) << error.message;
   EXPECT_EQ(response.body, "small");
@@ -345,6 +348,113 @@ TEST(CurlTransport, GivesUpAtTheRequestsTimeout) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
   EXPECT_EQ(error.kind, HttpFailure::kTimeout);
   EXPECT_TRUE(StartsWith(error.message, "cannot reach the test server: ")) << error.message;
+}
+
+TEST(CurlTransport, SendsDotSegmentsAsTheyAre) {
+  LoopbackServer server(
+      [](const std::string& head, const std::string&) { return Sized(404, RequestLine(head)); });
+  CurlTransport transport(TestEndpoint(server));
+  for (const std::string target :
+       {"/v1.43/containers/../json", "/v1.43/containers/./x/json", "/a/%2E%2E/b"}) {
+    HttpRequest request;
+    request.target = target;
+    HttpResponse response;
+    HttpError error;
+    ASSERT_TRUE(transport.Send(request, &response, &error)) << error.message;
+    EXPECT_EQ(response.body, "GET " + target + " HTTP/1.1");  // not "GET /v1.43/json"
+  }
+}
+
+TEST(PercentEncodePathSegment, KeepsOnlyWhatCannotChangeThePath) {
+  EXPECT_EQ(PercentEncodePathSegment("web-1_a.b~C9"), "web-1_a.b~C9");
+  EXPECT_EQ(PercentEncodePathSegment("a/b"), "a%2Fb");
+  EXPECT_EQ(PercentEncodePathSegment("a%2Fb"), "a%252Fb");
+  EXPECT_EQ(PercentEncodePathSegment("x?all=1#f"), "x%3Fall%3D1%23f");
+  EXPECT_EQ(PercentEncodePathSegment("a b\r\n\x1b"), "a%20b%0D%0A%1B");
+  EXPECT_EQ(PercentEncodePathSegment("caf\xc3\xa9"), "caf%C3%A9");
+  EXPECT_EQ(PercentEncodePathSegment(".."), "%2E%2E");
+  EXPECT_EQ(PercentEncodePathSegment("."), "%2E");
+  EXPECT_EQ(PercentEncodePathSegment("..."), "%2E%2E%2E");
+  EXPECT_EQ(PercentEncodePathSegment("..a"), "..a");
+  EXPECT_EQ(PercentEncodePathSegment(""), "");
+}
+
+TEST(CurlTransport, TheRunsCapReplacesEachRequestsOwn) {
+  const std::string body(10000, 'x');
+  LoopbackServer server([&](const std::string&, const std::string&) { return Chunked(body); });
+  CurlTransport transport(TestEndpoint(server));
+  HttpLimits limits;
+  limits.max_response_bytes = 20000;  // --max-response-size raises it
+  transport.SetLimits(limits);
+  HttpRequest request;
+  request.target = "/list";
+  request.max_response_bytes = 4096;
+  HttpResponse response;
+  HttpError error;
+  ASSERT_TRUE(transport.Send(request, &response, &error)) << error.message;
+  EXPECT_EQ(response.body, body);
+  limits.max_response_bytes = 2048;  // or lowers it
+  transport.SetLimits(limits);
+  EXPECT_FALSE(transport.Send(request, &response, &error));
+  EXPECT_EQ(error.kind, HttpFailure::kTooLarge);
+  EXPECT_EQ(error.message,
+            "the answer to GET /list from the test server is over the 2.0 KiB limit "
+            "(--max-response-size)");
+}
+
+TEST(CurlTransport, TheRunsDeadlineCutsARequestShortAndStopsTheNext) {
+  LoopbackServer server([](const std::string& head, const std::string&) {
+    if (RequestLine(head) == "GET /fast HTTP/1.1") return Sized(200, "fast");
+    return LoopbackServer::Reply{};  // never answers
+  });
+  CurlTransport transport(TestEndpoint(server));
+  HttpLimits limits;
+  limits.deadline = HttpTransport::Clock::now() + std::chrono::milliseconds(500);
+  limits.deadline_name = "the 500ms deadline (--timeout)";
+  transport.SetLimits(limits);
+  HttpRequest request;
+  request.target = "/fast";  // before the deadline: answered as ever
+  HttpResponse response;
+  HttpError error;
+  ASSERT_TRUE(transport.Send(request, &response, &error)) << error.message;
+  EXPECT_EQ(response.body, "fast");
+
+  request.target = "/slow";  // no timeout of its own: the deadline ends it
+  request.timeout = std::chrono::milliseconds(0);
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_FALSE(transport.Send(request, &response, &error));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  EXPECT_GE(HttpTransport::Clock::now(), limits.deadline);
+  EXPECT_EQ(error.kind, HttpFailure::kDeadline);
+  EXPECT_EQ(error.message,
+            "the 500ms deadline (--timeout) passed waiting for GET /slow from the test server");
+
+  request.target = "/fast";  // after it: refused at once, never sent
+  start = std::chrono::steady_clock::now();
+  EXPECT_FALSE(transport.Send(request, &response, &error));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(100));
+  EXPECT_EQ(error.kind, HttpFailure::kDeadline);
+  EXPECT_EQ(error.message,
+            "the 500ms deadline (--timeout) passed before GET /fast was sent to the test server");
+  EXPECT_EQ(server.heads().size(), 2u);
+}
+
+// A request that times out on its own, well before the deadline, is a timeout, not the deadline.
+TEST(CurlTransport, ARequestsOwnTimeoutIsNotTheDeadline) {
+  LoopbackServer server([](const std::string&, const std::string&) {
+    return LoopbackServer::Reply{};  // never answers
+  });
+  CurlTransport transport(TestEndpoint(server));
+  HttpLimits limits;
+  limits.deadline = HttpTransport::Clock::now() + std::chrono::minutes(5);
+  transport.SetLimits(limits);
+  HttpRequest request;
+  request.target = "/slow";
+  request.timeout = std::chrono::milliseconds(300);
+  HttpResponse response;
+  HttpError error;
+  EXPECT_FALSE(transport.Send(request, &response, &error));
+  EXPECT_EQ(error.kind, HttpFailure::kTimeout);
 }
 
 }  // namespace

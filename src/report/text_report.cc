@@ -104,7 +104,11 @@ bool WriteText(const ScanResult& result, const TextOptions& o, std::string& out,
     }
   }
   if (!result.findings.empty() || s.files > 0) out += "\n";
-  if (!result.skipped_files.empty() && !o.verbose) {
+  if (!result.skipped_files.empty() && !o.verbose && s.files == 0) {
+    // A live source read no file: what it skipped are containers (refused, removed, unreadable).
+    out += "note: " + std::to_string(result.skipped_files.size()) +
+           " container(s) skipped, each named on stderr; -v lists them\n";
+  } else if (!result.skipped_files.empty() && !o.verbose) {
     out += "note: " + std::to_string(result.skipped_files.size()) +
            " Go/Helm template file(s) not judged: they are not YAML until rendered "
            "(helm template CHART | rootlock scan -); -v lists them\n";
