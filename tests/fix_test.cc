@@ -212,6 +212,23 @@ TEST(Fix, AnEmptyValueAtTheEndOfAFileIsFilledBeforeTheMemberAddedAfterIt) {
   }
 }
 
+// Items added beside flow-style items (`- {name: cfg, ...}`) are written in flow style too
+// (issue 13); beside block items they stay block.
+TEST(Fix, ItemsAddedBesideFlowStyleItemsAreFlowStyle) {
+  std::string text =
+      "kind: Pod\nmetadata: {name: web}\nspec:\n  containers:\n  - name: app\n"
+      "    image: busybox\n    volumeMounts:\n    - {name: cfg, mountPath: /etc/cfg}\n"
+      "  volumes:\n  - {name: cfg, configMap: {name: cfg}}\n";
+  FileFix f;
+  CheckFixProperties("pod.yaml", text, &f);
+  EXPECT_EQ(f.after,
+            "kind: Pod\nmetadata: {name: web}\nspec:\n  containers:\n  - name: app\n"
+            "    image: busybox\n    volumeMounts:\n    - {name: cfg, mountPath: /etc/cfg}\n"
+            "    - {name: tmp, mountPath: /tmp}\n    securityContext:\n"
+            "      readOnlyRootFilesystem: true\n  volumes:\n"
+            "  - {name: cfg, configMap: {name: cfg}}\n  - {name: tmp, emptyDir: {}}\n");
+}
+
 TEST(Fix, RegisterReadyDropsOutputOnlyFieldsAndKeepsTags) {
   std::string reg = RegisterReadyJson(ReadAll(kSource + "/tests/golden/fix/ecs/describe.json"));
   ASSERT_FALSE(reg.empty());

@@ -333,7 +333,13 @@ void TreeEditor::AppendItem(const Node* s, const Value& value) {
       !s->children.empty()) {
     size_t dash = DashIndent(s);
     uint64_t at = BlockEnd(s, dash, true);
-    Insert(at, YamlBlock(Value::List({value}), dash), static_cast<int>(dash) + 1);
+    // Beside items written in flow style (`- {name: cfg, ...}`), the new one is too.
+    const Node* last_item = LastOwnChild(s);
+    bool flow_items = last_item && !last_item->IsScalar() &&
+                      last_item->collection_style == CollectionStyle::kFlow;
+    std::string item = flow_items ? std::string(dash, ' ') + "- " + Flow(value) + nl_
+                                  : YamlBlock(Value::List({value}), dash);
+    Insert(at, std::move(item), static_cast<int>(dash) + 1);
     return;
   }
   uint64_t close = s->end.offset > 0 ? s->end.offset - 1 : 0;
