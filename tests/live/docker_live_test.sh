@@ -22,12 +22,7 @@ cleanup() {
   rm -rf "$T"
 }
 trap cleanup EXIT
-failures=0 passes=0
-check() {  # check NAME COMMAND...: one assertion
-  local name=$1; shift
-  if "$@"; then passes=$((passes + 1)); echo "ok: $name"
-  else failures=$((failures + 1)); echo "FAIL: $name"; fi
-}
+. "$(dirname "$0")/lib.sh"
 mkdir -p "$T/tmp" "$T/rootfs/bin" "$T/rootfs/tmp" "$T/rootfs/var/cache/app" "$T/rootfs/var/log/app" "$T/host"
 cp /bin/busybox "$T/rootfs/bin/busybox" && ln -s busybox "$T/rootfs/bin/sh"
 tar -C "$T/rootfs" -c . | "${P[@]}" import --change 'VOLUME /data' - localhost/busybox:test >/dev/null || { echo "import failed"; exit 1; }
