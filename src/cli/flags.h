@@ -64,6 +64,9 @@ struct CommandLine {
   // docker
   std::string host;
   bool no_changes = false;
+  // ecs
+  std::vector<std::string> regions;
+  std::string profile, family_prefix, endpoint_url;
   // live sources (LiveFlags)
   std::chrono::milliseconds timeout{kDefaultLiveTimeout};
   uint64_t max_response_bytes = 0;  // 0: each answer's own cap (live/http.h)

@@ -22,7 +22,9 @@
 #include "engine/scanner.h"
 #include "engine/sources.h"
 #include "fix/fix.h"  // WriteFileAtomically
+#include "live/aws_config.h"
 #include "live/docker_engine.h"
+#include "live/ecs_client.h"
 #include "parse/reader.h"
 #include "report/report.h"
 #include "rules/rules.h"
@@ -41,13 +43,16 @@ commands:
                   output: files, folders, - for stdin
   docker          audit every container of a live Docker engine, and say what each needs
                   writable to run read-only
+  ecs             judge an AWS account's ECS task definitions through the ECS API (the
+                  latest ACTIVE revision of each family, as Security Hub's ECS.5)
   fix PATH...     write the remedy into the files: the flag, and writable mounts for /tmp
                   and what the image needs; --diff shows it first
   rules [ID]      list the rules, or explain one (IDs and aliases such as ECS.5 work)
   version         print the version
 
 Each command has its own page: 'rootlock scan --help', 'rootlock docker --help',
-'rootlock fix --help', 'rootlock rules --help', 'rootlock version --help'.
+'rootlock ecs --help', 'rootlock fix --help', 'rootlock rules --help',
+'rootlock version --help'.
 Exit status: 0 clean, 1 the policy fails, 2 usage or input errors.
 )";
 
@@ -436,6 +441,125 @@ int RunDocker(int argc, char** argv) {
   return Emit(result, flags);
 }
 
+constexpr const char* kEcsHelp = R"(usage: rootlock ecs [options]
+
+Judges an AWS account's ECS task definitions through the ECS API, as Security Hub's ECS.5
+and Datadog do: every ACTIVE family (ListTaskDefinitionFamilies, every page), its latest
+ACTIVE revision with its tags (DescribeTaskDefinition), judged exactly as `rootlock scan`
+judges the same JSON. Findings are located by the task definition's ARN. It only reads:
+it calls nothing but List* and Describe*.
+
+Credentials as the AWS SDKs find them: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY
+(AWS_SESSION_TOKEN), else the profile (--profile, AWS_PROFILE, else default) in
+~/.aws/credentials and ~/.aws/config (AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE).
+Requests are signed with Signature V4; throttling and server errors are retried
+(AWS_MAX_ATTEMPTS, default 3).
+
+options:
+  --region R         a region to read (repeatable; default AWS_REGION, AWS_DEFAULT_REGION,
+                     else the profile's region)
+  --profile P        the shared files' profile
+  --family-prefix X  only families whose name starts with X
+  --endpoint-url URL the ECS endpoint (default AWS_ENDPOINT_URL_ECS, AWS_ENDPOINT_URL,
+                     else https://ecs.REGION.amazonaws.com)
+  --timeout DURATION  the whole run's deadline: 30s, 2m, 1h or seconds (default 5m)
+  --max-response-size SIZE  the most read of any one answer (suffixes K, M, G)
+  --format FORMAT    the report on stdout: text (default), json, sarif, junit, asff,
+                     policyreport, markdown or html
+  -o, --output FORMAT=FILE  also write FORMAT to FILE, atomically (repeatable)
+  -q, --quiet        no notes from the report formats on stderr
+  --min-ratio R      the read-only share that passes (default 0.8); exit 1 below it
+  --fail-on-any      also exit 1 when any container fails
+  --allow-empty      pass when the account has no task definition (default: exit 1)
+
+examples:
+  rootlock ecs --region eu-west-1
+  rootlock ecs --profile prod --region us-east-1 --region eu-west-1 --format json
+  rootlock ecs --family-prefix checkout- -o sarif=ecs.sarif
+
+Exit status: 0 clean, 1 the policy fails, 2 the API cannot be used, a family cannot be
+read, or the deadline passed (each problem one line).
+)";
+
+const FlagSpec kEcsFlags[] = {
+    {"--region", nullptr, "R",
+     [](CommandLine* cl, const std::string& v) {
+       cl->regions.push_back(v);
+       return v.empty() ? std::string("--region needs a region such as eu-west-1") : std::string();
+     },
+     [] { return std::string("a region such as eu-west-1"); }},
+    {"--profile", nullptr, "P",
+     [](CommandLine* cl, const std::string& v) {
+       cl->profile = v;
+       return v.empty() ? std::string("--profile needs a profile name") : std::string();
+     },
+     [] { return std::string("a profile name"); }},
+    {"--family-prefix", nullptr, "X",
+     [](CommandLine* cl, const std::string& v) {
+       cl->family_prefix = v;
+       return std::string();
+     },
+     [] { return std::string("a family name prefix"); }},
+    {"--endpoint-url", nullptr, "URL",
+     [](CommandLine* cl, const std::string& v) {
+       cl->endpoint_url = v;
+       return v.rfind("http://", 0) == 0 || v.rfind("https://", 0) == 0
+                  ? std::string()
+                  : "--endpoint-url takes an http:// or https:// URL, not " + QuoteForMessage(v);
+     },
+     [] { return std::string("an http:// or https:// URL"); }},
+};
+
+int RunEcs(int argc, char** argv) {
+  CommandLine cl;
+  std::string error;
+  if (!ParseFlags(argc, argv, {kEcsFlags, LiveFlags(), JudgeFlags(), ReportFlagsGroup()}, &cl,
+                  &error)) {
+    return UsageError(error, "ecs");
+  }
+  if (cl.help) {
+    std::fputs(kEcsHelp, stdout);
+    return kExitClean;
+  }
+  if (!cl.args.empty()) {
+    return UsageError("ecs takes no paths, not " + QuoteForMessage(cl.args[0]), "ecs");
+  }
+  HttpLimits limits;
+  limits.max_response_bytes = cl.max_response_bytes;
+  limits.deadline = HttpTransport::Clock::now() + cl.timeout;
+  limits.deadline_name = "the " + FormatDuration(cl.timeout) + " deadline (--timeout)";
+  std::vector<std::string> regions = cl.regions;
+  if (regions.empty()) regions.push_back("");  // the environment's or the profile's
+  std::vector<Workload> workloads;
+  std::vector<Diagnostic> errors;
+  for (const std::string& region : regions) {
+    AwsOptions aws;
+    aws.profile = cl.profile;
+    aws.region = region;
+    aws.endpoint_url = cl.endpoint_url;
+    AwsClientConfig config;
+    Diagnostic fatal;
+    if (!ResolveAwsConfig("ecs", aws, AwsEnvironment::Process(), &config, &fatal)) {
+      std::fprintf(stderr, "rootlock: %s\n", fatal.message.c_str());
+      return kExitError;
+    }
+    EcsClient client(config, limits);
+    EcsAuditOptions options;
+    options.family_prefix = cl.family_prefix;
+    EcsAudit audit;
+    if (!AuditEcs(&client, options, &audit, &fatal)) {
+      std::fprintf(stderr, "rootlock: %s\n", fatal.message.c_str());
+      return kExitError;
+    }
+    for (Workload& w : audit.workloads) workloads.push_back(std::move(w));
+    for (Diagnostic& d : audit.errors) errors.push_back(std::move(d));
+  }
+  ScanResult result = JudgeReady(std::move(workloads), cl.scan);
+  for (Diagnostic& d : errors) result.errors.push_back(std::move(d));
+  int status = Emit(result, cl.report);
+  return errors.empty() ? status : kExitError;
+}
+
 const FlagSpec kRulesFlags[] = {
     {"--format", "-f", "FORMAT",
      [](CommandLine* cl, const std::string& v) -> std::string {
@@ -500,7 +624,7 @@ struct Command {
   int (*run)(int argc, char** argv);  // gets the arguments after the command's name
 };
 constexpr Command kCommands[] = {
-    {"scan", &RunScan},   {"docker", &RunDocker},   {"fix", &RunFix},
+    {"scan", &RunScan},   {"docker", &RunDocker},   {"ecs", &RunEcs},           {"fix", &RunFix},
     {"rules", &RunRules}, {"version", &RunVersion}, {"--version", &RunVersion},
 };
 
