@@ -144,7 +144,7 @@ const FlagSpec kFixFlags[] = {
 int RunFix(int argc, char** argv) {
   CommandLine cl;
   if (std::string usage;
-      !ParseFlags(argc, argv, {kFixFlags, InputFlags(), JudgeFlags()}, &cl, &usage)) {
+      !ParseFlags(argc, argv, {kFixFlags, InputFlags(), JobsFlags(), JudgeFlags()}, &cl, &usage)) {
     return Usage(usage);
   }
   if (cl.help) {

@@ -90,8 +90,8 @@ struct FlagSpec {
 
 using FlagGroup = std::span<const FlagSpec>;
 
-/// What the input is and how it is read: --param, --var, --var-file, --jobs,
-/// --max-file-size, --config, --no-config, --no-peer-exemptions.
+/// What the input is and how it is read: --param, --var, --var-file, --max-file-size,
+/// --config, --no-config, --no-peer-exemptions.
 FlagGroup InputFlags();
 /// How containers are judged: --strict.
 FlagGroup JudgeFlags();
@@ -102,6 +102,8 @@ FlagGroup BaselineFlags();
 FlagGroup ReportFlagsGroup();
 /// What a live source takes from a server: --timeout, --max-response-size.
 FlagGroup LiveFlags();
+/// How much runs at once: --jobs (files read and parsed; requests to a live API).
+FlagGroup JobsFlags();
 
 /// Parses argv (the arguments after the command's name) against `groups`.
 /// -h/--help sets cl->help and stops. False with `error` set on a bad flag.

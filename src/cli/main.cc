@@ -294,7 +294,8 @@ class ProgressLine {
 int RunScan(int argc, char** argv) {
   CommandLine cl;
   std::string error;
-  if (!ParseFlags(argc, argv, {InputFlags(), JudgeFlags(), BaselineFlags(), ReportFlagsGroup()},
+  if (!ParseFlags(argc, argv,
+                  {InputFlags(), JobsFlags(), JudgeFlags(), BaselineFlags(), ReportFlagsGroup()},
                   &cl, &error)) {
     return UsageError(error);
   }
@@ -462,6 +463,7 @@ options:
   --family-prefix X  only families whose name starts with X
   --endpoint-url URL the ECS endpoint (default AWS_ENDPOINT_URL_ECS, AWS_ENDPOINT_URL,
                      else https://ecs.REGION.amazonaws.com)
+  -j, --jobs N       requests in flight at once (default: 8)
   --timeout DURATION  the whole run's deadline: 30s, 2m, 1h or seconds (default 5m)
   --max-response-size SIZE  the most read of any one answer (suffixes K, M, G)
   --format FORMAT    the report on stdout: text (default), json, sarif, junit, asff,
@@ -513,7 +515,7 @@ const FlagSpec kEcsFlags[] = {
 int RunEcs(int argc, char** argv) {
   CommandLine cl;
   std::string error;
-  if (!ParseFlags(argc, argv, {kEcsFlags, LiveFlags(), JudgeFlags(), ReportFlagsGroup()}, &cl,
+  if (!ParseFlags(argc, argv, {kEcsFlags, LiveFlags(), JobsFlags(), JudgeFlags(), ReportFlagsGroup()}, &cl,
                   &error)) {
     return UsageError(error, "ecs");
   }
@@ -546,6 +548,8 @@ int RunEcs(int argc, char** argv) {
     EcsClient client(config, limits);
     EcsAuditOptions options;
     options.family_prefix = cl.family_prefix;
+    options.jobs = cl.scan.jobs ? cl.scan.jobs : 8;
+    options.more_clients = [&] { return std::make_unique<EcsClient>(config, limits); };
     EcsAudit audit;
     if (!AuditEcs(&client, options, &audit, &fatal)) {
       std::fprintf(stderr, "rootlock: %s\n", fatal.message.c_str());

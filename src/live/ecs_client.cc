@@ -1,5 +1,6 @@
 #include "live/ecs_client.h"
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <random>
@@ -45,6 +46,55 @@ void ServiceError(const HttpResponse& response, std::string* code, std::string* 
 bool Retryable(int status, const std::string& code) {
   return status == 429 || status >= 500 || code == "ThrottlingException" ||
          code == "TooManyRequestsException" || code == "RequestLimitExceeded";
+}
+
+// Describes one family's latest ACTIVE revision and builds its workloads.
+void DescribeFamily(EcsClient* client, const std::string& family, std::vector<Workload>* workloads,
+                    std::vector<Diagnostic>* errors) {
+  std::string body;
+  JsonWriter w(&body, /*pretty=*/false);
+  w.BeginObject();
+  w.Field("taskDefinition", family);
+  w.Key("include");
+  w.BeginArray();
+  w.String("TAGS");
+  w.EndArray();
+  w.EndObject();
+  std::string answer;
+  Diagnostic error;
+  if (!client->Call("DescribeTaskDefinition", body, &answer, &error)) {
+    error.where = Location{"ecs:" + client->config().region + ":" + family};
+    errors->push_back(std::move(error));
+    return;
+  }
+  auto parsed = std::make_unique<ParsedSource>(ReadJson(family, answer));
+  if (parsed->has_error) {
+    Diagnostic bad;
+    bad.where = Location{"ecs:" + client->config().region + ":" + family};
+    bad.message =
+        "DescribeTaskDefinition answered JSON that does not parse: " + parsed->error.message;
+    errors->push_back(std::move(bad));
+    return;
+  }
+  const Node* root = parsed->documents[0].root;
+  const Node* arn_node = root ? root->Path({"taskDefinition", "taskDefinitionArn"}) : nullptr;
+  std::string arn = arn_node ? std::string(arn_node->Scalar()) : family;
+  DocumentContext ctx{
+      arn, parsed->documents[0], InputFormat::kJson, parsed->tree.get(), nullptr, nullptr, {}};
+  std::vector<Workload> found;
+  ExtractEcs(ctx, &found);
+  for (Workload& task : found) {
+    // The ARN is where a live task definition is: no file, no line.
+    task.where = Location{arn};
+    task.resource = arn;
+    for (Container& c : task.containers) {
+      c.where = task.where;
+      c.read_only_root.where = task.where;
+      for (Mount& m : c.mounts) m.where = task.where;
+      for (Exemption& e : c.exemptions) e.where = task.where;
+    }
+    workloads->push_back(std::move(task));
+  }
 }
 
 }  // namespace
@@ -149,51 +199,32 @@ bool AuditEcs(EcsClient* client, const EcsAuditOptions& options, EcsAudit* out, 
   } while (!token.empty());
   out->families = families.size();
 
-  for (const std::string& family : families) {
-    std::string body;
-    JsonWriter w(&body, /*pretty=*/false);
-    w.BeginObject();
-    w.Field("taskDefinition", family);
-    w.Key("include");
-    w.BeginArray();
-    w.String("TAGS");
-    w.EndArray();
-    w.EndObject();
-    std::string answer;
-    Diagnostic error;
-    if (!client->Call("DescribeTaskDefinition", body, &answer, &error)) {
-      error.where = Location{"ecs:" + client->config().region + ":" + family};
-      out->errors.push_back(std::move(error));
-      continue;
+  // One slot per family, filled by whichever worker describes it: the order stays the
+  // families' order.
+  struct Slot {
+    std::vector<Workload> workloads;
+    std::vector<Diagnostic> errors;
+  };
+  std::vector<Slot> slots(families.size());
+  std::atomic<size_t> next{0};
+  auto work = [&](EcsClient* worker) {
+    for (size_t i = next++; i < families.size(); i = next++) {
+      DescribeFamily(worker, families[i], &slots[i].workloads, &slots[i].errors);
     }
-    auto parsed = std::make_unique<ParsedSource>(ReadJson(family, answer));
-    if (parsed->has_error) {
-      Diagnostic bad;
-      bad.where = Location{"ecs:" + client->config().region + ":" + family};
-      bad.message =
-          "DescribeTaskDefinition answered JSON that does not parse: " + parsed->error.message;
-      out->errors.push_back(std::move(bad));
-      continue;
+  };
+  std::vector<std::unique_ptr<EcsClient>> extra;
+  if (options.more_clients) {
+    for (unsigned j = 1; j < options.jobs && j < families.size(); ++j) {
+      extra.push_back(options.more_clients());
     }
-    const Node* root = parsed->documents[0].root;
-    const Node* arn_node = root ? root->Path({"taskDefinition", "taskDefinitionArn"}) : nullptr;
-    std::string arn = arn_node ? std::string(arn_node->Scalar()) : family;
-    DocumentContext ctx{
-        arn, parsed->documents[0], InputFormat::kJson, parsed->tree.get(), nullptr, nullptr, {}};
-    std::vector<Workload> found;
-    ExtractEcs(ctx, &found);
-    for (Workload& task : found) {
-      // The ARN is where a live task definition is: no file, no line.
-      task.where = Location{arn};
-      task.resource = arn;
-      for (Container& c : task.containers) {
-        c.where = task.where;
-        c.read_only_root.where = task.where;
-        for (Mount& m : c.mounts) m.where = task.where;
-        for (Exemption& e : c.exemptions) e.where = task.where;
-      }
-      out->workloads.push_back(std::move(task));
-    }
+  }
+  std::vector<std::thread> threads;
+  for (auto& c : extra) threads.emplace_back(work, c.get());
+  work(client);
+  for (std::thread& t : threads) t.join();
+  for (Slot& slot : slots) {
+    for (Workload& w : slot.workloads) out->workloads.push_back(std::move(w));
+    for (Diagnostic& d : slot.errors) out->errors.push_back(std::move(d));
   }
   return true;
 }

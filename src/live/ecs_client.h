@@ -46,6 +46,10 @@ class EcsClient {
 struct EcsAuditOptions {
   /// Only families whose name starts with it (ListTaskDefinitionFamilies familyPrefix).
   std::string family_prefix;
+  /// Describe calls in flight at once; each worker has its own client from `more_clients`
+  /// (a connection each). 1, or no `more_clients`: one at a time on the given client.
+  unsigned jobs = 1;
+  std::function<std::unique_ptr<EcsClient>()> more_clients;
 };
 
 struct EcsAudit {
@@ -58,7 +62,8 @@ struct EcsAudit {
 
 /// Lists every ACTIVE family (every page) and describes each one's latest ACTIVE revision
 /// with its tags, building its workloads as `scan` builds them from describe output; each
-/// is located by its ARN. False with `fatal` when the listing itself fails.
+/// is located by its ARN. Workloads and errors come in the families' order, whatever the
+/// timing. False with `fatal` when the listing itself fails.
 bool AuditEcs(EcsClient* client, const EcsAuditOptions& options, EcsAudit* out, Diagnostic* fatal);
 
 }  // namespace rootlock
