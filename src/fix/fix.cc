@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -24,23 +25,8 @@ namespace fixing {
 
 namespace {
 
-bool FindPathFrom(const Node* n, uint64_t offset, uint32_t line, std::vector<const Node*>* path,
-                  int depth) {
-  if (depth > 600) return false;
-  path->push_back(n);
-  if (!n->IsScalar() && n->start.offset == offset && n->start.line == line) return true;
-  if (!n->IsScalar() && n->start.offset <= offset && offset < n->end.offset) {
-    size_t stride = n->IsMapping() ? 2 : 1;
-    size_t first = n->IsMapping() ? 1 : 0;
-    for (size_t i = first; i < n->children.size(); i += stride) {
-      const Node* child = n->children[i];
-      if (!TreeEditor::Within(child, n)) continue;
-      if (FindPathFrom(child, offset, line, path, depth + 1)) return true;
-    }
-  }
-  path->pop_back();
-  return false;
-}
+// Below this many children a collection is searched in order, not indexed.
+constexpr size_t kIndexFrom = 32;
 
 // The renderer of each platform, indexed by Platform; nullptr where fix cannot
 // edit the source at all, with the reason beside it.
@@ -87,7 +73,76 @@ std::string Slug(std::string_view path) {
 }
 
 bool FindPath(const Node* root, uint64_t offset, uint32_t line, std::vector<const Node*>* path) {
-  return FindPathFrom(root, offset, line, path, 0);
+  return PathFinder().Find(root, offset, line, path);
+}
+
+bool PathFinder::Find(const Node* root, uint64_t offset, uint32_t line,
+                      std::vector<const Node*>* path) {
+  return From(root, offset, line, path, 0);
+}
+
+const PathFinder::Index& PathFinder::IndexOf(const Node* n) {
+  auto [it, added] = index_.try_emplace(n);
+  Index& index = it->second;
+  if (!added) return index;
+  size_t stride = n->IsMapping() ? 2 : 1;
+  size_t first = n->IsMapping() ? 1 : 0;
+  std::vector<size_t> order;
+  for (size_t i = first; i < n->children.size(); i += stride) {
+    const Node* child = n->children[i];
+    if (!child->IsScalar() && TreeEditor::Within(child, n)) order.push_back(i);
+  }
+  std::stable_sort(order.begin(), order.end(), [&](size_t x, size_t y) {
+    return n->children[x]->start.offset < n->children[y]->start.offset;
+  });
+  uint64_t furthest = 0;
+  for (size_t i : order) {
+    const Node* child = n->children[i];
+    furthest = std::max(furthest, child->end.offset);
+    index.starts.push_back(child->start.offset);
+    index.ends.push_back(child->end.offset);
+    index.max_end.push_back(furthest);
+    index.child.push_back(i);
+  }
+  return index;
+}
+
+// A child can hold (offset, line) only if it starts there, or starts before it
+// and ends after it: the same children, in the same order, as a plain search tries.
+bool PathFinder::From(const Node* n, uint64_t offset, uint32_t line, std::vector<const Node*>* path,
+                      int depth) {
+  if (depth > 600) return false;
+  path->push_back(n);
+  if (!n->IsScalar() && n->start.offset == offset && n->start.line == line) return true;
+  if (!n->IsScalar() && n->start.offset <= offset && offset < n->end.offset) {
+    size_t stride = n->IsMapping() ? 2 : 1;
+    size_t first = n->IsMapping() ? 1 : 0;
+    if (n->children.size() < kIndexFrom * stride) {
+      for (size_t i = first; i < n->children.size(); i += stride) {
+        const Node* child = n->children[i];
+        if (!TreeEditor::Within(child, n)) continue;
+        if (From(child, offset, line, path, depth + 1)) return true;
+      }
+    } else {
+      const Index& index = IndexOf(n);
+      size_t hi =
+          static_cast<size_t>(std::upper_bound(index.starts.begin(), index.starts.end(), offset) -
+                              index.starts.begin());
+      std::vector<size_t> candidates;
+      for (size_t k = hi; k-- > 0;) {
+        if (index.starts[k] < offset && index.max_end[k] <= offset) break;
+        if (index.starts[k] == offset || index.ends[k] > offset) {
+          candidates.push_back(index.child[k]);
+        }
+      }
+      std::sort(candidates.begin(), candidates.end());
+      for (size_t i : candidates) {
+        if (From(n->children[i], offset, line, path, depth + 1)) return true;
+      }
+    }
+  }
+  path->pop_back();
+  return false;
 }
 
 void Fixer::LeaveAlone(const Location& where, const std::string& who, const std::string& why) {
@@ -115,7 +170,9 @@ Syntax Fixer::SyntaxOf() const {
 }
 
 bool Fixer::Locate(const Workload& w, const Container& c, std::vector<const Node*>* path) {
-  if (FindPath(root_, c.where.offset, c.where.line, path) && path->back()->IsMapping()) return true;
+  if (finder_.Find(root_, c.where.offset, c.where.line, path) && path->back()->IsMapping()) {
+    return true;
+  }
   LeaveAlone(c.where, w.display + " " + ContainerPhrase(c),
              "its definition is text inside a string or heredoc, or a file() call; "
              "rootlock fix edits YAML, JSON and jsonencode(...) directly");
