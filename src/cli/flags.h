@@ -61,6 +61,7 @@ struct CommandLine {
   bool diff = false;
   bool register_ready = false;
   bool json_patch = false;
+  bool force = false;  // fix --force: write read-only files too
   // docker
   std::string host;
   bool no_changes = false;
