@@ -5,12 +5,17 @@ denied, one throttled once. Writes its port to PORT_FILE and each request's oper
 "BAD-SIGNATURE ...") to LOG.
 
 usage: fake_ecs.py PORT_FILE LOG
+Bench mode (bench/ecs.sh): FAKE_ECS_FAMILIES=N serves N families of one container each (no
+denied or throttled one), FAKE_ECS_LATENCY_MS adds that much to every answer, and
+FAKE_ECS_VERIFY=0 leaves signatures unchecked (botocore's check costs the server CPU).
 """
 import datetime
 import http.server
 import json
+import os
 import socketserver
 import sys
+import time
 
 import botocore.auth
 from botocore.awsrequest import AWSRequest
@@ -40,6 +45,14 @@ TASKS = {
                   [{"key": "rootlock.io/exempt", "value": "read-only-root-fs: writes reports"}]),
 }
 throttled = set()
+BENCH_FAMILIES = int(os.environ.get("FAKE_ECS_FAMILIES", "0"))
+LATENCY = int(os.environ.get("FAKE_ECS_LATENCY_MS", "0")) / 1000.0
+VERIFY = os.environ.get("FAKE_ECS_VERIFY", "1") != "0"
+if BENCH_FAMILIES:
+    TASKS = {f"svc-{i:05d}": task(f"svc-{i:05d}", 1 + i % 7,
+                                  [{"name": "app", "image": f"app:{i}",
+                                    "readonlyRootFilesystem": i % 3 == 0}])
+             for i in range(BENCH_FAMILIES)}
 
 
 class FixedClock(datetime.datetime):
@@ -70,6 +83,7 @@ def signature_ok(handler, body):
 
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms delayed ACK
 
     def log_message(self, *args):
         pass
@@ -91,8 +105,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
         target = self.headers.get("X-Amz-Target", "")
         op = target.rsplit(".", 1)[-1]
+        if LATENCY:
+            time.sleep(LATENCY)
         with open(log, "a") as f:
-            if not signature_ok(self, body):
+            if VERIFY and not signature_ok(self, body):
                 f.write(f"BAD-SIGNATURE {op}\n")
                 return self.reply(403, {"__type": "InvalidSignatureException",
                                         "message": "The request signature we calculated does "
@@ -105,9 +121,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if op == "ListTaskDefinitionFamilies":
             names = sorted(f for f in TASKS if f.startswith(req.get("familyPrefix", "")))
             start = int(req.get("nextToken", "0"))
-            page = {"families": names[start:start + 2]}
-            if start + 2 < len(names):
-                page["nextToken"] = str(start + 2)
+            size = 100 if BENCH_FAMILIES else 2  # the API's maximum, 100, in bench mode
+            page = {"families": names[start:start + size]}
+            if start + size < len(names):
+                page["nextToken"] = str(start + size)
             return self.reply(200, page)
         if op == "DescribeTaskDefinition":
             family = req["taskDefinition"]
@@ -134,6 +151,5 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
 server = Server(("127.0.0.1", 0), Handler)
 with open(port_file + ".tmp", "w") as f:
     f.write(str(server.server_address[1]))
-import os  # noqa: E402
 os.rename(port_file + ".tmp", port_file)
 server.serve_forever()
