@@ -312,10 +312,24 @@ TEST(Cli, HelpTeaches) {
   EXPECT_NE(rules.out.find("CIS Docker Benchmark 5.12"), std::string::npos);
 }
 
+// `rootlock version` says what a bug report needs (issue 19); --version the line alone.
+TEST(Cli, VersionNamesCommitCompilerAndLibraries) {
+  Result r = Rootlock("version");
+  EXPECT_EQ(r.status, 0);
+  for (const char* line : {"rootlock ", "\ncommit:   ", "\ncompiler: ", "\nlibyaml:  0.",
+                           "\nlibcurl:  ", "\nOpenSSL:  OpenSSL "}) {
+    EXPECT_NE(r.out.find(line), std::string::npos) << line << " in " << r.out;
+  }
+  Result line = Rootlock("--version");
+  EXPECT_EQ(line.status, 0);
+  EXPECT_EQ(line.out.find('\n'), line.out.size() - 1) << line.out;
+  EXPECT_EQ(line.out.rfind("rootlock ", 0), 0u);
+}
+
 // Every command answers --help with its usage and exit 0 (`version --help` printed the
 // version instead); scan's rules section lists every rule of the registry.
 TEST(Cli, EveryCommandHasHelp) {
-  for (const char* command : {"scan", "docker", "fix", "rules", "version"}) {
+  for (const char* command : {"scan", "docker", "ecs", "fix", "rules", "version"}) {
     Result r = Rootlock(std::string(command) + " --help");
     EXPECT_EQ(r.status, 0) << command;
     EXPECT_EQ(r.out.rfind(std::string("usage: rootlock ") + command, 0), 0u) << r.out;
@@ -325,7 +339,7 @@ TEST(Cli, EveryCommandHasHelp) {
   for (const char* word : {"Kubernetes", "ECS", "Compose", "docker inspect"}) {
     EXPECT_NE(main.out.find(word), std::string::npos) << word;
   }
-  for (const char* command : {"scan", "docker", "fix", "rules", "version"}) {
+  for (const char* command : {"scan", "docker", "ecs", "fix", "rules", "version"}) {
     EXPECT_NE(main.out.find(std::string("'rootlock ") + command + " --help'"), std::string::npos)
         << command;
   }

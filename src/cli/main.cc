@@ -15,6 +15,9 @@
 #include <utility>
 #include <vector>
 
+#include <curl/curl.h>
+#include <openssl/crypto.h>
+#include <yaml.h>
 #include "base/exit_status.h"
 #include "base/text.h"
 #include "cli/commands.h"
@@ -22,6 +25,7 @@
 #include "engine/scanner.h"
 #include "engine/sources.h"
 #include "fix/fix.h"  // WriteFileAtomically
+
 #include "live/aws_config.h"
 #include "live/docker_engine.h"
 #include "live/ecs_client.h"
@@ -515,7 +519,8 @@ const FlagSpec kEcsFlags[] = {
 int RunEcs(int argc, char** argv) {
   CommandLine cl;
   std::string error;
-  if (!ParseFlags(argc, argv, {kEcsFlags, LiveFlags(), JobsFlags(), JudgeFlags(), ReportFlagsGroup()}, &cl,
+  if (!ParseFlags(argc, argv,
+                  {kEcsFlags, LiveFlags(), JobsFlags(), JudgeFlags(), ReportFlagsGroup()}, &cl,
                   &error)) {
     return UsageError(error, "ecs");
   }
@@ -615,10 +620,30 @@ int RunRules(int argc, char** argv) {
 
 int RunVersion(int argc, char** argv) {
   if (argc > 0 && (std::strcmp(argv[0], "-h") == 0 || std::strcmp(argv[0], "--help") == 0)) {
-    std::fputs("usage: rootlock version\n\nPrints rootlock's version.\n", stdout);
+    std::fputs(
+        "usage: rootlock version\n\nPrints rootlock's version, the commit it was built from, "
+        "the compiler\nand the versions of the libraries it uses (libyaml, libcurl, OpenSSL): "
+        "what a bug\nreport needs. The first line alone is what 'rootlock --version' prints.\n",
+        stdout);
     return kExitClean;
   }
   std::printf("rootlock %s\n", ROOTLOCK_VERSION);
+  {
+#if defined(__clang__)
+    const char* compiler = "clang " __clang_version__;
+#elif defined(__GNUC__)
+    const char* compiler = "g++ " __VERSION__;
+#else
+    const char* compiler = "unknown";
+#endif
+    const curl_version_info_data* curl = curl_version_info(CURLVERSION_NOW);
+    std::printf(
+        "commit:   %s\ncompiler: %s, C++%ld\nlibyaml:  %s\nlibcurl:  %s (%s)\n"
+        "OpenSSL:  %s\n",
+        ROOTLOCK_COMMIT, compiler, __cplusplus / 100 % 100, yaml_get_version_string(),
+        curl->version, curl->ssl_version ? curl->ssl_version : "no TLS",
+        OpenSSL_version(OPENSSL_VERSION));
+  }
   return kExitClean;
 }
 
@@ -627,9 +652,20 @@ struct Command {
   const char* name;
   int (*run)(int argc, char** argv);  // gets the arguments after the command's name
 };
+// rootlock --version: the version line alone, as scripts parse it.
+int RunVersionLine(int, char**) {
+  std::printf("rootlock %s\n", ROOTLOCK_VERSION);
+  return kExitClean;
+}
+
 constexpr Command kCommands[] = {
-    {"scan", &RunScan},   {"docker", &RunDocker},   {"ecs", &RunEcs},           {"fix", &RunFix},
-    {"rules", &RunRules}, {"version", &RunVersion}, {"--version", &RunVersion},
+    {"scan", &RunScan},
+    {"docker", &RunDocker},
+    {"ecs", &RunEcs},
+    {"fix", &RunFix},
+    {"rules", &RunRules},
+    {"version", &RunVersion},
+    {"--version", &RunVersionLine},
 };
 
 int Main(int argc, char** argv) {
