@@ -204,6 +204,7 @@ std::string HtmlReport(const ScanResult& result, const ReportContext& context) {
     if (f.status == Status::kFail) {
       remedy = internal::Remediation(f);
       if (f.remedy.observed) remedy += " To run it read-only: " + internal::DockerRunSuggestion(f);
+      if (std::string note = internal::RefusedNote(f); !note.empty()) remedy += " (" + note + ")";
     }
     rows += std::string("<tr class=\"s-") + cls + "\" data-status=\"" + label +
             "\" data-platform=\"" + platform + "\">";
