@@ -407,6 +407,23 @@ TEST(Cli, ControlCharactersFromTheInputNeverReachTheTerminal) {
   fs::remove_all(dir);
 }
 
+// Issue 14: a --writable path is written into the file as data: quoted where it
+// is not a plain word, and refused when it holds a control character.
+TEST(Cli, FixWritesAWritablePathAsDataAndRefusesControls) {
+  std::string compose = "services:\n  web:\n    image: nginx\n";
+  Result r = Rootlock("fix --writable '/data/$(touch${IFS}pwned)' -", kSource, &compose);
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("      - \"/data/$(touch${IFS}pwned)\"\n"), std::string::npos) << r.out;
+  Result bad =
+      Rootlock("fix --writable \"$(printf '/a\\nprivileged: true')\" -", kSource, &compose);
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_EQ(CountLines(bad.err), 1u) << bad.err;
+  EXPECT_NE(bad.err.find("--writable takes a path without control characters, not "
+                         "\"/a\\nprivileged: true\""),
+            std::string::npos)
+      << bad.err;
+}
+
 TEST(Cli, ColourOnlyWhenAskedAndNoColorWins) {
   std::string pod = "kind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: a}]}\n";
   EXPECT_NE(Rootlock("scan --color always -", kSource, &pod).out.find("\033[31m"),

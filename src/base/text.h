@@ -30,7 +30,8 @@ bool HasControls(std::string_view s);
 
 /// A word for a POSIX shell: `s` unchanged when it is only letters, digits and
 /// `_@%+=:,./-` (and not empty), else in single quotes with each `'` as `'\''`.
-/// `sh -c 'printf %s WORD'` prints `s` back, whatever bytes it holds.
+/// `sh -c 'printf %s WORD'` prints `s` back, whatever bytes it holds (but NUL,
+/// which no argument can).
 std::string ShellQuote(std::string_view s);
 
 /// A YAML double-quoted scalar that reads back as `s` with any YAML 1.1 or 1.2
