@@ -44,7 +44,8 @@ struct Remedy {
   bool observed = false;
   /// Paths the container needs writable that are not suggested: they hold
   /// control characters (a newline, an escape) or bytes that are not UTF-8, so no
-  /// command or file may carry them. The finding still fails; reports say so.
+  /// command or file may carry them, or (seen written) a ':', which a tmpfs mount
+  /// reads as its options. The finding still fails; reports say so.
   std::vector<std::string> refused;
 
   bool empty() const { return changes.empty() && blocked.empty(); }

@@ -41,12 +41,13 @@ std::string RefusedNote(const Finding& f) {
   if (f.remedy.refused.empty()) return "";
   std::string out = "not suggested: ";
   for (size_t i = 0; i < f.remedy.refused.size(); ++i) {
-    out += (i ? ", " : "") + QuoteForMessage(f.remedy.refused[i]);
+    const std::string& p = f.remedy.refused[i];
+    out += (i ? ", " : "") + QuoteForMessage(p) +
+           (HasControls(p) ? " (control characters or bytes that are not UTF-8)"
+                           : " (a ':' would start tmpfs mount options)");
   }
-  return out + (f.remedy.refused.size() == 1 ? " holds" : " hold") +
-         " control characters or bytes that are not UTF-8, which no command or file "
-         "should carry; check what wrote " +
-         (f.remedy.refused.size() == 1 ? "it" : "them") + " before making it writable";
+  return out + "; check what wrote " + (f.remedy.refused.size() == 1 ? "it" : "them") +
+         " before making " + (f.remedy.refused.size() == 1 ? "it" : "them") + " writable";
 }
 
 std::string QualifiedResource(const Finding& f) {

@@ -38,7 +38,8 @@ std::string DockerRunSuggestion(const Finding& f);
 /// "read_only: true\ntmpfs:\n  - \"/tmp\""; "" for others.
 std::string ComposeSuggestion(const Finding& f);
 /// Why some paths the container wrote are in neither suggestion (Remedy::refused):
-/// "not suggested: \"/a\\nb\" holds control characters ..."; "" when none were refused.
+/// "not suggested: \"/a\\nb\" (control characters ...); check what wrote it ..."; "" when
+/// none were refused.
 std::string RefusedNote(const Finding& f);
 
 /// "shop/Deployment/web-app": the resource, with its namespace when it has one.

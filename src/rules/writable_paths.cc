@@ -101,8 +101,9 @@ Remedy ReadOnlyRemedy(const Container& c, const RuleOptions& options, bool set_f
     std::vector<std::string> uncoverable;
     for (std::string& d : SuggestWritableDirs(c, &uncoverable)) {
       // What a container wrote is its to name: a path with a newline or an escape
-      // is never suggested, not even quoted (issue 14).
-      if (HasControls(d)) {
+      // is never suggested, not even quoted, nor one with a ':', which --tmpfs and
+      // compose's tmpfs read as the start of mount options ("/x:exec") (issue 14).
+      if (HasControls(d) || d.find(':') != std::string::npos) {
         r.refused.push_back(std::move(d));
       } else {
         r.changes.push_back(Change::AddWritableMount(std::move(d)));
