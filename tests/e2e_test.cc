@@ -397,6 +397,75 @@ TEST(Cli, EveryFlagInHelpIsAccepted) {
             std::string::npos);
 }
 
+// The first raw control character in `s` other than a newline (C0, DEL, C1 as
+// UTF-8), with what surrounds it; "" when there is none.
+std::string FirstRawControl(const std::string& s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    bool c1 = c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) <= 0x9F;
+    if ((c < 0x20 && c != '\n') || c == 0x7F || c1) {
+      return "byte " + std::to_string(c) + " at " + std::to_string(i) + " in ..." +
+             s.substr(i >= 40 ? i - 40 : 0, 80);
+    }
+  }
+  return "";
+}
+
+// Issue 14: names, images, file names and error messages from the input reach
+// the terminal escaped (ESC as \u001b), in the text and markdown reports, in
+// error lines and in fix's summary: no title set, no screen cleared, no line forged.
+TEST(Cli, ControlCharactersFromTheInputNeverReachTheTerminal) {
+  fs::path dir = fs::temp_directory_path() / ("rootlock-controls-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string hostile = "\x1b]0;pwned\x07\x1b[2J\r\nfake: line";
+  const std::string in_yaml = "\\e]0;pwned\\a\\e[2J\\r\\nfake: line";  // the same, as YAML escapes
+  WriteAll(dir / ("web" + hostile + ".yaml"),
+           "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: \"web" + in_yaml +
+               "\"\nspec:\n  template:\n    spec:\n      containers:\n        - name: \"app" +
+               in_yaml + "\"\n          image: \"nginx" + in_yaml + "\"\n");
+  WriteAll(dir / ("broken" + hostile + ".yaml"), "kind: Pod\nspec: [\"" + in_yaml + "\n");
+  for (const char* format : {"text", "markdown"}) {
+    Result r = Rootlock(std::string("scan -v --format ") + format + " .", dir.string());
+    EXPECT_EQ(r.status, 2) << r.err;
+    EXPECT_EQ(FirstRawControl(r.out), "") << format;
+    EXPECT_EQ(FirstRawControl(r.err), "") << format;
+    EXPECT_EQ(r.out.find("\nfake: line"), std::string::npos) << format << r.out;
+    EXPECT_EQ(CountLines(r.err), 1u) << r.err;  // the broken file: one line
+    EXPECT_NE(r.err.find("broken\\u001b]0;pwned\\u0007\\u001b[2J\\u000d\\u000afake: line.yaml:"),
+              std::string::npos)
+        << r.err;
+  }
+  Result text = Rootlock("scan .", dir.string());
+  EXPECT_NE(text.out.find("Deployment 'web\\u001b]0;pwned\\u0007\\u001b[2J\\u000d\\u000afake: "
+                          "line' container 'app\\u001b]0;pwned"),
+            std::string::npos)
+      << text.out;
+  fs::remove(dir / ("broken" + hostile + ".yaml"));
+  Result fix = Rootlock("fix .", dir.string());
+  EXPECT_EQ(fix.status, 0) << fix.err;
+  EXPECT_EQ(FirstRawControl(fix.err), "");
+  EXPECT_NE(fix.err.find("fixed web\\u001b]0;pwned"), std::string::npos) << fix.err;
+  fs::remove_all(dir);
+}
+
+// Issue 14: a --writable path is written into the file as data: quoted where it
+// is not a plain word, and refused when it holds a control character.
+TEST(Cli, FixWritesAWritablePathAsDataAndRefusesControls) {
+  std::string compose = "services:\n  web:\n    image: nginx\n";
+  Result r = Rootlock("fix --writable '/data/$(touch${IFS}pwned)' -", kSource, &compose);
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("      - \"/data/$(touch${IFS}pwned)\"\n"), std::string::npos) << r.out;
+  Result bad =
+      Rootlock("fix --writable \"$(printf '/a\\nprivileged: true')\" -", kSource, &compose);
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_EQ(CountLines(bad.err), 1u) << bad.err;
+  EXPECT_NE(bad.err.find("--writable takes a path without control characters, not "
+                         "\"/a\\nprivileged: true\""),
+            std::string::npos)
+      << bad.err;
+}
+
 TEST(Cli, ColourOnlyWhenAskedAndNoColorWins) {
   std::string pod = "kind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: a}]}\n";
   EXPECT_NE(Rootlock("scan --color always -", kSource, &pod).out.find("\033[31m"),

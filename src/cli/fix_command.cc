@@ -73,7 +73,7 @@ errors or files that could not be fixed.
 )";
 
 int Usage(const std::string& message) {
-  std::fprintf(stderr, "rootlock: %s (see 'rootlock fix --help')\n", message.c_str());
+  ErrorLine("rootlock: %s (see 'rootlock fix --help')", message.c_str());
   return kExitError;
 }
 
@@ -83,8 +83,8 @@ std::string Plural(int n, const char* word) {
 
 void PrintLeftAlone(const std::vector<Diagnostic>& left_alone) {
   for (const Diagnostic& d : left_alone) {
-    std::fprintf(stderr, "%s:%u:%u: %s\n", d.where.file.c_str(), d.where.line, d.where.column,
-                 d.message.c_str());
+    ErrorLine("%s:%u:%u: %s", d.where.file.c_str(), d.where.line, d.where.column,
+              d.message.c_str());
   }
 }
 
@@ -98,27 +98,27 @@ int PrintJsonPatch(const std::vector<std::string>& paths, const FixOptions& opti
   if (paths.size() != 1) return Usage("--json-patch takes one file (or -) holding one object");
   std::vector<Diagnostic> errors;
   std::vector<SourceRef> sources = DiscoverSources(paths, &errors);
-  for (const Diagnostic& d : errors) std::fprintf(stderr, "%s\n", d.ToString().c_str());
+  for (const Diagnostic& d : errors) ErrorLine("%s", d.ToString().c_str());
   if (!errors.empty()) return kExitError;
   if (sources.size() != 1) return Usage("--json-patch takes one file (or -), not a folder");
   std::string text;
   Diagnostic error;
   if (!ReadSourceBytes(sources[0], options.scan.max_file_bytes, &text, &error)) {
-    std::fprintf(stderr, "%s\n", error.ToString().c_str());
+    ErrorLine("%s", error.ToString().c_str());
     return kExitError;
   }
   std::string name = sources[0].path == "-" ? "<stdin>" : sources[0].path;
   JsonPatch patch = KubernetesJsonPatch(name, text, options);
   PrintLeftAlone(patch.left_alone);
   if (!patch.error.empty()) {
-    std::fprintf(stderr, "%s: error: %s\n", name.c_str(), patch.error.c_str());
+    ErrorLine("%s: error: %s", name.c_str(), patch.error.c_str());
     return kExitError;
   }
   std::fputs((patch.patch + "\n").c_str(), stdout);
-  std::fprintf(stderr, "patch for %s: %s, %s; %s left alone\n", name.c_str(),
-               Plural(patch.containers_fixed, "container").c_str(),
-               Plural(patch.mounts_added, "writable mount").c_str(),
-               std::to_string(patch.left_alone.size()).c_str());
+  ErrorLine("patch for %s: %s, %s; %s left alone", name.c_str(),
+            Plural(patch.containers_fixed, "container").c_str(),
+            Plural(patch.mounts_added, "writable mount").c_str(),
+            std::to_string(patch.left_alone.size()).c_str());
   return patch.left_alone.empty() ? kExitClean : kExitPolicy;
 }
 
@@ -149,6 +149,9 @@ const FlagSpec kFixFlags[] = {
      [](CommandLine* cl, const std::string& v) {
        if (v.empty() || v[0] != '/') {
          return std::string("--writable takes an absolute path, such as /var/cache/app");
+       }
+       if (HasControls(v)) {
+         return "--writable takes a path without control characters, not " + QuoteForMessage(v);
        }
        cl->writable.push_back(v);
        return std::string();
@@ -199,10 +202,10 @@ bool ResolveTarget(const SourceRef& src, std::string* target, std::string* shown
   if (!src.explicit_path) {
     std::string root = RealPath(src.root.empty() ? "." : src.root);
     if (root.empty() || !Inside(real, root)) {
-      std::fprintf(stderr,
-                   "%s: note: not fixed: a symlink to %s, outside %s (name it on the command "
-                   "line to fix its target)\n",
-                   src.path.c_str(), to.c_str(), src.root.c_str());
+      ErrorLine(
+          "%s: note: not fixed: a symlink to %s, outside %s (name it on the command "
+          "line to fix its target)",
+          src.path.c_str(), to.c_str(), src.root.c_str());
       return false;
     }
   }
@@ -234,7 +237,7 @@ int RunFix(int argc, char** argv) {
   Config config;
   Diagnostic policy_error;
   if (!ApplyPolicy(policy, &config, &options.scan, &policy_error)) {
-    std::fprintf(stderr, "%s\n", policy_error.ToString().c_str());
+    ErrorLine("%s", policy_error.ToString().c_str());
     return kExitError;
   }
 
@@ -242,7 +245,7 @@ int RunFix(int argc, char** argv) {
 
   std::vector<Diagnostic> errors;
   std::vector<SourceRef> sources = DiscoverSources(paths, &errors);
-  for (const Diagnostic& d : errors) std::fprintf(stderr, "%s\n", d.ToString().c_str());
+  for (const Diagnostic& d : errors) ErrorLine("%s", d.ToString().c_str());
   int failures = static_cast<int>(errors.size());
   int fixed = 0, mounts = 0, files_changed = 0, left_alone = 0, left_alone_failing = 0;
   std::set<std::string> seen, swept;
@@ -255,7 +258,7 @@ int RunFix(int argc, char** argv) {
     if (src.path != "-") {
       if (!ResolveTarget(src, &target, &shown, &error)) {
         if (!error.message.empty()) {
-          std::fprintf(stderr, "%s\n", error.ToString().c_str());
+          ErrorLine("%s", error.ToString().c_str());
           ++failures;
         }
         continue;
@@ -267,27 +270,26 @@ int RunFix(int argc, char** argv) {
         std::string dir = Folder(target);
         if (swept.insert(dir).second) {
           for (const std::string& gone : RemoveStaleTempFiles(dir)) {
-            std::fprintf(stderr, "%s: note: removed a temporary file a stopped fix left\n",
-                         gone.c_str());
+            ErrorLine("%s: note: removed a temporary file a stopped fix left", gone.c_str());
           }
         }
       }
       if (!locked.Open(target, &error)) {
         error.where.file = shown;
-        std::fprintf(stderr, "%s\n", error.ToString().c_str());
+        ErrorLine("%s", error.ToString().c_str());
         ++failures;
         continue;
       }
       // Read under the lock: a fix that ran meanwhile is what this one builds on.
       if (!ReadOpenFile(locked.fd(), shown, options.scan.max_file_bytes, &text, &error)) {
-        std::fprintf(stderr, "%s\n", error.ToString().c_str());
+        ErrorLine("%s", error.ToString().c_str());
         ++failures;
         continue;
       }
     } else if (!seen.insert("-").second) {
       continue;
     } else if (!ReadSourceBytes(src, options.scan.max_file_bytes, &text, &error)) {
-      std::fprintf(stderr, "%s\n", error.ToString().c_str());
+      ErrorLine("%s", error.ToString().c_str());
       ++failures;
       continue;
     }
@@ -299,7 +301,7 @@ int RunFix(int argc, char** argv) {
     left_alone += static_cast<int>(f.left_alone.size());
     left_alone_failing += f.left_alone_failing;
     if (!f.error.empty()) {
-      std::fprintf(stderr, "%s: error: %s\n", name.c_str(), f.error.c_str());
+      ErrorLine("%s: error: %s", name.c_str(), f.error.c_str());
       ++failures;
       // fix - <a.yaml >b.yaml never leaves an empty b.yaml: the input goes through.
       if (src.path == "-" && !diff) std::fwrite(text.data(), 1, text.size(), stdout);
@@ -318,29 +320,29 @@ int RunFix(int argc, char** argv) {
         Diagnostic werr;
         std::vector<std::string> notes;
         if (std::string why = WhyNotReplaceable(locked.info(), cl.force); !why.empty()) {
-          std::fprintf(stderr, "%s: error: not written: %s\n", shown.c_str(), why.c_str());
+          ErrorLine("%s: error: not written: %s", shown.c_str(), why.c_str());
           ++failures;
           continue;
         }
         if (!ReplaceFile(target, f.after, locked.fd(), &notes, &werr)) {
-          std::fprintf(stderr, "%s: error: not written: %s\n", shown.c_str(), werr.message.c_str());
+          ErrorLine("%s: error: not written: %s", shown.c_str(), werr.message.c_str());
           ++failures;
           continue;
         }
         for (const std::string& n : notes) {
-          std::fprintf(stderr, "%s: note: %s\n", shown.c_str(), n.c_str());
+          ErrorLine("%s: note: %s", shown.c_str(), n.c_str());
         }
       }
-      std::fprintf(stderr, "%s %s: %s, %s\n", diff ? "would fix" : "fixed", shown.c_str(),
-                   Plural(f.containers_fixed, "container").c_str(),
-                   Plural(f.mounts_added, "writable mount").c_str());
+      ErrorLine("%s %s: %s, %s", diff ? "would fix" : "fixed", shown.c_str(),
+                Plural(f.containers_fixed, "container").c_str(),
+                Plural(f.mounts_added, "writable mount").c_str());
       if (f.after.size() > options.scan.max_file_bytes) {
         // The next scan would refuse what this fix wrote: say so now, not then.
-        std::fprintf(stderr,
-                     "%s: warning: now %s, over the %s limit the next scan enforces (raise it "
-                     "with --max-file-size)\n",
-                     shown.c_str(), FormatBytes(f.after.size()).c_str(),
-                     FormatBytes(options.scan.max_file_bytes).c_str());
+        ErrorLine(
+            "%s: warning: now %s, over the %s limit the next scan enforces (raise it "
+            "with --max-file-size)",
+            shown.c_str(), FormatBytes(f.after.size()).c_str(),
+            FormatBytes(options.scan.max_file_bytes).c_str());
       }
     }
     if (f.after != f.before) {
@@ -356,21 +358,20 @@ int RunFix(int argc, char** argv) {
             ".register.json";
         Diagnostic werr;
         if (diff) {
-          std::fprintf(stderr, "would write %s\n", out.c_str());
+          ErrorLine("would write %s", out.c_str());
         } else if (WriteFileAtomically(out, reg, &werr)) {
-          std::fprintf(stderr,
-                       "wrote %s (aws ecs register-task-definition --cli-input-json file://%s)\n",
-                       out.c_str(), out.c_str());
+          ErrorLine("wrote %s (aws ecs register-task-definition --cli-input-json file://%s)",
+                    out.c_str(), out.c_str());
         } else {
-          std::fprintf(stderr, "%s\n", werr.ToString().c_str());
+          ErrorLine("%s", werr.ToString().c_str());
           ++failures;
         }
       }
     }
   }
-  std::fprintf(stderr, "%s %s in %s, %s added; %s left alone\n", diff ? "would fix" : "fixed",
-               Plural(fixed, "container").c_str(), Plural(files_changed, "file").c_str(),
-               Plural(mounts, "writable mount").c_str(), std::to_string(left_alone).c_str());
+  ErrorLine("%s %s in %s, %s added; %s left alone", diff ? "would fix" : "fixed",
+            Plural(fixed, "container").c_str(), Plural(files_changed, "file").c_str(),
+            Plural(mounts, "writable mount").c_str(), std::to_string(left_alone).c_str());
   if (failures) return kExitError;
   // 1 only when a container that fails a gating rule was left alone: a
   // tmp-writable warning left alone is said, but does not fail the run.

@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -34,6 +35,21 @@
 #include "rules/rules.h"
 
 namespace rootlock {
+
+void ErrorLine(const char* format, ...) {
+  va_list args;
+  va_start(args, format);
+  va_list again;
+  va_copy(again, args);
+  int n = std::vsnprintf(nullptr, 0, format, args);
+  va_end(args);
+  std::string line(n > 0 ? static_cast<size_t>(n) : 0, '\0');
+  if (n > 0) std::vsnprintf(line.data(), line.size() + 1, format, again);
+  va_end(again);
+  line = EscapeControls(line) + "\n";
+  std::fwrite(line.data(), 1, line.size(), stderr);
+}
+
 namespace {
 
 constexpr const char* kMainHelp =
@@ -142,12 +158,12 @@ std::string RulesHelp() {
 }
 
 int UsageError(const std::string& message, const char* command = "scan") {
-  std::fprintf(stderr, "rootlock: %s (see 'rootlock %s --help')\n", message.c_str(), command);
+  ErrorLine("rootlock: %s (see 'rootlock %s --help')", message.c_str(), command);
   return kExitError;
 }
 
 void Note(const ReportFlags& flags, const std::string& note) {
-  if (!flags.quiet) std::fprintf(stderr, "rootlock: note: %s\n", note.c_str());
+  if (!flags.quiet) ErrorLine("rootlock: note: %s", note.c_str());
 }
 
 // Where asff findings go: the flags, else the environment, else placeholders (with a note).
@@ -162,13 +178,13 @@ bool ResolveAws(const ReportFlags& flags, ReportContext* context) {
                        : env_region && *env_region ? env_region
                                                    : "";
   if (!account.empty() && !IsAwsAccountId(account)) {
-    std::fprintf(stderr, "rootlock: AWS_ACCOUNT_ID must be a 12-digit account id, not %s\n",
-                 QuoteForMessage(account).c_str());
+    ErrorLine("rootlock: AWS_ACCOUNT_ID must be a 12-digit account id, not %s",
+              QuoteForMessage(account).c_str());
     return false;
   }
   if (!region.empty() && !IsAwsRegion(region)) {
-    std::fprintf(stderr, "rootlock: the AWS region must look like eu-west-1, not %s\n",
-                 QuoteForMessage(region).c_str());
+    ErrorLine("rootlock: the AWS region must look like eu-west-1, not %s",
+              QuoteForMessage(region).c_str());
     return false;
   }
   if (account.empty() || region.empty()) {
@@ -187,7 +203,7 @@ bool ResolveAws(const ReportFlags& flags, ReportContext* context) {
 // status. Stdout gets --format's report unless only --output was given.
 int Emit(const ScanResult& result, const ReportFlags& flags) {
   for (const Diagnostic& d : result.errors) {
-    std::fprintf(stderr, "%s\n", d.ToString().c_str());
+    ErrorLine("%s", d.ToString().c_str());
   }
   bool to_stdout = flags.format_given || flags.outputs.empty();
   ReportContext context;
@@ -218,7 +234,7 @@ int Emit(const ScanResult& result, const ReportFlags& flags) {
   for (const auto& [format, file] : flags.outputs) {
     if (!RenderReport(format, result, context, &out, &error) ||
         !WriteFileAtomically(file, out, &error)) {
-      std::fprintf(stderr, "rootlock: cannot write %s: %s\n", file.c_str(), error.message.c_str());
+      ErrorLine("rootlock: cannot write %s: %s", file.c_str(), error.message.c_str());
       failed = true;
     }
   }
@@ -236,17 +252,17 @@ int Emit(const ScanResult& result, const ReportFlags& flags) {
       bool written = flags.format == "json" ? WriteJsonReport(result, stdout)
                                             : WriteTextReport(result, context.text, stdout);
       if (!written) {
-        std::fprintf(stderr, "rootlock: cannot write the report: %s\n", std::strerror(errno));
+        ErrorLine("rootlock: cannot write the report: %s", std::strerror(errno));
         return kExitError;
       }
     } else if (!RenderReport(flags.format, result, context, &out, &error)) {
-      std::fprintf(stderr, "rootlock: %s\n", error.message.c_str());
+      ErrorLine("rootlock: %s", error.message.c_str());
       return kExitError;
     } else {
       std::fwrite(out.data(), 1, out.size(), stdout);
     }
     if (std::fflush(stdout) != 0) {
-      std::fprintf(stderr, "rootlock: cannot write the report: %s\n", std::strerror(errno));
+      ErrorLine("rootlock: cannot write the report: %s", std::strerror(errno));
       return kExitError;
     }
   }
@@ -321,7 +337,7 @@ int RunScan(int argc, char** argv) {
   }
   Diagnostic policy_error;
   if (!ApplyPolicy(policy, &config, &options, &policy_error)) {
-    std::fprintf(stderr, "%s\n", policy_error.ToString().c_str());
+    ErrorLine("%s", policy_error.ToString().c_str());
     return kExitError;
   }
   ProgressLine progress(flags);
@@ -329,7 +345,7 @@ int RunScan(int argc, char** argv) {
   ScanResult result = Scan(options);
   progress.Clear();
   if (!FinishPolicy(policy, &result, &policy_error)) {
-    std::fprintf(stderr, "%s\n", policy_error.ToString().c_str());
+    ErrorLine("%s", policy_error.ToString().c_str());
     return kExitError;
   }
   return Emit(result, flags);
@@ -414,7 +430,7 @@ int RunDocker(int argc, char** argv) {
   const std::string& host = cl.host;
   DockerEndpoint endpoint;
   if (Diagnostic bad_host; !ResolveDockerEndpoint(host, &endpoint, &bad_host)) {
-    std::fprintf(stderr, "rootlock: %s\n", bad_host.message.c_str());
+    ErrorLine("rootlock: %s", bad_host.message.c_str());
     return kExitError;
   }
   HttpLimits limits;
@@ -425,23 +441,21 @@ int RunDocker(int argc, char** argv) {
   DockerAudit audit;
   Diagnostic fatal;
   if (!AuditDockerEngine(&engine, audit_options, &audit, &fatal)) {
-    std::fprintf(stderr, "rootlock: %s\n", fatal.message.c_str());
+    ErrorLine("rootlock: %s", fatal.message.c_str());
     return kExitError;
   }
   ScanResult result = JudgeReady(std::move(audit.workloads), options);
   // Refused ids are counted among the skipped (JSON's summary.skipped_files).
   for (const Diagnostic& refused : audit.refused) {
-    std::fprintf(stderr, "%s: warning: %s\n", refused.where.file.c_str(), refused.message.c_str());
+    ErrorLine("%s: warning: %s", refused.where.file.c_str(), refused.message.c_str());
     result.skipped_files.push_back(refused);
   }
   for (const Diagnostic& note : audit.notes) {
-    // TODO(escape): a note may hold a container's name, which is the engine's.
-    std::fprintf(stderr, "%s: note: %s\n", note.where.file.c_str(), note.message.c_str());
+    ErrorLine("%s: note: %s", note.where.file.c_str(), note.message.c_str());
     result.skipped_files.push_back(note);
   }
   for (const Diagnostic& note : audit.unknown_writes) {
-    // TODO(escape): the note holds a container's name, which is the engine's.
-    std::fprintf(stderr, "%s: note: %s\n", note.where.file.c_str(), note.message.c_str());
+    ErrorLine("%s: note: %s", note.where.file.c_str(), note.message.c_str());
   }
   return Emit(result, flags);
 }
@@ -547,7 +561,7 @@ int RunEcs(int argc, char** argv) {
     AwsClientConfig config;
     Diagnostic fatal;
     if (!ResolveAwsConfig("ecs", aws, AwsEnvironment::Process(), &config, &fatal)) {
-      std::fprintf(stderr, "rootlock: %s\n", fatal.message.c_str());
+      ErrorLine("rootlock: %s", fatal.message.c_str());
       return kExitError;
     }
     EcsClient client(config, limits);
@@ -557,7 +571,7 @@ int RunEcs(int argc, char** argv) {
     options.more_clients = [&] { return std::make_unique<EcsClient>(config, limits); };
     EcsAudit audit;
     if (!AuditEcs(&client, options, &audit, &fatal)) {
-      std::fprintf(stderr, "rootlock: %s\n", fatal.message.c_str());
+      ErrorLine("rootlock: %s", fatal.message.c_str());
       return kExitError;
     }
     for (Workload& w : audit.workloads) workloads.push_back(std::move(w));
@@ -681,7 +695,7 @@ int Main(int argc, char** argv) {
     std::fputs(kMainHelp, stdout);
     return kExitClean;
   }
-  std::fprintf(stderr, "rootlock: unknown command '%s' (see 'rootlock --help')\n", argv[1]);
+  ErrorLine("rootlock: unknown command '%s' (see 'rootlock --help')", argv[1]);
   return kExitError;
 }
 
