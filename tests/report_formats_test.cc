@@ -189,35 +189,35 @@ TEST(Sarif, RuleSecuritySeverityFollowsTheConfigOverride) {
   ParsedSource p;
   const Node* root = Parse(SarifReport(r, Context()), &p);
   ASSERT_NE(root, nullptr);
-  const Node* rules = root->Get("runs")->children.at(0)->Path({"tool", "driver", "rules"});
-  EXPECT_EQ(rules->children[0]->Path({"properties", "security-severity"})->value, "9.5");
+  const Node* rules = root->Get("runs")->children().at(0)->Path({"tool", "driver", "rules"});
+  EXPECT_EQ(rules->children()[0]->Path({"properties", "security-severity"})->value(), "9.5");
 }
 
 TEST(Sarif, ResultsAreFailuresOnly) {
   ParsedSource p;
   const Node* root = Parse(SarifReport(Sample(), Context()), &p);
   ASSERT_NE(root, nullptr);
-  EXPECT_EQ(root->Get("version")->value, "2.1.0");
-  const Node* run = root->Get("runs")->children.at(0);
+  EXPECT_EQ(root->Get("version")->value(), "2.1.0");
+  const Node* run = root->Get("runs")->children().at(0);
   const Node* rules = run->Path({"tool", "driver", "rules"});
-  ASSERT_EQ(rules->children.size(), 2u);
-  EXPECT_EQ(rules->children[0]->Get("id")->value, "read-only-root-fs");
-  EXPECT_EQ(rules->children[0]->Path({"properties", "security-severity"})->value, "8.0");
-  EXPECT_EQ(rules->children[1]->Path({"properties", "security-severity"}), nullptr);
-  EXPECT_EQ(rules->children[0]->Get("helpUri")->value, kMain.help_uri);
-  const auto& results = run->Get("results")->children;
+  ASSERT_EQ(rules->children().size(), 2u);
+  EXPECT_EQ(rules->children()[0]->Get("id")->value(), "read-only-root-fs");
+  EXPECT_EQ(rules->children()[0]->Path({"properties", "security-severity"})->value(), "8.0");
+  EXPECT_EQ(rules->children()[1]->Path({"properties", "security-severity"}), nullptr);
+  EXPECT_EQ(rules->children()[0]->Get("helpUri")->value(), kMain.help_uri);
+  const auto& results = run->Get("results")->children();
   // Failures only (issue 13): fail k8s, warning tmp, fail ecs, fail docker; GitHub
   // ignores suppressions, so n/a and skipped are no results.
   ASSERT_EQ(results.size(), 4u);
   std::vector<std::string> levels;
-  for (const Node* r : results) levels.emplace_back(r->Get("level")->value);
+  for (const Node* r : results) levels.emplace_back(r->Get("level")->value());
   EXPECT_EQ(levels, (std::vector<std::string>{"error", "warning", "error", "error"}));
   EXPECT_EQ(results[0]->Get("suppressions"), nullptr);
-  const Node* loc = results[0]->Get("locations")->children.at(0);
-  EXPECT_EQ(loc->Path({"physicalLocation", "artifactLocation", "uri"})->value, "k8s/web.yaml");
-  EXPECT_EQ(loc->Path({"physicalLocation", "region", "startLine"})->value, "7");
-  EXPECT_EQ(loc->Path({"physicalLocation", "region", "startColumn"})->value, "9");
-  EXPECT_EQ(results[0]->Path({"partialFingerprints", "rootlock/v1"})->value,
+  const Node* loc = results[0]->Get("locations")->children().at(0);
+  EXPECT_EQ(loc->Path({"physicalLocation", "artifactLocation", "uri"})->value(), "k8s/web.yaml");
+  EXPECT_EQ(loc->Path({"physicalLocation", "region", "startLine"})->value(), "7");
+  EXPECT_EQ(loc->Path({"physicalLocation", "region", "startColumn"})->value(), "9");
+  EXPECT_EQ(results[0]->Path({"partialFingerprints", "rootlock/v1"})->value(),
             Fingerprint(SampleFindings()[0]));
 }
 
@@ -225,12 +225,12 @@ TEST(Sarif, LiveContainersGetALogicalLocationOnly) {
   ParsedSource p;
   const Node* root = Parse(SarifReport(Sample(), Context()), &p);
   ASSERT_NE(root, nullptr);
-  const Node* live = root->Get("runs")->children.at(0)->Get("results")->children.back();
-  const Node* loc = live->Get("locations")->children.at(0);
+  const Node* live = root->Get("runs")->children().at(0)->Get("results")->children().back();
+  const Node* loc = live->Get("locations")->children().at(0);
   EXPECT_EQ(loc->Get("physicalLocation"), nullptr);
-  const Node* logical = loc->Get("logicalLocations")->children.at(0);
-  EXPECT_EQ(logical->Get("name")->value, "cron");
-  EXPECT_EQ(logical->Get("fullyQualifiedName")->value, "docker:3f2a9c/cron");
+  const Node* logical = loc->Get("logicalLocations")->children().at(0);
+  EXPECT_EQ(logical->Get("name")->value(), "cron");
+  EXPECT_EQ(logical->Get("fullyQualifiedName")->value(), "docker:3f2a9c/cron");
 }
 
 TEST(Sarif, UrisArePercentEncodedAndRelative) {
@@ -304,32 +304,32 @@ TEST(Asff, OneFindingPerContainerFailingTheGatingRule) {
   ParsedSource p;
   const Node* root = Parse(AsffReport(Sample(), c), &p);
   ASSERT_NE(root, nullptr);
-  ASSERT_EQ(root->children.size(), 3u);  // k8s, ecs, docker failures; not the tmp warning
-  const Node* k8s = root->children[0];
-  const Node* ecs = root->children[1];
-  const Node* docker = root->children[2];
-  EXPECT_EQ(k8s->Get("SchemaVersion")->value, "2018-10-08");
-  EXPECT_EQ(k8s->Get("ProductArn")->value,
+  ASSERT_EQ(root->children().size(), 3u);  // k8s, ecs, docker failures; not the tmp warning
+  const Node* k8s = root->children()[0];
+  const Node* ecs = root->children()[1];
+  const Node* docker = root->children()[2];
+  EXPECT_EQ(k8s->Get("SchemaVersion")->value(), "2018-10-08");
+  EXPECT_EQ(k8s->Get("ProductArn")->value(),
             "arn:aws:securityhub:eu-west-1:123456789012:product/123456789012/default");
-  EXPECT_EQ(k8s->Get("AwsAccountId")->value, "123456789012");
-  EXPECT_EQ(k8s->Get("CreatedAt")->value, "2023-11-14T22:13:20.000Z");
-  EXPECT_EQ(k8s->Path({"Severity", "Label"})->value, "HIGH");
-  EXPECT_EQ(k8s->Get("Id")->value,
+  EXPECT_EQ(k8s->Get("AwsAccountId")->value(), "123456789012");
+  EXPECT_EQ(k8s->Get("CreatedAt")->value(), "2023-11-14T22:13:20.000Z");
+  EXPECT_EQ(k8s->Path({"Severity", "Label"})->value(), "HIGH");
+  EXPECT_EQ(k8s->Get("Id")->value(),
             "rootlock/read-only-root-fs/" + Fingerprint(SampleFindings()[0]));
-  EXPECT_EQ(k8s->Get("Resources")->children.at(0)->Get("Type")->value, "Other");
-  EXPECT_EQ(k8s->Path({"Compliance", "Status"})->value, "FAILED");
+  EXPECT_EQ(k8s->Get("Resources")->children().at(0)->Get("Type")->value(), "Other");
+  EXPECT_EQ(k8s->Path({"Compliance", "Status"})->value(), "FAILED");
   EXPECT_EQ(k8s->Path({"Compliance", "SecurityControlId"}), nullptr);
   const Node* k8s_reqs = k8s->Path({"Compliance", "RelatedRequirements"});
   ASSERT_NE(k8s_reqs, nullptr);
-  EXPECT_EQ(k8s_reqs->children.at(0)->value, "CIS Kubernetes Benchmark 5.2.3");
-  EXPECT_EQ(ecs->Path({"Compliance", "SecurityControlId"})->value, "ECS.5");
-  const Node* ecs_resource = ecs->Get("Resources")->children.at(0);
-  EXPECT_EQ(ecs_resource->Get("Type")->value, "AwsEcsTaskDefinition");
-  EXPECT_EQ(ecs_resource->Get("Id")->value,
+  EXPECT_EQ(k8s_reqs->children().at(0)->value(), "CIS Kubernetes Benchmark 5.2.3");
+  EXPECT_EQ(ecs->Path({"Compliance", "SecurityControlId"})->value(), "ECS.5");
+  const Node* ecs_resource = ecs->Get("Resources")->children().at(0);
+  EXPECT_EQ(ecs_resource->Get("Type")->value(), "AwsEcsTaskDefinition");
+  EXPECT_EQ(ecs_resource->Get("Id")->value(),
             "arn:aws:ecs:eu-west-1:123456789012:task-definition/api:12");
-  EXPECT_EQ(ecs_resource->Path({"Details", "AwsEcsTaskDefinition", "Family"})->value, "api");
-  EXPECT_EQ(docker->Get("Resources")->children.at(0)->Get("Type")->value, "Container");
-  EXPECT_EQ(docker->Path({"Remediation", "Recommendation", "Text"})->value,
+  EXPECT_EQ(ecs_resource->Path({"Details", "AwsEcsTaskDefinition", "Family"})->value(), "api");
+  EXPECT_EQ(docker->Get("Resources")->children().at(0)->Get("Type")->value(), "Container");
+  EXPECT_EQ(docker->Path({"Remediation", "Recommendation", "Text"})->value(),
             kMain.remediation[static_cast<size_t>(Platform::kDocker)]);
 }
 
@@ -340,7 +340,7 @@ TEST(Asff, LongTextIsCutToSecurityHubLimits) {
   ParsedSource p;
   const Node* root = Parse(AsffReport(r, Context()), &p);
   ASSERT_NE(root, nullptr);
-  std::string_view description = root->children[0]->Get("Description")->value;
+  std::string_view description = root->children()[0]->Get("Description")->value();
   EXPECT_LE(description.size(), 1024u);
   EXPECT_TRUE(description.ends_with("..."));
 }
@@ -362,29 +362,32 @@ TEST(PolicyReport, OneReportPerNamespaceAndANoteForTheRest) {
   ASSERT_EQ(p.documents.size(), 2u);
   const Node* none = p.documents[0].root;
   EXPECT_EQ(none->Path({"metadata", "namespace"}), nullptr);
-  EXPECT_EQ(none->Path({"summary", "skip"})->value, "1");
+  EXPECT_EQ(none->Path({"summary", "skip"})->value(), "1");
   const Node* shop = p.documents[1].root;
-  EXPECT_EQ(shop->Path({"metadata", "namespace"})->value, "shop");
-  EXPECT_EQ(shop->Path({"summary", "fail"})->value, "1");
-  EXPECT_EQ(shop->Path({"summary", "warn"})->value, "1");  // tmp-writable does not gate
-  EXPECT_EQ(shop->Path({"summary", "pass"})->value, "1");
-  EXPECT_EQ(shop->Path({"summary", "skip"})->value, "1");
-  const Node* first = shop->Get("results")->children.at(0);
-  EXPECT_EQ(first->Get("result")->value, "fail");
-  EXPECT_EQ(first->Get("scored")->value, "true");
-  EXPECT_EQ(first->Path({"timestamp", "seconds"})->value, "1700000000");
-  const Node* resource = first->Get("resources")->children.at(0);
-  EXPECT_EQ(resource->Get("apiVersion")->value, "apps/v1");
-  EXPECT_EQ(resource->Get("name")->value, "web");
+  EXPECT_EQ(shop->Path({"metadata", "namespace"})->value(), "shop");
+  EXPECT_EQ(shop->Path({"summary", "fail"})->value(), "1");
+  EXPECT_EQ(shop->Path({"summary", "warn"})->value(), "1");  // tmp-writable does not gate
+  EXPECT_EQ(shop->Path({"summary", "pass"})->value(), "1");
+  EXPECT_EQ(shop->Path({"summary", "skip"})->value(), "1");
+  const Node* first = shop->Get("results")->children().at(0);
+  EXPECT_EQ(first->Get("result")->value(), "fail");
+  EXPECT_EQ(first->Get("scored")->value(), "true");
+  EXPECT_EQ(first->Path({"timestamp", "seconds"})->value(), "1700000000");
+  const Node* resource = first->Get("resources")->children().at(0);
+  EXPECT_EQ(resource->Get("apiVersion")->value(), "apps/v1");
+  EXPECT_EQ(resource->Get("name")->value(), "web");
   // YAML look-alikes stay strings: every value is quoted.
   std::vector<Finding> fs = SampleFindings();
   fs[0].container = "yes";
   ScanResult r = Sample(fs);
   ParsedSource q = ReadYaml("r.yaml", PolicyReportYaml(r, Context()));
   ASSERT_FALSE(q.has_error);
-  EXPECT_EQ(
-      q.documents[1].root->Get("results")->children[0]->Path({"properties", "container"})->AsBool(),
-      BoolValue::kNotBool);
+  EXPECT_EQ(q.documents[1]
+                .root->Get("results")
+                ->children()[0]
+                ->Path({"properties", "container"})
+                ->AsBool(),
+            BoolValue::kNotBool);
 }
 
 // --- Markdown and HTML: hostile names ---

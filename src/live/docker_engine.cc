@@ -51,7 +51,7 @@ bool SafeId(std::string_view id) {
   return true;
 }
 
-std::string Scalar(const Node* n) { return n && n->IsScalar() ? std::string(n->value) : ""; }
+std::string Scalar(const Node* n) { return n && n->IsScalar() ? std::string(n->value()) : ""; }
 
 }  // namespace
 
@@ -185,7 +185,7 @@ bool AuditDockerEngine(DockerEngine* engine, const DockerAuditOptions& options, 
     fatal->message = "the engine's container list is not a list";
     return false;
   }
-  for (const Node* item : items->children) {
+  for (const Node* item : items->children()) {
     std::string id = Scalar(item->Get("Id"));
     if (!SafeId(id)) continue;
     std::string short_id = id.substr(0, 12);
@@ -193,8 +193,8 @@ bool AuditDockerEngine(DockerEngine* engine, const DockerAuditOptions& options, 
         get_json(prefix + "/containers/" + id + "/json", &status, &error);
     if (!inspected) {
       std::string name = item->Get("Names") && item->Get("Names")->IsSequence() &&
-                                 !item->Get("Names")->children.empty()
-                             ? Scalar(item->Get("Names")->children[0])
+                                 !item->Get("Names")->children().empty()
+                             ? Scalar(item->Get("Names")->children()[0])
                              : short_id;
       Diagnostic note;
       note.where = Location{"docker:" + short_id};
@@ -223,8 +223,8 @@ bool AuditDockerEngine(DockerEngine* engine, const DockerAuditOptions& options, 
         if (changes) {
           c.writes_known = true;
           const Node* list_node = changes->documents[0].root;
-          for (size_t k = 0; list_node->IsSequence() && k < list_node->children.size(); ++k) {
-            std::string path = Scalar(list_node->children[k]->Get("Path"));
+          for (size_t k = 0; list_node->IsSequence() && k < list_node->children().size(); ++k) {
+            std::string path = Scalar(list_node->children()[k]->Get("Path"));
             if (!path.empty()) c.written_paths.push_back(path);
           }
         }
