@@ -156,7 +156,7 @@ ChildStack::~ChildStack() { std::free(data_); }
 
 void ChildStack::Grow() {
   size_t capacity = capacity_ < 256 ? 256 : capacity_ * 2;
-  // realloc: a large block grows in place or by remapping, never held twice.
+  // realloc, not new and copy: glibc grows a large (mapped) block by remapping it.
   void* grown = std::realloc(data_, capacity * sizeof(Node*));
   if (!grown) throw std::bad_alloc();
   data_ = static_cast<const Node**>(grown);
@@ -165,8 +165,8 @@ void ChildStack::Grow() {
 
 void ChildStack::Truncate(size_t size) {
   size_ = size;
-  // A long list just moved into the tree: give back the memory past it
-  // (1 MiB of slack kept), as realloc does for a large block by unmapping.
+  // Part of a long list just moved into the tree: give back the memory past
+  // what is left (keeping 1 MiB of room), which glibc unmaps for a large block.
   constexpr size_t kKeep = (size_t{1} << 20) / sizeof(Node*);
   if (capacity_ - size_ < 2 * kKeep) return;
   size_t capacity = size_ + kKeep;
