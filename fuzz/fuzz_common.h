@@ -68,8 +68,8 @@ inline void CheckParsed(const ParsedSource& parsed, std::string_view text) {
     if (!seen.insert(n).second) continue;
     Require(n->start.offset <= n->end.offset, "a node starts before it ends");
     Require(n->end.offset <= text.size(), "a node ends inside the text");
-    if (n->IsMapping()) Require(n->children.size() % 2 == 0, "a mapping holds key/value pairs");
-    for (const Node* child : n->children) {
+    if (n->IsMapping()) Require(n->children().size() % 2 == 0, "a mapping holds key/value pairs");
+    for (const Node* child : n->children()) {
       Require(child != nullptr, "no null children");
       pending.push_back(child);
     }

@@ -39,7 +39,7 @@ std::vector<std::string_view> CommentLines(std::string_view text,
     pending.pop_back();
     if (!seen.insert(n).second) continue;
     if (n->IsScalar()) scalars.push_back({n->start.offset, n->end.offset});
-    for (const rootlock::Node* c : n->children) pending.push_back(c);
+    for (const rootlock::Node* c : n->children()) pending.push_back(c);
   }
   std::sort(scalars.begin(), scalars.end());
   // reach[i]: the furthest end among the scalars sorted up to i.

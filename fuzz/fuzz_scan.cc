@@ -68,7 +68,7 @@ void CheckCrdSkim(std::string_view text, const rootlock::ScanOptions& options) {
       if (d.root->start.offset >= r.begin && d.root->start.offset < r.end) root = d.root;
     }
     const rootlock::Node* kind = root && root->IsMapping() ? root->Get("kind") : nullptr;
-    Require(kind && kind->IsScalar() && kind->value == "CustomResourceDefinition",
+    Require(kind && kind->IsScalar() && kind->value() == "CustomResourceDefinition",
             "the CRD skim claims only CustomResourceDefinitions",
             std::string(text.substr(r.begin, r.end - r.begin)));
   }

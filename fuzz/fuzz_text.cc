@@ -109,7 +109,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                 p.documents[0].root->MappingSize() == 1,
             "YamlQuote made more than one key");
     const rootlock::Node* v = p.documents[0].root->Get("k");
-    Require(v && v->IsScalar() && v->value == in, "YamlQuote does not read back as the input");
+    Require(v && v->IsScalar() && v->value() == in, "YamlQuote does not read back as the input");
   }
   return 0;
 }

@@ -37,7 +37,7 @@ std::string ErrorText(const ParsedSource& p) {
 // Keys of a mapping, in order.
 std::vector<std::string_view> Keys(const Node* map) {
   std::vector<std::string_view> keys;
-  for (size_t i = 0; i < map->MappingSize(); ++i) keys.push_back(map->KeyAt(i)->value);
+  for (size_t i = 0; i < map->MappingSize(); ++i) keys.push_back(map->KeyAt(i)->value());
   return keys;
 }
 
@@ -68,16 +68,16 @@ TEST(HclReader, LiteralsArePlainScalarsAndStringsAreQuoted) {
             (Names{"name", "count", "ratio", "offset", "on", "off", "nothing", "quoted"}));
   for (size_t i = 0; i < root->MappingSize(); ++i) {
     EXPECT_EQ(root->KeyAt(i)->scalar_style, ScalarStyle::kPlain);
-    EXPECT_TRUE(root->KeyAt(i)->tag.empty());
+    EXPECT_TRUE(root->KeyAt(i)->tag().empty());
     EXPECT_TRUE(root->ValueAt(i)->IsScalar());
-    EXPECT_TRUE(root->ValueAt(i)->tag.empty());
+    EXPECT_TRUE(root->ValueAt(i)->tag().empty());
   }
-  EXPECT_EQ(root->Get("name")->value, "web");
+  EXPECT_EQ(root->Get("name")->value(), "web");
   EXPECT_EQ(root->Get("name")->scalar_style, ScalarStyle::kDoubleQuoted);
-  EXPECT_EQ(root->Get("count")->value, "3");
+  EXPECT_EQ(root->Get("count")->value(), "3");
   EXPECT_EQ(root->Get("count")->scalar_style, ScalarStyle::kPlain);
-  EXPECT_EQ(root->Get("ratio")->value, "1.5e3");
-  EXPECT_EQ(root->Get("offset")->value, "-1");
+  EXPECT_EQ(root->Get("ratio")->value(), "1.5e3");
+  EXPECT_EQ(root->Get("offset")->value(), "-1");
   EXPECT_EQ(root->Get("offset")->start.column, 11u);
   EXPECT_EQ(root->Get("on")->AsBool(), BoolValue::kTrue);
   EXPECT_EQ(root->Get("off")->AsBool(), BoolValue::kFalse);
@@ -107,11 +107,11 @@ TEST(HclReader, LabelledBlocksNestByTypeThenLabelAndShareMappings) {
   const Node* ecs = resource->Get("aws_ecs_task_definition");
   EXPECT_EQ(Keys(ecs), (Names{"app", "worker"}));
   EXPECT_EQ(ecs->KeyAt(0)->scalar_style, ScalarStyle::kDoubleQuoted);
-  EXPECT_EQ(ecs->Get("app")->Get("family")->value, "app");
-  EXPECT_EQ(root->Path({"resource", "aws_ecs_task_definition", "worker", "family"})->value,
+  EXPECT_EQ(ecs->Get("app")->Get("family")->value(), "app");
+  EXPECT_EQ(root->Path({"resource", "aws_ecs_task_definition", "worker", "family"})->value(),
             "worker");
-  EXPECT_EQ(root->Path({"resource", "aws_iam_role", "exec", "name"})->value, "exec");
-  EXPECT_EQ(root->Path({"variable", "image_tag", "default"})->value, "1.2");
+  EXPECT_EQ(root->Path({"resource", "aws_iam_role", "exec", "name"})->value(), "exec");
+  EXPECT_EQ(root->Path({"variable", "image_tag", "default"})->value(), "1.2");
   // The shared mappings span every block that went into them.
   EXPECT_EQ(resource->start.line, 1u);
   EXPECT_EQ(resource->end.line, 12u);
@@ -129,9 +129,9 @@ TEST(HclReader, NameLabelsAndThreeLabelsNestToo) {
                "}\n");
   const Node* web = root->Path({"resource", "aws_ecs_service", "web"});
   ASSERT_NE(web, nullptr);
-  EXPECT_EQ(web->Get("name")->value, "web");
+  EXPECT_EQ(web->Get("name")->value(), "web");
   EXPECT_EQ(root->Get("resource")->KeyAt(0)->scalar_style, ScalarStyle::kPlain);
-  EXPECT_EQ(root->Path({"thing", "a", "b", "c", "x"})->value, "1");
+  EXPECT_EQ(root->Path({"thing", "a", "b", "c", "x"})->value(), "1");
 }
 
 TEST(HclReader, RepeatedLabelsKeepBothBlocks) {
@@ -140,8 +140,8 @@ TEST(HclReader, RepeatedLabelsKeepBothBlocks) {
                "resource \"r\" \"n\" {\n  v = 2\n}\n");
   const Node* r = root->Path({"resource", "r"});
   ASSERT_EQ(r->MappingSize(), 2u);
-  EXPECT_EQ(r->ValueAt(0)->Get("v")->value, "1");
-  EXPECT_EQ(r->Get("n")->Get("v")->value, "2");  // Get finds the last
+  EXPECT_EQ(r->ValueAt(0)->Get("v")->value(), "1");
+  EXPECT_EQ(r->Get("n")->Get("v")->value(), "2");  // Get finds the last
 }
 
 TEST(HclReader, LocalsBlocksMergeIntoOneMapping) {
@@ -181,23 +181,23 @@ TEST(HclReader, UnlabelledBlocksBecomeSequencesOfBodies) {
                "}\n");
   const Node* terraform = root->Get("terraform");
   ASSERT_TRUE(terraform->IsSequence());
-  ASSERT_EQ(terraform->children.size(), 1u);
-  EXPECT_EQ(terraform->children[0]->Get("required_version")->value, ">= 1.5");
+  ASSERT_EQ(terraform->children().size(), 1u);
+  EXPECT_EQ(terraform->children()[0]->Get("required_version")->value(), ">= 1.5");
   const Node* app = root->Path({"resource", "aws_ecs_task_definition", "app"});
   ASSERT_NE(app, nullptr);
   EXPECT_EQ(Keys(app), (Names{"volume", "placement_constraints", "lifecycle"}));
   const Node* volume = app->Get("volume");
   ASSERT_TRUE(volume->IsSequence());
   EXPECT_EQ(volume->collection_style, CollectionStyle::kBlock);
-  ASSERT_EQ(volume->children.size(), 2u);
-  EXPECT_EQ(volume->children[0]->Get("name")->value, "data");
-  EXPECT_EQ(volume->children[1]->Get("name")->value, "logs");
+  ASSERT_EQ(volume->children().size(), 2u);
+  EXPECT_EQ(volume->children()[0]->Get("name")->value(), "data");
+  EXPECT_EQ(volume->children()[1]->Get("name")->value(), "logs");
   EXPECT_EQ(volume->start.line, 5u);
   EXPECT_EQ(volume->end.line, 11u);
   const Node* lifecycle = app->Get("lifecycle");
-  ASSERT_EQ(lifecycle->children.size(), 1u);
-  EXPECT_TRUE(lifecycle->children[0]->IsMapping());
-  EXPECT_EQ(lifecycle->children[0]->MappingSize(), 0u);
+  ASSERT_EQ(lifecycle->children().size(), 1u);
+  EXPECT_TRUE(lifecycle->children()[0]->IsMapping());
+  EXPECT_EQ(lifecycle->children()[0]->MappingSize(), 0u);
 }
 
 TEST(HclReader, NestedLocalsBlockIsAnOrdinaryBlock) {
@@ -214,12 +214,12 @@ TEST(HclReader, QuotedStringsDecodeEscapes) {
                "c = \"caf\xC3\xA9\"\n"
                "d = \"\"\n"
                "e = \"100% and $5\"\n");
-  EXPECT_EQ(root->Get("a")->value, "line\nnext\ttab \"q\" back\\slash");
-  EXPECT_EQ(root->Get("b")->value, "\xC3\xA9\xF0\x9F\x98\x80\r");
-  EXPECT_EQ(root->Get("c")->value, "caf\xC3\xA9");
-  EXPECT_EQ(root->Get("d")->value, "");
+  EXPECT_EQ(root->Get("a")->value(), "line\nnext\ttab \"q\" back\\slash");
+  EXPECT_EQ(root->Get("b")->value(), "\xC3\xA9\xF0\x9F\x98\x80\r");
+  EXPECT_EQ(root->Get("c")->value(), "caf\xC3\xA9");
+  EXPECT_EQ(root->Get("d")->value(), "");
   EXPECT_EQ(root->Get("d")->scalar_style, ScalarStyle::kDoubleQuoted);
-  EXPECT_EQ(root->Get("e")->value, "100% and $5");
+  EXPECT_EQ(root->Get("e")->value(), "100% and $5");
 }
 
 TEST(HclReader, TemplateSequencesAreKeptAsWritten) {
@@ -231,15 +231,15 @@ TEST(HclReader, TemplateSequencesAreKeptAsWritten) {
                "if     = \"%{ if var.on }yes%{ else }no%{ endif }\"\n"
                "loop   = \"%{ for k, v in var.m ~}${k}=${v},%{ endfor ~}\"\n"
                "only   = \"${var.x}\"\n");
-  EXPECT_EQ(root->Get("arn")->value, "arn:aws:iam::${var.account}:role/${local.name}");
+  EXPECT_EQ(root->Get("arn")->value(), "arn:aws:iam::${var.account}:role/${local.name}");
   EXPECT_EQ(root->Get("arn")->scalar_style, ScalarStyle::kDoubleQuoted);
-  EXPECT_EQ(root->Get("nested")->value, "${lookup(var.images, \"web\")}:latest");
-  EXPECT_EQ(root->Get("brace")->value, "${ {a = \"}\"}[\"a\"] }!");
-  EXPECT_EQ(root->Get("escape")->value, "${not} %{not}");
-  EXPECT_EQ(root->Get("if")->value, "%{ if var.on }yes%{ else }no%{ endif }");
-  EXPECT_EQ(root->Get("loop")->value, "%{ for k, v in var.m ~}${k}=${v},%{ endfor ~}");
-  EXPECT_EQ(root->Get("only")->value, "${var.x}");
-  EXPECT_TRUE(root->Get("only")->tag.empty());
+  EXPECT_EQ(root->Get("nested")->value(), "${lookup(var.images, \"web\")}:latest");
+  EXPECT_EQ(root->Get("brace")->value(), "${ {a = \"}\"}[\"a\"] }!");
+  EXPECT_EQ(root->Get("escape")->value(), "${not} %{not}");
+  EXPECT_EQ(root->Get("if")->value(), "%{ if var.on }yes%{ else }no%{ endif }");
+  EXPECT_EQ(root->Get("loop")->value(), "%{ for k, v in var.m ~}${k}=${v},%{ endfor ~}");
+  EXPECT_EQ(root->Get("only")->value(), "${var.x}");
+  EXPECT_TRUE(root->Get("only")->tag().empty());
 }
 
 TEST(HclReader, HeredocKeepsItsBodyAsALiteralScalar) {
@@ -257,14 +257,14 @@ TEST(HclReader, HeredocKeepsItsBodyAsALiteralScalar) {
   const Node* defs = task->Get("container_definitions");
   ASSERT_TRUE(defs->IsScalar());
   EXPECT_EQ(defs->scalar_style, ScalarStyle::kLiteral);
-  EXPECT_TRUE(defs->tag.empty());
-  EXPECT_EQ(defs->value, "[ {\"name\": \"jenkins\", \"image\": \"jenkins:${var.tag}\"} ]\n");
+  EXPECT_TRUE(defs->tag().empty());
+  EXPECT_EQ(defs->value(), "[ {\"name\": \"jenkins\", \"image\": \"jenkins:${var.tag}\"} ]\n");
   EXPECT_EQ(defs->start.line, 3u);
   EXPECT_EQ(defs->start.column, 27u);
   EXPECT_EQ(defs->start.offset, text.find("<<DEFINITION"));
   EXPECT_EQ(defs->end.line, 5u);
   EXPECT_EQ(defs->end.column, 11u);
-  EXPECT_EQ(task->Get("cpu")->value, "256");
+  EXPECT_EQ(task->Get("cpu")->value(), "256");
 }
 
 TEST(HclReader, IndentedHeredocStripsTheCommonIndent) {
@@ -282,11 +282,11 @@ TEST(HclReader, IndentedHeredocStripsTheCommonIndent) {
                "empty = <<EOT\n"
                "EOT\n"
                "last = 1\n");
-  EXPECT_EQ(root->Get("policy")->value, "{\n  \"Version\": \"2012-10-17\"\n\n}\n");
+  EXPECT_EQ(root->Get("policy")->value(), "{\n  \"Version\": \"2012-10-17\"\n\n}\n");
   EXPECT_EQ(root->Get("policy")->scalar_style, ScalarStyle::kLiteral);
-  EXPECT_EQ(root->Get("plain")->value, "  kept\n  ${x}\n");
-  EXPECT_EQ(root->Get("empty")->value, "");
-  EXPECT_EQ(root->Get("last")->value, "1");
+  EXPECT_EQ(root->Get("plain")->value(), "  kept\n  ${x}\n");
+  EXPECT_EQ(root->Get("empty")->value(), "");
+  EXPECT_EQ(root->Get("last")->value(), "1");
 }
 
 TEST(HclReader, HeredocAsAFunctionArgument) {
@@ -297,10 +297,10 @@ TEST(HclReader, HeredocAsAFunctionArgument) {
                ")\n"
                "next = true\n");
   const Node* defs = root->Get("defs");
-  EXPECT_EQ(defs->tag, "!call:trimspace");
-  ASSERT_EQ(defs->children.size(), 1u);
-  EXPECT_EQ(defs->children[0]->value, "  [{\"name\": \"a\"}]\n");
-  EXPECT_EQ(root->Get("next")->value, "true");
+  EXPECT_EQ(defs->tag(), "!call:trimspace");
+  ASSERT_EQ(defs->children().size(), 1u);
+  EXPECT_EQ(defs->children()[0]->value(), "  [{\"name\": \"a\"}]\n");
+  EXPECT_EQ(root->Get("next")->value(), "true");
 }
 
 TEST(HclReader, JsonencodeIsACallSequenceHoldingTheDefinitions) {
@@ -333,22 +333,22 @@ TEST(HclReader, JsonencodeIsACallSequenceHoldingTheDefinitions) {
                "}\n");
   const Node* task = root->Path({"resource", "aws_ecs_task_definition", "service"});
   ASSERT_NE(task, nullptr);
-  EXPECT_EQ(task->Get("family")->value, "service");
+  EXPECT_EQ(task->Get("family")->value(), "service");
   const Node* call = task->Get("container_definitions");
   ASSERT_TRUE(call->IsSequence());
-  EXPECT_EQ(call->tag, "!call:jsonencode");
+  EXPECT_EQ(call->tag(), "!call:jsonencode");
   EXPECT_EQ(call->collection_style, CollectionStyle::kFlow);
   EXPECT_EQ(call->start.line, 3u);
   EXPECT_EQ(call->start.column, 27u);
   EXPECT_EQ(call->end.line, 21u);
   EXPECT_EQ(call->end.column, 5u);
-  ASSERT_EQ(call->children.size(), 1u);
-  const Node* containers = call->children[0];
+  ASSERT_EQ(call->children().size(), 1u);
+  const Node* containers = call->children()[0];
   ASSERT_TRUE(containers->IsSequence());
-  EXPECT_TRUE(containers->tag.empty());
+  EXPECT_TRUE(containers->tag().empty());
   EXPECT_EQ(containers->collection_style, CollectionStyle::kFlow);
-  ASSERT_EQ(containers->children.size(), 2u);
-  const Node* first = containers->children[0];
+  ASSERT_EQ(containers->children().size(), 2u);
+  const Node* first = containers->children()[0];
   ASSERT_TRUE(first->IsMapping());
   EXPECT_EQ(first->collection_style, CollectionStyle::kFlow);
   EXPECT_EQ(Keys(first),
@@ -356,14 +356,14 @@ TEST(HclReader, JsonencodeIsACallSequenceHoldingTheDefinitions) {
   EXPECT_EQ(first->Get("readonlyRootFilesystem")->AsBool(), BoolValue::kTrue);
   const Node* ports = first->Get("portMappings");
   ASSERT_TRUE(ports->IsSequence());
-  ASSERT_EQ(ports->children.size(), 1u);
-  EXPECT_EQ(ports->children[0]->Get("containerPort")->value, "80");
-  const Node* second = containers->children[1];
+  ASSERT_EQ(ports->children().size(), 1u);
+  EXPECT_EQ(ports->children()[0]->Get("containerPort")->value(), "80");
+  const Node* second = containers->children()[1];
   EXPECT_EQ(second->Get("readonlyRootFilesystem")->AsBool(), BoolValue::kFalse);
   EXPECT_EQ(second->Get("readonlyRootFilesystem")->start.line, 19u);
   const Node* volume = task->Get("volume");
   ASSERT_TRUE(volume->IsSequence());
-  EXPECT_EQ(volume->children[0]->Get("host_path")->value, "/ecs/service-storage");
+  EXPECT_EQ(volume->children()[0]->Get("host_path")->value(), "/ecs/service-storage");
 }
 
 TEST(HclReader, OtherFunctionCallsAreTaggedByName) {
@@ -377,37 +377,37 @@ TEST(HclReader, OtherFunctionCallsAreTaggedByName) {
                "d = provider::terraform::encode_tfvars({ x = 1 })\n"
                "e = max(1, 2, 3,)\n");
   const Node* a = root->Get("a");
-  EXPECT_EQ(a->tag, "!call:file");
-  ASSERT_EQ(a->children.size(), 1u);
-  EXPECT_EQ(a->children[0]->value, "task-definitions/service.json");
-  EXPECT_EQ(a->children[0]->scalar_style, ScalarStyle::kDoubleQuoted);
+  EXPECT_EQ(a->tag(), "!call:file");
+  ASSERT_EQ(a->children().size(), 1u);
+  EXPECT_EQ(a->children()[0]->value(), "task-definitions/service.json");
+  EXPECT_EQ(a->children()[0]->scalar_style, ScalarStyle::kDoubleQuoted);
   const Node* b = root->Get("b");
-  EXPECT_EQ(b->tag, "!call:templatefile");
-  ASSERT_EQ(b->children.size(), 2u);
-  EXPECT_EQ(b->children[0]->value, "${path.module}/tasks.json.tpl");
-  ASSERT_TRUE(b->children[1]->IsMapping());
-  EXPECT_EQ(b->children[1]->Get("tag")->tag, "!expr");
-  EXPECT_EQ(b->children[1]->Get("cpu")->value, "256");
-  EXPECT_EQ(root->Get("c")->tag, "!call:timestamp");
-  EXPECT_TRUE(root->Get("c")->children.empty());
-  EXPECT_EQ(root->Get("d")->tag, "!call:provider::terraform::encode_tfvars");
-  EXPECT_EQ(root->Get("e")->children.size(), 3u);
+  EXPECT_EQ(b->tag(), "!call:templatefile");
+  ASSERT_EQ(b->children().size(), 2u);
+  EXPECT_EQ(b->children()[0]->value(), "${path.module}/tasks.json.tpl");
+  ASSERT_TRUE(b->children()[1]->IsMapping());
+  EXPECT_EQ(b->children()[1]->Get("tag")->tag(), "!expr");
+  EXPECT_EQ(b->children()[1]->Get("cpu")->value(), "256");
+  EXPECT_EQ(root->Get("c")->tag(), "!call:timestamp");
+  EXPECT_TRUE(root->Get("c")->children().empty());
+  EXPECT_EQ(root->Get("d")->tag(), "!call:provider::terraform::encode_tfvars");
+  EXPECT_EQ(root->Get("e")->children().size(), 3u);
 }
 
 TEST(HclReader, ExpandedArgumentIsMarked) {
   ASSERT_READS(p, root, "all = concat(var.a, var.b...)\nmin = min(var.list...,)\n");
   const Node* all = root->Get("all");
-  EXPECT_EQ(all->tag, "!call:concat");
-  ASSERT_EQ(all->children.size(), 2u);
-  EXPECT_EQ(all->children[0]->value, "var.a");
-  const Node* expanded = all->children[1];
+  EXPECT_EQ(all->tag(), "!call:concat");
+  ASSERT_EQ(all->children().size(), 2u);
+  EXPECT_EQ(all->children()[0]->value(), "var.a");
+  const Node* expanded = all->children()[1];
   ASSERT_TRUE(expanded->IsSequence());
-  EXPECT_EQ(expanded->tag, "!expand");
-  ASSERT_EQ(expanded->children.size(), 1u);
-  EXPECT_EQ(expanded->children[0]->value, "var.b");
-  EXPECT_EQ(expanded->children[0]->tag, "!expr");
+  EXPECT_EQ(expanded->tag(), "!expand");
+  ASSERT_EQ(expanded->children().size(), 1u);
+  EXPECT_EQ(expanded->children()[0]->value(), "var.b");
+  EXPECT_EQ(expanded->children()[0]->tag(), "!expr");
   EXPECT_EQ(expanded->end.column, 29u);
-  EXPECT_EQ(root->Get("min")->children[0]->tag, "!expand");
+  EXPECT_EQ(root->Get("min")->children()[0]->tag(), "!expand");
 }
 
 TEST(HclReader, AwsccStyleListOfObjects) {
@@ -426,12 +426,12 @@ TEST(HclReader, AwsccStyleListOfObjects) {
   ASSERT_NE(task, nullptr);
   const Node* defs = task->Get("container_definitions");
   ASSERT_TRUE(defs->IsSequence());
-  EXPECT_TRUE(defs->tag.empty());
-  ASSERT_EQ(defs->children.size(), 1u);
-  const Node* web = defs->children[0];
+  EXPECT_TRUE(defs->tag().empty());
+  ASSERT_EQ(defs->children().size(), 1u);
+  const Node* web = defs->children()[0];
   EXPECT_EQ(Keys(web), (Names{"name", "image", "readonly_root_filesystem"}));
   EXPECT_EQ(web->Get("readonly_root_filesystem")->AsBool(), BoolValue::kTrue);
-  EXPECT_EQ(task->Get("tags")->children.size(), 1u);
+  EXPECT_EQ(task->Get("tags")->children().size(), 1u);
 }
 
 TEST(HclReader, ReferencesAreExprScalars) {
@@ -461,9 +461,9 @@ TEST(HclReader, ReferencesAreExprScalars) {
     const Node* n = root->Get(key);
     ASSERT_NE(n, nullptr);
     EXPECT_TRUE(n->IsScalar());
-    EXPECT_EQ(n->tag, "!expr");
+    EXPECT_EQ(n->tag(), "!expr");
     EXPECT_EQ(n->scalar_style, ScalarStyle::kPlain);
-    EXPECT_EQ(n->value, text);
+    EXPECT_EQ(n->value(), text);
     EXPECT_EQ(n->end.offset - n->start.offset, text.size());
   }
 }
@@ -487,33 +487,33 @@ TEST(HclReader, OtherExpressionsKeepTheirSourceTextAndEndWhereTheyShould) {
                "j = -var.n\n"
                "k = \"${var.x}\" == \"\" ? null : var.x\n"
                "next = \"still read\"\n");
-  EXPECT_EQ(root->Get("a")->value, "var.cpu * 2 + 1");
-  EXPECT_EQ(root->Get("b")->value, "var.on ? \"yes\" : \"no\"");
-  EXPECT_EQ(root->Get("c")->value, "[for s in var.names : upper(s) if s != \"\"]");
-  EXPECT_EQ(root->Get("d")->value, "{for k, v in var.tags : k => v...}");
-  EXPECT_EQ(root->Get("e")->value, "(var.x)");
-  EXPECT_EQ(root->Get("f")->value, "!var.enabled");
-  EXPECT_EQ(root->Get("g")->value, "[\n  var.a, # first\n  var.b\n][0]");
+  EXPECT_EQ(root->Get("a")->value(), "var.cpu * 2 + 1");
+  EXPECT_EQ(root->Get("b")->value(), "var.on ? \"yes\" : \"no\"");
+  EXPECT_EQ(root->Get("c")->value(), "[for s in var.names : upper(s) if s != \"\"]");
+  EXPECT_EQ(root->Get("d")->value(), "{for k, v in var.tags : k => v...}");
+  EXPECT_EQ(root->Get("e")->value(), "(var.x)");
+  EXPECT_EQ(root->Get("f")->value(), "!var.enabled");
+  EXPECT_EQ(root->Get("g")->value(), "[\n  var.a, # first\n  var.b\n][0]");
   EXPECT_EQ(root->Get("g")->end.line, 10u);
   EXPECT_EQ(root->Get("g")->end.column, 5u);
   const Node* h = root->Get("h");
-  EXPECT_EQ(h->tag, "!call:merge");
-  EXPECT_EQ(h->children[1]->Get("extra")->value, "var.x == \"y\" && var.z >= 2");
-  EXPECT_EQ(root->Get("i")->value, "a ? b : c ? d : e");
-  EXPECT_EQ(root->Get("j")->value, "-var.n");
-  EXPECT_EQ(root->Get("k")->value, "\"${var.x}\" == \"\" ? null : var.x");
+  EXPECT_EQ(h->tag(), "!call:merge");
+  EXPECT_EQ(h->children()[1]->Get("extra")->value(), "var.x == \"y\" && var.z >= 2");
+  EXPECT_EQ(root->Get("i")->value(), "a ? b : c ? d : e");
+  EXPECT_EQ(root->Get("j")->value(), "-var.n");
+  EXPECT_EQ(root->Get("k")->value(), "\"${var.x}\" == \"\" ? null : var.x");
   for (std::string_view key : {"a", "b", "c", "d", "e", "f", "g", "i", "j", "k"}) {
-    EXPECT_EQ(root->Get(key)->tag, "!expr") << key;
+    EXPECT_EQ(root->Get(key)->tag(), "!expr") << key;
   }
-  EXPECT_EQ(root->Get("next")->value, "still read");
+  EXPECT_EQ(root->Get("next")->value(), "still read");
 }
 
 TEST(HclReader, OperatorsContinueOverNewlinesOnlyInsideBrackets) {
   {
     ASSERT_READS(p, root, "a = (1 +\n  2)\nb = [var.x\n  * 2]\nc = f(1\n  , 2)\n");
-    EXPECT_EQ(root->Get("a")->value, "(1 +\n  2)");
-    EXPECT_EQ(root->Get("b")->children[0]->value, "var.x\n  * 2");
-    EXPECT_EQ(root->Get("c")->children.size(), 2u);
+    EXPECT_EQ(root->Get("a")->value(), "(1 +\n  2)");
+    EXPECT_EQ(root->Get("b")->children()[0]->value(), "var.x\n  * 2");
+    EXPECT_EQ(root->Get("c")->children().size(), 2u);
   }
   ParsedSource p = Read("a = 1 +\n  2\n");
   ASSERT_TRUE(p.has_error);
@@ -536,13 +536,13 @@ TEST(HclReader, ObjectKeysAndSeparators) {
   EXPECT_EQ(Keys(o), (Names{"a", "b", "c", "x-y", "(var.k)", "d", "e", "${var.p}-q"}));
   EXPECT_EQ(o->KeyAt(0)->scalar_style, ScalarStyle::kPlain);
   EXPECT_EQ(o->KeyAt(1)->scalar_style, ScalarStyle::kDoubleQuoted);
-  EXPECT_EQ(o->KeyAt(4)->tag, "!expr");
-  EXPECT_TRUE(o->KeyAt(0)->tag.empty());
-  EXPECT_EQ(o->Get("(var.k)")->value, "5");
+  EXPECT_EQ(o->KeyAt(4)->tag(), "!expr");
+  EXPECT_TRUE(o->KeyAt(0)->tag().empty());
+  EXPECT_EQ(o->Get("(var.k)")->value(), "5");
   EXPECT_TRUE(o->Get("d")->IsMapping());
   EXPECT_EQ(o->Get("d")->MappingSize(), 0u);
   EXPECT_TRUE(o->Get("e")->IsSequence());
-  EXPECT_EQ(o->Get("${var.p}-q")->value, "6");
+  EXPECT_EQ(o->Get("${var.p}-q")->value(), "6");
 }
 
 TEST(HclReader, TuplesAllowTrailingCommasAndNewlines) {
@@ -550,11 +550,11 @@ TEST(HclReader, TuplesAllowTrailingCommasAndNewlines) {
   const Node* a = root->Get("a");
   ASSERT_TRUE(a->IsSequence());
   EXPECT_EQ(a->collection_style, CollectionStyle::kFlow);
-  ASSERT_EQ(a->children.size(), 3u);
-  EXPECT_EQ(a->children[0]->value, "x");
-  EXPECT_EQ(a->children[1]->children.size(), 2u);
-  EXPECT_EQ(a->children[2]->Get("k")->value, "v");
-  EXPECT_TRUE(root->Get("b")->children.empty());
+  ASSERT_EQ(a->children().size(), 3u);
+  EXPECT_EQ(a->children()[0]->value(), "x");
+  EXPECT_EQ(a->children()[1]->children().size(), 2u);
+  EXPECT_EQ(a->children()[2]->Get("k")->value(), "v");
+  EXPECT_TRUE(root->Get("b")->children().empty());
 }
 
 TEST(HclReader, CommentsAreSkippedEverywhere) {
@@ -573,10 +573,10 @@ TEST(HclReader, CommentsAreSkippedEverywhere) {
                "  }\n"
                "}\n");
   EXPECT_EQ(Keys(root), (Names{"a", "b", "c", "resource"}));
-  EXPECT_EQ(root->Get("a")->value, "1");
-  EXPECT_EQ(root->Get("b")->children.size(), 2u);
-  EXPECT_EQ(root->Get("c")->value, "#not a comment // nor this");
-  EXPECT_EQ(root->Path({"resource", "r", "n", "d", "e"})->value, "1");
+  EXPECT_EQ(root->Get("a")->value(), "1");
+  EXPECT_EQ(root->Get("b")->children().size(), 2u);
+  EXPECT_EQ(root->Get("c")->value(), "#not a comment // nor this");
+  EXPECT_EQ(root->Path({"resource", "r", "n", "d", "e"})->value(), "1");
 }
 
 TEST(HclReader, PositionsOfKeysAndValues) {
@@ -597,7 +597,7 @@ TEST(HclReader, PositionsOfKeysAndValues) {
   EXPECT_EQ(type_key->start.column, 10u);
   EXPECT_EQ(type_key->end.column, 35u);
   const Node* name_key = types->ValueAt(0)->KeyAt(0);
-  EXPECT_EQ(name_key->value, "app");
+  EXPECT_EQ(name_key->value(), "app");
   EXPECT_EQ(name_key->start.column, 36u);
   const Node* body = types->ValueAt(0)->ValueAt(0);
   EXPECT_EQ(body->start.line, 1u);
@@ -608,7 +608,7 @@ TEST(HclReader, PositionsOfKeysAndValues) {
   EXPECT_EQ(body->end.offset, text.size() - 1);
 
   const Node* family_key = body->KeyAt(0);
-  EXPECT_EQ(family_key->value, "family");
+  EXPECT_EQ(family_key->value(), "family");
   EXPECT_EQ(family_key->start.line, 2u);
   EXPECT_EQ(family_key->start.column, 3u);
   EXPECT_EQ(family_key->start.offset, 45u);
@@ -627,9 +627,9 @@ TEST(HclReader, PositionsOfKeysAndValues) {
 }
 
 // Line and column of a byte offset, counted independently of the reader.
-Mark Expected(std::string_view text, uint64_t offset) {
+Mark Expected(std::string_view text, uint32_t offset) {
   Mark m{1, 1, offset};
-  for (uint64_t i = 0; i < offset; ++i) {
+  for (uint32_t i = 0; i < offset; ++i) {
     unsigned char c = static_cast<unsigned char>(text[i]);
     if (c == '\n') {
       ++m.line;
@@ -654,10 +654,10 @@ void CheckSpans(std::string_view text, const Node* n, const Node* parent, int* c
     EXPECT_GE(n->start.offset, parent->start.offset);
     EXPECT_LE(n->end.offset, parent->end.offset);
   }
-  if (n->IsScalar() && n->tag == "!expr") {
-    EXPECT_EQ(n->value, text.substr(n->start.offset, n->end.offset - n->start.offset));
+  if (n->IsScalar() && n->tag() == "!expr") {
+    EXPECT_EQ(n->value(), text.substr(n->start.offset, n->end.offset - n->start.offset));
   }
-  for (const Node* child : n->children) CheckSpans(text, child, n, count);
+  for (const Node* child : n->children()) CheckSpans(text, child, n, count);
 }
 
 constexpr std::string_view kRealistic =
@@ -724,12 +724,12 @@ TEST(HclReader, EveryNodeSpanMatchesItsOffsetsAndNests) {
   EXPECT_GT(count, 80);
   const Node* legacy = root->Path({"resource", "aws_ecs_task_definition", "legacy"});
   ASSERT_NE(legacy, nullptr);
-  EXPECT_EQ(legacy->Get("container_definitions")->value,
+  EXPECT_EQ(legacy->Get("container_definitions")->value(),
             "[\n  {\"name\": \"jenkins\", \"image\": \"jenkins:${var.tag}\", "
             "\"readonlyRootFilesystem\": false}\n]\n");
-  EXPECT_EQ(root->Path({"locals", "ports"})->tag, "!expr");
-  EXPECT_EQ(root->Path({"variable", "tag", "type"})->value, "string");
-  EXPECT_EQ(root->Path({"variable", "tag", "type"})->tag, "!expr");
+  EXPECT_EQ(root->Path({"locals", "ports"})->tag(), "!expr");
+  EXPECT_EQ(root->Path({"variable", "tag", "type"})->value(), "string");
+  EXPECT_EQ(root->Path({"variable", "tag", "type"})->tag(), "!expr");
 }
 
 TEST(HclReader, CrLfLineEndingsAndByteOrderMark) {
@@ -745,15 +745,15 @@ TEST(HclReader, CrLfLineEndingsAndByteOrderMark) {
                "}\r\n");
   EXPECT_EQ(root->KeyAt(0)->start.offset, 3u);
   EXPECT_EQ(root->KeyAt(0)->start.column, 1u);
-  EXPECT_EQ(root->Get("b")->value, "x\r\n");
-  EXPECT_EQ(root->Get("c")->children[0]->Get("d")->children.size(), 2u);
+  EXPECT_EQ(root->Get("b")->value(), "x\r\n");
+  EXPECT_EQ(root->Get("c")->children()[0]->Get("d")->children().size(), 2u);
 }
 
 TEST(HclReader, LastLineNeedsNoNewline) {
   ASSERT_READS(p, root, "a {\n  b = 1\n}");
-  EXPECT_EQ(root->Get("a")->children[0]->Get("b")->value, "1");
+  EXPECT_EQ(root->Get("a")->children()[0]->Get("b")->value(), "1");
   ASSERT_READS(q, root2, "x = <<EOT\nhi\nEOT");
-  EXPECT_EQ(root2->Get("x")->value, "hi\n");
+  EXPECT_EQ(root2->Get("x")->value(), "hi\n");
 }
 
 struct ErrorCase {
@@ -906,8 +906,8 @@ TEST(HclReader, LongChainsAreLoopsNotNesting) {
   for (const std::string& text : {unary, sum + "\n", conditional + "\n"}) {
     ParsedSource p = Read(text);
     ASSERT_FALSE(p.has_error) << ErrorText(p);
-    EXPECT_EQ(p.documents[0].root->Get("a")->tag, "!expr");
-    EXPECT_EQ(p.documents[0].root->Get("a")->value.size(), text.size() - 5);
+    EXPECT_EQ(p.documents[0].root->Get("a")->tag(), "!expr");
+    EXPECT_EQ(p.documents[0].root->Get("a")->value().size(), text.size() - 5);
   }
 }
 
@@ -938,7 +938,7 @@ TEST(HclReader, NestedExpressionsCostTimeAndMemoryInLineWithTheInput) {
     size_t held = mallinfo2().uordblks - before;
     EXPECT_LT(held, size_t{64} << 20);
     ASSERT_FALSE(p.has_error) << ErrorText(p);
-    EXPECT_EQ(p.documents[0].root->Get("a")->value.size(), size);
+    EXPECT_EQ(p.documents[0].root->Get("a")->value().size(), size);
   }
 }
 

@@ -17,8 +17,8 @@ TEST(JsonReader, KeepsPositions) {
   EXPECT_EQ(b->start.column, 14u);
   EXPECT_EQ(b->start.offset, 15u);
   EXPECT_EQ(b->end.offset, 24u);
-  EXPECT_EQ(b->children[1]->AsBool(), BoolValue::kTrue);
-  EXPECT_EQ(b->children[0]->value, "1");
+  EXPECT_EQ(b->children()[1]->AsBool(), BoolValue::kTrue);
+  EXPECT_EQ(b->children()[0]->value(), "1");
 }
 
 TEST(JsonReader, ColumnsCountCharacters) {
@@ -33,9 +33,9 @@ TEST(JsonReader, DecodesEscapes) {
   ParsedSource p = ReadJson("t.json", R"(["a\"b\\c\/\n", "\u00e9\ud83d\ude00", "\ud800x"])");
   ASSERT_FALSE(p.has_error) << p.error.ToString();
   const Node* r = p.documents[0].root;
-  EXPECT_EQ(r->children[0]->value, "a\"b\\c/\n");
-  EXPECT_EQ(r->children[1]->value, "\xC3\xA9\xF0\x9F\x98\x80");
-  EXPECT_EQ(r->children[2]->value, "\xEF\xBF\xBDx");  // a lone surrogate becomes U+FFFD
+  EXPECT_EQ(r->children()[0]->value(), "a\"b\\c/\n");
+  EXPECT_EQ(r->children()[1]->value(), "\xC3\xA9\xF0\x9F\x98\x80");
+  EXPECT_EQ(r->children()[2]->value(), "\xEF\xBF\xBDx");  // a lone surrogate becomes U+FFFD
 }
 
 TEST(JsonReader, QuotedTrueIsAStringNotABoolean) {
@@ -113,6 +113,28 @@ TEST(JsonReader, EveryPrefixOfAValidDocumentParsesOrFailsCleanly) {
       EXPECT_TRUE(p.has_error) << n;
     }
   }
+}
+
+// A list far longer than the readers' scratch keeps: every item reaches the tree,
+// in order, as the scratch gives back its memory while the list moves.
+TEST(JsonReader, AVeryLongListKeepsEveryItemInOrder) {
+  constexpr int kItems = 600'000;
+  std::string text = "{\"k\": [";
+  for (int i = 0; i < kItems; ++i) text += (i ? "," : "") + std::to_string(i);
+  text += "], \"after\": [\"a\", \"long string value\"]}";
+  ParsedSource p = ReadJson("long.json", text);
+  ASSERT_FALSE(p.has_error) << p.error.ToString();
+  const Node* list = p.documents[0].root->Get("k");
+  ASSERT_TRUE(list && list->IsSequence());
+  ASSERT_EQ(list->children().size(), static_cast<size_t>(kItems));
+  for (int i = 0; i < kItems; i += 9973) {
+    EXPECT_EQ(list->children()[i]->value(), std::to_string(i));
+  }
+  EXPECT_EQ(list->children().back()->value(), std::to_string(kItems - 1));
+  const Node* after = p.documents[0].root->Get("after");
+  ASSERT_TRUE(after && after->children().size() == 2);
+  EXPECT_EQ(after->children()[1]->value(), "long string value");
+  EXPECT_EQ(after->children()[1]->start.offset, text.find("\"long"));
 }
 
 }  // namespace

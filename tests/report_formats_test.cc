@@ -303,15 +303,15 @@ TEST(Suggestion, ComposeSnippetAddsNoKey) {
   const Node* root = p.documents.at(0).root;
   ASSERT_TRUE(root->IsMapping()) << compose;
   ASSERT_EQ(root->MappingSize(), 2u) << compose;
-  EXPECT_EQ(root->KeyAt(0)->value, "read_only");
-  EXPECT_EQ(root->KeyAt(1)->value, "tmpfs");
+  EXPECT_EQ(root->KeyAt(0)->value(), "read_only");
+  EXPECT_EQ(root->KeyAt(1)->value(), "tmpfs");
   EXPECT_EQ(root->Get("privileged"), nullptr);
   EXPECT_EQ(root->Get("cap_add"), nullptr);
   const Node* tmpfs = root->Get("tmpfs");
-  ASSERT_EQ(tmpfs->children.size(), 3u) << compose;
-  EXPECT_EQ(tmpfs->children[0]->value, "/data/$(touch${IFS}pwned)");
-  EXPECT_EQ(tmpfs->children[1]->value, bad);
-  EXPECT_EQ(tmpfs->children[2]->value, "/tmp");
+  ASSERT_EQ(tmpfs->children().size(), 3u) << compose;
+  EXPECT_EQ(tmpfs->children()[0]->value(), "/data/$(touch${IFS}pwned)");
+  EXPECT_EQ(tmpfs->children()[1]->value(), bad);
+  EXPECT_EQ(tmpfs->children()[2]->value(), "/tmp");
 }
 
 TEST(RenderReport, TimeComesFromSourceDateEpoch) {
@@ -334,35 +334,35 @@ TEST(Sarif, RuleSecuritySeverityFollowsTheConfigOverride) {
   ParsedSource p;
   const Node* root = Parse(SarifReport(r, Context()), &p);
   ASSERT_NE(root, nullptr);
-  const Node* rules = root->Get("runs")->children.at(0)->Path({"tool", "driver", "rules"});
-  EXPECT_EQ(rules->children[0]->Path({"properties", "security-severity"})->value, "9.5");
+  const Node* rules = root->Get("runs")->children().at(0)->Path({"tool", "driver", "rules"});
+  EXPECT_EQ(rules->children()[0]->Path({"properties", "security-severity"})->value(), "9.5");
 }
 
 TEST(Sarif, ResultsAreFailuresOnly) {
   ParsedSource p;
   const Node* root = Parse(SarifReport(Sample(), Context()), &p);
   ASSERT_NE(root, nullptr);
-  EXPECT_EQ(root->Get("version")->value, "2.1.0");
-  const Node* run = root->Get("runs")->children.at(0);
+  EXPECT_EQ(root->Get("version")->value(), "2.1.0");
+  const Node* run = root->Get("runs")->children().at(0);
   const Node* rules = run->Path({"tool", "driver", "rules"});
-  ASSERT_EQ(rules->children.size(), 2u);
-  EXPECT_EQ(rules->children[0]->Get("id")->value, "read-only-root-fs");
-  EXPECT_EQ(rules->children[0]->Path({"properties", "security-severity"})->value, "8.0");
-  EXPECT_EQ(rules->children[1]->Path({"properties", "security-severity"}), nullptr);
-  EXPECT_EQ(rules->children[0]->Get("helpUri")->value, kMain.help_uri);
-  const auto& results = run->Get("results")->children;
+  ASSERT_EQ(rules->children().size(), 2u);
+  EXPECT_EQ(rules->children()[0]->Get("id")->value(), "read-only-root-fs");
+  EXPECT_EQ(rules->children()[0]->Path({"properties", "security-severity"})->value(), "8.0");
+  EXPECT_EQ(rules->children()[1]->Path({"properties", "security-severity"}), nullptr);
+  EXPECT_EQ(rules->children()[0]->Get("helpUri")->value(), kMain.help_uri);
+  const auto& results = run->Get("results")->children();
   // Failures only (issue 13): fail k8s, warning tmp, fail ecs, fail docker; GitHub
   // ignores suppressions, so n/a and skipped are no results.
   ASSERT_EQ(results.size(), 4u);
   std::vector<std::string> levels;
-  for (const Node* r : results) levels.emplace_back(r->Get("level")->value);
+  for (const Node* r : results) levels.emplace_back(r->Get("level")->value());
   EXPECT_EQ(levels, (std::vector<std::string>{"error", "warning", "error", "error"}));
   EXPECT_EQ(results[0]->Get("suppressions"), nullptr);
-  const Node* loc = results[0]->Get("locations")->children.at(0);
-  EXPECT_EQ(loc->Path({"physicalLocation", "artifactLocation", "uri"})->value, "k8s/web.yaml");
-  EXPECT_EQ(loc->Path({"physicalLocation", "region", "startLine"})->value, "7");
-  EXPECT_EQ(loc->Path({"physicalLocation", "region", "startColumn"})->value, "9");
-  EXPECT_EQ(results[0]->Path({"partialFingerprints", "rootlock/v1"})->value,
+  const Node* loc = results[0]->Get("locations")->children().at(0);
+  EXPECT_EQ(loc->Path({"physicalLocation", "artifactLocation", "uri"})->value(), "k8s/web.yaml");
+  EXPECT_EQ(loc->Path({"physicalLocation", "region", "startLine"})->value(), "7");
+  EXPECT_EQ(loc->Path({"physicalLocation", "region", "startColumn"})->value(), "9");
+  EXPECT_EQ(results[0]->Path({"partialFingerprints", "rootlock/v1"})->value(),
             Fingerprint(SampleFindings()[0]));
 }
 
@@ -370,12 +370,12 @@ TEST(Sarif, LiveContainersGetALogicalLocationOnly) {
   ParsedSource p;
   const Node* root = Parse(SarifReport(Sample(), Context()), &p);
   ASSERT_NE(root, nullptr);
-  const Node* live = root->Get("runs")->children.at(0)->Get("results")->children.back();
-  const Node* loc = live->Get("locations")->children.at(0);
+  const Node* live = root->Get("runs")->children().at(0)->Get("results")->children().back();
+  const Node* loc = live->Get("locations")->children().at(0);
   EXPECT_EQ(loc->Get("physicalLocation"), nullptr);
-  const Node* logical = loc->Get("logicalLocations")->children.at(0);
-  EXPECT_EQ(logical->Get("name")->value, "cron");
-  EXPECT_EQ(logical->Get("fullyQualifiedName")->value, "docker:3f2a9c/cron");
+  const Node* logical = loc->Get("logicalLocations")->children().at(0);
+  EXPECT_EQ(logical->Get("name")->value(), "cron");
+  EXPECT_EQ(logical->Get("fullyQualifiedName")->value(), "docker:3f2a9c/cron");
 }
 
 TEST(Sarif, UrisArePercentEncodedAndRelative) {
@@ -456,47 +456,47 @@ TEST(Asff, OneFindingPerContainerAndGatingRule) {
   ASSERT_EQ(request->MappingSize(), 1u);
   const Node* root = request->Get("Findings");
   ASSERT_NE(root, nullptr);
-  ASSERT_EQ(root->children.size(), 5u);
-  const Node* k8s = root->children[0];
-  const Node* pass = root->children[1];
-  const Node* na = root->children[2];
-  const Node* ecs = root->children[3];
-  const Node* docker = root->children[4];
-  EXPECT_EQ(k8s->Get("SchemaVersion")->value, "2018-10-08");
-  EXPECT_EQ(k8s->Get("ProductArn")->value,
+  ASSERT_EQ(root->children().size(), 5u);
+  const Node* k8s = root->children()[0];
+  const Node* pass = root->children()[1];
+  const Node* na = root->children()[2];
+  const Node* ecs = root->children()[3];
+  const Node* docker = root->children()[4];
+  EXPECT_EQ(k8s->Get("SchemaVersion")->value(), "2018-10-08");
+  EXPECT_EQ(k8s->Get("ProductArn")->value(),
             "arn:aws:securityhub:eu-west-1:123456789012:product/123456789012/default");
-  EXPECT_EQ(k8s->Get("AwsAccountId")->value, "123456789012");
-  EXPECT_EQ(k8s->Get("CreatedAt")->value, "2023-11-14T22:13:20.000Z");
-  EXPECT_EQ(k8s->Path({"Severity", "Label"})->value, "HIGH");
-  EXPECT_EQ(k8s->Get("Id")->value,
+  EXPECT_EQ(k8s->Get("AwsAccountId")->value(), "123456789012");
+  EXPECT_EQ(k8s->Get("CreatedAt")->value(), "2023-11-14T22:13:20.000Z");
+  EXPECT_EQ(k8s->Path({"Severity", "Label"})->value(), "HIGH");
+  EXPECT_EQ(k8s->Get("Id")->value(),
             "rootlock/read-only-root-fs/" + Fingerprint(SampleFindings()[0]));
-  EXPECT_EQ(k8s->Get("Resources")->children.at(0)->Get("Type")->value, "Other");
-  EXPECT_EQ(k8s->Path({"Compliance", "Status"})->value, "FAILED");
-  EXPECT_EQ(k8s->Path({"Workflow", "Status"})->value, "NEW");
+  EXPECT_EQ(k8s->Get("Resources")->children().at(0)->Get("Type")->value(), "Other");
+  EXPECT_EQ(k8s->Path({"Compliance", "Status"})->value(), "FAILED");
+  EXPECT_EQ(k8s->Path({"Workflow", "Status"})->value(), "NEW");
   EXPECT_EQ(k8s->Path({"Compliance", "SecurityControlId"}), nullptr);
   const Node* k8s_reqs = k8s->Path({"Compliance", "RelatedRequirements"});
   ASSERT_NE(k8s_reqs, nullptr);
-  EXPECT_EQ(k8s_reqs->children.at(0)->value, "CIS Kubernetes Benchmark 5.7.3");
+  EXPECT_EQ(k8s_reqs->children().at(0)->value(), "CIS Kubernetes Benchmark 5.7.3");
   const Node* types = k8s->Get("Types");
   ASSERT_NE(types, nullptr);
-  ASSERT_EQ(types->children.size(), 2u);
-  EXPECT_EQ(types->children[0]->value, kAsffCisBenchmarks);
-  EXPECT_EQ(types->children[1]->value, kAsffNist80053);
+  ASSERT_EQ(types->children().size(), 2u);
+  EXPECT_EQ(types->children()[0]->value(), kAsffCisBenchmarks);
+  EXPECT_EQ(types->children()[1]->value(), kAsffNist80053);
   // A pass and an n/a resolve whatever an earlier import said about the same container.
-  EXPECT_EQ(pass->Path({"Compliance", "Status"})->value, "PASSED");
-  EXPECT_EQ(pass->Path({"Severity", "Label"})->value, "INFORMATIONAL");
-  EXPECT_EQ(pass->Path({"Workflow", "Status"})->value, "RESOLVED");
+  EXPECT_EQ(pass->Path({"Compliance", "Status"})->value(), "PASSED");
+  EXPECT_EQ(pass->Path({"Severity", "Label"})->value(), "INFORMATIONAL");
+  EXPECT_EQ(pass->Path({"Workflow", "Status"})->value(), "RESOLVED");
   EXPECT_EQ(pass->Get("Remediation"), nullptr);
-  EXPECT_EQ(na->Path({"Compliance", "Status"})->value, "NOT_AVAILABLE");
-  EXPECT_EQ(ecs->Path({"Compliance", "SecurityControlId"})->value, "ECS.5");
-  EXPECT_EQ(ecs->Get("Types")->children.at(0)->value, kAsffAwsBestPractices);
-  const Node* ecs_resource = ecs->Get("Resources")->children.at(0);
-  EXPECT_EQ(ecs_resource->Get("Type")->value, "AwsEcsTaskDefinition");
-  EXPECT_EQ(ecs_resource->Get("Id")->value,
+  EXPECT_EQ(na->Path({"Compliance", "Status"})->value(), "NOT_AVAILABLE");
+  EXPECT_EQ(ecs->Path({"Compliance", "SecurityControlId"})->value(), "ECS.5");
+  EXPECT_EQ(ecs->Get("Types")->children().at(0)->value(), kAsffAwsBestPractices);
+  const Node* ecs_resource = ecs->Get("Resources")->children().at(0);
+  EXPECT_EQ(ecs_resource->Get("Type")->value(), "AwsEcsTaskDefinition");
+  EXPECT_EQ(ecs_resource->Get("Id")->value(),
             "arn:aws:ecs:eu-west-1:123456789012:task-definition/api:12");
-  EXPECT_EQ(ecs_resource->Path({"Details", "AwsEcsTaskDefinition", "Family"})->value, "api");
-  EXPECT_EQ(docker->Get("Resources")->children.at(0)->Get("Type")->value, "Container");
-  EXPECT_EQ(docker->Path({"Remediation", "Recommendation", "Text"})->value,
+  EXPECT_EQ(ecs_resource->Path({"Details", "AwsEcsTaskDefinition", "Family"})->value(), "api");
+  EXPECT_EQ(docker->Get("Resources")->children().at(0)->Get("Type")->value(), "Container");
+  EXPECT_EQ(docker->Path({"Remediation", "Recommendation", "Text"})->value(),
             kMain.remediation[static_cast<size_t>(Platform::kDocker)]);
 }
 
@@ -521,7 +521,8 @@ TEST(Asff, LongTextIsCutToSecurityHubLimits) {
   ParsedSource p;
   const Node* root = Parse(AsffReport(r, Context()), &p);
   ASSERT_NE(root, nullptr);
-  std::string_view description = root->Get("Findings")->children.at(0)->Get("Description")->value;
+  std::string_view description =
+      root->Get("Findings")->children().at(0)->Get("Description")->value();
   EXPECT_LE(description.size(), 1024u);
   EXPECT_TRUE(description.ends_with("..."));
 }
@@ -543,29 +544,32 @@ TEST(PolicyReport, OneReportPerNamespaceAndANoteForTheRest) {
   ASSERT_EQ(p.documents.size(), 2u);
   const Node* none = p.documents[0].root;
   EXPECT_EQ(none->Path({"metadata", "namespace"}), nullptr);
-  EXPECT_EQ(none->Path({"summary", "skip"})->value, "1");
+  EXPECT_EQ(none->Path({"summary", "skip"})->value(), "1");
   const Node* shop = p.documents[1].root;
-  EXPECT_EQ(shop->Path({"metadata", "namespace"})->value, "shop");
-  EXPECT_EQ(shop->Path({"summary", "fail"})->value, "1");
-  EXPECT_EQ(shop->Path({"summary", "warn"})->value, "1");  // tmp-writable does not gate
-  EXPECT_EQ(shop->Path({"summary", "pass"})->value, "1");
-  EXPECT_EQ(shop->Path({"summary", "skip"})->value, "1");
-  const Node* first = shop->Get("results")->children.at(0);
-  EXPECT_EQ(first->Get("result")->value, "fail");
-  EXPECT_EQ(first->Get("scored")->value, "true");
-  EXPECT_EQ(first->Path({"timestamp", "seconds"})->value, "1700000000");
-  const Node* resource = first->Get("resources")->children.at(0);
-  EXPECT_EQ(resource->Get("apiVersion")->value, "apps/v1");
-  EXPECT_EQ(resource->Get("name")->value, "web");
+  EXPECT_EQ(shop->Path({"metadata", "namespace"})->value(), "shop");
+  EXPECT_EQ(shop->Path({"summary", "fail"})->value(), "1");
+  EXPECT_EQ(shop->Path({"summary", "warn"})->value(), "1");  // tmp-writable does not gate
+  EXPECT_EQ(shop->Path({"summary", "pass"})->value(), "1");
+  EXPECT_EQ(shop->Path({"summary", "skip"})->value(), "1");
+  const Node* first = shop->Get("results")->children().at(0);
+  EXPECT_EQ(first->Get("result")->value(), "fail");
+  EXPECT_EQ(first->Get("scored")->value(), "true");
+  EXPECT_EQ(first->Path({"timestamp", "seconds"})->value(), "1700000000");
+  const Node* resource = first->Get("resources")->children().at(0);
+  EXPECT_EQ(resource->Get("apiVersion")->value(), "apps/v1");
+  EXPECT_EQ(resource->Get("name")->value(), "web");
   // YAML look-alikes stay strings: every value is quoted.
   std::vector<Finding> fs = SampleFindings();
   fs[0].container = "yes";
   ScanResult r = Sample(fs);
   ParsedSource q = ReadYaml("r.yaml", PolicyReportYaml(r, Context()));
   ASSERT_FALSE(q.has_error);
-  EXPECT_EQ(
-      q.documents[1].root->Get("results")->children[0]->Path({"properties", "container"})->AsBool(),
-      BoolValue::kNotBool);
+  EXPECT_EQ(q.documents[1]
+                .root->Get("results")
+                ->children()[0]
+                ->Path({"properties", "container"})
+                ->AsBool(),
+            BoolValue::kNotBool);
 }
 
 // --- Markdown and HTML: hostile names ---

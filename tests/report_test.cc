@@ -69,7 +69,7 @@ TEST(Text, YamlQuoteIsOneQuotedScalar) {
     ASSERT_FALSE(p.has_error) << p.error.ToString();
     const Node* root = p.documents.at(0).root;
     ASSERT_EQ(root->MappingSize(), 1u);
-    EXPECT_EQ(root->Get("k")->value, v);
+    EXPECT_EQ(root->Get("k")->value(), v);
   }
 }
 
@@ -109,24 +109,24 @@ TEST(JsonReport, CarriesTheContractFields) {
   ParsedSource p = ReadJson("r.json", json);
   ASSERT_FALSE(p.has_error) << p.error.ToString();
   const Node* root = p.documents[0].root;
-  EXPECT_EQ(root->Path({"tool", "name"})->value, "rootlock");
+  EXPECT_EQ(root->Path({"tool", "name"})->value(), "rootlock");
   for (const char* k :
        {"containers", "read_only", "writable", "not_applicable", "ratio", "min_ratio", "passed"}) {
     EXPECT_NE(root->Path({"summary", k}), nullptr) << k;
   }
   EXPECT_EQ(root->Path({"summary", "passed"})->AsBool(), BoolValue::kFalse);
-  const Node* f = root->Get("findings")->children.at(0);
+  const Node* f = root->Get("findings")->children().at(0);
   for (const char* k :
        {"rule", "status", "severity", "platform", "kind", "name", "namespace", "resource",
         "container", "image", "file", "line", "column", "message", "reason"}) {
     EXPECT_NE(f->Get(k), nullptr) << k;
   }
-  EXPECT_EQ(f->Get("status")->value, "fail");
-  EXPECT_EQ(f->Get("line")->value, "7");
-  EXPECT_EQ(f->Get("platform")->value, "kubernetes");
-  const Node* e = root->Get("errors")->children.at(0);
-  EXPECT_EQ(e->Get("file")->value, "b.yaml");
-  EXPECT_EQ(e->Get("column")->value, "4");
+  EXPECT_EQ(f->Get("status")->value(), "fail");
+  EXPECT_EQ(f->Get("line")->value(), "7");
+  EXPECT_EQ(f->Get("platform")->value(), "kubernetes");
+  const Node* e = root->Get("errors")->children().at(0);
+  EXPECT_EQ(e->Get("file")->value(), "b.yaml");
+  EXPECT_EQ(e->Get("column")->value(), "4");
 }
 
 TEST(TextReport, NamesTheWorkloadWithItsLocationAndGivesTheHeadline) {

@@ -13,7 +13,7 @@ TEST(YamlReader, KeepsLineColumnAndByteOffset) {
   ASSERT_EQ(p.documents.size(), 1u);
   const Node* name = p.documents[0].root->Path({"spec", "name"});
   ASSERT_NE(name, nullptr);
-  EXPECT_EQ(name->value, "x");
+  EXPECT_EQ(name->value(), "x");
   EXPECT_EQ(name->start.line, 3u);
   EXPECT_EQ(name->start.column, 9u);
   EXPECT_EQ(name->start.offset, 19u);
@@ -76,15 +76,15 @@ TEST(YamlReader, MergeKeysResolveAndOwnKeysWin) {
   ASSERT_FALSE(p.has_error) << p.error.ToString();
   const Node* m = p.documents[0].root->Get("m");
   EXPECT_EQ(m->Get("<<"), nullptr);
-  EXPECT_EQ(m->Get("x")->value, "9");  // own key wins
-  EXPECT_EQ(m->Get("y")->value, "1");  // earlier merge source wins
-  EXPECT_EQ(m->Get("z")->value, "2");
+  EXPECT_EQ(m->Get("x")->value(), "9");  // own key wins
+  EXPECT_EQ(m->Get("y")->value(), "1");  // earlier merge source wins
+  EXPECT_EQ(m->Get("z")->value(), "2");
 }
 
 TEST(YamlReader, LastDuplicateKeyWins) {
   ParsedSource p = ReadYaml("t.yaml", "k: 1\nk: 2\n");
   ASSERT_FALSE(p.has_error);
-  EXPECT_EQ(p.documents[0].root->Get("k")->value, "2");
+  EXPECT_EQ(p.documents[0].root->Get("k")->value(), "2");
 }
 
 TEST(YamlReader, RefusesAnAliasBomb) {
@@ -99,8 +99,43 @@ TEST(YamlReader, RefusesAnAliasBomb) {
   }
   ParsedSource p = ReadYaml("bomb.yaml", bomb);
   ASSERT_TRUE(p.has_error);
-  EXPECT_NE(p.error.message.find("alias"), std::string::npos) << p.error.message;
+  EXPECT_NE(p.error.message.find("aliases expand to more than 4000000 nodes (an alias bomb?)"),
+            std::string::npos)
+      << p.error.message;
   EXPECT_GT(p.error.where.line, 1u);
+}
+
+// Over the node limit by aliases alone: named as aliases, though few nodes are written.
+TEST(YamlReader, AliasesOverTheNodeLimitAreCalledAnAliasBomb) {
+  std::string text = "a: &a [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\nb: [";
+  for (int i = 0; i < 200; ++i) text += i ? ", *a" : "*a";
+  text += "]\n";
+  ParseLimits limits;
+  limits.max_expanded_nodes = 1000;
+  ParsedSource p = ReadYaml("aliases.yaml", text, limits);
+  ASSERT_TRUE(p.has_error);
+  EXPECT_NE(p.error.message.find("aliases expand to more than 1000 nodes (an alias bomb?)"),
+            std::string::npos)
+      << p.error.message;
+}
+
+// Over the node limit with no alias at all: the message names the limit that
+// was hit, not an alias bomb.
+TEST(YamlReader, ALargeDocumentWithoutAliasesIsNotCalledAnAliasBomb) {
+  std::string text = "x: [";
+  for (int i = 0; i < 2000; ++i) text += i ? ", 1" : "1";
+  text += "]\n";
+  ParseLimits limits;
+  limits.max_expanded_nodes = 1000;
+  ParsedSource p = ReadYaml("large.yaml", text, limits);
+  ASSERT_TRUE(p.has_error);
+  EXPECT_NE(
+      p.error.message.find("the document has more than 1000 nodes, the limit for one document"),
+      std::string::npos)
+      << p.error.message;
+  EXPECT_EQ(p.error.message.find("alias"), std::string::npos) << p.error.message;
+  limits.max_expanded_nodes = 2100;  // room for the mapping, x, the list and its 2000 items
+  EXPECT_FALSE(ReadYaml("large.yaml", text, limits).has_error);
 }
 
 TEST(YamlReader, RefusesDeepNesting) {
@@ -163,7 +198,7 @@ TEST(ReadSource, SniffsJsonAndFallsBackToFlowYaml) {
   ParsedSource y = ReadSource("-", "{a: b}", InputFormat::kAuto);
   ASSERT_FALSE(y.has_error) << y.error.ToString();
   EXPECT_EQ(y.format, InputFormat::kYaml);
-  EXPECT_EQ(y.documents[0].root->Get("a")->value, "b");
+  EXPECT_EQ(y.documents[0].root->Get("a")->value(), "b");
 }
 
 }  // namespace

@@ -28,7 +28,7 @@ bool Claimed(const std::string& doc) {
     EXPECT_EQ(parsed.documents.size(), 1u) << doc;
     if (!parsed.documents.empty()) {
       const Node* kind = parsed.documents[0].root->Get("kind");
-      EXPECT_TRUE(kind && kind->value == "CustomResourceDefinition") << doc;
+      EXPECT_TRUE(kind && kind->value() == "CustomResourceDefinition") << doc;
     }
   }
   return claimed;
@@ -179,9 +179,9 @@ TEST(CrdSkim, TheScanReadsTheRestAtTheSamePositions) {
     EXPECT_EQ(a.index, b.index);
     EXPECT_EQ(a.root->start.line, b.root->start.line);
     EXPECT_EQ(a.root->start.offset, b.root->start.offset);
-    const Node* name_a = a.root->Path({"spec", "containers"})->children[0]->Get("name");
-    const Node* name_b = b.root->Path({"spec", "containers"})->children[0]->Get("name");
-    EXPECT_EQ(name_a->value, name_b->value);
+    const Node* name_a = a.root->Path({"spec", "containers"})->children()[0]->Get("name");
+    const Node* name_b = b.root->Path({"spec", "containers"})->children()[0]->Get("name");
+    EXPECT_EQ(name_a->value(), name_b->value());
     EXPECT_EQ(name_a->start.line, name_b->start.line);
     EXPECT_EQ(name_a->start.column, name_b->start.column);
     EXPECT_EQ(name_a->end.offset, name_b->end.offset);
@@ -298,7 +298,7 @@ TEST(CrdSkim, RandomDocumentsItClaimsAreCrdsToTheParser) {
     ASSERT_EQ(p.documents.size(), 1u) << doc;
     const Node* root = p.documents[0].root;
     const Node* kind = root->IsMapping() ? root->Get("kind") : nullptr;
-    ASSERT_TRUE(kind && kind->value == "CustomResourceDefinition") << doc;
+    ASSERT_TRUE(kind && kind->value() == "CustomResourceDefinition") << doc;
   }
   EXPECT_GT(claimed, 1000);  // the test reaches the skim's claims, not only its refusals
   EXPECT_GT(parsed, 500);

@@ -47,7 +47,7 @@ bool ReadVarFile(const std::string& path, std::map<std::string, std::string, std
   for (size_t i = 0; root->IsMapping() && i < root->MappingSize(); ++i) {
     const Node* value = root->ValueAt(i);
     if (value->IsScalar())
-      (*vars)[std::string(root->KeyAt(i)->Scalar())] = std::string(value->value);
+      (*vars)[std::string(root->KeyAt(i)->Scalar())] = std::string(value->value());
   }
   return true;
 }

@@ -88,17 +88,17 @@ const PathFinder::Index& PathFinder::IndexOf(const Node* n) {
   size_t stride = n->IsMapping() ? 2 : 1;
   size_t first = n->IsMapping() ? 1 : 0;
   std::vector<size_t> order;
-  for (size_t i = first; i < n->children.size(); i += stride) {
-    const Node* child = n->children[i];
+  for (size_t i = first; i < n->children().size(); i += stride) {
+    const Node* child = n->children()[i];
     if (!child->IsScalar() && TreeEditor::Within(child, n)) order.push_back(i);
   }
   std::stable_sort(order.begin(), order.end(), [&](size_t x, size_t y) {
-    return n->children[x]->start.offset < n->children[y]->start.offset;
+    return n->children()[x]->start.offset < n->children()[y]->start.offset;
   });
   uint64_t furthest = 0;
   for (size_t i : order) {
-    const Node* child = n->children[i];
-    furthest = std::max(furthest, child->end.offset);
+    const Node* child = n->children()[i];
+    furthest = std::max<uint64_t>(furthest, child->end.offset);
     index.starts.push_back(child->start.offset);
     index.ends.push_back(child->end.offset);
     index.max_end.push_back(furthest);
@@ -117,9 +117,9 @@ bool PathFinder::From(const Node* n, uint64_t offset, uint32_t line, std::vector
   if (!n->IsScalar() && n->start.offset <= offset && offset < n->end.offset) {
     size_t stride = n->IsMapping() ? 2 : 1;
     size_t first = n->IsMapping() ? 1 : 0;
-    if (n->children.size() < kIndexFrom * stride) {
-      for (size_t i = first; i < n->children.size(); i += stride) {
-        const Node* child = n->children[i];
+    if (n->children().size() < kIndexFrom * stride) {
+      for (size_t i = first; i < n->children().size(); i += stride) {
+        const Node* child = n->children()[i];
         if (!TreeEditor::Within(child, n)) continue;
         if (From(child, offset, line, path, depth + 1)) return true;
       }
@@ -137,7 +137,7 @@ bool PathFinder::From(const Node* n, uint64_t offset, uint32_t line, std::vector
       }
       std::sort(candidates.begin(), candidates.end());
       for (size_t i : candidates) {
-        if (From(n->children[i], offset, line, path, depth + 1)) return true;
+        if (From(n->children()[i], offset, line, path, depth + 1)) return true;
       }
     }
   }
@@ -201,10 +201,10 @@ bool Fixer::SetFlag(const Node* m, const std::string& key, const std::string& wh
   const Node* key_node = nullptr;
   const Node* value = m->Get(key, &key_node);
   if (value && TreeEditor::Within(key_node, m)) {
-    if (!value->tag.empty() || !value->IsScalar() || !TreeEditor::Within(value, m)) {
-      std::string by = value->tag == "!expr" ? "the expression " + QuoteForMessage(value->value)
-                       : !value->tag.empty()
-                           ? std::string(value->tag) + " " + std::string(value->Scalar())
+    if (!value->tag().empty() || !value->IsScalar() || !TreeEditor::Within(value, m)) {
+      std::string by = value->tag() == "!expr" ? "the expression " + QuoteForMessage(value->value())
+                       : !value->tag().empty()
+                           ? std::string(value->tag()) + " " + std::string(value->Scalar())
                            : std::string("an alias or a function");
       LeaveAlone(at, who,
                  key + " is set by " + by + " at line " + std::to_string(key_node->start.line) +
@@ -227,7 +227,7 @@ std::string VolumeNames::Pick(const Workload& w, const Node* volumes, const std:
     for (const Mount& m : other.mounts) taken.insert(m.source);
   }
   if (volumes && volumes->IsSequence()) {
-    for (const Node* v : volumes->children) {
+    for (const Node* v : volumes->children()) {
       const Node* n = v->IsMapping() ? v->Get(name_key) : nullptr;
       if (!n) continue;
       std::string vname(n->Scalar());
@@ -390,12 +390,12 @@ void WriteNode(JsonWriter* w, const Node* n) {
     w->EndObject();
   } else if (n->IsSequence()) {
     w->BeginArray();
-    for (const Node* item : n->children) WriteNode(w, item);
+    for (const Node* item : n->children()) WriteNode(w, item);
     w->EndArray();
   } else if (n->scalar_style == ScalarStyle::kPlain) {
-    w->Raw(n->value);  // true, false, null and numbers, as the JSON wrote them
+    w->Raw(n->value());  // true, false, null and numbers, as the JSON wrote them
   } else {
-    w->String(n->value);
+    w->String(n->value());
   }
 }
 
@@ -409,7 +409,7 @@ std::string RegisterReadyJson(std::string_view text) {
     // An array of describe outputs: the latest ACTIVE revision is the one to register.
     const Node* best = nullptr;
     long best_rev = -1;
-    for (const Node* item : root->children) {
+    for (const Node* item : root->children()) {
       const Node* t = item->IsMapping() ? item->Get("taskDefinition") : nullptr;
       if (!t || !t->IsMapping()) continue;
       const Node* st = t->Get("status");
@@ -436,7 +436,8 @@ std::string RegisterReadyJson(std::string_view text) {
     w.Key(key);
     WriteNode(&w, td->ValueAt(i));
   }
-  if (const Node* tags = root->Get("tags"); tags && tags->IsSequence() && !tags->children.empty()) {
+  if (const Node* tags = root->Get("tags");
+      tags && tags->IsSequence() && !tags->children().empty()) {
     w.Key("tags");
     WriteNode(&w, tags);
   }

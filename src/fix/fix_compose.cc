@@ -40,7 +40,7 @@ void FixCompose(Fixer& f, const Workload& w, const Container& c, const Need& nee
       for (const Value& item : items) f.editor().AppendItem(tmpfs, item);
     } else if (tmpfs && TreeEditor::Within(key, service) && tmpfs->IsScalar()) {
       // `tmpfs: /run` keeps its path; an empty `tmpfs:` (null) has none to keep.
-      if (!tmpfs->IsNull()) items.insert(items.begin(), Value::Str(std::string(tmpfs->value)));
+      if (!tmpfs->IsNull()) items.insert(items.begin(), Value::Str(std::string(tmpfs->value())));
       f.editor().Replace(tmpfs, Value::List(items));
     } else {
       f.editor().InsertMember(service, "tmpfs", Value::List(items));

@@ -72,7 +72,7 @@ void FixEcs(Fixer& f, const Workload& w, const Container& c, const Need& need) {
   }
   // The task that holds the container list, where volumes are declared.
   const Node* task = nullptr;
-  if (tf && path.size() >= 4 && path[path.size() - 3]->tag == "!call:jsonencode") {
+  if (tf && path.size() >= 4 && path[path.size() - 3]->tag() == "!call:jsonencode") {
     task = path[path.size() - 4];
   } else if (path.size() >= 3 && path[path.size() - 3]->IsMapping()) {
     task = path[path.size() - 3];

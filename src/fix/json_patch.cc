@@ -52,8 +52,8 @@ std::string PointerOf(const std::vector<const Node*>& path) {
         }
       }
     } else {
-      for (size_t k = 0; k < parent->children.size(); ++k) {
-        if (parent->children[k] == path[i]) {
+      for (size_t k = 0; k < parent->children().size(); ++k) {
+        if (parent->children()[k] == path[i]) {
           out += "/" + std::to_string(k);
           break;
         }

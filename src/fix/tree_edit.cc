@@ -55,18 +55,18 @@ void TreeEditor::LearnStyle(const Node* root) {
       if (!Within(k, n) || !Within(v, n) || v->collection_style != CollectionStyle::kBlock) {
         continue;
       }
-      if (v->IsMapping() && !v->children.empty() && !step_found && Within(v->KeyAt(0), v) &&
+      if (v->IsMapping() && !v->children().empty() && !step_found && Within(v->KeyAt(0), v) &&
           KeyIndent(v) + 1 > k->start.column) {
         step_ = KeyIndent(v) + 1 - k->start.column;
         step_found = true;
       }
-      if (v->IsSequence() && !v->children.empty() && !seq_found) {
+      if (v->IsSequence() && !v->children().empty() && !seq_found) {
         indentless_seq_ = DashIndent(v) + 1 == k->start.column;
         seq_found = true;
       }
       learn(v, depth + 1);
       if (v->IsSequence()) {
-        for (const Node* item : v->children) learn(item, depth + 1);
+        for (const Node* item : v->children()) learn(item, depth + 1);
       }
     }
   };
@@ -109,8 +109,8 @@ bool TreeEditor::BlankOrComment(uint64_t line_start) const {
 const Node* TreeEditor::LastOwnChild(const Node* c) const {
   const Node* last = nullptr;
   size_t stride = c->IsMapping() ? 2 : 1;
-  for (size_t i = 0; i < c->children.size(); i += stride) {
-    const Node* n = c->children[i];
+  for (size_t i = 0; i < c->children().size(); i += stride) {
+    const Node* n = c->children()[i];
     if (Within(n, c) && (!last || n->start.offset > last->start.offset)) last = n;
   }
   return last;
@@ -120,8 +120,8 @@ size_t TreeEditor::KeyIndent(const Node* m) const {
   // A block mapping's start mark may sit on an anchor or tag written before
   // it ("key: &a" then the keys below): its keys give its indentation.
   const Node* first = nullptr;
-  for (size_t i = 0; i < m->children.size(); i += 2) {
-    const Node* k = m->children[i];
+  for (size_t i = 0; i < m->children().size(); i += 2) {
+    const Node* k = m->children()[i];
     if (Within(k, m) && (!first || k->start.offset < first->start.offset)) first = k;
   }
   const Node* at = first ? first : m;
@@ -129,7 +129,7 @@ size_t TreeEditor::KeyIndent(const Node* m) const {
 }
 
 size_t TreeEditor::DashIndent(const Node* seq) const {
-  for (const Node* item : seq->children) {
+  for (const Node* item : seq->children()) {
     if (!Within(item, seq)) continue;
     uint64_t p = item->start.offset;
     uint64_t ls = LineStart(p);
@@ -342,7 +342,7 @@ void TreeEditor::InsertMember(const Node* m, std::string_view key, const Value& 
 
 void TreeEditor::AppendItem(const Node* s, const Value& value) {
   if (syntax_ == Syntax::kYaml && s->collection_style == CollectionStyle::kBlock &&
-      !s->children.empty()) {
+      !s->children().empty()) {
     size_t dash = DashIndent(s);
     uint64_t at = BlockEnd(s, dash, true);
     // Beside items written in flow style (`- {name: cfg, ...}`), the new one is too.

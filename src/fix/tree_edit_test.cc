@@ -58,7 +58,7 @@ const Node* At(const Node* n, std::string_view path) {
     size_t index = 0;
     auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), index);
     if (n->IsSequence() && ec == std::errc() && end == part.data() + part.size()) {
-      n = index < n->children.size() ? n->children[index] : nullptr;
+      n = index < n->children().size() ? n->children()[index] : nullptr;
     } else {
       n = n->Get(part);
     }

@@ -61,19 +61,19 @@ TEST(SigV4, AwsTestSuite) {
     ASSERT_FALSE(context.has_error);
     const Node* c = context.documents[0].root;
     AwsCredentials creds;
-    creds.access_key_id = std::string(c->Path({"credentials", "access_key_id"})->value);
-    creds.secret_access_key = std::string(c->Path({"credentials", "secret_access_key"})->value);
-    if (const Node* t = c->Path({"credentials", "token"})) creds.session_token = t->value;
+    creds.access_key_id = std::string(c->Path({"credentials", "access_key_id"})->value());
+    creds.secret_access_key = std::string(c->Path({"credentials", "secret_access_key"})->value());
+    if (const Node* t = c->Path({"credentials", "token"})) creds.session_token = t->value();
     SigV4Options o;
-    o.region = c->Get("region")->value;
-    o.service = c->Get("service")->value;
+    o.region = c->Get("region")->value();
+    o.service = c->Get("service")->value();
     std::tm tm{};
-    strptime(std::string(c->Get("timestamp")->value).c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    strptime(std::string(c->Get("timestamp")->value()).c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);
     o.time = timegm(&tm);
-    o.normalize_path = c->Get("normalize")->value == "true";
-    o.sign_body = c->Get("sign_body")->value == "true";
+    o.normalize_path = c->Get("normalize")->value() == "true";
+    o.sign_body = c->Get("sign_body")->value() == "true";
     if (const Node* omit = c->Get("omit_session_token")) {
-      o.omit_session_token = omit->value == "true";
+      o.omit_session_token = omit->value() == "true";
     }
     SigV4Signature s = SignV4(ParseRequest(ReadAll(dir / "request.txt")), creds, o);
     EXPECT_EQ(s.canonical_request, ReadAll(dir / "header-canonical-request.txt"));

@@ -43,7 +43,7 @@ bool ParseVersion(std::string_view v, int* major, int* minor) {
   return *major > 0 || *minor > 0;
 }
 
-std::string Scalar(const Node* n) { return n && n->IsScalar() ? std::string(n->value) : ""; }
+std::string Scalar(const Node* n) { return n && n->IsScalar() ? std::string(n->value()) : ""; }
 
 }  // namespace
 
@@ -210,8 +210,8 @@ bool AuditDockerEngine(DockerEngine* engine, const DockerAuditOptions& options, 
     fatal->message = "the engine's container list is not a list";
     return false;
   }
-  listed = items->children.size();
-  for (const Node* item : items->children) {
+  listed = items->children().size();
+  for (const Node* item : items->children()) {
     std::string id = Scalar(item->Get("Id"));
     if (!IsContainerRef(id)) {
       // Never sent: "..", "a/b" or "a%2Fb" in a path would ask the engine something else.
@@ -230,8 +230,8 @@ bool AuditDockerEngine(DockerEngine* engine, const DockerAuditOptions& options, 
     if (!inspected) {
       // `name` is the engine's: printed through ErrorLine, which escapes controls.
       std::string name = item->Get("Names") && item->Get("Names")->IsSequence() &&
-                                 !item->Get("Names")->children.empty()
-                             ? Scalar(item->Get("Names")->children[0])
+                                 !item->Get("Names")->children().empty()
+                             ? Scalar(item->Get("Names")->children()[0])
                              : short_id;
       Diagnostic note;
       note.where = Location{"docker:" + short_id};
@@ -261,8 +261,8 @@ bool AuditDockerEngine(DockerEngine* engine, const DockerAuditOptions& options, 
         if (changes) {
           c.writes_known = true;
           const Node* list_node = changes->documents[0].root;
-          for (size_t k = 0; list_node->IsSequence() && k < list_node->children.size(); ++k) {
-            std::string path = Scalar(list_node->children[k]->Get("Path"));
+          for (size_t k = 0; list_node->IsSequence() && k < list_node->children().size(); ++k) {
+            std::string path = Scalar(list_node->children()[k]->Get("Path"));
             if (!path.empty()) c.written_paths.push_back(path);
           }
         } else {

@@ -193,7 +193,7 @@ bool AuditEcs(EcsClient* client, const EcsAuditOptions& options, EcsAudit* out, 
       fatal->message = "ListTaskDefinitionFamilies: the answer holds no families list";
       return false;
     }
-    for (const Node* f : list->children) families.emplace_back(f->Scalar());
+    for (const Node* f : list->children()) families.emplace_back(f->Scalar());
     const Node* next = root->Get("nextToken");
     token = next && !next->IsNull() ? std::string(next->Scalar()) : "";
   } while (!token.empty());

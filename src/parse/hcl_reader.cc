@@ -173,14 +173,14 @@ class HclParser {
     n->scalar_style = style;
     n->start = start;
     n->end = end;
-    if (discard_ == 0) n->value = tree_.Intern(value);
+    if (discard_ == 0) tree_.SetValue(n, value);
     return n;
   }
   // A scalar tagged "!expr" for the source text from start to end, which it
   // gets in FillExprText() if the tree keeps it.
   Node* NewExpr(Mark start, Mark end) {
     Node* n = NewScalar(start, end, {}, ScalarStyle::kPlain);
-    n->tag = kExprTag;
+    tree_.SetTag(n, kExprTag);
     return n;
   }
   void FillExprText(const Node* root);
@@ -197,9 +197,10 @@ class HclParser {
     return it == keys.end() ? nullptr : &it->second;
   }
   [[gnu::noinline]] void AddEntry(Node* map, Node* key, Node* value, Slot slot) {
-    map->children.push_back(key);
-    map->children.push_back(value);
-    index_[map].insert_or_assign(key->value, Entry{value, slot, key->start.line});
+    std::vector<const Node*>& items = body_items_[map];
+    items.push_back(key);
+    items.push_back(value);
+    index_[map].insert_or_assign(key->value(), Entry{value, slot, key->start.line});
   }
 
   bool ParseBody(Node* body, bool nested, size_t open);
@@ -251,6 +252,11 @@ class HclParser {
   // Keys of every body and label mapping, for redefinitions and merging.
   std::unordered_map<const Node*, std::unordered_map<std::string_view, Entry>> index_;
   std::unordered_map<std::string_view, std::string_view> call_tags_;
+  // The items of block bodies and block lists, which later blocks may add to
+  // until the file ends (SetBodyItems() moves them into the tree).
+  std::unordered_map<Node*, std::vector<const Node*>> body_items_;
+  // The items of the tuples, objects and calls being read, innermost last.
+  ChildStack children_;
 };
 
 std::string HclParser::Describe(size_t pos) const {
@@ -492,7 +498,7 @@ bool HclParser::PlaceBlock(Node* body, bool nested, std::string_view name, Mark 
       list = e->value;
     }
     *target = NewCollection(NodeType::kMapping, CollectionStyle::kBlock, body_start);
-    list->children.push_back(*target);
+    body_items_[list].push_back(*target);
     spans->push_back(list);
   } else {
     Node* map;
@@ -599,7 +605,7 @@ bool HclParser::ParseOperand(bool newlines, Node** out) {
   if (postfix || !term || (unary && !negative)) return true;
   if (negative) {
     term->start = start;
-    if (discard_ == 0) term->value = tree_.Intern(s_.substr(begin, pos_ - begin));
+    if (discard_ == 0) tree_.SetValue(term, s_.substr(begin, pos_ - begin));
   }
   *out = term;
   return true;
@@ -894,6 +900,7 @@ bool HclParser::ParseTuple(Node** out) {
   size_t open = pos_;
   if (!Enter(open)) return false;
   Node* seq = NewCollection(NodeType::kSequence, CollectionStyle::kFlow, MarkAt(open));
+  size_t first = children_.size();
   ++pos_;
   if (!SkipSpace(true)) return false;
   if (LookingAtKeyword("for")) {
@@ -909,7 +916,7 @@ bool HclParser::ParseTuple(Node** out) {
     }
     Node* item = nullptr;
     if (!ParseExpr(true, &item)) return false;
-    seq->children.push_back(item);
+    children_.push_back(item);
     if (!SkipSpace(true)) return false;
     if (AtEnd() || s_[pos_] == ']') continue;
     if (s_[pos_] != ',') {
@@ -918,6 +925,7 @@ bool HclParser::ParseTuple(Node** out) {
     ++pos_;
   }
   seq->end = MarkAt(pos_);
+  tree_.TakeChildren(seq, &children_, first);
   Leave();
   *out = seq;
   return true;
@@ -928,6 +936,7 @@ bool HclParser::ParseObject(Node** out) {
   size_t open = pos_;
   if (!Enter(open)) return false;
   Node* map = NewCollection(NodeType::kMapping, CollectionStyle::kFlow, MarkAt(open));
+  size_t first = children_.size();
   ++pos_;
   if (!SkipSpace(true)) return false;
   if (LookingAtKeyword("for")) {
@@ -968,8 +977,8 @@ bool HclParser::ParseObject(Node** out) {
     if (!SkipSpace(false)) return false;
     Node* value = nullptr;
     if (!ParseExpr(false, &value)) return false;
-    map->children.push_back(key);
-    map->children.push_back(value);
+    children_.push_back(key);
+    children_.push_back(value);
     if (!SkipSpace(false)) return false;
     if (AtEnd() || s_[pos_] == '}') continue;
     if (s_[pos_] != ',' && s_[pos_] != '\n') {
@@ -978,6 +987,7 @@ bool HclParser::ParseObject(Node** out) {
     ++pos_;
   }
   map->end = MarkAt(pos_);
+  tree_.TakeChildren(map, &children_, first);
   Leave();
   *out = map;
   return true;
@@ -989,7 +999,8 @@ bool HclParser::ParseCall(std::string_view name, Mark start, Node** out) {
   if (!Enter(open)) return false;
   ++pos_;
   Node* call = NewCollection(NodeType::kSequence, CollectionStyle::kFlow, start);
-  call->tag = CallTag(name);
+  tree_.SetTag(call, CallTag(name));
+  size_t first = children_.size();
   while (true) {
     if (!SkipSpace(true)) return false;
     if (AtEnd()) return FailUnclosed("(", open);
@@ -1003,10 +1014,11 @@ bool HclParser::ParseCall(std::string_view name, Mark start, Node** out) {
     if (LookingAt("...")) {
       pos_ += 3;
       Node* expand = NewCollection(NodeType::kSequence, CollectionStyle::kFlow, arg->start);
-      expand->tag = kExpandTag;
+      tree_.SetTag(expand, kExpandTag);
       expand->end = MarkAt(pos_);
-      expand->children.push_back(arg);
-      call->children.push_back(expand);
+      const Node* expanded = arg;
+      tree_.SetChildren(expand, &expanded, 1);
+      children_.push_back(expand);
       if (!SkipSpace(true)) return false;
       if (At(pos_) == ',' && !AtEnd()) {
         ++pos_;
@@ -1017,7 +1029,7 @@ bool HclParser::ParseCall(std::string_view name, Mark start, Node** out) {
       }
       continue;
     }
-    call->children.push_back(arg);
+    children_.push_back(arg);
     if (AtEnd() || s_[pos_] == ')') continue;
     if (s_[pos_] != ',') {
       return FailFound(pos_, "',' or ')' after an argument of ", name, "()");
@@ -1025,6 +1037,7 @@ bool HclParser::ParseCall(std::string_view name, Mark start, Node** out) {
     ++pos_;
   }
   call->end = MarkAt(pos_);
+  tree_.TakeChildren(call, &children_, first);
   Leave();
   *out = call;
   return true;
@@ -1112,6 +1125,8 @@ void HclParser::Run() {
   Node* root = NewCollection(NodeType::kMapping, CollectionStyle::kBlock, MarkAt(pos_));
   if (!ParseBody(root, false, 0) || out_->has_error) return;
   root->end = MarkAt(s_.size());
+  for (auto& [node, items] : body_items_) tree_.SetChildren(node, items.data(), items.size());
+  body_items_.clear();
   FillExprText(root);
   out_->documents.push_back(Document{root, 0});
 }
@@ -1120,16 +1135,22 @@ void HclParser::Run() {
 // inside another was dropped with it, and interning both would cost the
 // square of the nesting.
 void HclParser::FillExprText(const Node* root) {
-  std::vector<const Node*> stack = {root};
+  // The lists still to visit, not their items: a long list is not copied.
+  std::vector<NodeList> stack = {NodeList(&root, 1)};
   while (!stack.empty()) {
-    const Node* n = stack.back();
-    stack.pop_back();
-    if (n->IsScalar() && n->tag == kExprTag) {
+    NodeList& rest = stack.back();
+    if (rest.empty()) {
+      stack.pop_back();
+      continue;
+    }
+    const Node* n = rest[0];
+    rest = NodeList(rest.begin() + 1, rest.size() - 1);
+    if (n->IsScalar() && n->tag() == kExprTag) {
       size_t from = static_cast<size_t>(n->start.offset);
       size_t to = static_cast<size_t>(n->end.offset);
-      const_cast<Node*>(n)->value = tree_.Intern(s_.substr(from, to - from));  // ours to fill
+      tree_.SetValue(const_cast<Node*>(n), s_.substr(from, to - from));  // ours to fill
     }
-    stack.insert(stack.end(), n->children.begin(), n->children.end());
+    if (!n->children().empty()) stack.push_back(n->children());
   }
 }
 
@@ -1138,6 +1159,7 @@ void HclParser::FillExprText(const Node* root) {
 ParsedSource ReadHcl(std::string_view name, std::string_view text, const ParseLimits& limits) {
   ParsedSource out;
   out.format = InputFormat::kHcl;
+  if (!FitsInTree(name, text, &out)) return out;
   HclParser(name, text, limits, &out).Run();
   return out;
 }

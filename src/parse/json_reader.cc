@@ -77,6 +77,9 @@ class JsonParser {
   size_t pos_ = 0;
   MarkTracker marks_{s_};
   std::string buf_;
+  // The children of every open collection, innermost last: a collection's list
+  // is copied into the tree once, when it closes, rather than grown there.
+  ChildStack children_;
 };
 
 // Copies one UTF-8 sequence starting at s_[at] into out after validating it.
@@ -239,7 +242,7 @@ bool JsonParser::ParseLiteral(Node* n) {
   n->scalar_style = ScalarStyle::kPlain;
   n->start = MarkAt(begin);
   n->end = MarkAt(pos_);
-  n->value = tree_.Intern(s_.substr(begin, pos_ - begin));
+  tree_.SetValue(n, s_.substr(begin, pos_ - begin));
   return true;
 }
 
@@ -248,12 +251,9 @@ bool JsonParser::ParseValue(Node** result) {
   struct Open {
     Node* node;
     bool expecting_key;  // mapping: the next thing is a key (or '}')
-    size_t first;        // where its children start in `children`
+    size_t first;        // where its children start in `children_`
   };
   std::vector<Open> stack;
-  // The children of every open collection, innermost last: a collection's list
-  // is copied into the tree once, when it closes, rather than grown there.
-  std::vector<const Node*> children;
   Node* finished = nullptr;
   while (true) {
     SkipSpace();
@@ -277,13 +277,13 @@ bool JsonParser::ParseValue(Node** result) {
         key->type = NodeType::kScalar;
         key->scalar_style = ScalarStyle::kDoubleQuoted;
         key->end = MarkAt(pos_);
-        key->value = tree_.Intern(buf_);
+        tree_.SetValue(key, buf_);
         SkipSpace();
         if (pos_ >= s_.size() || s_[pos_] != ':') {
           return Fail(pos_, "expected ':' after the key, found " + Describe(pos_));
         }
         ++pos_;
-        children.push_back(key);
+        children_.push_back(key);
         top.expecting_key = false;
         continue;
       }
@@ -297,7 +297,7 @@ bool JsonParser::ParseValue(Node** result) {
       n->collection_style = CollectionStyle::kFlow;
       n->start = MarkAt(pos_);
       ++pos_;
-      stack.push_back(Open{n, c == '{', children.size()});
+      stack.push_back(Open{n, c == '{', children_.size()});
       SkipSpace();
       if (pos_ < s_.size() && s_[pos_] == (c == '{' ? '}' : ']')) {
         ++pos_;
@@ -314,7 +314,7 @@ bool JsonParser::ParseValue(Node** result) {
       n->type = NodeType::kScalar;
       n->scalar_style = ScalarStyle::kDoubleQuoted;
       n->end = MarkAt(pos_);
-      n->value = tree_.Intern(buf_);
+      tree_.SetValue(n, buf_);
       value = n;
     } else if (c == '}' || c == ']' || c == ',' || c == ':') {
       return Fail(pos_, "unexpected " + Describe(pos_) + ", expected a value");
@@ -331,7 +331,7 @@ bool JsonParser::ParseValue(Node** result) {
         return true;
       }
       Open& top = stack.back();
-      children.push_back(value);
+      children_.push_back(value);
       SkipSpace();
       if (pos_ >= s_.size()) {
         return Fail(pos_, std::string("input ends inside an unclosed ") +
@@ -351,8 +351,7 @@ bool JsonParser::ParseValue(Node** result) {
       if (d == close) {
         ++pos_;
         top.node->end = MarkAt(pos_);
-        top.node->children.assign(children.begin() + top.first, children.end());
-        children.resize(top.first);
+        tree_.TakeChildren(top.node, &children_, top.first);
         value = top.node;
         stack.pop_back();
         continue;  // the collection itself is now a finished value
@@ -383,6 +382,7 @@ void JsonParser::Run() {
 ParsedSource ReadJson(std::string_view name, std::string_view text, const ParseLimits& limits) {
   ParsedSource out;
   out.format = InputFormat::kJson;
+  if (!FitsInTree(name, text, &out)) return out;
   JsonParser(name, text, limits, &out).Run();
   return out;
 }

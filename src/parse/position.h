@@ -32,7 +32,7 @@ class MarkTracker {
       }
       ++scan_;
     }
-    return Mark{line_, column_, pos};
+    return Mark{line_, column_, static_cast<uint32_t>(pos)};  // pos < kMaxInputBytes
   }
 
  private:

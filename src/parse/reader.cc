@@ -34,6 +34,14 @@ const char* EncodingProblem(std::string_view text) {
 
 }  // namespace
 
+bool FitsInTree(std::string_view name, std::string_view text, ParsedSource* out) {
+  if (text.size() <= kMaxInputBytes) return true;
+  out->has_error = true;
+  out->error.where.file = std::string(name);
+  out->error.message = "input is over 2 GiB, the most rootlock reads from one source";
+  return false;
+}
+
 ParsedSource ReadSource(std::string_view name, std::string_view text, InputFormat format,
                         const ParseLimits& limits) {
   if (const char* problem = EncodingProblem(text); *problem) {

@@ -42,6 +42,10 @@ struct ParsedSource {
   InputFormat format = InputFormat::kYaml;
 };
 
+/// For the readers: false, with `out`'s error set, when `text` is too large for
+/// the tree's 32-bit positions (over kMaxInputBytes).
+bool FitsInTree(std::string_view name, std::string_view text, ParsedSource* out);
+
 /// Reads a YAML stream (every document). `name` is used in diagnostics.
 ParsedSource ReadYaml(std::string_view name, std::string_view text, const ParseLimits& limits = {});
 /// Reads JSON: one value, or several separated by white space (JSON Lines).

@@ -80,7 +80,7 @@ class YamlComposer {
   void RunPart();
   Mark ToMark(const yaml_mark_t& m) {
     return Mark{static_cast<uint32_t>(m.line + 1 + base_line_), static_cast<uint32_t>(m.column + 1),
-                base_byte_ + offsets_.ByteOffset(m.index)};
+                static_cast<uint32_t>(base_byte_ + offsets_.ByteOffset(m.index))};
   }
   void Fail(const Mark& at, std::string message) {
     out_->has_error = true;
@@ -110,7 +110,7 @@ class YamlComposer {
   std::vector<Frame> stack_;
   // The children of every open collection, innermost last: a collection's
   // list is copied into the tree once, when it closes, rather than grown there.
-  std::vector<const Node*> children_;
+  ChildStack children_;
   struct Anchored {
     const Node* node;
     uint64_t weight;
@@ -118,6 +118,7 @@ class YamlComposer {
   std::unordered_map<std::string, Anchored> anchors_;
   const Node* root_ = nullptr;
   uint32_t doc_index_ = 0;
+  size_t doc_first_node_ = 0;  // the tree's node count when the document started
 };
 
 void YamlComposer::FailFromParser(const yaml_parser_t& parser) {
@@ -155,7 +156,7 @@ void YamlComposer::FailFromParser(const yaml_parser_t& parser) {
           ++col;
         }
       }
-      at = Mark{line + base_line_, col, base_byte_ + off};
+      at = Mark{line + base_line_, col, static_cast<uint32_t>(base_byte_ + off)};
     }
   }
   Fail(at, std::move(msg));
@@ -170,8 +171,16 @@ bool YamlComposer::Attach(const Node* node, uint64_t weight, const Mark& at) {
   children_.push_back(node);
   top.weight += weight;
   if (top.weight > limits_.max_expanded_nodes) {
-    Fail(at, "YAML: aliases expand to more than " + std::to_string(limits_.max_expanded_nodes) +
-                 " nodes (an alias bomb?); refusing to read this document");
+    // Say which it is: a document that is simply that large, or aliases that
+    // make a smaller one denote that many.
+    std::string limit = std::to_string(limits_.max_expanded_nodes);
+    if (out_->tree->node_count() - doc_first_node_ > limits_.max_expanded_nodes) {
+      Fail(at, "YAML: the document has more than " + limit +
+                   " nodes, the limit for one document; refusing to read it");
+    } else {
+      Fail(at, "YAML: aliases expand to more than " + limit +
+                   " nodes (an alias bomb?); refusing to read this document");
+    }
     return false;
   }
   return true;
@@ -189,10 +198,11 @@ bool YamlComposer::Push(Node* node, const char* anchor, const Mark& at) {
 // YAML merge keys: `<<: *base` or `<<: [*a, *b]`. Keys written in the mapping
 // win over merged ones; among merged mappings, earlier ones win.
 bool YamlComposer::ResolveMerges(Node* mapping, uint64_t* weight) {
+  NodeList children = mapping->children();
   bool has_merge = false;
-  for (size_t i = 0; i < mapping->children.size(); i += 2) {
-    const Node* k = mapping->children[i];
-    if (k->IsScalar() && k->value == "<<" && k->scalar_style == ScalarStyle::kPlain) {
+  for (size_t i = 0; i < children.size(); i += 2) {
+    const Node* k = children[i];
+    if (k->IsScalar() && k->value() == "<<" && k->scalar_style == ScalarStyle::kPlain) {
       has_merge = true;
       break;
     }
@@ -200,14 +210,14 @@ bool YamlComposer::ResolveMerges(Node* mapping, uint64_t* weight) {
   if (!has_merge) return true;
   std::vector<const Node*> own;
   std::vector<const Node*> sources;
-  for (size_t i = 0; i < mapping->children.size(); i += 2) {
-    const Node* k = mapping->children[i];
-    const Node* v = mapping->children[i + 1];
-    if (k->IsScalar() && k->value == "<<" && k->scalar_style == ScalarStyle::kPlain) {
+  for (size_t i = 0; i < children.size(); i += 2) {
+    const Node* k = children[i];
+    const Node* v = children[i + 1];
+    if (k->IsScalar() && k->value() == "<<" && k->scalar_style == ScalarStyle::kPlain) {
       if (v->IsMapping()) {
         sources.push_back(v);
       } else if (v->IsSequence()) {
-        for (const Node* item : v->children) {
+        for (const Node* item : v->children()) {
           if (!item->IsMapping()) {
             Fail(item->start, "YAML: a merge key (<<) takes a mapping or a list of mappings");
             return false;
@@ -226,15 +236,16 @@ bool YamlComposer::ResolveMerges(Node* mapping, uint64_t* weight) {
   auto present = [&](const Node* key) {
     if (!key->IsScalar()) return false;
     for (size_t i = 0; i < own.size(); i += 2) {
-      if (own[i]->IsScalar() && own[i]->value == key->value) return true;
+      if (own[i]->IsScalar() && own[i]->value() == key->value()) return true;
     }
     return false;
   };
   for (const Node* src : sources) {
-    for (size_t i = 0; i < src->children.size(); i += 2) {
-      if (present(src->children[i])) continue;
-      own.push_back(src->children[i]);
-      own.push_back(src->children[i + 1]);
+    NodeList merged = src->children();
+    for (size_t i = 0; i < merged.size(); i += 2) {
+      if (present(merged[i])) continue;
+      own.push_back(merged[i]);
+      own.push_back(merged[i + 1]);
       *weight += 2;
       if (*weight > limits_.max_expanded_nodes) {
         Fail(mapping->start, "YAML: merge keys expand to more than " +
@@ -243,7 +254,7 @@ bool YamlComposer::ResolveMerges(Node* mapping, uint64_t* weight) {
       }
     }
   }
-  mapping->children.assign(own.begin(), own.end());
+  out_->tree->SetChildren(mapping, own.data(), own.size());
   return true;
 }
 
@@ -290,6 +301,7 @@ void YamlComposer::RunPart() {
       case YAML_DOCUMENT_START_EVENT:
         root_ = nullptr;
         anchors_.clear();
+        doc_first_node_ = tree.node_count();
         break;
       case YAML_DOCUMENT_END_EVENT:
         if (root_) out_->documents.push_back(Document{root_, doc_index_});
@@ -300,9 +312,9 @@ void YamlComposer::RunPart() {
         n->type = NodeType::kScalar;
         n->start = start;
         n->end = ToMark(event.end_mark);
-        n->tag = tree.Intern(TagOf(event.data.scalar.tag));
-        n->value = tree.Intern(std::string_view(
-            reinterpret_cast<const char*>(event.data.scalar.value), event.data.scalar.length));
+        tree.SetTag(n, tree.Intern(TagOf(event.data.scalar.tag)));
+        tree.SetValue(n, std::string_view(reinterpret_cast<const char*>(event.data.scalar.value),
+                                          event.data.scalar.length));
         switch (event.data.scalar.style) {
           case YAML_SINGLE_QUOTED_SCALAR_STYLE:
             n->scalar_style = ScalarStyle::kSingleQuoted;
@@ -333,7 +345,7 @@ void YamlComposer::RunPart() {
         n->type = seq ? NodeType::kSequence : NodeType::kMapping;
         n->start = start;
         const yaml_char_t* tag = seq ? event.data.sequence_start.tag : event.data.mapping_start.tag;
-        n->tag = tree.Intern(TagOf(tag));
+        tree.SetTag(n, tree.Intern(TagOf(tag)));
         bool flow = seq ? event.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE
                         : event.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE;
         n->collection_style = flow ? CollectionStyle::kFlow : CollectionStyle::kBlock;
@@ -348,8 +360,7 @@ void YamlComposer::RunPart() {
         Frame frame = std::move(stack_.back());
         stack_.pop_back();
         // Its children, gathered while it was open, move into the tree at their exact size.
-        frame.node->children.assign(children_.begin() + frame.first, children_.end());
-        children_.resize(frame.first);
+        out_->tree->TakeChildren(frame.node, &children_, frame.first);
         frame.node->end = ToMark(event.end_mark);
         if (frame.node->IsMapping() && !ResolveMerges(frame.node, &frame.weight)) break;
         if (!frame.anchor.empty()) anchors_[frame.anchor] = Anchored{frame.node, frame.weight};
@@ -380,6 +391,7 @@ void YamlComposer::RunPart() {
 ParsedSource ReadYaml(std::string_view name, std::string_view text, const ParseLimits& limits) {
   ParsedSource out;
   out.format = InputFormat::kYaml;
+  if (!FitsInTree(name, text, &out)) return out;
   YamlComposer(name, text, limits, &out).Run(FindDocumentsOfKind(text, limits.skip_kind));
   return out;
 }

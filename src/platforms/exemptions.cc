@@ -122,7 +122,7 @@ std::vector<KeyValue> KeyValuesOf(const Node* map) {
   if (!map || !map->IsMapping()) return out;
   for (size_t i = 0; i < map->MappingSize(); ++i) {
     const Node* v = map->ValueAt(i);
-    if (v->IsScalar()) out.push_back(KeyValue{map->KeyAt(i)->Scalar(), v->value, map->KeyAt(i)});
+    if (v->IsScalar()) out.push_back(KeyValue{map->KeyAt(i)->Scalar(), v->value(), map->KeyAt(i)});
   }
   return out;
 }
@@ -130,7 +130,7 @@ std::vector<KeyValue> KeyValuesOf(const Node* map) {
 std::vector<KeyValue> TagListOf(const Node* list) {
   std::vector<KeyValue> out;
   if (!list || !list->IsSequence()) return out;
-  for (const Node* t : list->children) {
+  for (const Node* t : list->children()) {
     if (!t->IsMapping()) continue;
     const Node* k = t->Get("key") ? t->Get("key") : t->Get("Key");
     const Node* v = t->Get("value") ? t->Get("value") : t->Get("Value");

@@ -30,7 +30,7 @@ bool ReadBaseline(const std::string& path, std::vector<BaselineEntry>* out, Diag
     error->message = "not a rootlock baseline (write one with --write-baseline)";
     return false;
   }
-  for (const Node* f : failures->children) {
+  for (const Node* f : failures->children()) {
     auto get = [&](const char* k) {
       const Node* n = f->Get(k);
       return n ? std::string(n->Scalar()) : std::string();

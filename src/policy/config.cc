@@ -48,7 +48,7 @@ class Reader {
   }
   bool Str(const Node* n, const std::string& what, std::string* out) {
     if (!n->IsScalar() || n->IsNull()) return Fail(n, what + " must be a string");
-    *out = std::string(n->value);
+    *out = std::string(n->value());
     return true;
   }
 
@@ -160,7 +160,7 @@ bool LoadConfig(const std::string& path, Config* out, Diagnostic* error) {
     }
     if (extra) {
       if (!extra->IsSequence()) return r.Fail(extra, "databases.extra must be a list of images");
-      for (const Node* img : extra->children) {
+      for (const Node* img : extra->children()) {
         std::string s;
         if (!r.Str(img, "a database image", &s)) return false;
         out->extra_databases.push_back(s);
@@ -169,7 +169,7 @@ bool LoadConfig(const std::string& path, Config* out, Diagnostic* error) {
   }
   if (const Node* list = root->Get("exemptions")) {
     if (!list->IsSequence()) return r.Fail(list, "exemptions must be a list");
-    for (const Node* item : list->children) {
+    for (const Node* item : list->children()) {
       if (!r.Keys(item, "an exemption",
                   {"rule", "reason", "until", "path", "namespace", "kind", "name", "container",
                    "image"})) {

@@ -91,7 +91,7 @@ class ComposeFile {
       c->read_only_root.detail = "set to null";
       return;
     }
-    if (value->scalar_style == ScalarStyle::kPlain && value->tag.empty()) {
+    if (value->scalar_style == ScalarStyle::kPlain && value->tag().empty()) {
       BoolValue b = value->AsBool();
       if (b == BoolValue::kTrue || b == BoolValue::kFalse) {
         c->read_only_root.value = b == BoolValue::kTrue ? Flag::kTrue : Flag::kFalse;
@@ -106,10 +106,10 @@ class ComposeFile {
     }
     std::string text, why;
     bool ok = Text(value, &text, &why);
-    if (!ok || text != value->value) c->read_only_root.interpolated_from = value->value;
+    if (!ok || text != value->value()) c->read_only_root.interpolated_from = value->value();
     if (!ok) {
       c->read_only_root.value = Flag::kUnresolved;
-      c->read_only_root.detail = "set to " + QuoteForMessage(value->value) + ", and " + why;
+      c->read_only_root.detail = "set to " + QuoteForMessage(value->value()) + ", and " + why;
       return;
     }
     switch (StringBool(text)) {
@@ -119,8 +119,8 @@ class ComposeFile {
       case 0:
         c->read_only_root.value = Flag::kFalse;
         c->read_only_root.detail =
-            "set to " + QuoteForMessage(value->value) +
-            (text != value->value ? ", which is " + QuoteForMessage(text) : "");
+            "set to " + QuoteForMessage(value->value()) +
+            (text != value->value() ? ", which is " + QuoteForMessage(text) : "");
         return;
       default:
         c->read_only_root.value = Flag::kInvalid;
@@ -131,7 +131,7 @@ class ComposeFile {
   void ReadMounts(const Node* service, Container* c) const {
     if (const Node* tmpfs = service->Get("tmpfs")) {
       std::vector<const Node*> items = {tmpfs};
-      if (tmpfs->IsSequence()) items.assign(tmpfs->children.begin(), tmpfs->children.end());
+      if (tmpfs->IsSequence()) items.assign(tmpfs->children().begin(), tmpfs->children().end());
       for (const Node* t : items) {
         std::string spec, why;
         if (!t->IsScalar() || !Text(t, &spec, &why)) continue;
@@ -141,7 +141,7 @@ class ComposeFile {
     }
     const Node* volumes = service->Get("volumes");
     if (!volumes || !volumes->IsSequence()) return;
-    for (const Node* v : volumes->children) {
+    for (const Node* v : volumes->children()) {
       Mount m;
       m.where = Where(ctx_, v);
       if (v->IsMapping()) {  // long syntax
@@ -240,12 +240,12 @@ Workload ComposeFile::Service(const Node* key, const Node* service) {
   std::vector<std::pair<std::string, Exemption>> per_container;
   for (const Node* s : chain) {
     if (const Node* x = s->Path({"x-rootlock", "exempt"}); x && x->IsScalar()) {
-      ParseExemptValue(x->value, "x-rootlock.exempt", Where(ctx_, x), &all);
+      ParseExemptValue(x->value(), "x-rootlock.exempt", Where(ctx_, x), &all);
     }
     const Node* labels = s->Get("labels");
     std::vector<KeyValue> pairs = KeyValuesOf(labels);
     if (labels && labels->IsSequence()) {
-      for (const Node* l : labels->children) {
+      for (const Node* l : labels->children()) {
         std::string_view kv = l->Scalar();
         size_t eq = kv.find('=');
         if (eq != std::string_view::npos) pairs.push_back({kv.substr(0, eq), kv.substr(eq + 1), l});
@@ -392,7 +392,7 @@ bool ExtractCompose(const DocumentContext& ctx, std::vector<Workload>* out) {
   for (size_t i = 0; i < services->MappingSize(); ++i) {
     const Node* key = services->KeyAt(i);
     const Node* service = services->ValueAt(i);
-    if (!key->IsScalar() || StartsWith(key->value, "x-")) continue;
+    if (!key->IsScalar() || StartsWith(key->value(), "x-")) continue;
     if (!service->IsMapping() && !service->IsNull()) continue;
     out->push_back(file.Service(key, service));
   }

@@ -8,7 +8,7 @@ namespace rootlock {
 namespace {
 
 std::string ScalarOf(const Node* n) {
-  return n && n->IsScalar() && !n->IsNull() ? std::string(n->value) : "";
+  return n && n->IsScalar() && !n->IsNull() ? std::string(n->value()) : "";
 }
 
 bool HasMount(const Container& c, std::string_view path) {
@@ -71,7 +71,7 @@ Workload DockerWorkload(const DocumentContext& ctx, const Node* d) {
   }
   // Writable paths: the engine's resolved Mounts first, then what HostConfig asked for.
   if (const Node* mounts = d->Get("Mounts"); mounts && mounts->IsSequence()) {
-    for (const Node* m : mounts->children) {
+    for (const Node* m : mounts->children()) {
       if (!m->IsMapping()) continue;
       Mount mount;
       mount.path = ScalarOf(m->Get("Destination"));
@@ -96,7 +96,7 @@ Workload DockerWorkload(const DocumentContext& ctx, const Node* d) {
       }
     }
     if (const Node* binds = host->Get("Binds"); binds && binds->IsSequence()) {
-      for (const Node* b : binds->children) {
+      for (const Node* b : binds->children()) {
         // "source:target[:options]"
         std::string spec = ScalarOf(b);
         size_t first = spec.find(':');
@@ -111,7 +111,7 @@ Workload DockerWorkload(const DocumentContext& ctx, const Node* d) {
       }
     }
     if (const Node* hm = host->Get("Mounts"); hm && hm->IsSequence()) {
-      for (const Node* m : hm->children) {
+      for (const Node* m : hm->children()) {
         std::string target = ScalarOf(m->Get("Target"));
         if (target.empty() || HasMount(c, target)) continue;
         const Node* r = m->Get("ReadOnly");
@@ -135,11 +135,11 @@ bool ExtractDockerInspect(const DocumentContext& ctx, std::vector<Workload>* out
     out->push_back(DockerWorkload(ctx, root));
     return true;
   }
-  if (!root->IsSequence() || root->children.empty()) return false;
-  for (const Node* item : root->children) {
+  if (!root->IsSequence() || root->children().empty()) return false;
+  for (const Node* item : root->children()) {
     if (!IsInspectedContainer(item)) return false;
   }
-  for (const Node* item : root->children) out->push_back(DockerWorkload(ctx, item));
+  for (const Node* item : root->children()) out->push_back(DockerWorkload(ctx, item));
   return true;
 }
 

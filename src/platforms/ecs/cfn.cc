@@ -16,13 +16,13 @@ class CfnResolver {
       : ctx_(ctx), parameters_(parameters) {}
 
   Resolved operator()(const Node* n) const {
-    if (n->IsScalar() && n->tag == "!Ref") return Ref(n->value, n);
+    if (n->IsScalar() && n->tag() == "!Ref") return Ref(n->value(), n);
     if (n->IsMapping() && n->MappingSize() == 1 && n->KeyAt(0)->Scalar() == "Ref") {
       return Ref(n->ValueAt(0)->Scalar(), n);
     }
-    if (!n->tag.empty() && n->tag[0] == '!') {
+    if (!n->tag().empty() && n->tag()[0] == '!') {
       return {nullptr,
-              "given by " + std::string(n->tag) + ", which rootlock cannot resolve statically"};
+              "given by " + std::string(n->tag()) + ", which rootlock cannot resolve statically"};
     }
     if (n->IsMapping() && n->MappingSize() == 1 && StartsWith(n->KeyAt(0)->Scalar(), "Fn::")) {
       return {nullptr, "given by " + std::string(n->KeyAt(0)->Scalar()) +
@@ -95,7 +95,7 @@ bool ExtractCloudFormation(const DocumentContext& ctx, std::vector<Workload>* ou
       ExemptionsFromKeyValues(ctx, KeyValuesOf(meta), "Metadata", &facts.exemptions,
                               &facts.per_container);
       if (const Node* skips = meta->Path({"checkov", "skip"}); skips && skips->IsSequence()) {
-        for (const Node* skip : skips->children) {
+        for (const Node* skip : skips->children()) {
           const Node* id = skip->IsMapping() ? skip->Get("id") : nullptr;
           if (!id || id->Scalar() != "CKV_AWS_336") continue;
           Exemption e;
@@ -113,7 +113,7 @@ bool ExtractCloudFormation(const DocumentContext& ctx, std::vector<Workload>* ou
     w.where = Where(ctx, resources->KeyAt(i));
     Resolved family = r.Get(props, FieldId::kFamily, KeyStyle::kPascal);
     std::string family_name =
-        family.node && family.node->IsScalar() ? std::string(family.node->value) : "";
+        family.node && family.node->IsScalar() ? std::string(family.node->value()) : "";
     NameTask(&w, family_name, 0, logical_id);
     ReadTask(r, facts, &w);
     out->push_back(std::move(w));

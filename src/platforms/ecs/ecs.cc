@@ -44,7 +44,7 @@ void ReadJsonTask(const DocumentContext& ctx, const Node* td, const Node* at, st
 }
 
 std::string ScalarOf(const Node* n) {
-  return n && n->IsScalar() && !n->IsNull() ? std::string(n->value) : "";
+  return n && n->IsScalar() && !n->IsNull() ? std::string(n->value()) : "";
 }
 
 int64_t IntOf(const Node* n) {
@@ -75,26 +75,26 @@ bool ExtractApiJson(const DocumentContext& ctx, const Node* root, std::vector<Wo
     // `aws ecs describe-task-definitions`-style wrappers: {"taskDefinitions": [...]}.
     if (const Node* list = root->Get("taskDefinitions"); list && list->IsSequence()) {
       bool any = false;
-      for (const Node* item : list->children) any |= ExtractApiJson(ctx, item, out);
+      for (const Node* item : list->children()) any |= ExtractApiJson(ctx, item, out);
       return any;
     }
     return false;
   }
-  if (!root->IsSequence() || root->children.empty()) return false;
+  if (!root->IsSequence() || root->children().empty()) return false;
   bool all_tasks = true, all_defs = true;
-  for (const Node* item : root->children) {
+  for (const Node* item : root->children()) {
     bool task =
         item->IsMapping() && (item->Get("taskDefinition") || item->Get("containerDefinitions"));
     all_tasks &= task;
     all_defs &= item->IsMapping() && (item->Get("name") || item->Get("image"));
   }
   if (all_tasks) {
-    for (const Node* item : root->children) ExtractApiJson(ctx, item, out);
+    for (const Node* item : root->children()) ExtractApiJson(ctx, item, out);
     return true;
   }
   if (all_defs) {
     bool ecs_like = false;
-    for (const Node* item : root->children) ecs_like |= LooksLikeContainerDefinition(item);
+    for (const Node* item : root->children()) ecs_like |= LooksLikeContainerDefinition(item);
     if (!ecs_like) return false;
     ecs::Reader r;
     r.ctx = &ctx;

@@ -41,7 +41,7 @@ constexpr Names kNames[] = {
 constexpr std::string_view kUnresolvedMark = "\x01rootlock-unresolved:";
 
 std::string Scalar(const Resolved& r) {
-  return r.node && r.node->IsScalar() && !r.node->IsNull() ? std::string(r.node->value) : "";
+  return r.node && r.node->IsScalar() && !r.node->IsNull() ? std::string(r.node->value()) : "";
 }
 
 // The boolean a node denotes, if any: 1 true, 0 false, -1 neither.
@@ -55,8 +55,8 @@ int AsBoolean(const Reader& r, const Node* n) {
       break;
   }
   if (r.string_bools && n->IsScalar()) {
-    if (EqualsIgnoreCase(n->value, "true")) return 1;
-    if (EqualsIgnoreCase(n->value, "false")) return 0;
+    if (EqualsIgnoreCase(n->value(), "true")) return 1;
+    if (EqualsIgnoreCase(n->value(), "false")) return 0;
   }
   return -1;
 }
@@ -80,10 +80,10 @@ void ReadFlag(const Reader& r, const Node* container, Container* c) {
     return;
   }
   const Node* n = v.node;
-  if (n->IsScalar() && StartsWith(n->value, kUnresolvedMark)) {
+  if (n->IsScalar() && StartsWith(n->value(), kUnresolvedMark)) {
     c->read_only_root.value = Flag::kUnresolved;
     c->read_only_root.detail =
-        std::string(n->value.substr(kUnresolvedMark.size())) + " cannot be resolved statically";
+        std::string(n->value().substr(kUnresolvedMark.size())) + " cannot be resolved statically";
     return;
   }
   if (n->IsNull()) {
@@ -103,8 +103,8 @@ void ReadFlag(const Reader& r, const Node* container, Container* c) {
       c->read_only_root.value = Flag::kInvalid;
       c->read_only_root.detail = n->IsScalar()
                                      ? (n->scalar_style == ScalarStyle::kPlain
-                                            ? "set to " + QuoteForMessage(n->value)
-                                            : "set to the string " + QuoteForMessage(n->value)) +
+                                            ? "set to " + QuoteForMessage(n->value())
+                                            : "set to the string " + QuoteForMessage(n->value())) +
                                            ", not a boolean"
                                      : "set to a collection, not a boolean";
   }
@@ -113,7 +113,7 @@ void ReadFlag(const Reader& r, const Node* container, Container* c) {
 // Sequence items, or the mapping itself when a source gives one where a list is usual.
 std::vector<const Node*> Items(const Node* n) {
   if (!n) return {};
-  if (n->IsSequence()) return {n->children.begin(), n->children.end()};
+  if (n->IsSequence()) return {n->children().begin(), n->children().end()};
   if (n->IsMapping()) return {n};
   return {};
 }
@@ -157,7 +157,7 @@ const Node* MakeScalar(NodeTree* tree, std::string_view value, ScalarStyle style
   Node* n = tree->NewNode();
   n->type = NodeType::kScalar;
   n->scalar_style = style;
-  n->value = tree->Intern(value);
+  tree->SetValue(n, value);
   if (at) n->start = at->start, n->end = at->end;
   return n;
 }
@@ -227,7 +227,7 @@ void ReadTask(const Reader& r, const TaskFacts& facts, Workload* w) {
     return;
   }
   uint32_t index = 0;
-  for (const Node* item : facts.containers->children) {
+  for (const Node* item : facts.containers->children()) {
     uint32_t this_index = index++;
     Resolved def = r.Follow(item);
     if (!def.unresolved.empty()) {

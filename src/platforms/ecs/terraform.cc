@@ -57,12 +57,12 @@ class Module {
   // Follows var.x, local.x and "${var.x}" to a value; says why not otherwise.
   Resolved Resolve(const Node* n, int depth = 0) const {
     std::string_view expr;
-    if (n->IsScalar() && n->tag == "!expr") {
-      expr = Trim(n->value);
+    if (n->IsScalar() && n->tag() == "!expr") {
+      expr = Trim(n->value());
     } else if (n->IsScalar() && n->scalar_style == ScalarStyle::kDoubleQuoted &&
-               StartsWith(n->value, "${") && EndsWith(n->value, "}") &&
-               n->value.find("${", 2) == std::string_view::npos) {
-      expr = Trim(n->value.substr(2, n->value.size() - 3));
+               StartsWith(n->value(), "${") && EndsWith(n->value(), "}") &&
+               n->value().find("${", 2) == std::string_view::npos) {
+      expr = Trim(n->value().substr(2, n->value().size() - 3));
     } else {
       return {n, ""};
     }
@@ -120,7 +120,7 @@ class Module {
     std::vector<const Node*> blocks;
     if (locals && locals->IsMapping()) blocks.push_back(locals);
     if (locals && locals->IsSequence())
-      blocks.assign(locals->children.begin(), locals->children.end());
+      blocks.assign(locals->children().begin(), locals->children().end());
     for (const Node* b : blocks) {
       if (!b->IsMapping()) continue;
       for (size_t i = 0; i < b->MappingSize(); ++i) {
@@ -187,12 +187,12 @@ std::string SubstituteTemplates(std::string_view text, const Module& module, con
     bool scalar = r.node && r.node->IsScalar();
     if (scalar && in_string) {
       std::string escaped;
-      JsonWriter::AppendEscaped(&escaped, r.node->value);
+      JsonWriter::AppendEscaped(&escaped, r.node->value());
       out.append(escaped.substr(1, escaped.size() - 2));
     } else if (scalar && r.node->scalar_style == ScalarStyle::kPlain) {
-      out.append(r.node->value);
+      out.append(r.node->value());
     } else if (scalar) {
-      JsonWriter::AppendEscaped(&out, r.node->value);
+      JsonWriter::AppendEscaped(&out, r.node->value());
     } else if (in_string) {
       out.append(text.substr(i, j - i));
     } else {
@@ -223,18 +223,18 @@ Resolved ParseDefinitions(const DocumentContext& ctx, const Module& module, cons
   keep->file = ctx.file;
   const Node* n = value;
   std::string what;
-  if (StartsWith(n->tag, "!call:file") || n->tag == "!call:templatefile") {
-    bool templated = n->tag == "!call:templatefile";
-    what = std::string(n->tag.substr(6)) + "()";
-    if (n->children.empty()) return {nullptr, "given by " + what + " without a path"};
-    const Node* path_node = n->children[0];
+  if (StartsWith(n->tag(), "!call:file") || n->tag() == "!call:templatefile") {
+    bool templated = n->tag() == "!call:templatefile";
+    what = std::string(n->tag().substr(6)) + "()";
+    if (n->children().empty()) return {nullptr, "given by " + what + " without a path"};
+    const Node* path_node = n->children()[0];
     // Relative paths are relative to the folder Terraform runs in: for a root
     // module, the folder of its files; ${path.module} says so explicitly.
     std::string path(path_node->Scalar());
     for (std::string_view var : {"${path.module}/", "${path.root}/", "${path.cwd}/"}) {
       if (StartsWith(path, var)) path = path.substr(var.size());
     }
-    if (path_node->tag == "!expr" || path.find("${") != std::string::npos) {
+    if (path_node->tag() == "!expr" || path.find("${") != std::string::npos) {
       return {nullptr, "given by " + what + " of a path that is not a literal"};
     }
     path = JoinPath(Dir(ctx.file), path);
@@ -246,7 +246,7 @@ Resolved ParseDefinitions(const DocumentContext& ctx, const Module& module, cons
     if (templated) text = SubstituteTemplates(text, module, value), keep->exact = false;
   } else if (n->IsScalar()) {
     what = "JSON text";
-    text = SubstituteTemplates(n->value, module, value);
+    text = SubstituteTemplates(n->value(), module, value);
     if (n->scalar_style == ScalarStyle::kLiteral) {
       keep->line_shift = n->start.line;  // the body starts on the line after <<EOT
     } else {
@@ -281,13 +281,13 @@ void ReadResource(const DocumentContext& ctx, const Module& module, std::string_
     if (!d.unresolved.empty()) {
       facts.containers = defs;
       facts.containers_unresolved = d.unresolved;
-    } else if (d.node->tag == "!call:jsonencode" && !d.node->children.empty()) {
-      Resolved arg = module.Resolve(d.node->children[0]);
+    } else if (d.node->tag() == "!call:jsonencode" && !d.node->children().empty()) {
+      Resolved arg = module.Resolve(d.node->children()[0]);
       facts.containers = arg.node ? arg.node : defs;
       facts.containers_unresolved = arg.unresolved;
-    } else if (d.node->IsSequence() && d.node->tag.empty()) {
+    } else if (d.node->IsSequence() && d.node->tag().empty()) {
       facts.containers = d.node;  // awscc: an HCL list of objects
-    } else if (!awscc && (d.node->IsScalar() || StartsWith(d.node->tag, "!call:"))) {
+    } else if (!awscc && (d.node->IsScalar() || StartsWith(d.node->tag(), "!call:"))) {
       Resolved parsed = ParseDefinitions(ctx, module, d.node, &embedded);
       facts.containers = parsed.node ? parsed.node : defs;
       facts.containers_unresolved = parsed.unresolved;
@@ -303,9 +303,9 @@ void ReadResource(const DocumentContext& ctx, const Module& module, std::string_
       }
     } else {
       facts.containers = defs;
-      facts.containers_unresolved = "given by " +
-                                    QuoteForMessage(d.node->tag.empty() ? "a value" : d.node->tag) +
-                                    ", which rootlock cannot read as container definitions";
+      facts.containers_unresolved =
+          "given by " + QuoteForMessage(d.node->tag().empty() ? "a value" : d.node->tag()) +
+          ", which rootlock cannot read as container definitions";
     }
   }
   facts.volumes = body->Get(awscc ? "volumes" : "volume");
@@ -318,7 +318,7 @@ void ReadResource(const DocumentContext& ctx, const Module& module, std::string_
   w.where = Where(ctx, key);
   Resolved family = module.Resolve(body->Get("family") ? body->Get("family") : key);
   std::string family_name = body->Get("family") && family.node && family.node->IsScalar()
-                                ? std::string(family.node->value)
+                                ? std::string(family.node->value())
                                 : "";
   NameTask(&w, family_name, 0, std::string(type) + "." + std::string(name));
   ReadTask(r, facts, &w);
@@ -339,7 +339,7 @@ void ReadPlanModule(const DocumentContext& ctx, const Node* module, int depth,
                     std::vector<Workload>* out) {
   if (!module || !module->IsMapping() || depth > 32) return;
   if (const Node* resources = module->Get("resources"); resources && resources->IsSequence()) {
-    for (const Node* res : resources->children) {
+    for (const Node* res : resources->children()) {
       if (!res->IsMapping()) continue;
       std::string_view type = res->Get("type") ? res->Get("type")->Scalar() : "";
       if (!IsTaskType(type)) continue;
@@ -356,7 +356,7 @@ void ReadPlanModule(const DocumentContext& ctx, const Node* module, int depth,
       std::unique_ptr<ParsedSource> parsed;
       const Node* defs = values->Get("container_definitions");
       if (defs && defs->IsScalar() && !defs->IsNull()) {
-        parsed = std::make_unique<ParsedSource>(ReadJson(ctx.file, defs->value));
+        parsed = std::make_unique<ParsedSource>(ReadJson(ctx.file, defs->value()));
         if (parsed->has_error || parsed->documents.empty()) {
           facts.containers = defs;
           facts.containers_unresolved = "is not valid JSON";
@@ -382,7 +382,7 @@ void ReadPlanModule(const DocumentContext& ctx, const Node* module, int depth,
     }
   }
   if (const Node* children = module->Get("child_modules"); children && children->IsSequence()) {
-    for (const Node* child : children->children) ReadPlanModule(ctx, child, depth + 1, out);
+    for (const Node* child : children->children()) ReadPlanModule(ctx, child, depth + 1, out);
   }
 }
 
@@ -405,7 +405,7 @@ bool ExtractTerraform(const DocumentContext& ctx, std::vector<Workload>* out) {
   std::vector<const Node*> groups;
   if (resources->IsMapping()) groups.push_back(resources);
   if (resources->IsSequence())
-    groups.assign(resources->children.begin(), resources->children.end());
+    groups.assign(resources->children().begin(), resources->children().end());
   bool found = false;
   Module module(ctx);
   for (const Node* group : groups) {
@@ -417,7 +417,7 @@ bool ExtractTerraform(const DocumentContext& ctx, std::vector<Workload>* out) {
       if (!named->IsMapping()) continue;
       for (size_t k = 0; k < named->MappingSize(); ++k) {
         const Node* body = named->ValueAt(k);
-        if (body->IsSequence() && !body->children.empty()) body = body->children[0];
+        if (body->IsSequence() && !body->children().empty()) body = body->children()[0];
         if (!body->IsMapping()) continue;
         found = true;
         ReadResource(ctx, module, type, named->KeyAt(k)->Scalar(), named->KeyAt(k), body, out);

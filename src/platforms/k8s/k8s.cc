@@ -27,7 +27,7 @@ std::unordered_map<std::string_view, VolumeInfo> PodVolumes(const Node* pod_spec
   std::unordered_map<std::string_view, VolumeInfo> volumes;
   const Node* list = pod_spec->Get("volumes");
   if (!list || !list->IsSequence()) return volumes;
-  for (const Node* v : list->children) {
+  for (const Node* v : list->children()) {
     if (!v->IsMapping()) continue;
     std::string_view name = v->Get("name") ? v->Get("name")->Scalar() : std::string_view();
     VolumeInfo info{"volume", true};
@@ -90,7 +90,7 @@ void ReadRootFs(const DocumentContext& ctx, const Node* container, Container* c)
       if (v->IsScalar()) {
         c->read_only_root.detail =
             (v->scalar_style == ScalarStyle::kPlain ? "set to " : "set to the string ") +
-            QuoteForMessage(v->value) + ", not a boolean";
+            QuoteForMessage(v->value()) + ", not a boolean";
       } else {
         c->read_only_root.detail = "set to a collection, not a boolean";
       }
@@ -104,7 +104,7 @@ void ReadContainers(const DocumentContext& ctx, const Node* pod_spec, std::strin
   const Node* list = pod_spec->Get(key);
   if (!list || !list->IsSequence()) return;
   uint32_t index = 0;
-  for (const Node* item : list->children) {
+  for (const Node* item : list->children()) {
     uint32_t this_index = index++;
     if (!item->IsMapping()) continue;
     Container c;
@@ -115,7 +115,7 @@ void ReadContainers(const DocumentContext& ctx, const Node* pod_spec, std::strin
     if (const Node* n = item->Get("image")) c.image = std::string(n->Scalar());
     ReadRootFs(ctx, item, &c);
     if (const Node* mounts = item->Get("volumeMounts"); mounts && mounts->IsSequence()) {
-      for (const Node* m : mounts->children) {
+      for (const Node* m : mounts->children()) {
         if (!m->IsMapping()) continue;
         Mount mount;
         if (const Node* p = m->Get("mountPath")) mount.path = std::string(p->Scalar());
@@ -152,11 +152,11 @@ void ExtractObject(const DocumentContext& ctx, const Node* obj, uint32_t depth,
   if (!obj->IsMapping()) return;
   const Node* kind_node = obj->Get("kind");
   if (!kind_node || !kind_node->IsScalar()) return;
-  std::string_view kind = kind_node->value;
+  std::string_view kind = kind_node->value();
   if (kind == "List" || (EndsWith(kind, "List") && obj->Get("items"))) {
     const Node* items = obj->Get("items");
     if (!items || !items->IsSequence() || depth >= kMaxListDepth) return;
-    for (const Node* item : items->children) ExtractObject(ctx, item, depth + 1, out);
+    for (const Node* item : items->children()) ExtractObject(ctx, item, depth + 1, out);
     return;
   }
   // An OpenShift Template holds its objects under `objects:`; `oc process` fills
@@ -164,7 +164,7 @@ void ExtractObject(const DocumentContext& ctx, const Node* obj, uint32_t depth,
   if (kind == "Template" && obj->Get("objects")) {
     const Node* objects = obj->Get("objects");
     if (!objects->IsSequence() || depth >= kMaxListDepth) return;
-    for (const Node* item : objects->children) ExtractObject(ctx, item, depth + 1, out);
+    for (const Node* item : objects->children()) ExtractObject(ctx, item, depth + 1, out);
     return;
   }
   // An AdmissionReview (a webhook payload, as test suites store them): its object.
@@ -180,17 +180,17 @@ void ExtractObject(const DocumentContext& ctx, const Node* obj, uint32_t depth,
   w.platform = Platform::kKubernetes;
   w.kind = std::string(kind);
   if (const Node* api = obj->Get("apiVersion"); api && api->IsScalar()) {
-    w.api_version = std::string(api->value);
+    w.api_version = std::string(api->value());
   }
   w.where = Where(ctx, obj);
   if (const Node* meta = obj->Get("metadata"); meta && meta->IsMapping()) {
     if (const Node* n = meta->Get("name"); n && n->IsScalar() && !n->IsNull()) {
-      w.name = std::string(n->value);
+      w.name = std::string(n->value());
     } else if (const Node* g = meta->Get("generateName"); g && g->IsScalar() && !g->IsNull()) {
-      w.name = std::string(g->value) + "*";
+      w.name = std::string(g->value()) + "*";
     }
     if (const Node* ns = meta->Get("namespace"); ns && ns->IsScalar() && !ns->IsNull()) {
-      w.namespace_ = std::string(ns->value);
+      w.namespace_ = std::string(ns->value());
     }
   }
   w.resource = w.kind + "/" + (w.name.empty() ? "(unnamed)" : w.name);
@@ -238,7 +238,7 @@ bool ExtractKubernetes(const DocumentContext& ctx, std::vector<Workload>* out) {
   const Node* root = ctx.doc.root;
   if (!root || !root->IsMapping()) return false;
   const Node* kind = root->Get("kind");
-  if (!kind || !kind->IsScalar() || kind->value.empty()) return false;
+  if (!kind || !kind->IsScalar() || kind->value().empty()) return false;
   ExtractObject(ctx, root, 0, out);
   return true;
 }
