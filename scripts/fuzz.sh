@@ -8,7 +8,7 @@
 #
 #   scripts/fuzz.sh                          every target, 10 s each (CI)
 #   FUZZ_SECONDS=3600 scripts/fuzz.sh        the long run: an hour per target
-#   FUZZ_TARGETS="scan fix" scripts/fuzz.sh  some targets (yaml json hcl scan fix)
+#   FUZZ_TARGETS="scan fix" scripts/fuzz.sh  some targets (yaml json hcl scan fix text)
 #   JOBS=1 scripts/fuzz.sh                   build with one compiler process
 #
 # To keep a crash as a regression test, copy the artifact to
@@ -18,7 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh --test
 seconds=${FUZZ_SECONDS:-10}
-read -r -a targets <<<"${FUZZ_TARGETS:-yaml json hcl scan fix}"
+read -r -a targets <<<"${FUZZ_TARGETS:-yaml json hcl scan fix text}"
 jobs=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 build=${FUZZ_BUILD_DIR:-build-fuzz}
 cxx=${FUZZ_CXX:-clang++-14}

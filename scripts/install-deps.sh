@@ -29,6 +29,7 @@ test_packages=(
   chromium               # formats.html_chromium: the HTML report in a real (headless) browser
   bsdutils               # script(1): Progress.OnATerminalOnly runs rootlock on a pseudo-terminal
   python3-botocore       # formats.asff: AWS's own model of BatchImportFindings
+  attr acl               # setfattr, setfacl: fix keeps extended attributes and ACLs (FixSafety tests)
 )
 # formats.sarif_multitool: npm installs Microsoft's SARIF multitool (below). A machine that
 # has Node.js from elsewhere (whose nodejs conflicts with Debian's npm) keeps its own npm.

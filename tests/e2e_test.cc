@@ -23,9 +23,15 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::string kBin = ROOTLOCK_BIN;
+// ROOTLOCK_E2E_BIN / ROOTLOCK_E2E_HOOKED_BIN run the tests against another
+// build (an older one, to see a new test fail first).
+std::string BinFromEnv(const char* var, const char* built) {
+  const char* v = std::getenv(var);
+  return v && *v ? v : built;
+}
+const std::string kBin = BinFromEnv("ROOTLOCK_E2E_BIN", ROOTLOCK_BIN);
 // The same binary with test hooks read from the environment (src/base/test_hooks.h).
-const std::string kHookedBin = ROOTLOCK_HOOKED_BIN;
+const std::string kHookedBin = BinFromEnv("ROOTLOCK_E2E_HOOKED_BIN", ROOTLOCK_HOOKED_BIN);
 const std::string kSource = ROOTLOCK_SOURCE_DIR;
 
 struct Result {
@@ -369,10 +375,24 @@ TEST(Cli, HelpTeaches) {
   EXPECT_NE(rules.out.find("CIS Docker Benchmark 5.12"), std::string::npos);
 }
 
+// `rootlock version` says what a bug report needs (issue 19); --version the line alone.
+TEST(Cli, VersionNamesCommitCompilerAndLibraries) {
+  Result r = Rootlock("version");
+  EXPECT_EQ(r.status, 0);
+  for (const char* line : {"rootlock ", "\ncommit:   ", "\ncompiler: ", "\nlibyaml:  0.",
+                           "\nlibcurl:  ", "\nOpenSSL:  OpenSSL "}) {
+    EXPECT_NE(r.out.find(line), std::string::npos) << line << " in " << r.out;
+  }
+  Result line = Rootlock("--version");
+  EXPECT_EQ(line.status, 0);
+  EXPECT_EQ(line.out.find('\n'), line.out.size() - 1) << line.out;
+  EXPECT_EQ(line.out.rfind("rootlock ", 0), 0u);
+}
+
 // Every command answers --help with its usage and exit 0 (`version --help` printed the
 // version instead); scan's rules section lists every rule of the registry.
 TEST(Cli, EveryCommandHasHelp) {
-  for (const char* command : {"scan", "docker", "fix", "rules", "version"}) {
+  for (const char* command : {"scan", "docker", "ecs", "fix", "rules", "version"}) {
     Result r = Rootlock(std::string(command) + " --help");
     EXPECT_EQ(r.status, 0) << command;
     EXPECT_EQ(r.out.rfind(std::string("usage: rootlock ") + command, 0), 0u) << r.out;
@@ -382,7 +402,7 @@ TEST(Cli, EveryCommandHasHelp) {
   for (const char* word : {"Kubernetes", "ECS", "Compose", "docker inspect"}) {
     EXPECT_NE(main.out.find(word), std::string::npos) << word;
   }
-  for (const char* command : {"scan", "docker", "fix", "rules", "version"}) {
+  for (const char* command : {"scan", "docker", "ecs", "fix", "rules", "version"}) {
     EXPECT_NE(main.out.find(std::string("'rootlock ") + command + " --help'"), std::string::npos)
         << command;
   }
@@ -438,6 +458,75 @@ TEST(Cli, EveryFlagInHelpIsAccepted) {
   EXPECT_NE(Rootlock("scan --quiet=yes -").err.find("--quiet takes no value"), std::string::npos);
   EXPECT_NE(Rootlock("scan --format").err.find("--format needs a value: text, json"),
             std::string::npos);
+}
+
+// The first raw control character in `s` other than a newline (C0, DEL, C1 as
+// UTF-8), with what surrounds it; "" when there is none.
+std::string FirstRawControl(const std::string& s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    bool c1 = c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) <= 0x9F;
+    if ((c < 0x20 && c != '\n') || c == 0x7F || c1) {
+      return "byte " + std::to_string(c) + " at " + std::to_string(i) + " in ..." +
+             s.substr(i >= 40 ? i - 40 : 0, 80);
+    }
+  }
+  return "";
+}
+
+// Issue 14: names, images, file names and error messages from the input reach
+// the terminal escaped (ESC as \u001b), in the text and markdown reports, in
+// error lines and in fix's summary: no title set, no screen cleared, no line forged.
+TEST(Cli, ControlCharactersFromTheInputNeverReachTheTerminal) {
+  fs::path dir = fs::temp_directory_path() / ("rootlock-controls-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string hostile = "\x1b]0;pwned\x07\x1b[2J\r\nfake: line";
+  const std::string in_yaml = "\\e]0;pwned\\a\\e[2J\\r\\nfake: line";  // the same, as YAML escapes
+  WriteAll(dir / ("web" + hostile + ".yaml"),
+           "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: \"web" + in_yaml +
+               "\"\nspec:\n  template:\n    spec:\n      containers:\n        - name: \"app" +
+               in_yaml + "\"\n          image: \"nginx" + in_yaml + "\"\n");
+  WriteAll(dir / ("broken" + hostile + ".yaml"), "kind: Pod\nspec: [\"" + in_yaml + "\n");
+  for (const char* format : {"text", "markdown"}) {
+    Result r = Rootlock(std::string("scan -v --format ") + format + " .", dir.string());
+    EXPECT_EQ(r.status, 2) << r.err;
+    EXPECT_EQ(FirstRawControl(r.out), "") << format;
+    EXPECT_EQ(FirstRawControl(r.err), "") << format;
+    EXPECT_EQ(r.out.find("\nfake: line"), std::string::npos) << format << r.out;
+    EXPECT_EQ(CountLines(r.err), 1u) << r.err;  // the broken file: one line
+    EXPECT_NE(r.err.find("broken\\u001b]0;pwned\\u0007\\u001b[2J\\u000d\\u000afake: line.yaml:"),
+              std::string::npos)
+        << r.err;
+  }
+  Result text = Rootlock("scan .", dir.string());
+  EXPECT_NE(text.out.find("Deployment 'web\\u001b]0;pwned\\u0007\\u001b[2J\\u000d\\u000afake: "
+                          "line' container 'app\\u001b]0;pwned"),
+            std::string::npos)
+      << text.out;
+  fs::remove(dir / ("broken" + hostile + ".yaml"));
+  Result fix = Rootlock("fix .", dir.string());
+  EXPECT_EQ(fix.status, 0) << fix.err;
+  EXPECT_EQ(FirstRawControl(fix.err), "");
+  EXPECT_NE(fix.err.find("fixed web\\u001b]0;pwned"), std::string::npos) << fix.err;
+  fs::remove_all(dir);
+}
+
+// Issue 14: a --writable path is written into the file as data: quoted where it
+// is not a plain word, and refused when it holds a control character.
+TEST(Cli, FixWritesAWritablePathAsDataAndRefusesControls) {
+  std::string compose = "services:\n  web:\n    image: nginx\n";
+  Result r = Rootlock("fix --writable '/data/$(touch${IFS}pwned)' -", kSource, &compose);
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("      - \"/data/$(touch${IFS}pwned)\"\n"), std::string::npos) << r.out;
+  Result bad =
+      Rootlock("fix --writable \"$(printf '/a\\nprivileged: true')\" -", kSource, &compose);
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_EQ(CountLines(bad.err), 1u) << bad.err;
+  EXPECT_NE(bad.err.find("--writable takes a path without control characters, not "
+                         "\"/a\\nprivileged: true\""),
+            std::string::npos)
+      << bad.err;
 }
 
 TEST(Cli, ColourOnlyWhenAskedAndNoColorWins) {
@@ -863,6 +952,217 @@ TEST_F(FixCli, AnInterruptedWriteLeavesTheOriginal) {
     std::string now = ReadAll(dir_ / "web.yaml");
     EXPECT_TRUE(now == kWeb || now == dry.out) << "a mix after kill #" << i << ":\n" << now;
   }
+}
+
+// --- fix never breaks a file it does not own (issue 14; docs/fix.md). ---
+
+class FixSafety : public FixCli {
+ protected:
+  bool Sh(const std::string& cmd) {
+    return std::system(("cd '" + dir_.string() + "' && " + cmd).c_str()) == 0;
+  }
+  static bool Fixed(const std::string& text) {
+    return text.find("readOnlyRootFilesystem: true") != std::string::npos;
+  }
+};
+
+TEST_F(FixSafety, AWalkedSymlinkOutsideTheFolderIsSkippedWithANote) {
+  fs::create_directories(dir_ / "repo" / "a");
+  fs::create_directories(dir_ / "outside");
+  WriteAll(dir_ / "outside" / "secret.yaml", kWeb);
+  fs::create_symlink("../../outside/secret.yaml", dir_ / "repo" / "a" / "link.yaml");
+  Result r = Rootlock("fix repo", dir_.string());
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(fs::is_symlink(dir_ / "repo" / "a" / "link.yaml")) << "the link was replaced";
+  EXPECT_EQ(ReadAll(dir_ / "outside" / "secret.yaml"), kWeb);
+  EXPECT_NE(r.err.find("repo/a/link.yaml: note: not fixed: a symlink to "
+                       "../../outside/secret.yaml, outside repo"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST_F(FixSafety, AWalkedSymlinkInsideTheFolderIsFixedOnceThroughItsTarget) {
+  fs::create_directories(dir_ / "repo" / "a");
+  fs::create_directories(dir_ / "repo" / "b");
+  WriteAll(dir_ / "repo" / "b" / "real.yaml", kWeb);
+  fs::create_symlink("../b/real.yaml", dir_ / "repo" / "a" / "link.yaml");
+  Result r = Rootlock("fix repo", dir_.string());
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(fs::is_symlink(dir_ / "repo" / "a" / "link.yaml"));
+  EXPECT_TRUE(Fixed(ReadAll(dir_ / "repo" / "b" / "real.yaml")));
+  EXPECT_NE(r.err.find("fixed 1 container in 1 file"), std::string::npos) << r.err;
+}
+
+TEST_F(FixSafety, ASymlinkNamedOnTheCommandLineIsWrittenThrough) {
+  fs::create_directories(dir_ / "outside");
+  WriteAll(dir_ / "outside" / "secret.yaml", kWeb);
+  fs::create_symlink("outside/secret.yaml", dir_ / "link.yaml");
+  Result r = Rootlock("fix link.yaml", dir_.string());
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(fs::is_symlink(dir_ / "link.yaml")) << "the link was replaced by a copy";
+  EXPECT_TRUE(Fixed(ReadAll(dir_ / "outside" / "secret.yaml")));
+}
+
+TEST_F(FixSafety, AReadOnlyFileIsRefusedUnlessForced) {
+  fs::permissions(dir_ / "web.yaml",
+                  fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
+  Result r = Rootlock("fix web.yaml", dir_.string());
+  EXPECT_EQ(r.status, 2) << r.err;
+  EXPECT_EQ(ReadAll(dir_ / "web.yaml"), kWeb);
+  EXPECT_NE(r.err.find("web.yaml: error: not written: it is read-only (mode 0444); rootlock fix "
+                       "--force writes it anyway"),
+            std::string::npos)
+      << r.err;
+  Result forced = Rootlock("fix --force web.yaml", dir_.string());
+  EXPECT_EQ(forced.status, 0) << forced.err;
+  EXPECT_TRUE(Fixed(ReadAll(dir_ / "web.yaml")));
+  EXPECT_EQ(fs::status(dir_ / "web.yaml").permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
+}
+
+TEST_F(FixSafety, AFileWithHardLinksIsRefusedAndStaysLinked) {
+  fs::create_hard_link(dir_ / "web.yaml", dir_ / "other.yaml");
+  Result r = Rootlock("fix web.yaml", dir_.string());
+  EXPECT_EQ(r.status, 2) << r.err;
+  EXPECT_NE(r.err.find("web.yaml: error: not written: it has 2 hard links"), std::string::npos)
+      << r.err;
+  EXPECT_EQ(ReadAll(dir_ / "web.yaml"), kWeb);
+  EXPECT_EQ(fs::hard_link_count(dir_ / "web.yaml"), 2u);
+}
+
+TEST_F(FixSafety, OwnerExtendedAttributesAndAclsAreKept) {
+  if (geteuid() == 0) {
+    ASSERT_EQ(chown((dir_ / "web.yaml").c_str(), 65534, 65534), 0);
+  }
+  bool xattrs = std::system("command -v setfattr >/dev/null 2>&1") == 0 &&
+                Sh("setfattr -n user.origin -v kept web.yaml 2>/dev/null");
+  bool acls = std::system("command -v setfacl >/dev/null 2>&1") == 0 &&
+              Sh("setfacl -m u:65533:rw web.yaml 2>/dev/null");
+  Result r = Rootlock("fix web.yaml", dir_.string());
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(Fixed(ReadAll(dir_ / "web.yaml")));
+  struct stat st;
+  ASSERT_EQ(stat((dir_ / "web.yaml").c_str(), &st), 0);
+  if (geteuid() == 0) {
+    EXPECT_EQ(st.st_uid, 65534u);
+  }
+  if (xattrs) {
+    EXPECT_TRUE(Sh("getfattr -n user.origin --only-values web.yaml | grep -qx kept"));
+  } else {
+    std::printf("skipped the xattr part: no setfattr, or the file system refuses user xattrs\n");
+  }
+  if (acls) {
+    EXPECT_TRUE(Sh("getfacl -n web.yaml 2>/dev/null | grep -q '^user:65533:rw-'"));
+  } else {
+    std::printf("skipped the ACL part: no setfacl, or the file system has no ACLs\n");
+  }
+}
+
+TEST_F(FixSafety, AnOwnerThatCannotBeKeptIsSaid) {
+  if (geteuid() != 0 || std::system("command -v setpriv >/dev/null 2>&1") != 0) {
+    GTEST_SKIP() << "needs root (to make a file of another user) and setpriv";
+  }
+  // Written by uid 65533, owned by 65534: the replacement cannot be given back to 65534.
+  ASSERT_EQ(chown(dir_.c_str(), 65533, 65533), 0);
+  ASSERT_EQ(chown((dir_ / "web.yaml").c_str(), 65534, 65534), 0);
+  fs::permissions(dir_ / "web.yaml", fs::perms::all & ~fs::perms::owner_exec &
+                                         ~fs::perms::group_exec & ~fs::perms::others_exec);
+  Result r = Rootlock("fix web.yaml", dir_.string(), nullptr,
+                      "setpriv --reuid=65533 --regid=65533 --clear-groups ");
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("web.yaml: note: owner not kept (uid 65534, gid 65534)"), std::string::npos)
+      << r.err;
+}
+
+TEST_F(FixSafety, TwoRunsAtOnceLoseNeitherRunsEdits) {
+  // The first run fixes the Deployment and pauses before writing; the second
+  // (--strict) also fixes the StatefulSet. Locked, the second reads the first's
+  // result; unlocked, the first would write over the second's StatefulSet.
+  const std::string two =
+      std::string(kWeb) +
+      "---\nkind: StatefulSet\nmetadata: {name: db}\nspec:\n  template:\n"
+      "    spec:\n      containers:\n        - name: db\n          image: postgres:16\n";
+  WriteAll(dir_ / "web.yaml", two);
+  std::string cmd = "cd '" + dir_.string() + "' && (ROOTLOCK_TEST_PAUSE_BEFORE_WRITE=1500 '" +
+                    kHookedBin + "' fix web.yaml 2>first.err & sleep 0.4; '" + kBin +
+                    "' fix --strict web.yaml 2>second.err; wait)";
+  ASSERT_EQ(std::system(cmd.c_str()), 0)
+      << ReadAll(dir_ / "first.err") << ReadAll(dir_ / "second.err");
+  std::string now = ReadAll(dir_ / "web.yaml");
+  size_t flags = 0;
+  for (size_t at = now.find("readOnlyRootFilesystem: true"); at != std::string::npos;
+       at = now.find("readOnlyRootFilesystem: true", at + 1)) {
+    ++flags;
+  }
+  EXPECT_EQ(flags, 2u) << "an edit was lost:\n" << now;
+}
+
+TEST_F(FixSafety, StaleTemporaryFilesAreRemovedAndNeverRead) {
+  // A dead writer's, an old one's: gone. A live writer's young one, and a name
+  // not quite ours: kept.
+  const std::string dead = ".web.yaml.rootlock-tmp-2147483646-a1B2c3";
+  const std::string live = ".web.yaml.rootlock-tmp-" + std::to_string(getpid()) + "-x9Y8z7";
+  const std::string other = ".web.yaml.rootlock-tmp-1-short";
+  for (const std::string& n : {dead, live, other}) WriteAll(dir_ / n, "kind: Pod\n");
+  Result r = Rootlock("fix .", dir_.string());
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_FALSE(fs::exists(dir_ / dead)) << r.err;
+  EXPECT_TRUE(fs::exists(dir_ / live));
+  EXPECT_TRUE(fs::exists(dir_ / other));
+  EXPECT_NE(r.err.find(dead + ": note: removed a temporary file a stopped fix left"),
+            std::string::npos)
+      << r.err;
+  EXPECT_TRUE(Fixed(ReadAll(dir_ / "web.yaml")));
+}
+
+TEST_F(FixSafety, FifosAndProcessSubstitutionsAreRefused) {
+  ASSERT_EQ(mkfifo((dir_ / "pipe.yaml").c_str(), 0644), 0);
+  Result r = Rootlock("fix pipe.yaml", dir_.string(), nullptr, "timeout 10 ");
+  EXPECT_EQ(r.status, 2) << r.err;
+  EXPECT_EQ(CountLines(r.err), 2u) << r.err;  // the refusal, and the summary
+  EXPECT_NE(r.err.find("pipe.yaml: error: not fixed: it is a FIFO"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("use `-` to fix stdin"), std::string::npos) << r.err;
+  std::string cmd = "cd '" + dir_.string() + "' && timeout 10 bash -c \"'" + kBin +
+                    "' fix <(cat web.yaml)\" 2>subst.err; echo $? >subst.rc";
+  std::system(cmd.c_str());
+  EXPECT_EQ(ReadAll(dir_ / "subst.rc"), "2\n");
+  EXPECT_NE(ReadAll(dir_ / "subst.err").find("use `-` to fix stdin"), std::string::npos)
+      << ReadAll(dir_ / "subst.err");
+  EXPECT_EQ(ReadAll(dir_ / "web.yaml"), kWeb);
+}
+
+TEST_F(FixSafety, AFileNameNearNameMaxIsFixed) {
+  std::string name = std::string(250, 'n') + ".yaml";  // 255 bytes
+  WriteAll(dir_ / name, kWeb);
+  Result r = Rootlock("fix " + name, dir_.string());
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(Fixed(ReadAll(dir_ / name)));
+}
+
+TEST_F(FixSafety, RegisterReadyOutputIsNotScannedAgain) {
+  fs::copy_file(kSource + "/examples/ecs/checkout-api.json", dir_ / "checkout-api.json");
+  fs::remove(dir_ / "web.yaml");
+  Result before = Rootlock("scan --format json .", dir_.string());
+  Result r = Rootlock("fix --register-ready checkout-api.json", dir_.string());
+  ASSERT_EQ(r.status, 0) << r.err;
+  ASSERT_TRUE(fs::exists(dir_ / "checkout-api.register.json"));
+  Result after = Rootlock("scan --format json .", dir_.string());
+  EXPECT_EQ(after.out.find("register.json"), std::string::npos) << after.out;
+  // Named on the command line, it is read as what it is: one task definition.
+  Result named = Rootlock("scan checkout-api.register.json", dir_.string());
+  EXPECT_EQ(named.status, 0) << named.out << named.err;
+}
+
+TEST_F(FixSafety, AFixThatPassesTheSizeLimitSaysSo) {
+  // 149 bytes fixed to 353: the next scan with the same limit would refuse it.
+  Result r = Rootlock("fix --max-file-size 200 web.yaml", dir_.string());
+  EXPECT_EQ(r.status, 0) << r.err;
+  ASSERT_GT(fs::file_size(dir_ / "web.yaml"), 200u);
+  EXPECT_NE(r.err.find("web.yaml: warning: now 0.3 KiB, over the 0.2 KiB limit the next scan "
+                       "enforces (raise it with --max-file-size)"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(Rootlock("scan --max-file-size 200 web.yaml", dir_.string()).status, 2);
 }
 
 }  // namespace

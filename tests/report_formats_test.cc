@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <cstdio>
+
 #include <string>
 #include <vector>
 
@@ -167,6 +169,149 @@ TEST(RenderReport, KnowsEveryFormatAndRefusesOthers) {
   c.text.verbose = true;
   ASSERT_TRUE(RenderReport("text", r, c, &out, &error));
   EXPECT_EQ(out, TextReport(r, c.text));
+}
+
+// Issue 14: what a manifest or an engine names (a file, a workload, a container, an
+// image, a message, an input error) reaches no terminal as a control character, in
+// any format: an OSC title, a screen clear, a forged line, a C1 CSI, DEL.
+const std::string kHostile =
+    "x\x1b]0;pwned\x07 \x1b[2J \r\nfake: line \xC2\x9B"
+    "31m \x7f";
+
+// The first raw control in `s` other than a newline (and a tab, which no format
+// writes from input), as "offset: byte", or "" when there is none.
+std::string FirstRawControl(const std::string& s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    bool c1 = c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) <= 0x9F;
+    if ((c < 0x20 && c != '\n') || c == 0x7F || c1) {
+      return std::to_string(i) + ": " + std::to_string(c) + " in ..." +
+             s.substr(i >= 40 ? i - 40 : 0, 80);
+    }
+  }
+  return "";
+}
+
+TEST(RenderReport, NoFormatPassesAControlCharacterThrough) {
+  std::vector<Finding> fs = SampleFindings();
+  for (Finding& f : fs) {
+    f.where.file = "k8s/" + kHostile + ".yaml";
+    f.name = "web" + kHostile;
+    f.namespace_ = "ns" + kHostile;
+    f.resource = "Deployment/" + f.name;
+    f.container = "c" + kHostile;
+    f.image = "img" + kHostile;
+    f.message = "'" + f.name + "' container '" + f.container + "' says so";
+    f.reason = "because" + kHostile;
+  }
+  fs.back().remedy.observed = true;
+  fs.back().remedy.changes = {Change::AddWritableMount("/tmp")};
+  fs.back().remedy.refused = {"/data/" + kHostile};
+  ScanResult r = Sample(fs);
+  r.errors.push_back(Diagnostic{Location{"bad" + kHostile + ".yaml", 3, 4}, "YAML: " + kHostile});
+  r.skipped_files.push_back(Diagnostic{Location{"t" + kHostile + ".yaml"}, "a template"});
+  ReportContext c = Context();
+  c.text.verbose = true;
+  for (std::string_view format : ReportFormats()) {
+    std::string out;
+    Diagnostic error;
+    ASSERT_TRUE(RenderReport(format, r, c, &out, &error)) << format;
+    EXPECT_EQ(FirstRawControl(out), "") << format;
+    // A line-oriented report never starts a line with the input's text (XML and HTML
+    // may keep a newline as the content it is: not a control there).
+    if (format == "text" || format == "markdown") {
+      EXPECT_EQ(out.find("\nfake: line"), std::string::npos) << format;
+    }
+  }
+  // The text report shows ESC as \u001b, and says what it did not suggest.
+  std::string text = TextReport(r, c.text);
+  EXPECT_NE(text.find("container 'cx\\u001b]0;pwned\\u0007 \\u001b[2J \\u000d\\u000afake: line"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("    not suggested: \"/data/x\\x1b]0;pwned"), std::string::npos) << text;
+  EXPECT_EQ(FirstRawControl(r.errors[0].ToString()), "");
+  EXPECT_EQ(r.errors[0].ToString(),
+            "badx\\u001b]0;pwned\\u0007 \\u001b[2J \\u000d\\u000afake: line \\u009b31m "
+            "\\u007f.yaml:3:4: error: YAML: x\\u001b]0;pwned\\u0007 \\u001b[2J "
+            "\\u000d\\u000afake: line \\u009b31m \\u007f");
+}
+
+// Issue 14: a live container's remedy is printed for the user to run and paste.
+// Paths it wrote are one shell word each and one YAML scalar each, whatever they hold.
+Finding LiveFinding(std::vector<std::string> paths, std::string image = "nginx:1") {
+  Finding f = Make(kMain, Status::kFail, Platform::kDocker, "web", "web", {"docker:3f2a9c", 0, 0});
+  f.image = std::move(image);
+  f.remedy.observed = true;
+  f.remedy.changes = {Change::SetFlag(Setting::kReadOnlyRoot)};
+  for (std::string& p : paths) f.remedy.changes.push_back(Change::AddWritableMount(std::move(p)));
+  return f;
+}
+
+// The words /bin/sh makes of `line` (run in a fresh folder, so that a command it
+// substitutes would leave a file there), and whether that folder stayed empty.
+std::vector<std::string> ShellWords(const std::string& line, bool* nothing_ran) {
+  std::string dir = ::testing::TempDir() + "rootlock-shell-words-XXXXXX";
+  EXPECT_NE(mkdtemp(dir.data()), nullptr);
+  std::string script = dir + "/words.sh";
+  {
+    FILE* f = std::fopen(script.c_str(), "w");
+    std::string body = "printf '%s\\0' " + line + "\n";
+    std::fwrite(body.data(), 1, body.size(), f);
+    std::fclose(f);
+  }
+  std::string cmd = "cd '" + dir + "' && /bin/sh ./words.sh";
+  FILE* p = popen(cmd.c_str(), "r");
+  std::string out;
+  char buf[4096];
+  for (size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
+  EXPECT_EQ(pclose(p), 0) << line;
+  std::remove(script.c_str());
+  *nothing_ran = std::remove(dir.c_str()) == 0;  // only an empty folder goes
+  std::vector<std::string> words;
+  for (size_t at = 0; at < out.size();) {
+    size_t nul = out.find('\0', at);
+    words.push_back(out.substr(at, nul - at));
+    at = nul + 1;
+  }
+  return words;
+}
+
+TEST(Suggestion, DockerRunQuotesEveryPathAndTheImage) {
+  Finding f = LiveFinding({"/data/$(touch${IFS}pwned)", "/tmp", "/it's here"}, "img;touch x");
+  std::string run = internal::DockerRunSuggestion(f);
+  EXPECT_EQ(run,
+            "docker run --read-only --tmpfs '/data/$(touch${IFS}pwned)' --tmpfs /tmp "
+            "--tmpfs '/it'\\''s here' [your other options] 'img;touch x'");
+  std::string args = run.substr(std::string("docker run ").size());
+  args.replace(args.find("[your other options] "), 21, "");
+  bool nothing_ran = false;
+  EXPECT_EQ(ShellWords(args, &nothing_ran),
+            (std::vector<std::string>{"--read-only", "--tmpfs", "/data/$(touch${IFS}pwned)",
+                                      "--tmpfs", "/tmp", "--tmpfs", "/it's here", "img;touch x"}));
+  EXPECT_TRUE(nothing_ran) << "the shell ran something from the suggestion";
+  // An image with controls is not printed as a word to run.
+  EXPECT_EQ(internal::DockerRunSuggestion(LiveFinding({"/tmp"}, "a\nb")),
+            "docker run --read-only --tmpfs /tmp [your other options] IMAGE");
+}
+
+TEST(Suggestion, ComposeSnippetAddsNoKey) {
+  const std::string bad = "/data/x\nprivileged: true\ncap_add: [ALL]";
+  Finding f = LiveFinding({"/data/$(touch${IFS}pwned)", bad, "/tmp"});
+  std::string compose = internal::ComposeSuggestion(f);
+  ParsedSource p = ReadYaml("snippet.yaml", compose);
+  ASSERT_FALSE(p.has_error) << p.error.ToString() << "\n" << compose;
+  const Node* root = p.documents.at(0).root;
+  ASSERT_TRUE(root->IsMapping()) << compose;
+  ASSERT_EQ(root->MappingSize(), 2u) << compose;
+  EXPECT_EQ(root->KeyAt(0)->value, "read_only");
+  EXPECT_EQ(root->KeyAt(1)->value, "tmpfs");
+  EXPECT_EQ(root->Get("privileged"), nullptr);
+  EXPECT_EQ(root->Get("cap_add"), nullptr);
+  const Node* tmpfs = root->Get("tmpfs");
+  ASSERT_EQ(tmpfs->children.size(), 3u) << compose;
+  EXPECT_EQ(tmpfs->children[0]->value, "/data/$(touch${IFS}pwned)");
+  EXPECT_EQ(tmpfs->children[1]->value, bad);
+  EXPECT_EQ(tmpfs->children[2]->value, "/tmp");
 }
 
 TEST(RenderReport, TimeComesFromSourceDateEpoch) {

@@ -31,6 +31,48 @@ TEST(Text, QuoteForMessageEscapesAndCuts) {
   EXPECT_EQ(QuoteForMessage(std::string(100, 'x'), 5), "\"xxxxx...\"");
 }
 
+// Issue 14: text a container or a manifest controls never drives the terminal.
+TEST(Text, EscapeControlsLeavesNoControlByte) {
+  EXPECT_EQ(EscapeControls("\x1b]0;pwned\x07"), "\\u001b]0;pwned\\u0007");
+  EXPECT_EQ(EscapeControls("\x1b[2J"), "\\u001b[2J");
+  EXPECT_EQ(EscapeControls("a\r\nfake: line"), "a\\u000d\\u000afake: line");
+  EXPECT_EQ(EscapeControls("del\x7f c1\xC2\x9B end"), "del\\u007f c1\\u009b end");
+  EXPECT_EQ(EscapeControls("bad \x9b byte"), "bad \\x9b byte");
+  // Text without controls comes back as it is, backslashes and UTF-8 included.
+  EXPECT_EQ(EscapeControls("C:\\u001b é ✓"), "C:\\u001b é ✓");
+  EXPECT_EQ(EscapeControls(EscapeControls("\x1b")), EscapeControls("\x1b"));
+  EXPECT_TRUE(HasControls("a\nb"));
+  EXPECT_TRUE(HasControls("\xC2\x85"));
+  EXPECT_TRUE(HasControls("\xff"));
+  EXPECT_FALSE(HasControls("/data/$(touch${IFS}pwned)/é"));
+}
+
+TEST(Text, ShellQuoteSingleQuotesAnythingNotPlain) {
+  EXPECT_EQ(ShellQuote("/tmp"), "/tmp");
+  EXPECT_EQ(ShellQuote("/var/cache/nginx-1.2_x"), "/var/cache/nginx-1.2_x");
+  EXPECT_EQ(ShellQuote("/data/$(touch${IFS}pwned)"), "'/data/$(touch${IFS}pwned)'");
+  EXPECT_EQ(ShellQuote("it's"), "'it'\\''s'");
+  EXPECT_EQ(ShellQuote(""), "''");
+  EXPECT_EQ(ShellQuote("a b"), "'a b'");
+}
+
+TEST(Text, YamlQuoteIsOneQuotedScalar) {
+  EXPECT_EQ(YamlQuote("/tmp"), "\"/tmp\"");
+  EXPECT_EQ(YamlQuote("a\"b\\c"), "\"a\\\"b\\\\c\"");
+  EXPECT_EQ(YamlQuote("x\nprivileged: true\ncap_add: [ALL]"),
+            "\"x\\u000aprivileged: true\\u000acap_add: [ALL]\"");
+  EXPECT_EQ(YamlQuote("\xC2\x85\xE2\x80\xA8"), "\"\\u0085\\u2028\"");
+  for (std::string v : {std::string("x\nprivileged: true\ncap_add: [ALL]"),
+                        std::string("/data/$(touch${IFS}pwned)"), std::string("a\0b\x7f", 4),
+                        std::string("'\"\\ #: - [] {} & * ! | > % @ `")}) {
+    ParsedSource p = ReadYaml("q.yaml", "k: " + YamlQuote(v) + "\n");
+    ASSERT_FALSE(p.has_error) << p.error.ToString();
+    const Node* root = p.documents.at(0).root;
+    ASSERT_EQ(root->MappingSize(), 1u);
+    EXPECT_EQ(root->Get("k")->value, v);
+  }
+}
+
 TEST(JsonWriter, EscapesAndRepairsInvalidUtf8) {
   std::string out;
   JsonWriter::AppendEscaped(&out, "q\"\\\n\t\x01 é \xC3");

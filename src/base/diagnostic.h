@@ -24,7 +24,8 @@ struct Diagnostic {
   Location where;
   std::string message;
 
-  /// "file:line:col: error: message" (":line:col" left out when line is 0).
+  /// "file:line:col: error: message" (":line:col" left out when line is 0), with
+  /// control characters in the file name and message escaped (EscapeControls).
   std::string ToString() const;
 };
 

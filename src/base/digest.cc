@@ -1,6 +1,7 @@
 #include "base/digest.h"
 
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include <cstdint>
 
@@ -12,6 +13,14 @@ std::string Sha256(std::string_view data) {
   // EVP_Digest is one call, thread-safe, and never fails for SHA-256 on valid arguments.
   EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr);
   return std::string(reinterpret_cast<const char*>(digest), size);
+}
+
+std::string HmacSha256(std::string_view key, std::string_view data) {
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac, &size);
+  return std::string(reinterpret_cast<const char*>(mac), size);
 }
 
 std::string HexLower(std::string_view bytes) {

@@ -11,6 +11,9 @@ namespace rootlock {
 /// The SHA-256 digest of `data`: 32 raw bytes.
 std::string Sha256(std::string_view data);
 
+/// HMAC-SHA256 of `data` under `key`: 32 raw bytes.
+std::string HmacSha256(std::string_view key, std::string_view data);
+
 /// Lowercase hexadecimal: "9f86d0...".
 std::string HexLower(std::string_view bytes);
 

@@ -21,5 +21,13 @@ TEST(Digest, Sha256HexAndBase64MatchTheStandardsVectors) {
   EXPECT_EQ(Base64(std::string("\xff\xfe\x00", 3)), "//4A");
 }
 
+// RFC 4231 test cases 1 and 2.
+TEST(Digest, HmacSha256MatchesRfc4231) {
+  EXPECT_EQ(HexLower(HmacSha256(std::string(20, '\x0b'), "Hi There")),
+            "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+  EXPECT_EQ(HexLower(HmacSha256("Jefe", "what do ya want for nothing?")),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
 }  // namespace
 }  // namespace rootlock

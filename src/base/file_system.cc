@@ -22,14 +22,15 @@ std::string FormatBytes(uint64_t n) {
   return buf;
 }
 
-bool ReadFileBytes(const std::string& path, bool regular, uint64_t max_bytes, std::string* out,
-                   Diagnostic* error) {
-  error->where = Location{path == "-" ? "<stdin>" : path};
-  int fd = path == "-" ? STDIN_FILENO : open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    error->message = std::string("cannot read: ") + std::strerror(errno);
-    return false;
-  }
+namespace {
+
+std::string OverLimit(uint64_t size, uint64_t max_bytes) {
+  return "file is " + FormatBytes(size) + ", over the " + FormatBytes(max_bytes) +
+         " limit (raise it with --max-file-size)";
+}
+
+// Reads `fd` to its end; `regular` as for ReadFileBytes. Never closes `fd`.
+bool ReadAll(int fd, bool regular, uint64_t max_bytes, std::string* out, Diagnostic* error) {
   out->clear();
   size_t used = 0;
   if (regular) {
@@ -44,16 +45,13 @@ bool ReadFileBytes(const std::string& path, bool regular, uint64_t max_bytes, st
     } while (n < 0 && errno == EINTR);
     if (n < 0) {
       error->message = std::string("cannot read: ") + std::strerror(errno);
-      close(fd);
       return false;
     }
     used = static_cast<size_t>(n);
     out->assign(first, used);
     if (used < kSmall) {
-      close(fd);
       if (used <= max_bytes) return true;
-      error->message = "file is " + FormatBytes(used) + ", over the " + FormatBytes(max_bytes) +
-                       " limit (raise it with --max-file-size)";
+      error->message = OverLimit(used, max_bytes);
       out->clear();
       return false;
     }
@@ -62,15 +60,12 @@ bool ReadFileBytes(const std::string& path, bool regular, uint64_t max_bytes, st
   size_t expected = 0;
   if (fstat(fd, &st) == 0) {
     if (S_ISDIR(st.st_mode)) {
-      if (fd != STDIN_FILENO) close(fd);
       error->message = "is a folder";
       return false;
     }
     if (S_ISREG(st.st_mode)) {
       if (static_cast<uint64_t>(st.st_size) > max_bytes) {
-        if (fd != STDIN_FILENO) close(fd);
-        error->message = "file is " + FormatBytes(st.st_size) + ", over the " +
-                         FormatBytes(max_bytes) + " limit (raise it with --max-file-size)";
+        error->message = OverLimit(st.st_size, max_bytes);
         return false;
       }
       expected = static_cast<size_t>(st.st_size);
@@ -86,7 +81,6 @@ bool ReadFileBytes(const std::string& path, bool regular, uint64_t max_bytes, st
     if (n < 0) {
       if (errno == EINTR) continue;
       error->message = std::string("cannot read: ") + std::strerror(errno);
-      if (fd != STDIN_FILENO) close(fd);
       out->clear();
       return false;
     }
@@ -95,13 +89,66 @@ bool ReadFileBytes(const std::string& path, bool regular, uint64_t max_bytes, st
     if (used > max_bytes) {
       error->message =
           "input is over the " + FormatBytes(max_bytes) + " limit (raise it with --max-file-size)";
-      if (fd != STDIN_FILENO) close(fd);
       out->clear();
       return false;
     }
   }
   out->resize(used);
+  return true;
+}
+
+}  // namespace
+
+bool ReadFileBytes(const std::string& path, bool regular, uint64_t max_bytes, std::string* out,
+                   Diagnostic* error) {
+  error->where = Location{path == "-" ? "<stdin>" : path};
+  int fd = path == "-" ? STDIN_FILENO : open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    error->message = std::string("cannot read: ") + std::strerror(errno);
+    return false;
+  }
+  bool ok = ReadAll(fd, regular, max_bytes, out, error);
   if (fd != STDIN_FILENO) close(fd);
+  return ok;
+}
+
+bool ReadOpenFile(int fd, const std::string& name, uint64_t max_bytes, std::string* out,
+                  Diagnostic* error) {
+  error->where = Location{name};
+  return ReadAll(fd, false, max_bytes, out, error);
+}
+
+namespace {
+
+constexpr std::string_view kTempMark = ".rootlock-tmp-";
+
+}  // namespace
+
+std::string FixTempTemplate(const std::string& dir, const std::string& file, long pid) {
+  // "." + FILE + mark + pid + "-XXXXXX" within NAME_MAX (255): FILE keeps at most 200 bytes.
+  std::string name =
+      "." + file.substr(0, 200) + std::string(kTempMark) + std::to_string(pid) + "-XXXXXX";
+  return dir + name;
+}
+
+bool IsFixTempName(std::string_view name, long* pid) {
+  // ".F.rootlock-tmp-PID-XXXXXX": F not empty, PID digits, six letters or digits.
+  if (name.size() < 1 + 1 + kTempMark.size() + 1 + 1 + 6 || name[0] != '.') return false;
+  size_t mark = name.rfind(kTempMark);
+  if (mark == std::string_view::npos || mark < 2) return false;
+  std::string_view rest = name.substr(mark + kTempMark.size());
+  size_t dash = rest.find('-');
+  if (dash == 0 || dash == std::string_view::npos || rest.size() - dash - 1 != 6) return false;
+  long value = 0;
+  for (size_t i = 0; i < dash; ++i) {
+    if (rest[i] < '0' || rest[i] > '9' || i >= 10) return false;
+    value = value * 10 + (rest[i] - '0');
+  }
+  for (char c : rest.substr(dash + 1)) {
+    bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (!alnum) return false;
+  }
+  if (pid) *pid = value;
   return true;
 }
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/diagnostic.h"
@@ -41,6 +42,20 @@ class MemoryFileSystem final : public FileSystem {
 /// (its location the file, "<stdin>" for "-") on failure.
 bool ReadFileBytes(const std::string& path, bool regular, uint64_t max_bytes, std::string* out,
                    Diagnostic* error);
+
+/// Reads an open file `fd` whole from its current position into `out`, as
+/// ReadFileBytes does (`name` is where errors point); the caller closes it.
+bool ReadOpenFile(int fd, const std::string& name, uint64_t max_bytes, std::string* out,
+                  Diagnostic* error);
+
+/// The temporary file `rootlock fix` writes beside FILE before renaming it
+/// over FILE: ".FILE.rootlock-tmp-PID-XXXXXX" (a template for mkstemp), FILE
+/// cut short so that the name stays within NAME_MAX. `dir` is "" or ends in '/'.
+std::string FixTempTemplate(const std::string& dir, const std::string& file, long pid);
+
+/// Whether a file's name (not path) is one FixTempTemplate makes; `pid` gets
+/// the writer's process id when it is.
+bool IsFixTempName(std::string_view name, long* pid = nullptr);
 
 /// "12.0 KiB", "16.0 MiB": sizes in messages.
 std::string FormatBytes(uint64_t n);

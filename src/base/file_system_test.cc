@@ -26,6 +26,23 @@ TEST(MemoryFileSystem, ReadsWhatItHoldsAndListsOneFolder) {
   EXPECT_EQ(fs.List("."), (std::vector<std::string>{"top.yaml"}));
 }
 
+TEST(FixTempName, IsRecognisedAndStaysWithinNameMax) {
+  long pid = 0;
+  std::string t = FixTempTemplate("a/", "web.yaml", 4242);
+  EXPECT_EQ(t, "a/.web.yaml.rootlock-tmp-4242-XXXXXX");
+  EXPECT_TRUE(IsFixTempName(".web.yaml.rootlock-tmp-4242-aB3dE9", &pid));
+  EXPECT_EQ(pid, 4242);
+  for (const char* not_ours :
+       {"web.yaml", ".web.yaml.rootlock-tmp-4242-aB3dE", ".web.yaml.rootlock-tmp-x-aB3dE9",
+        ".web.yaml.rootlock-tmp--aB3dE9", "web.yaml.rootlock-tmp-1-aB3dE9",
+        ".web.yaml.rootlock-tmp-1-aB3d.9", ".web.yaml.rootlock-aB3dE9"}) {
+    EXPECT_FALSE(IsFixTempName(not_ours)) << not_ours;
+  }
+  std::string longest = FixTempTemplate("", std::string(255, 'n'), 2147483647);
+  EXPECT_LE(longest.size(), 255u);
+  EXPECT_TRUE(IsFixTempName(longest.substr(0, longest.size() - 6) + "abcdef"));
+}
+
 TEST(ReadFileBytes, RefusesPastTheLimitAndSaysWhere) {
   char path[] = "/tmp/rootlock-fs-test-XXXXXX";
   int fd = mkstemp(path);

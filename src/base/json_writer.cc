@@ -110,6 +110,13 @@ void JsonWriter::AppendEscaped(std::string* out, std::string_view s) {
       if (n == 0) {
         *out += "\xEF\xBF\xBD";
         ++i;
+      } else if (n == 2 && c == 0xC2 && static_cast<unsigned char>(s[i + 1]) <= 0x9F) {
+        // A C1 control (U+0080-U+009F): valid JSON raw, but a terminal showing
+        // the file may obey it (0x9B is CSI), so escaped like C0.
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(s[i + 1]));
+        *out += buf;
+        i += n;
       } else {
         out->append(s.substr(i, n));
         i += n;

@@ -14,6 +14,10 @@ namespace rootlock::test_hooks {
 /// Just before the engine reads `path` (spelled as the scan names it).
 void BeforeRead(const std::string& path);
 
+/// After a fix has read `path` and prepared its new text, before it writes
+/// anything (while it holds the file's lock).
+void BeforeWrite(const std::string& path);
+
 /// How many bytes of a fix's temporary file may be written before the process
 /// dies as a crash would (SIZE_MAX: no fault).
 size_t CrashAfterTempBytes();

@@ -7,6 +7,8 @@ namespace rootlock::test_hooks {
 
 void BeforeRead(const std::string&) {}
 
+void BeforeWrite(const std::string&) {}
+
 size_t CrashAfterTempBytes() { return SIZE_MAX; }
 
 void BeforeRename() {}

@@ -203,4 +203,103 @@ std::string LexicalPath(std::string_view path) {
   return out;
 }
 
+namespace {
+
+// The code point of the well-formed UTF-8 sequence of `n` bytes at s[i].
+uint32_t CodePointAt(std::string_view s, size_t i, size_t n) {
+  auto b = [&](size_t k) { return static_cast<uint32_t>(static_cast<unsigned char>(s[k])); };
+  switch (n) {
+    case 1:
+      return b(i);
+    case 2:
+      return ((b(i) & 0x1F) << 6) | (b(i + 1) & 0x3F);
+    case 3:
+      return ((b(i) & 0x0F) << 12) | ((b(i + 1) & 0x3F) << 6) | (b(i + 2) & 0x3F);
+    default:
+      return ((b(i) & 0x07) << 18) | ((b(i + 1) & 0x3F) << 12) | ((b(i + 2) & 0x3F) << 6) |
+             (b(i + 3) & 0x3F);
+  }
+}
+
+bool IsControl(uint32_t cp) { return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F); }
+
+void AppendHex(std::string* out, const char* format, uint32_t v) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, format, v);
+  *out += buf;
+}
+
+}  // namespace
+
+std::string EscapeControls(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    size_t n = Utf8SequenceLength(s, i);
+    if (n == 0) {
+      AppendHex(&out, "\\x%02x", static_cast<unsigned char>(s[i]));
+      ++i;
+      continue;
+    }
+    uint32_t cp = CodePointAt(s, i, n);
+    if (IsControl(cp)) {
+      AppendHex(&out, "\\u%04x", cp);
+    } else {
+      out.append(s.substr(i, n));
+    }
+    i += n;
+  }
+  return out;
+}
+
+bool HasControls(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    size_t n = Utf8SequenceLength(s, i);
+    if (n == 0 || IsControl(CodePointAt(s, i, n))) return true;
+    i += n;
+  }
+  return false;
+}
+
+std::string ShellQuote(std::string_view s) {
+  auto safe = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           std::string_view("_@%+=:,./-").find(c) != std::string_view::npos;
+  };
+  if (!s.empty() && std::all_of(s.begin(), s.end(), safe)) return std::string(s);
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
+}
+
+std::string YamlQuote(std::string_view s) {
+  std::string out = "\"";
+  for (size_t i = 0; i < s.size();) {
+    size_t n = Utf8SequenceLength(s, i);
+    if (n == 0) {
+      out += "\\ufffd";
+      ++i;
+      continue;
+    }
+    uint32_t cp = CodePointAt(s, i, n);
+    if (cp == '"' || cp == '\\') {
+      out += '\\';
+      out += static_cast<char>(cp);
+    } else if (IsControl(cp) || cp == 0x2028 || cp == 0x2029 || cp == 0xFEFF || cp == 0xFFFE ||
+               cp == 0xFFFF) {
+      AppendHex(&out, "\\u%04x", cp);
+    } else {
+      out.append(s.substr(i, n));
+    }
+    i += n;
+  }
+  return out + "\"";
+}
+
 }  // namespace rootlock

@@ -16,6 +16,30 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 /// escaped, long values cut with "…" so a hostile input cannot flood a report.
 std::string QuoteForMessage(std::string_view s, size_t max_len = 60);
 
+/// Text made safe for a terminal, whatever it holds: every C0 control (tab and
+/// newline too), DEL and C1 control (U+0080-U+009F) becomes `\u001b` (four hex
+/// digits, lower case), and a byte that is not well-formed UTF-8 becomes `\xff`.
+/// Text without those (backslashes included) comes back unchanged, so escaping
+/// twice is escaping once. Every human-facing output (text and markdown reports,
+/// error, warning and note lines) goes through it.
+std::string EscapeControls(std::string_view s);
+
+/// Whether `s` holds a control character (C0, DEL, C1) or bytes that are not
+/// well-formed UTF-8: such a value is never printed as something to run or paste.
+bool HasControls(std::string_view s);
+
+/// A word for a POSIX shell: `s` unchanged when it is only letters, digits and
+/// `_@%+=:,./-` (and not empty), else in single quotes with each `'` as `'\''`.
+/// `sh -c 'printf %s WORD'` prints `s` back, whatever bytes it holds (but NUL,
+/// which no argument can).
+std::string ShellQuote(std::string_view s);
+
+/// A YAML double-quoted scalar that reads back as `s` with any YAML 1.1 or 1.2
+/// reader: `"` and `\` escaped, controls (C0, DEL, C1), U+2028, U+2029, U+FEFF,
+/// U+FFFE and U+FFFF as `\uXXXX`. YAML cannot hold bytes that are not UTF-8:
+/// each such byte becomes U+FFFD.
+std::string YamlQuote(std::string_view s);
+
 /// Length of the well-formed UTF-8 sequence starting at s[i] (1 for ASCII), or 0
 /// when the bytes there are not one: a stray or truncated sequence, an overlong
 /// form, a surrogate, or a code point past U+10FFFF.

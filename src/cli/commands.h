@@ -11,6 +11,12 @@
 
 namespace rootlock {
 
+/// Prints one line on stderr: `format` as printf does, then every control
+/// character in it escaped (EscapeControls: ESC as \u001b) so that nothing an
+/// input holds (a file name, a container name, a message) drives the terminal or
+/// forges another line; then a newline. Every error, warning and note goes here.
+void ErrorLine(const char* format, ...) __attribute__((format(printf, 1, 2)));
+
 /// rootlock fix PATH...: writes the remedy into the user's files.
 int RunFix(int argc, char** argv);
 

@@ -1,13 +1,17 @@
 // rootlock fix: the command line around src/fix/.
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <set>
 #include <string>
 #include <string_view>
 
 #include "base/exit_status.h"
+#include "base/file_system.h"
 #include "base/text.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
@@ -15,6 +19,7 @@
 #include "fix/edit.h"
 #include "fix/fix.h"
 #include "fix/json_patch.h"
+#include "fix/write.h"
 
 namespace rootlock {
 
@@ -36,8 +41,11 @@ writable at /tmp, it
 It never touches passing, n/a or Windows containers, files that do not parse, or values a
 template, variable or intrinsic function sets (it says why for each). Before writing, the
 fixed text is parsed and scanned again: every container it touched must pass, or the file is
-left as it was. Files are replaced atomically (temporary file, fsync, rename, mode kept).
-Running fix twice changes nothing the second time.
+left as it was. Files are replaced atomically (temporary file, fsync, rename) under a lock,
+keeping mode, owner, ACLs and extended attributes. Read-only files, files with more than
+one hard link, FIFOs and sockets are refused; a symlink found in a folder is fixed through
+its target only when that lies inside the folder (docs/fix.md). Running fix twice changes
+nothing the second time.
 
 options:
   --diff             print a unified diff and change nothing
@@ -48,6 +56,7 @@ options:
   --register-ready   for describe-task-definition output, also write FILE.register.json,
                      ready for aws ecs register-task-definition --cli-input-json
   --strict           fix stateful databases too
+  --force            also write files that are read-only (mode 444), keeping their mode
   --config FILE, --no-config, --no-peer-exemptions   as for scan: exempted containers are
                      never touched
   --param NAME=VALUE, --var NAME=VALUE, --var-file FILE, --max-file-size S, -j N
@@ -64,7 +73,7 @@ errors or files that could not be fixed.
 )";
 
 int Usage(const std::string& message) {
-  std::fprintf(stderr, "rootlock: %s (see 'rootlock fix --help')\n", message.c_str());
+  ErrorLine("rootlock: %s (see 'rootlock fix --help')", message.c_str());
   return kExitError;
 }
 
@@ -74,8 +83,8 @@ std::string Plural(int n, const char* word) {
 
 void PrintLeftAlone(const std::vector<Diagnostic>& left_alone) {
   for (const Diagnostic& d : left_alone) {
-    std::fprintf(stderr, "%s:%u:%u: %s\n", d.where.file.c_str(), d.where.line, d.where.column,
-                 d.message.c_str());
+    ErrorLine("%s:%u:%u: %s", d.where.file.c_str(), d.where.line, d.where.column,
+              d.message.c_str());
   }
 }
 
@@ -89,27 +98,27 @@ int PrintJsonPatch(const std::vector<std::string>& paths, const FixOptions& opti
   if (paths.size() != 1) return Usage("--json-patch takes one file (or -) holding one object");
   std::vector<Diagnostic> errors;
   std::vector<SourceRef> sources = DiscoverSources(paths, &errors);
-  for (const Diagnostic& d : errors) std::fprintf(stderr, "%s\n", d.ToString().c_str());
+  for (const Diagnostic& d : errors) ErrorLine("%s", d.ToString().c_str());
   if (!errors.empty()) return kExitError;
   if (sources.size() != 1) return Usage("--json-patch takes one file (or -), not a folder");
   std::string text;
   Diagnostic error;
   if (!ReadSourceBytes(sources[0], options.scan.max_file_bytes, &text, &error)) {
-    std::fprintf(stderr, "%s\n", error.ToString().c_str());
+    ErrorLine("%s", error.ToString().c_str());
     return kExitError;
   }
   std::string name = sources[0].path == "-" ? "<stdin>" : sources[0].path;
   JsonPatch patch = KubernetesJsonPatch(name, text, options);
   PrintLeftAlone(patch.left_alone);
   if (!patch.error.empty()) {
-    std::fprintf(stderr, "%s: error: %s\n", name.c_str(), patch.error.c_str());
+    ErrorLine("%s: error: %s", name.c_str(), patch.error.c_str());
     return kExitError;
   }
   std::fputs((patch.patch + "\n").c_str(), stdout);
-  std::fprintf(stderr, "patch for %s: %s, %s; %s left alone\n", name.c_str(),
-               Plural(patch.containers_fixed, "container").c_str(),
-               Plural(patch.mounts_added, "writable mount").c_str(),
-               std::to_string(patch.left_alone.size()).c_str());
+  ErrorLine("patch for %s: %s, %s; %s left alone", name.c_str(),
+            Plural(patch.containers_fixed, "container").c_str(),
+            Plural(patch.mounts_added, "writable mount").c_str(),
+            std::to_string(patch.left_alone.size()).c_str());
   return patch.left_alone.empty() ? kExitClean : kExitPolicy;
 }
 
@@ -131,20 +140,86 @@ const FlagSpec kFixFlags[] = {
        cl->register_ready = true;
        return std::string();
      }},
+    {"--force", nullptr, nullptr,
+     [](CommandLine* cl, const std::string&) {
+       cl->force = true;
+       return std::string();
+     }},
     {"--writable", nullptr, "PATH",
      [](CommandLine* cl, const std::string& v) {
        if (v.empty() || v[0] != '/') {
          return std::string("--writable takes an absolute path, such as /var/cache/app");
+       }
+       if (HasControls(v)) {
+         return "--writable takes a path without control characters, not " + QuoteForMessage(v);
        }
        cl->writable.push_back(v);
        return std::string();
      }},
 };
 
+namespace {
+
+std::string Folder(const std::string& path) {
+  size_t slash = path.rfind('/');
+  return slash == std::string::npos ? "" : path.substr(0, slash + 1);
+}
+
+// Whether `path` is `root` or inside it (both absolute, resolved).
+bool Inside(const std::string& path, const std::string& root) {
+  if (root == "/") return true;
+  return path == root || (path.size() > root.size() && path.compare(0, root.size(), root) == 0 &&
+                          path[root.size()] == '/');
+}
+
+std::string RealPath(const std::string& path) {
+  char* real = realpath(path.c_str(), nullptr);
+  if (!real) return "";
+  std::string out = real;
+  std::free(real);
+  return out;
+}
+
+// The file fix reads and writes for `src`: itself, or a symlink's target. A
+// walked symlink whose target lies outside the folder walked is skipped with
+// a note (false, `error` empty); a symlink named on the command line is
+// written through. False with `error` set when it cannot be resolved.
+bool ResolveTarget(const SourceRef& src, std::string* target, std::string* shown,
+                   Diagnostic* error) {
+  struct stat st;
+  if (lstat(src.path.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return true;
+  std::string real = RealPath(src.path);
+  if (real.empty()) {
+    struct stat to;
+    if (stat(src.path.c_str(), &to) == 0) return true;  // /dev/fd/N: LockedFile says what it is
+    error->where = Location{src.path};
+    error->message = std::string("cannot resolve the symlink: ") + std::strerror(errno);
+    return false;
+  }
+  char link[4096];
+  ssize_t n = readlink(src.path.c_str(), link, sizeof link - 1);
+  std::string to = n > 0 ? std::string(link, static_cast<size_t>(n)) : real;
+  if (!src.explicit_path) {
+    std::string root = RealPath(src.root.empty() ? "." : src.root);
+    if (root.empty() || !Inside(real, root)) {
+      ErrorLine(
+          "%s: note: not fixed: a symlink to %s, outside %s (name it on the command "
+          "line to fix its target)",
+          src.path.c_str(), to.c_str(), src.root.c_str());
+      return false;
+    }
+  }
+  *target = real;
+  *shown = src.path + " -> " + to;
+  return true;
+}
+
+}  // namespace
+
 int RunFix(int argc, char** argv) {
   CommandLine cl;
   if (std::string usage;
-      !ParseFlags(argc, argv, {kFixFlags, InputFlags(), JudgeFlags()}, &cl, &usage)) {
+      !ParseFlags(argc, argv, {kFixFlags, InputFlags(), JobsFlags(), JudgeFlags()}, &cl, &usage)) {
     return Usage(usage);
   }
   if (cl.help) {
@@ -162,7 +237,7 @@ int RunFix(int argc, char** argv) {
   Config config;
   Diagnostic policy_error;
   if (!ApplyPolicy(policy, &config, &options.scan, &policy_error)) {
-    std::fprintf(stderr, "%s\n", policy_error.ToString().c_str());
+    ErrorLine("%s", policy_error.ToString().c_str());
     return kExitError;
   }
 
@@ -170,16 +245,51 @@ int RunFix(int argc, char** argv) {
 
   std::vector<Diagnostic> errors;
   std::vector<SourceRef> sources = DiscoverSources(paths, &errors);
-  for (const Diagnostic& d : errors) std::fprintf(stderr, "%s\n", d.ToString().c_str());
+  for (const Diagnostic& d : errors) ErrorLine("%s", d.ToString().c_str());
   int failures = static_cast<int>(errors.size());
   int fixed = 0, mounts = 0, files_changed = 0, left_alone = 0, left_alone_failing = 0;
-  std::set<std::string> seen;
+  std::set<std::string> seen, swept;
   for (const SourceRef& src : sources) {
-    if (!seen.insert(src.path).second) continue;
     std::string text;
     Diagnostic error;
-    if (!ReadSourceBytes(src, options.scan.max_file_bytes, &text, &error)) {
-      std::fprintf(stderr, "%s\n", error.ToString().c_str());
+    std::string target = src.path;  // what is read and written: a symlink's target
+    std::string shown = src.path;   // how messages name it
+    LockedFile locked;
+    if (src.path != "-") {
+      if (!ResolveTarget(src, &target, &shown, &error)) {
+        if (!error.message.empty()) {
+          ErrorLine("%s", error.ToString().c_str());
+          ++failures;
+        }
+        continue;
+      }
+      // One file fixed once, however many names it was reached by.
+      std::string real = RealPath(target);
+      if (!seen.insert(real.empty() ? target : real).second) continue;
+      if (!diff) {
+        std::string dir = Folder(target);
+        if (swept.insert(dir).second) {
+          for (const std::string& gone : RemoveStaleTempFiles(dir)) {
+            ErrorLine("%s: note: removed a temporary file a stopped fix left", gone.c_str());
+          }
+        }
+      }
+      if (!locked.Open(target, &error)) {
+        error.where.file = shown;
+        ErrorLine("%s", error.ToString().c_str());
+        ++failures;
+        continue;
+      }
+      // Read under the lock: a fix that ran meanwhile is what this one builds on.
+      if (!ReadOpenFile(locked.fd(), shown, options.scan.max_file_bytes, &text, &error)) {
+        ErrorLine("%s", error.ToString().c_str());
+        ++failures;
+        continue;
+      }
+    } else if (!seen.insert("-").second) {
+      continue;
+    } else if (!ReadSourceBytes(src, options.scan.max_file_bytes, &text, &error)) {
+      ErrorLine("%s", error.ToString().c_str());
       ++failures;
       continue;
     }
@@ -191,7 +301,7 @@ int RunFix(int argc, char** argv) {
     left_alone += static_cast<int>(f.left_alone.size());
     left_alone_failing += f.left_alone_failing;
     if (!f.error.empty()) {
-      std::fprintf(stderr, "%s: error: %s\n", name.c_str(), f.error.c_str());
+      ErrorLine("%s: error: %s", name.c_str(), f.error.c_str());
       ++failures;
       // fix - <a.yaml >b.yaml never leaves an empty b.yaml: the input goes through.
       if (src.path == "-" && !diff) std::fwrite(text.data(), 1, text.size(), stdout);
@@ -208,16 +318,32 @@ int RunFix(int argc, char** argv) {
         std::fputs(UnifiedDiff(src.path, f.before, f.after).c_str(), stdout);
       } else {
         Diagnostic werr;
-        if (!WriteFileAtomically(src.path, f.after, &werr)) {
-          std::fprintf(stderr, "%s: error: not written: %s\n", src.path.c_str(),
-                       werr.message.c_str());
+        std::vector<std::string> notes;
+        if (std::string why = WhyNotReplaceable(locked.info(), cl.force); !why.empty()) {
+          ErrorLine("%s: error: not written: %s", shown.c_str(), why.c_str());
           ++failures;
           continue;
         }
+        if (!ReplaceFile(target, f.after, locked.fd(), &notes, &werr)) {
+          ErrorLine("%s: error: not written: %s", shown.c_str(), werr.message.c_str());
+          ++failures;
+          continue;
+        }
+        for (const std::string& n : notes) {
+          ErrorLine("%s: note: %s", shown.c_str(), n.c_str());
+        }
       }
-      std::fprintf(stderr, "%s %s: %s, %s\n", diff ? "would fix" : "fixed", src.path.c_str(),
-                   Plural(f.containers_fixed, "container").c_str(),
-                   Plural(f.mounts_added, "writable mount").c_str());
+      ErrorLine("%s %s: %s, %s", diff ? "would fix" : "fixed", shown.c_str(),
+                Plural(f.containers_fixed, "container").c_str(),
+                Plural(f.mounts_added, "writable mount").c_str());
+      if (f.after.size() > options.scan.max_file_bytes) {
+        // The next scan would refuse what this fix wrote: say so now, not then.
+        ErrorLine(
+            "%s: warning: now %s, over the %s limit the next scan enforces (raise it "
+            "with --max-file-size)",
+            shown.c_str(), FormatBytes(f.after.size()).c_str(),
+            FormatBytes(options.scan.max_file_bytes).c_str());
+      }
     }
     if (f.after != f.before) {
       ++files_changed;
@@ -232,21 +358,20 @@ int RunFix(int argc, char** argv) {
             ".register.json";
         Diagnostic werr;
         if (diff) {
-          std::fprintf(stderr, "would write %s\n", out.c_str());
+          ErrorLine("would write %s", out.c_str());
         } else if (WriteFileAtomically(out, reg, &werr)) {
-          std::fprintf(stderr,
-                       "wrote %s (aws ecs register-task-definition --cli-input-json file://%s)\n",
-                       out.c_str(), out.c_str());
+          ErrorLine("wrote %s (aws ecs register-task-definition --cli-input-json file://%s)",
+                    out.c_str(), out.c_str());
         } else {
-          std::fprintf(stderr, "%s\n", werr.ToString().c_str());
+          ErrorLine("%s", werr.ToString().c_str());
           ++failures;
         }
       }
     }
   }
-  std::fprintf(stderr, "%s %s in %s, %s added; %s left alone\n", diff ? "would fix" : "fixed",
-               Plural(fixed, "container").c_str(), Plural(files_changed, "file").c_str(),
-               Plural(mounts, "writable mount").c_str(), std::to_string(left_alone).c_str());
+  ErrorLine("%s %s in %s, %s added; %s left alone", diff ? "would fix" : "fixed",
+            Plural(fixed, "container").c_str(), Plural(files_changed, "file").c_str(),
+            Plural(mounts, "writable mount").c_str(), std::to_string(left_alone).c_str());
   if (failures) return kExitError;
   // 1 only when a container that fails a gating rule was left alone: a
   // tmp-writable warning left alone is said, but does not fail the run.

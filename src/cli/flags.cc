@@ -88,16 +88,6 @@ const FlagSpec kInput[] = {
        return error;
      },
      AFile},
-    {"--jobs", "-j", "N",
-     [](CommandLine* cl, const std::string& v) -> std::string {
-       uint64_t n = 0;
-       if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos ||
-           !ParseSize(v, &n) || n > 1024) {
-         return "--jobs takes a whole number from 1 to 1024, not " + QuoteForMessage(v);
-       }
-       cl->scan.jobs = static_cast<unsigned>(n);
-       return "";
-     }},
     {"--max-file-size", nullptr, "S",
      [](CommandLine* cl, const std::string& v) -> std::string {
        if (!ParseSize(v, &cl->scan.max_file_bytes)) {
@@ -267,6 +257,19 @@ const FlagSpec kReport[] = {
      nullptr, "--colour"},
 };
 
+const FlagSpec kJobs[] = {
+    {"--jobs", "-j", "N",
+     [](CommandLine* cl, const std::string& v) -> std::string {
+       uint64_t n = 0;
+       if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos ||
+           !ParseSize(v, &n) || n > 1024) {
+         return "--jobs takes a whole number from 1 to 1024, not " + QuoteForMessage(v);
+       }
+       cl->scan.jobs = static_cast<unsigned>(n);
+       return "";
+     }},
+};
+
 const FlagSpec kLive[] = {
     {"--timeout", nullptr, "DURATION",
      [](CommandLine* cl, const std::string& v) -> std::string {
@@ -303,6 +306,7 @@ FlagGroup JudgeFlags() { return kJudge; }
 FlagGroup BaselineFlags() { return kBaseline; }
 FlagGroup ReportFlagsGroup() { return kReport; }
 FlagGroup LiveFlags() { return kLive; }
+FlagGroup JobsFlags() { return kJobs; }
 
 bool ParseSize(std::string_view s, uint64_t* out) {
   if (s.empty()) return false;

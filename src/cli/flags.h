@@ -63,9 +63,13 @@ struct CommandLine {
   bool diff = false;
   bool register_ready = false;
   bool json_patch = false;
+  bool force = false;  // fix --force: write read-only files too
   // docker
   std::string host;
   bool no_changes = false;
+  // ecs
+  std::vector<std::string> regions;
+  std::string profile, family_prefix, endpoint_url;
   // live sources (LiveFlags)
   std::chrono::milliseconds timeout{kDefaultLiveTimeout};
   uint64_t max_response_bytes = 0;  // 0: each answer's own cap (live/http.h)
@@ -89,8 +93,8 @@ struct FlagSpec {
 
 using FlagGroup = std::span<const FlagSpec>;
 
-/// What the input is and how it is read: --param, --var, --var-file, --jobs,
-/// --max-file-size, --config, --no-config, --no-peer-exemptions.
+/// What the input is and how it is read: --param, --var, --var-file, --max-file-size,
+/// --config, --no-config, --no-peer-exemptions.
 FlagGroup InputFlags();
 /// How containers are judged: --strict, --rules.
 FlagGroup JudgeFlags();
@@ -101,6 +105,8 @@ FlagGroup BaselineFlags();
 FlagGroup ReportFlagsGroup();
 /// What a live source takes from a server: --timeout, --max-response-size.
 FlagGroup LiveFlags();
+/// How much runs at once: --jobs (files read and parsed; requests to a live API).
+FlagGroup JobsFlags();
 
 /// Parses argv (the arguments after the command's name) against `groups`.
 /// -h/--help sets cl->help and stops. False with `error` set on a bad flag.

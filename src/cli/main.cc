@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -15,6 +16,9 @@
 #include <utility>
 #include <vector>
 
+#include <curl/curl.h>
+#include <openssl/crypto.h>
+#include <yaml.h>
 #include "base/exit_status.h"
 #include "base/text.h"
 #include "cli/commands.h"
@@ -22,12 +26,30 @@
 #include "engine/scanner.h"
 #include "engine/sources.h"
 #include "fix/fix.h"  // WriteFileAtomically
+
+#include "live/aws_config.h"
 #include "live/docker_engine.h"
+#include "live/ecs_client.h"
 #include "parse/reader.h"
 #include "report/report.h"
 #include "rules/rules.h"
 
 namespace rootlock {
+
+void ErrorLine(const char* format, ...) {
+  va_list args;
+  va_start(args, format);
+  va_list again;
+  va_copy(again, args);
+  int n = std::vsnprintf(nullptr, 0, format, args);
+  va_end(args);
+  std::string line(n > 0 ? static_cast<size_t>(n) : 0, '\0');
+  if (n > 0) std::vsnprintf(line.data(), line.size() + 1, format, again);
+  va_end(again);
+  line = EscapeControls(line) + "\n";
+  std::fwrite(line.data(), 1, line.size(), stderr);
+}
+
 namespace {
 
 constexpr const char* kMainHelp =
@@ -41,13 +63,16 @@ commands:
                   output: files, folders, - for stdin
   docker          audit every container of a live Docker engine, and say what each needs
                   writable to run read-only
+  ecs             judge an AWS account's ECS task definitions through the ECS API (the
+                  latest ACTIVE revision of each family, as Security Hub's ECS.5)
   fix PATH...     write the remedy into the files: the flag, and writable mounts for /tmp
                   and what the image needs; --diff shows it first
   rules [ID]      list the rules, or explain one (IDs and aliases such as ECS.5 work)
   version         print the version
 
 Each command has its own page: 'rootlock scan --help', 'rootlock docker --help',
-'rootlock fix --help', 'rootlock rules --help', 'rootlock version --help'.
+'rootlock ecs --help', 'rootlock fix --help', 'rootlock rules --help',
+'rootlock version --help'.
 Exit status: 0 clean, 1 the policy fails, 2 usage or input errors.
 )";
 
@@ -137,12 +162,12 @@ std::string RulesHelp() {
 }
 
 int UsageError(const std::string& message, const char* command = "scan") {
-  std::fprintf(stderr, "rootlock: %s (see 'rootlock %s --help')\n", message.c_str(), command);
+  ErrorLine("rootlock: %s (see 'rootlock %s --help')", message.c_str(), command);
   return kExitError;
 }
 
 void Note(const ReportFlags& flags, const std::string& note) {
-  if (!flags.quiet) std::fprintf(stderr, "rootlock: note: %s\n", note.c_str());
+  if (!flags.quiet) ErrorLine("rootlock: note: %s", note.c_str());
 }
 
 // Where asff findings go: the flags, else the environment, else placeholders (with a note).
@@ -157,13 +182,13 @@ bool ResolveAws(const ReportFlags& flags, ReportContext* context) {
                        : env_region && *env_region ? env_region
                                                    : "";
   if (!account.empty() && !IsAwsAccountId(account)) {
-    std::fprintf(stderr, "rootlock: AWS_ACCOUNT_ID must be a 12-digit account id, not %s\n",
-                 QuoteForMessage(account).c_str());
+    ErrorLine("rootlock: AWS_ACCOUNT_ID must be a 12-digit account id, not %s",
+              QuoteForMessage(account).c_str());
     return false;
   }
   if (!region.empty() && !IsAwsRegion(region)) {
-    std::fprintf(stderr, "rootlock: the AWS region must look like eu-west-1, not %s\n",
-                 QuoteForMessage(region).c_str());
+    ErrorLine("rootlock: the AWS region must look like eu-west-1, not %s",
+              QuoteForMessage(region).c_str());
     return false;
   }
   if (account.empty() || region.empty()) {
@@ -182,7 +207,7 @@ bool ResolveAws(const ReportFlags& flags, ReportContext* context) {
 // status. Stdout gets --format's report unless only --output was given.
 int Emit(const ScanResult& result, const ReportFlags& flags) {
   for (const Diagnostic& d : result.errors) {
-    std::fprintf(stderr, "%s\n", d.ToString().c_str());
+    ErrorLine("%s", d.ToString().c_str());
   }
   bool to_stdout = flags.format_given || flags.outputs.empty();
   ReportContext context;
@@ -213,7 +238,7 @@ int Emit(const ScanResult& result, const ReportFlags& flags) {
   for (const auto& [format, file] : flags.outputs) {
     if (!RenderReport(format, result, context, &out, &error) ||
         !WriteFileAtomically(file, out, &error)) {
-      std::fprintf(stderr, "rootlock: cannot write %s: %s\n", file.c_str(), error.message.c_str());
+      ErrorLine("rootlock: cannot write %s: %s", file.c_str(), error.message.c_str());
       failed = true;
     }
   }
@@ -231,17 +256,17 @@ int Emit(const ScanResult& result, const ReportFlags& flags) {
       bool written = flags.format == "json" ? WriteJsonReport(result, stdout)
                                             : WriteTextReport(result, context.text, stdout);
       if (!written) {
-        std::fprintf(stderr, "rootlock: cannot write the report: %s\n", std::strerror(errno));
+        ErrorLine("rootlock: cannot write the report: %s", std::strerror(errno));
         return kExitError;
       }
     } else if (!RenderReport(flags.format, result, context, &out, &error)) {
-      std::fprintf(stderr, "rootlock: %s\n", error.message.c_str());
+      ErrorLine("rootlock: %s", error.message.c_str());
       return kExitError;
     } else {
       std::fwrite(out.data(), 1, out.size(), stdout);
     }
     if (std::fflush(stdout) != 0) {
-      std::fprintf(stderr, "rootlock: cannot write the report: %s\n", std::strerror(errno));
+      ErrorLine("rootlock: cannot write the report: %s", std::strerror(errno));
       return kExitError;
     }
   }
@@ -293,7 +318,8 @@ class ProgressLine {
 int RunScan(int argc, char** argv) {
   CommandLine cl;
   std::string error;
-  if (!ParseFlags(argc, argv, {InputFlags(), JudgeFlags(), BaselineFlags(), ReportFlagsGroup()},
+  if (!ParseFlags(argc, argv,
+                  {InputFlags(), JobsFlags(), JudgeFlags(), BaselineFlags(), ReportFlagsGroup()},
                   &cl, &error)) {
     return UsageError(error);
   }
@@ -315,7 +341,7 @@ int RunScan(int argc, char** argv) {
   }
   Diagnostic policy_error;
   if (!ApplyPolicy(policy, &config, &options, &policy_error)) {
-    std::fprintf(stderr, "%s\n", policy_error.ToString().c_str());
+    ErrorLine("%s", policy_error.ToString().c_str());
     return kExitError;
   }
   ProgressLine progress(flags);
@@ -323,7 +349,7 @@ int RunScan(int argc, char** argv) {
   ScanResult result = Scan(options);
   progress.Clear();
   if (!FinishPolicy(policy, &result, &policy_error)) {
-    std::fprintf(stderr, "%s\n", policy_error.ToString().c_str());
+    ErrorLine("%s", policy_error.ToString().c_str());
     return kExitError;
   }
   return Emit(result, flags);
@@ -411,7 +437,7 @@ int RunDocker(int argc, char** argv) {
   const std::string& host = cl.host;
   DockerEndpoint endpoint;
   if (Diagnostic bad_host; !ResolveDockerEndpoint(host, &endpoint, &bad_host)) {
-    std::fprintf(stderr, "rootlock: %s\n", bad_host.message.c_str());
+    ErrorLine("rootlock: %s", bad_host.message.c_str());
     return kExitError;
   }
   HttpLimits limits;
@@ -422,25 +448,146 @@ int RunDocker(int argc, char** argv) {
   DockerAudit audit;
   Diagnostic fatal;
   if (!AuditDockerEngine(&engine, audit_options, &audit, &fatal)) {
-    std::fprintf(stderr, "rootlock: %s\n", fatal.message.c_str());
+    ErrorLine("rootlock: %s", fatal.message.c_str());
     return kExitError;
   }
   ScanResult result = JudgeReady(std::move(audit.workloads), options);
   // Refused ids are counted among the skipped (JSON's summary.skipped_files).
   for (const Diagnostic& refused : audit.refused) {
-    std::fprintf(stderr, "%s: warning: %s\n", refused.where.file.c_str(), refused.message.c_str());
+    ErrorLine("%s: warning: %s", refused.where.file.c_str(), refused.message.c_str());
     result.skipped_files.push_back(refused);
   }
   for (const Diagnostic& note : audit.notes) {
-    // TODO(escape): a note may hold a container's name, which is the engine's.
-    std::fprintf(stderr, "%s: note: %s\n", note.where.file.c_str(), note.message.c_str());
+    ErrorLine("%s: note: %s", note.where.file.c_str(), note.message.c_str());
     result.skipped_files.push_back(note);
   }
   for (const Diagnostic& note : audit.unknown_writes) {
-    // TODO(escape): the note holds a container's name, which is the engine's.
-    std::fprintf(stderr, "%s: note: %s\n", note.where.file.c_str(), note.message.c_str());
+    ErrorLine("%s: note: %s", note.where.file.c_str(), note.message.c_str());
   }
   return Emit(result, flags);
+}
+
+constexpr const char* kEcsHelp = R"(usage: rootlock ecs [options]
+
+Judges an AWS account's ECS task definitions through the ECS API, as Security Hub's ECS.5
+and Datadog do: every ACTIVE family (ListTaskDefinitionFamilies, every page), its latest
+ACTIVE revision with its tags (DescribeTaskDefinition), judged exactly as `rootlock scan`
+judges the same JSON. Findings are located by the task definition's ARN. It only reads:
+it calls nothing but List* and Describe*.
+
+Credentials as the AWS SDKs find them: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY
+(AWS_SESSION_TOKEN), else the profile (--profile, AWS_PROFILE, else default) in
+~/.aws/credentials and ~/.aws/config (AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE).
+Requests are signed with Signature V4; throttling and server errors are retried
+(AWS_MAX_ATTEMPTS, default 3).
+
+options:
+  --region R         a region to read (repeatable; default AWS_REGION, AWS_DEFAULT_REGION,
+                     else the profile's region)
+  --profile P        the shared files' profile
+  --family-prefix X  only families whose name starts with X
+  --endpoint-url URL the ECS endpoint (default AWS_ENDPOINT_URL_ECS, AWS_ENDPOINT_URL,
+                     else https://ecs.REGION.amazonaws.com)
+  -j, --jobs N       requests in flight at once (default: 8)
+  --timeout DURATION  the whole run's deadline: 30s, 2m, 1h or seconds (default 5m)
+  --max-response-size SIZE  the most read of any one answer (suffixes K, M, G)
+  --format FORMAT    the report on stdout: text (default), json, sarif, junit, asff,
+                     policyreport, markdown or html
+  -o, --output FORMAT=FILE  also write FORMAT to FILE, atomically (repeatable)
+  -q, --quiet        no notes from the report formats on stderr
+  --min-ratio R      the read-only share that passes (default 0.8); exit 1 below it
+  --fail-on-any      also exit 1 when any container fails
+  --allow-empty      pass when the account has no task definition (default: exit 1)
+
+examples:
+  rootlock ecs --region eu-west-1
+  rootlock ecs --profile prod --region us-east-1 --region eu-west-1 --format json
+  rootlock ecs --family-prefix checkout- -o sarif=ecs.sarif
+
+Exit status: 0 clean, 1 the policy fails, 2 the API cannot be used, a family cannot be
+read, or the deadline passed (each problem one line).
+)";
+
+const FlagSpec kEcsFlags[] = {
+    {"--region", nullptr, "R",
+     [](CommandLine* cl, const std::string& v) {
+       cl->regions.push_back(v);
+       return v.empty() ? std::string("--region needs a region such as eu-west-1") : std::string();
+     },
+     [] { return std::string("a region such as eu-west-1"); }},
+    {"--profile", nullptr, "P",
+     [](CommandLine* cl, const std::string& v) {
+       cl->profile = v;
+       return v.empty() ? std::string("--profile needs a profile name") : std::string();
+     },
+     [] { return std::string("a profile name"); }},
+    {"--family-prefix", nullptr, "X",
+     [](CommandLine* cl, const std::string& v) {
+       cl->family_prefix = v;
+       return std::string();
+     },
+     [] { return std::string("a family name prefix"); }},
+    {"--endpoint-url", nullptr, "URL",
+     [](CommandLine* cl, const std::string& v) {
+       cl->endpoint_url = v;
+       return v.rfind("http://", 0) == 0 || v.rfind("https://", 0) == 0
+                  ? std::string()
+                  : "--endpoint-url takes an http:// or https:// URL, not " + QuoteForMessage(v);
+     },
+     [] { return std::string("an http:// or https:// URL"); }},
+};
+
+int RunEcs(int argc, char** argv) {
+  CommandLine cl;
+  std::string error;
+  if (!ParseFlags(argc, argv,
+                  {kEcsFlags, LiveFlags(), JobsFlags(), JudgeFlags(), ReportFlagsGroup()}, &cl,
+                  &error)) {
+    return UsageError(error, "ecs");
+  }
+  if (cl.help) {
+    std::fputs(kEcsHelp, stdout);
+    return kExitClean;
+  }
+  if (!cl.args.empty()) {
+    return UsageError("ecs takes no paths, not " + QuoteForMessage(cl.args[0]), "ecs");
+  }
+  HttpLimits limits;
+  limits.max_response_bytes = cl.max_response_bytes;
+  limits.deadline = HttpTransport::Clock::now() + cl.timeout;
+  limits.deadline_name = "the " + FormatDuration(cl.timeout) + " deadline (--timeout)";
+  std::vector<std::string> regions = cl.regions;
+  if (regions.empty()) regions.push_back("");  // the environment's or the profile's
+  std::vector<Workload> workloads;
+  std::vector<Diagnostic> errors;
+  for (const std::string& region : regions) {
+    AwsOptions aws;
+    aws.profile = cl.profile;
+    aws.region = region;
+    aws.endpoint_url = cl.endpoint_url;
+    AwsClientConfig config;
+    Diagnostic fatal;
+    if (!ResolveAwsConfig("ecs", aws, AwsEnvironment::Process(), &config, &fatal)) {
+      ErrorLine("rootlock: %s", fatal.message.c_str());
+      return kExitError;
+    }
+    EcsClient client(config, limits);
+    EcsAuditOptions options;
+    options.family_prefix = cl.family_prefix;
+    options.jobs = cl.scan.jobs ? cl.scan.jobs : 8;
+    options.more_clients = [&] { return std::make_unique<EcsClient>(config, limits); };
+    EcsAudit audit;
+    if (!AuditEcs(&client, options, &audit, &fatal)) {
+      ErrorLine("rootlock: %s", fatal.message.c_str());
+      return kExitError;
+    }
+    for (Workload& w : audit.workloads) workloads.push_back(std::move(w));
+    for (Diagnostic& d : audit.errors) errors.push_back(std::move(d));
+  }
+  ScanResult result = JudgeReady(std::move(workloads), cl.scan);
+  for (Diagnostic& d : errors) result.errors.push_back(std::move(d));
+  int status = Emit(result, cl.report);
+  return errors.empty() ? status : kExitError;
 }
 
 const FlagSpec kRulesFlags[] = {
@@ -494,10 +641,30 @@ int RunRules(int argc, char** argv) {
 
 int RunVersion(int argc, char** argv) {
   if (argc > 0 && (std::strcmp(argv[0], "-h") == 0 || std::strcmp(argv[0], "--help") == 0)) {
-    std::fputs("usage: rootlock version\n\nPrints rootlock's version.\n", stdout);
+    std::fputs(
+        "usage: rootlock version\n\nPrints rootlock's version, the commit it was built from, "
+        "the compiler\nand the versions of the libraries it uses (libyaml, libcurl, OpenSSL): "
+        "what a bug\nreport needs. The first line alone is what 'rootlock --version' prints.\n",
+        stdout);
     return kExitClean;
   }
   std::printf("rootlock %s\n", ROOTLOCK_VERSION);
+  {
+#if defined(__clang__)
+    const char* compiler = "clang " __clang_version__;
+#elif defined(__GNUC__)
+    const char* compiler = "g++ " __VERSION__;
+#else
+    const char* compiler = "unknown";
+#endif
+    const curl_version_info_data* curl = curl_version_info(CURLVERSION_NOW);
+    std::printf(
+        "commit:   %s\ncompiler: %s, C++%ld\nlibyaml:  %s\nlibcurl:  %s (%s)\n"
+        "OpenSSL:  %s\n",
+        ROOTLOCK_COMMIT, compiler, __cplusplus / 100 % 100, yaml_get_version_string(),
+        curl->version, curl->ssl_version ? curl->ssl_version : "no TLS",
+        OpenSSL_version(OPENSSL_VERSION));
+  }
   return kExitClean;
 }
 
@@ -506,9 +673,20 @@ struct Command {
   const char* name;
   int (*run)(int argc, char** argv);  // gets the arguments after the command's name
 };
+// rootlock --version: the version line alone, as scripts parse it.
+int RunVersionLine(int, char**) {
+  std::printf("rootlock %s\n", ROOTLOCK_VERSION);
+  return kExitClean;
+}
+
 constexpr Command kCommands[] = {
-    {"scan", &RunScan},   {"docker", &RunDocker},   {"fix", &RunFix},
-    {"rules", &RunRules}, {"version", &RunVersion}, {"--version", &RunVersion},
+    {"scan", &RunScan},
+    {"docker", &RunDocker},
+    {"ecs", &RunEcs},
+    {"fix", &RunFix},
+    {"rules", &RunRules},
+    {"version", &RunVersion},
+    {"--version", &RunVersionLine},
 };
 
 int Main(int argc, char** argv) {
@@ -524,7 +702,7 @@ int Main(int argc, char** argv) {
     std::fputs(kMainHelp, stdout);
     return kExitClean;
   }
-  std::fprintf(stderr, "rootlock: unknown command '%s' (see 'rootlock --help')\n", argv[1]);
+  ErrorLine("rootlock: unknown command '%s' (see 'rootlock --help')", argv[1]);
   return kExitError;
 }
 

@@ -86,6 +86,8 @@ void EncodeFinding(const Finding& f, std::string* out) {
     PutString(c.path, out);
   }
   PutString(f.remedy.blocked, out);
+  PutVarint(f.remedy.refused.size(), out);
+  for (const std::string& p : f.remedy.refused) PutString(p, out);
   out->push_back(f.remedy.observed ? 1 : 0);
 }
 
@@ -124,7 +126,16 @@ bool DecodeFinding(std::string_view data, size_t* pos, Finding* f) {
     *pos += 2;
     if (!GetString(data, pos, &c.path)) return false;
   }
-  if (!GetString(data, pos, &f->remedy.blocked) || *pos >= data.size()) return false;
+  uint64_t refused = 0;
+  if (!GetString(data, pos, &f->remedy.blocked) || !GetVarint(data, pos, &refused) ||
+      refused > data.size() - *pos) {
+    return false;
+  }
+  f->remedy.refused.assign(refused, std::string());
+  for (std::string& p : f->remedy.refused) {
+    if (!GetString(data, pos, &p)) return false;
+  }
+  if (*pos >= data.size()) return false;
   f->remedy.observed = data[(*pos)++] != 0;
   return true;
 }

@@ -40,6 +40,7 @@ Finding Sample(size_t n) {
                       Change::AddWritableMount("/var/cache/" + std::to_string(n))};
   f.remedy.blocked = n % 3 ? "" : "a read-only volume is mounted at /tmp";
   f.remedy.observed = n % 2;
+  if (n % 4 == 1) f.remedy.refused = {"/data/x\ny", "/a\x1b"};
   return f;
 }
 
@@ -65,6 +66,7 @@ void ExpectSame(const Finding& a, const Finding& b) {
   EXPECT_EQ(a.remedy.changes, b.remedy.changes);
   EXPECT_EQ(a.remedy.blocked, b.remedy.blocked);
   EXPECT_EQ(a.remedy.observed, b.remedy.observed);
+  EXPECT_EQ(a.remedy.refused, b.remedy.refused);
 }
 
 // The `container` field of each finding, in iteration order: a compact picture of a list.

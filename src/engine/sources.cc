@@ -52,6 +52,20 @@ const char* SpecialFileKind(unsigned char type) {
 
 }  // namespace
 
+// FILE.register.json beside FILE.json: what fix --register-ready wrote from
+// FILE.json, the same task definition again.
+bool SourceWalker::IsWrittenByRegisterReady(const Folder& folder, const std::string& name) {
+  constexpr std::string_view kSuffix = ".register.json";
+  if (name.size() <= kSuffix.size() || !EndsWith(name, kSuffix)) return false;
+  std::string stem = name.substr(0, name.size() - kSuffix.size());
+  auto has = [&](const std::string& sibling) {
+    auto it = std::lower_bound(folder.entries.begin(), folder.entries.end(), sibling,
+                               [](const Entry& x, const std::string& y) { return x.name < y; });
+    return it != folder.entries.end() && it->name == sibling;
+  };
+  return has(stem + ".json") || has(stem);  // fix names it so from FILE.json or FILE
+}
+
 InputFormat FormatForPath(const std::string& path) {
   std::string lower = ToLower(path);
   if (EndsWith(lower, ".json")) return InputFormat::kJson;  // .tf.json too: same tree as .tf
@@ -85,7 +99,7 @@ bool SourceWalker::Next(SourceRef* out, std::vector<Diagnostic>* errors) {
       if (next_path_ == paths_.size()) return false;
       const std::string& p = paths_[next_path_++];
       if (p == "-") {
-        *out = SourceRef{"-", InputFormat::kAuto, true};
+        *out = SourceRef{"-", InputFormat::kAuto, true, false, false, ""};
         return true;
       }
       struct stat st;
@@ -93,10 +107,11 @@ bool SourceWalker::Next(SourceRef* out, std::vector<Diagnostic>* errors) {
         errors->push_back(
             Diagnostic{Location{p}, std::string("cannot read: ") + std::strerror(errno)});
       } else if (S_ISDIR(st.st_mode)) {
+        root_ = p;
         Open(p, errors);
       } else {
         // Named explicitly: read it whatever its name or type (a FIFO from <(...) included).
-        *out = SourceRef{p, FormatForPath(p), true};
+        *out = SourceRef{p, FormatForPath(p), true, false, false, ""};
         return true;
       }
       continue;
@@ -107,13 +122,16 @@ bool SourceWalker::Next(SourceRef* out, std::vector<Diagnostic>* errors) {
       continue;
     }
     const Entry& e = folder.entries[folder.next++];
+    if (IsFixTempName(e.name) || IsWrittenByRegisterReady(folder, e.name)) continue;
     std::string path = Join(folder.path, e.name.c_str());
     unsigned char type = e.type;
+    bool symlink = false;
     if (type == DT_UNKNOWN || type == DT_LNK) {
       struct stat st;
       if (lstat(path.c_str(), &st) != 0) continue;  // vanished since readdir
       if (S_ISLNK(st.st_mode)) {
         if (!IsManifestName(e.name)) continue;
+        symlink = true;
         struct stat target;
         if (stat(path.c_str(), &target) != 0) {
           errors->push_back(
@@ -131,7 +149,7 @@ bool SourceWalker::Next(SourceRef* out, std::vector<Diagnostic>* errors) {
       if (e.name != ".git") Open(std::move(path), errors);  // may move `folder`
     } else if (type == DT_REG && IsManifestName(e.name)) {
       InputFormat format = FormatForPath(path);
-      *out = SourceRef{std::move(path), format, false, true};
+      *out = SourceRef{std::move(path), format, false, true, symlink, root_};
       return true;
     } else if (const char* kind = SpecialFileKind(type); kind && IsManifestName(e.name)) {
       // Never opened: a FIFO would wait for a writer that may never come.

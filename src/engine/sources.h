@@ -18,6 +18,10 @@ struct SourceRef {
   bool explicit_path = false;
   /// Known to be a regular file (the walk saw it so): a short read is its end.
   bool regular = false;
+  /// Met in a folder walk as a symbolic link (to a file).
+  bool symlink = false;
+  /// The folder named on the command line whose walk met it; "" when named itself.
+  std::string root{};
 };
 
 /// Yields the files to read, one at a time: paths as named (whatever their
@@ -25,7 +29,9 @@ struct SourceRef {
 /// .json and .tf, each folder's entries in byte order of their names (a
 /// folder's files and subfolders interleaved). .git is skipped; symlinks to
 /// files are followed, symlinked folders never (so loops cannot happen); a
-/// FIFO, socket or device met in a walk is an error, never opened. Memory is
+/// FIFO, socket or device met in a walk is an error, never opened. A walk
+/// skips fix's temporary files (IsFixTempName) and FILE.register.json beside
+/// FILE.json (what `fix --register-ready` wrote from it). Memory is
 /// bounded by the folders on the current path, not by the number of files.
 class SourceWalker {
  public:
@@ -47,10 +53,12 @@ class SourceWalker {
     size_t next = 0;
   };
   void Open(std::string path, std::vector<Diagnostic>* errors);
+  static bool IsWrittenByRegisterReady(const Folder& folder, const std::string& name);
 
   std::vector<std::string> paths_;
   size_t next_path_ = 0;
   std::vector<Folder> stack_;
+  std::string root_;  // the command-line folder being walked
 };
 
 /// Every file SourceWalker yields, at once.

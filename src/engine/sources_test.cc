@@ -204,6 +204,35 @@ TEST_F(Sources, SymlinksToFilesAreFollowedToFoldersNever) {
   EXPECT_EQ(Walk({Path("folder-link")}), (Lines{"folder-link/pod.yaml (regular)"}));
 }
 
+// What fix wrote is not input again: its temporary files, and FILE.register.json
+// beside FILE.json (fix --register-ready); a .register.json of its own is read.
+TEST_F(Sources, AWalkSkipsWhatFixWroteBesideItsSource) {
+  Write("task.json");
+  Write("task.register.json");
+  Write("own.register.json");
+  Write(".task.json.rootlock-tmp-12-abcDEF");
+  Write(".x.rootlock-tmp-12-abcDEF.yaml");  // not our pattern: a manifest name
+  EXPECT_EQ(Walk({Path("")}), (Lines{".x.rootlock-tmp-12-abcDEF.yaml (regular)",
+                                     "own.register.json (regular)", "task.json (regular)"}));
+  // Named, it is read.
+  EXPECT_EQ(Walk({Path("task.register.json")}), (Lines{"task.register.json (named)"}));
+}
+
+// A walked symlink says so, and which folder named on the command line it was met in.
+TEST_F(Sources, AWalkedSymlinkKnowsItIsOneAndItsRoot) {
+  Write("real/pod.yaml");
+  fs::create_symlink(root_ / "real/pod.yaml", root_ / "link.yaml");
+  SourceWalker walker({Path("")});
+  std::vector<Diagnostic> errors;
+  SourceRef src;
+  std::vector<std::string> seen;
+  while (walker.Next(&src, &errors)) {
+    seen.push_back(Rel(src.path) + (src.symlink ? " (symlink in " : " (in ") + src.root + ")");
+  }
+  EXPECT_EQ(seen, (Lines{"link.yaml (symlink in " + Path("") + ")",
+                         "real/pod.yaml (in " + Path("") + ")"}));
+}
+
 // A FIFO met in a walk would block the read forever: it is reported, never
 // opened. Named on the command line, it is read.
 TEST_F(Sources, FifosInAWalkAreReportedNotOpened) {

@@ -1,6 +1,7 @@
 #include "fix/edit.h"
 
 #include <algorithm>
+#include <functional>
 
 namespace rootlock {
 
@@ -94,6 +95,53 @@ std::vector<Op> Diff(const std::vector<std::string_view>& a,
   return ops;
 }
 
+// For large inputs, where Myers' trace (D copies of a 2(N+M) vector) would not
+// fit in memory (a 5,000-resource Terraform file's --diff took 23 GB): walk
+// both sides together and, where they differ, resume at the nearest pair of
+// equal lines (nearest by lines skipped on both sides, the next few equal too),
+// searching a window that doubles when nothing is found. Linear for what fix
+// writes (short insertions and replacements far apart); not always minimal.
+std::vector<Op> WindowedDiff(const std::vector<std::string_view>& a,
+                             const std::vector<std::string_view>& b) {
+  const size_t n = a.size(), m = b.size();
+  std::hash<std::string_view> hash;
+  std::vector<size_t> ha(n), hb(m);
+  for (size_t i = 0; i < n; ++i) ha[i] = hash(a[i]);
+  for (size_t j = 0; j < m; ++j) hb[j] = hash(b[j]);
+  auto same = [&](size_t x, size_t y) { return ha[x] == hb[y] && a[x] == b[y]; };
+  auto anchor = [&](size_t x, size_t y) {  // x, y and up to 3 lines after them equal
+    for (size_t k = 0; k < 4 && x + k < n && y + k < m; ++k) {
+      if (!same(x + k, y + k)) return false;
+    }
+    return true;
+  };
+  std::vector<Op> ops;
+  size_t i = 0, j = 0;
+  while (i < n && j < m) {
+    if (same(i, j)) {
+      ops.push_back({' ', i++, j++});
+      continue;
+    }
+    size_t x = n, y = m;  // no anchor: the rest is replaced
+    for (size_t window = 64; x == n && y == m; window *= 2) {
+      bool found = false;
+      for (size_t skip = 1; skip <= 2 * window && !found; ++skip) {
+        for (size_t dx = 0; dx <= skip && !found; ++dx) {
+          size_t dy = skip - dx;
+          if (dx > window || dy > window || i + dx >= n || j + dy >= m) continue;
+          if (anchor(i + dx, j + dy)) x = i + dx, y = j + dy, found = true;
+        }
+      }
+      if (window >= n + m) break;
+    }
+    while (i < x) ops.push_back({'-', i++, j});
+    while (j < y) ops.push_back({'+', i, j++});
+  }
+  while (i < n) ops.push_back({'-', i++, j});
+  while (j < m) ops.push_back({'+', i, j++});
+  return ops;
+}
+
 void AppendLine(std::string* out, char kind, std::string_view line) {
   *out += kind;
   out->append(line);
@@ -117,7 +165,11 @@ std::string UnifiedDiff(std::string_view name, std::string_view before, std::str
       bm(b.begin() + pre, b.end() - suf);
   std::vector<Op> ops;
   for (size_t i = 0; i < pre; ++i) ops.push_back({' ', i, i});
-  for (Op op : Diff(am, bm)) ops.push_back({op.kind, op.a + pre, op.b + pre});
+  // Myers' trace costs D * 2(N+M) ints: above a few thousand lines, the windowed walk.
+  constexpr size_t kMyersUpTo = 4000;
+  std::vector<Op> middle =
+      am.size() + bm.size() <= kMyersUpTo ? Diff(am, bm) : WindowedDiff(am, bm);
+  for (Op op : middle) ops.push_back({op.kind, op.a + pre, op.b + pre});
   for (size_t i = 0; i < suf; ++i) {
     ops.push_back({' ', a.size() - suf + i, b.size() - suf + i});
   }

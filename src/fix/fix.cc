@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -24,23 +25,8 @@ namespace fixing {
 
 namespace {
 
-bool FindPathFrom(const Node* n, uint64_t offset, uint32_t line, std::vector<const Node*>* path,
-                  int depth) {
-  if (depth > 600) return false;
-  path->push_back(n);
-  if (!n->IsScalar() && n->start.offset == offset && n->start.line == line) return true;
-  if (!n->IsScalar() && n->start.offset <= offset && offset < n->end.offset) {
-    size_t stride = n->IsMapping() ? 2 : 1;
-    size_t first = n->IsMapping() ? 1 : 0;
-    for (size_t i = first; i < n->children.size(); i += stride) {
-      const Node* child = n->children[i];
-      if (!TreeEditor::Within(child, n)) continue;
-      if (FindPathFrom(child, offset, line, path, depth + 1)) return true;
-    }
-  }
-  path->pop_back();
-  return false;
-}
+// Below this many children a collection is searched in order, not indexed.
+constexpr size_t kIndexFrom = 32;
 
 // The renderer of each platform, indexed by Platform; nullptr where fix cannot
 // edit the source at all, with the reason beside it.
@@ -87,7 +73,76 @@ std::string Slug(std::string_view path) {
 }
 
 bool FindPath(const Node* root, uint64_t offset, uint32_t line, std::vector<const Node*>* path) {
-  return FindPathFrom(root, offset, line, path, 0);
+  return PathFinder().Find(root, offset, line, path);
+}
+
+bool PathFinder::Find(const Node* root, uint64_t offset, uint32_t line,
+                      std::vector<const Node*>* path) {
+  return From(root, offset, line, path, 0);
+}
+
+const PathFinder::Index& PathFinder::IndexOf(const Node* n) {
+  auto [it, added] = index_.try_emplace(n);
+  Index& index = it->second;
+  if (!added) return index;
+  size_t stride = n->IsMapping() ? 2 : 1;
+  size_t first = n->IsMapping() ? 1 : 0;
+  std::vector<size_t> order;
+  for (size_t i = first; i < n->children.size(); i += stride) {
+    const Node* child = n->children[i];
+    if (!child->IsScalar() && TreeEditor::Within(child, n)) order.push_back(i);
+  }
+  std::stable_sort(order.begin(), order.end(), [&](size_t x, size_t y) {
+    return n->children[x]->start.offset < n->children[y]->start.offset;
+  });
+  uint64_t furthest = 0;
+  for (size_t i : order) {
+    const Node* child = n->children[i];
+    furthest = std::max(furthest, child->end.offset);
+    index.starts.push_back(child->start.offset);
+    index.ends.push_back(child->end.offset);
+    index.max_end.push_back(furthest);
+    index.child.push_back(i);
+  }
+  return index;
+}
+
+// A child can hold (offset, line) only if it starts there, or starts before it
+// and ends after it: the same children, in the same order, as a plain search tries.
+bool PathFinder::From(const Node* n, uint64_t offset, uint32_t line, std::vector<const Node*>* path,
+                      int depth) {
+  if (depth > 600) return false;
+  path->push_back(n);
+  if (!n->IsScalar() && n->start.offset == offset && n->start.line == line) return true;
+  if (!n->IsScalar() && n->start.offset <= offset && offset < n->end.offset) {
+    size_t stride = n->IsMapping() ? 2 : 1;
+    size_t first = n->IsMapping() ? 1 : 0;
+    if (n->children.size() < kIndexFrom * stride) {
+      for (size_t i = first; i < n->children.size(); i += stride) {
+        const Node* child = n->children[i];
+        if (!TreeEditor::Within(child, n)) continue;
+        if (From(child, offset, line, path, depth + 1)) return true;
+      }
+    } else {
+      const Index& index = IndexOf(n);
+      size_t hi =
+          static_cast<size_t>(std::upper_bound(index.starts.begin(), index.starts.end(), offset) -
+                              index.starts.begin());
+      std::vector<size_t> candidates;
+      for (size_t k = hi; k-- > 0;) {
+        if (index.starts[k] < offset && index.max_end[k] <= offset) break;
+        if (index.starts[k] == offset || index.ends[k] > offset) {
+          candidates.push_back(index.child[k]);
+        }
+      }
+      std::sort(candidates.begin(), candidates.end());
+      for (size_t i : candidates) {
+        if (From(n->children[i], offset, line, path, depth + 1)) return true;
+      }
+    }
+  }
+  path->pop_back();
+  return false;
 }
 
 void Fixer::LeaveAlone(const Location& where, const std::string& who, const std::string& why) {
@@ -115,7 +170,9 @@ Syntax Fixer::SyntaxOf() const {
 }
 
 bool Fixer::Locate(const Workload& w, const Container& c, std::vector<const Node*>* path) {
-  if (FindPath(root_, c.where.offset, c.where.line, path) && path->back()->IsMapping()) return true;
+  if (finder_.Find(root_, c.where.offset, c.where.line, path) && path->back()->IsMapping()) {
+    return true;
+  }
   LeaveAlone(c.where, w.display + " " + ContainerPhrase(c),
              "its definition is text inside a string or heredoc, or a file() call; "
              "rootlock fix edits YAML, JSON and jsonencode(...) directly");
@@ -319,72 +376,6 @@ FileFix FixText(const std::string& name, std::string_view text, InputFormat form
   for (const std::string& p : options.writable) with_writable.scan.rules.writable.push_back(p);
   fixing::Fixer(name, text, format, with_writable, &out).Run();
   return out;
-}
-
-bool WriteFileAtomically(const std::string& path, std::string_view content, Diagnostic* error) {
-  error->where = Location{path, 0, 0, 0};
-  struct stat st;
-  bool exists = stat(path.c_str(), &st) == 0;
-  size_t slash = path.rfind('/');
-  std::string dir = slash == std::string::npos ? "." : path.substr(0, slash + 1);
-  std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
-  std::string tmpl = (slash == std::string::npos ? "" : dir) + "." + base + ".rootlock-XXXXXX";
-  std::vector<char> name(tmpl.begin(), tmpl.end());
-  name.push_back('\0');
-  int fd = mkstemp(name.data());
-  if (fd < 0) {
-    error->message =
-        "cannot create a temporary file beside it: " + std::string(std::strerror(errno));
-    return false;
-  }
-  auto fail = [&](const char* what) {
-    error->message = std::string(what) + ": " + std::strerror(errno);
-    close(fd);
-    unlink(name.data());
-    return false;
-  };
-  // Test builds only: a crash after this many bytes of the temporary file.
-  size_t stop_after = test_hooks::CrashAfterTempBytes();
-  size_t written = 0;
-  while (written < content.size()) {
-    size_t chunk = std::min<size_t>(content.size() - written, 64 * 1024);
-    if (stop_after != SIZE_MAX) chunk = std::min(chunk, std::max<size_t>(1, stop_after - written));
-    ssize_t n = write(fd, content.data() + written, chunk);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return fail("cannot write the temporary file");
-    written += static_cast<size_t>(n);
-    if (written >= stop_after) _exit(86);
-  }
-  if (!exists) {
-    // A new file gets the mode any other program would give it, not mkstemp's 0600.
-    mode_t mask = umask(0);
-    umask(mask);
-    if (fchmod(fd, 0666 & ~mask) != 0) return fail("cannot set the file's mode");
-  }
-  if (exists) {
-    if (fchmod(fd, st.st_mode & 07777) != 0) return fail("cannot keep the file's mode");
-    if (fchown(fd, st.st_uid, st.st_gid) != 0 && errno != EPERM) {
-      return fail("cannot keep the file's owner");
-    }
-  }
-  if (fsync(fd) != 0) return fail("cannot flush the temporary file");
-  if (close(fd) != 0) {
-    error->message = std::string("cannot close the temporary file: ") + std::strerror(errno);
-    unlink(name.data());
-    return false;
-  }
-  test_hooks::BeforeRename();
-  if (rename(name.data(), path.c_str()) != 0) {
-    error->message = std::string("cannot replace the file: ") + std::strerror(errno);
-    unlink(name.data());
-    return false;
-  }
-  int dfd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    fsync(dfd);
-    close(dfd);
-  }
-  return true;
 }
 
 namespace {

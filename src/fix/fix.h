@@ -9,6 +9,7 @@
 
 #include "base/diagnostic.h"
 #include "engine/scanner.h"
+#include "fix/write.h"  // WriteFileAtomically, for callers of fix.h
 
 namespace rootlock {
 
@@ -42,11 +43,6 @@ struct FileFix {
 /// and `after` == `before`.
 FileFix FixText(const std::string& name, std::string_view text, InputFormat format,
                 const FixOptions& options);
-
-/// Replaces `path` with `content` atomically: a temporary file in the same
-/// folder, written, fsynced, given the original's mode, renamed over it, and
-/// the folder fsynced. On any failure the original is untouched.
-bool WriteFileAtomically(const std::string& path, std::string_view content, Diagnostic* error);
 
 /// For `aws ecs describe-task-definition` output: the JSON that
 /// `aws ecs register-task-definition --cli-input-json` accepts (output-only

@@ -10,6 +10,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -36,6 +37,26 @@ std::string Slug(std::string_view path);
 /// The chain of nodes from `root` down to the collection that starts at
 /// (offset, line): written nodes only, never through an alias.
 bool FindPath(const Node* root, uint64_t offset, uint32_t line, std::vector<const Node*>* path);
+
+/// FindPath for many containers of one tree: a collection with many children
+/// (a Terraform file's resources) is indexed by offset once, so that finding
+/// each of N containers costs log N there, not N (fix stays linear in size).
+class PathFinder {
+ public:
+  bool Find(const Node* root, uint64_t offset, uint32_t line, std::vector<const Node*>* path);
+
+ private:
+  struct Index {
+    std::vector<uint64_t> starts;   // of the written collections among the children, sorted
+    std::vector<uint64_t> max_end;  // the furthest end of those up to each
+    std::vector<uint64_t> ends;
+    std::vector<size_t> child;  // their place in the node's children
+  };
+  const Index& IndexOf(const Node* n);
+  bool From(const Node* n, uint64_t offset, uint32_t line, std::vector<const Node*>* path,
+            int depth);
+  std::unordered_map<const Node*, Index> index_;
+};
 
 /// The scratch volumes one pod spec or task gets, named so that they clash with
 /// nothing declared or mounted there.
@@ -117,6 +138,7 @@ class Fixer {
   FileFix* out_;
   std::unique_ptr<TreeEditor> editor_;
   const Node* root_ = nullptr;
+  PathFinder finder_;
   // Volumes to add per owner (pod spec, task, resource body), after the container edits.
   std::map<const Node*, PendingVolumes> pending_;
   // What was touched, to prove after the edits: (resource, container) pairs.

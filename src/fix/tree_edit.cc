@@ -195,6 +195,18 @@ std::string TreeEditor::Scalar(const Value& v) const {
   if (syntax_ == Syntax::kYaml && !NeedsYamlQuotes(v.text)) return v.text;
   std::string out;
   JsonWriter::AppendEscaped(&out, v.text);  // a valid YAML, JSON and HCL string
+  if (syntax_ == Syntax::kHcl) {
+    // HCL reads ${ and %{ in a quoted string as a template: $${ and %%{ are the
+    // literal text (a --writable path, say, stays a path).
+    std::string literal;
+    for (size_t i = 0; i < out.size(); ++i) {
+      if ((out[i] == '$' || out[i] == '%') && i + 1 < out.size() && out[i + 1] == '{') {
+        literal += out[i];
+      }
+      literal += out[i];
+    }
+    out = std::move(literal);
+  }
   return out;
 }
 

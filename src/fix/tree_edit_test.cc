@@ -399,6 +399,24 @@ constexpr const char* kTask =
     "  ])\n"
     "}\n";
 const EditCase kHcl[] = {
+    // Issue 14: a path with ${ or %{ stays text, never an HCL template.
+    {"TemplateSequencesInAStringAreLiteral",
+     Syntax::kHcl,
+     kTask,
+     {{Op::kInsertHclBlock, "resource.aws_ecs_task_definition.t", "volume",
+       Value::Map({{"name", S("/data/$(touch${IFS}pwned)%{x}")}})}},
+     "resource \"aws_ecs_task_definition\" \"t\" {\n"
+     "  family = \"t\"\n"
+     "  container_definitions = jsonencode([\n"
+     "    {\n"
+     "      name = \"app\"\n"
+     "    }\n"
+     "  ])\n"
+     "\n"
+     "  volume {\n"
+     "    name = \"/data/$(touch$${IFS}pwned)%%{x}\"\n"
+     "  }\n"
+     "}\n"},
     {"BlockAtTheEndOfABody",
      Syntax::kHcl,
      kTask,

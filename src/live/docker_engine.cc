@@ -228,7 +228,7 @@ bool AuditDockerEngine(DockerEngine* engine, const DockerAuditOptions& options, 
         get_json(container_path + "/json", kMaxObjectResponseBytes, &status, &error);
     if (deadline_passed) return false;
     if (!inspected) {
-      // TODO(escape): `name` is the engine's.
+      // `name` is the engine's: printed through ErrorLine, which escapes controls.
       std::string name = item->Get("Names") && item->Get("Names")->IsSequence() &&
                                  !item->Get("Names")->children.empty()
                              ? Scalar(item->Get("Names")->children[0])
@@ -266,7 +266,7 @@ bool AuditDockerEngine(DockerEngine* engine, const DockerAuditOptions& options, 
             if (!path.empty()) c.written_paths.push_back(path);
           }
         } else {
-          // TODO(escape): `display` holds the engine's name.
+          // `display` holds the engine's name: escaped where it is printed.
           Diagnostic note;
           note.where = Location{file};
           note.message = "cannot tell what " + w.display +

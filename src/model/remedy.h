@@ -42,6 +42,11 @@ struct Remedy {
   /// The writable paths come from what the container was seen writing (a live
   /// container's changes), not from its image alone.
   bool observed = false;
+  /// Paths the container needs writable that are not suggested: they hold
+  /// control characters (a newline, an escape) or bytes that are not UTF-8, so no
+  /// command or file may carry them, or (seen written) a ':', which a tmpfs mount
+  /// reads as its options. The finding still fails; reports say so.
+  std::vector<std::string> refused;
 
   bool empty() const { return changes.empty() && blocked.empty(); }
   /// The paths the remedy makes writable, in order.
@@ -58,6 +63,11 @@ struct Remedy {
       bool have = false;
       for (const Change& mine : changes) have |= mine == c;
       if (!have) changes.push_back(c);
+    }
+    for (const std::string& p : other.refused) {
+      bool have = false;
+      for (const std::string& mine : refused) have |= mine == p;
+      if (!have) refused.push_back(p);
     }
     if (blocked.empty()) blocked = other.blocked;
     observed |= other.observed;

@@ -227,6 +227,9 @@ std::string RemedyHtml(const Finding& f) {
                                 "<code>--writable</code>.");
     out += "</p>";
   }
+  if (std::string note = internal::RefusedNote(f); !note.empty()) {
+    out += "<p class=\"apply\">" + XmlEscape(note) + "</p>";
+  }
   if (internal::IsLive(f)) {
     std::string run = internal::DockerRunSuggestion(f);
     if (!run.empty())

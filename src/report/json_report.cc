@@ -108,6 +108,12 @@ void WriteJson(const ScanResult& result, JsonWriter& w, std::string& out) {
       w.Field("suggestion", internal::DockerRunSuggestion(f));
       w.Field("suggestion_compose", internal::ComposeSuggestion(f));
     }
+    if (!f.remedy.refused.empty()) {
+      w.Key("not_suggested");  // paths it wrote that hold controls (issue 14)
+      w.BeginArray();
+      for (const std::string& p : f.remedy.refused) w.String(p);
+      w.EndArray();
+    }
     w.EndObject();
   }
   w.EndArray();

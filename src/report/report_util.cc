@@ -23,16 +23,31 @@ const char* Remediation(const Finding& f) {
 
 std::string DockerRunSuggestion(const Finding& f) {
   if (!f.remedy.observed) return "";
+  // Paths and the image come from the engine: each is one shell word (issue 14).
   std::string run = "docker run --read-only";
-  for (const std::string& d : f.remedy.WritablePaths()) run += " --tmpfs " + d;
-  return run + " [your other options] " + (f.image.empty() ? "IMAGE" : f.image);
+  for (const std::string& d : f.remedy.WritablePaths()) run += " --tmpfs " + ShellQuote(d);
+  bool plain_image = !f.image.empty() && !HasControls(f.image);
+  return run + " [your other options] " + (plain_image ? ShellQuote(f.image) : "IMAGE");
 }
 
 std::string ComposeSuggestion(const Finding& f) {
   if (!f.remedy.observed) return "";
   std::string compose = "read_only: true\ntmpfs:";
-  for (const std::string& d : f.remedy.WritablePaths()) compose += "\n  - " + d;
+  for (const std::string& d : f.remedy.WritablePaths()) compose += "\n  - " + YamlQuote(d);
   return compose;
+}
+
+std::string RefusedNote(const Finding& f) {
+  if (f.remedy.refused.empty()) return "";
+  std::string out = "not suggested: ";
+  for (size_t i = 0; i < f.remedy.refused.size(); ++i) {
+    const std::string& p = f.remedy.refused[i];
+    out += (i ? ", " : "") + QuoteForMessage(p) +
+           (HasControls(p) ? " (control characters or bytes that are not UTF-8)"
+                           : " (a ':' would start tmpfs mount options)");
+  }
+  return out + "; check what wrote " + (f.remedy.refused.size() == 1 ? "it" : "them") +
+         " before making " + (f.remedy.refused.size() == 1 ? "it" : "them") + " writable";
 }
 
 std::string QualifiedResource(const Finding& f) {
@@ -94,6 +109,9 @@ size_t DecodeUtf8(std::string_view s, size_t i, uint32_t* cp) {
 
 bool XmlAllowed(uint32_t cp) {
   if (cp < 0x20) return cp == '\t' || cp == '\n' || cp == '\r';
+  // DEL and the C1 controls are XML characters, but a terminal showing the file
+  // may obey them (0x9B is CSI): they go like the C0 ones.
+  if (cp >= 0x7F && cp <= 0x9F) return false;
   return cp != 0xFFFE && cp != 0xFFFF;
 }
 
@@ -160,7 +178,13 @@ std::string XmlEscape(std::string_view s, bool attribute) {
 }
 
 std::string MarkdownEscape(std::string_view s) {
+  // Line breaks become spaces; other controls their `\u001b` form (EscapeControls),
+  // whose backslash is escaped below like any other.
   std::string clean = CleanUtf8(s);
+  for (char& c : clean) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  clean = EscapeControls(clean);
   std::string out;
   out.reserve(clean.size() + 16);
   for (char c : clean) {
@@ -173,10 +197,6 @@ std::string MarkdownEscape(std::string_view s) {
         break;
       case '&':
         out += "&amp;";
-        break;
-      case '\n':
-      case '\r':
-        out += ' ';
         break;
       case '@':  // an entity: a reason can never mention (notify) someone
         out += "&#64;";

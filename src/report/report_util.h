@@ -35,9 +35,16 @@ const char* Remediation(const Finding& f);
 
 /// The remedy of a finding whose writable paths come from what a live container
 /// wrote, as a command: "docker run --read-only --tmpfs /tmp ... IMAGE"; "" for others.
+/// Each path and the image is one shell word (ShellQuote); an image with controls
+/// is shown as IMAGE.
 std::string DockerRunSuggestion(const Finding& f);
-/// The same remedy as compose keys: "read_only: true\ntmpfs:\n  - /tmp"; "" for others.
+/// The same remedy as compose keys, each path a quoted scalar (YamlQuote):
+/// "read_only: true\ntmpfs:\n  - \"/tmp\""; "" for others.
 std::string ComposeSuggestion(const Finding& f);
+/// Why some paths the container wrote are in neither suggestion (Remedy::refused):
+/// "not suggested: \"/a\\nb\" (control characters ...); check what wrote it ..."; "" when
+/// none were refused.
+std::string RefusedNote(const Finding& f);
 
 /// "shop/Deployment/web-app": the resource, with its namespace when it has one.
 std::string QualifiedResource(const Finding& f);
@@ -48,7 +55,8 @@ std::string QualifiedResource(const Finding& f);
 std::string Group(const Finding& f);
 
 /// Valid UTF-8 for `s`: each invalid byte becomes U+FFFD. With `xml`, characters XML 1.0
-/// forbids (controls other than tab, newline, carriage return; U+FFFE, U+FFFF) do too.
+/// forbids (controls other than tab, newline, carriage return; U+FFFE, U+FFFF) and DEL and
+/// the C1 controls (a terminal may obey them) do too.
 std::string CleanUtf8(std::string_view s, bool xml = false);
 
 /// Escapes text for XML and HTML content (& < >), or with `attribute` for a quoted
@@ -57,7 +65,8 @@ std::string CleanUtf8(std::string_view s, bool xml = false);
 std::string XmlEscape(std::string_view s, bool attribute = false);
 
 /// Escapes text for Markdown, in a paragraph or a table cell: the punctuation Markdown
-/// gives meaning to gets a backslash, < > & become entities, line breaks become spaces.
+/// gives meaning to gets a backslash, < > & become entities, line breaks become spaces,
+/// other controls their escaped form (EscapeControls: ESC is `\u001b`).
 std::string MarkdownEscape(std::string_view s);
 
 /// The platforms of a set, by name: "ecs", "docker, compose"; "all" for every platform.

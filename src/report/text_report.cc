@@ -96,12 +96,18 @@ void WriteLine(const Finding& f, const TextOptions& o, bool fails_run, std::stri
       break;
   }
   if (!label) return;
-  out += Position(f.where) + ": " + Paint(o, color, label) + ": " + f.message;
-  if (!f.reason.empty()) out += " (" + f.reason + ")";
+  // What the input controls (names, images, paths, file names) is escaped field by
+  // field; the colours around it are ours.
+  out += EscapeControls(Position(f.where)) + ": " + Paint(o, color, label) + ": " +
+         EscapeControls(f.message);
+  if (!f.reason.empty()) out += " (" + EscapeControls(f.reason) + ")";
   out += " [" + std::string(f.rule->id) + "]\n";
   if (std::string run = internal::DockerRunSuggestion(f); !run.empty()) {
-    out += "    to run it read-only: " + run + "\n";
+    out += "    to run it read-only: " + EscapeControls(run) + "\n";
     out += "    or in compose:\n" + Indent(internal::ComposeSuggestion(f), "      ") + "\n";
+  }
+  if (std::string note = internal::RefusedNote(f); !note.empty()) {
+    out += "    " + EscapeControls(note) + "\n";
   }
 }
 
@@ -131,7 +137,8 @@ bool WriteText(const ScanResult& result, const TextOptions& o, std::string& out,
   const Summary& s = result.summary;
   if (o.verbose) {
     for (const Diagnostic& d : result.skipped_files) {
-      out += Position(d.where) + ": " + Paint(o, kDim, "skipped") + ": " + d.message + "\n";
+      out += EscapeControls(Position(d.where)) + ": " + Paint(o, kDim, "skipped") + ": " +
+             EscapeControls(d.message) + "\n";
     }
   }
   if (!result.findings.empty() || s.files > 0) out += "\n";
@@ -145,8 +152,9 @@ bool WriteText(const ScanResult& result, const TextOptions& o, std::string& out,
            "(helm template CHART | rootlock scan -); -v lists them\n";
   }
   for (const BaselineEntry& e : result.baseline_fixed) {
-    out += e.file + ": " + Paint(o, kGreen, "fixed") + ": " + e.resource + " container '" +
-           e.container + "' no longer fails " + e.rule + " (it is in the baseline)\n";
+    out += EscapeControls(e.file) + ": " + Paint(o, kGreen, "fixed") + ": " +
+           EscapeControls(e.resource) + " container '" + EscapeControls(e.container) +
+           "' no longer fails " + EscapeControls(e.rule) + " (it is in the baseline)\n";
   }
   out += Paint(o, kBold, Headline(s)) + "\n";
   std::string why = internal::GateReason(s);

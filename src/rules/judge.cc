@@ -57,7 +57,9 @@ std::string Exempted(const RuleInfo& rule, const RuleContext& ctx, std::string* 
   for (const Exemption* ep : order) {
     const Exemption& e = *ep;
     const RuleInfo* named = e.rule == "*" ? &rule : FindRule(e.rule);
-    std::string at = e.where.file + ":" + std::to_string(e.where.line);
+    // A live object (an ARN, a container) has no line.
+    std::string at =
+        e.where.line == 0 ? e.where.file : e.where.file + ":" + std::to_string(e.where.line);
     if (!named) {
       // Reported on the gating rule only, so each bad declaration is said once.
       if (rule.gates) {

@@ -157,5 +157,31 @@ TEST(Remedies, ALiveContainersPathsComeFromItsWrites) {
   EXPECT_EQ(r.WritablePaths(), (std::vector<std::string>{"/tmp", "/var/lib/app"}));
 }
 
+// Issue 14: a path a container wrote with a newline in it is refused, not suggested, and
+// so is one with a ':' (tmpfs options).
+TEST(Remedies, APathWithControlsIsRefusedNotSuggested) {
+  Workload w;
+  w.platform = Platform::kDocker;
+  Container c;
+  c.read_only_root.key = "ReadonlyRootfs";
+  c.writes_known = true;
+  const std::string bad = "/data/x\nprivileged: true\ncap_add: [ALL]";
+  c.written_paths = {"/data",
+                     "/data/$(touch${IFS}pwned)",
+                     "/data/$(touch${IFS}pwned)/f",
+                     bad,
+                     bad + "/f",
+                     "/data/a:exec",
+                     "/data/a:exec/f"};
+  w.containers.push_back(c);
+  std::vector<Finding> v;
+  JudgeContainer(w, w.containers[0], RuleOptions{}, &v);
+  const Finding& f = v[static_cast<size_t>(RuleId::kReadOnlyRootFs)];
+  EXPECT_EQ(f.status, Status::kFail);
+  EXPECT_EQ(f.remedy.WritablePaths(),
+            (std::vector<std::string>{"/data/$(touch${IFS}pwned)", "/tmp"}));
+  EXPECT_EQ(f.remedy.refused, (std::vector<std::string>{"/data/a:exec", bad}));
+}
+
 }  // namespace
 }  // namespace rootlock

@@ -100,7 +100,14 @@ Remedy ReadOnlyRemedy(const Container& c, const RuleOptions& options, bool set_f
   if (c.writes_known) {
     std::vector<std::string> uncoverable;
     for (std::string& d : SuggestWritableDirs(c, &uncoverable)) {
-      r.changes.push_back(Change::AddWritableMount(std::move(d)));
+      // What a container wrote is its to name: a path with a newline or an escape
+      // is never suggested, not even quoted, nor one with a ':', which --tmpfs and
+      // compose's tmpfs read as the start of mount options ("/x:exec") (issue 14).
+      if (HasControls(d) || d.find(':') != std::string::npos) {
+        r.refused.push_back(std::move(d));
+      } else {
+        r.changes.push_back(Change::AddWritableMount(std::move(d)));
+      }
     }
     r.observed = true;
     return r;
@@ -111,7 +118,13 @@ Remedy ReadOnlyRemedy(const Container& c, const RuleOptions& options, bool set_f
   };
   std::vector<std::string> wanted = {"/tmp"};
   for (const std::string& p : KnownWritablePaths(c.image)) wanted.push_back(p);
-  for (const std::string& p : options.writable) wanted.push_back(normal(p));
+  for (const std::string& p : options.writable) {
+    if (HasControls(p)) {
+      r.refused.push_back(p);
+    } else {
+      wanted.push_back(normal(p));
+    }
+  }
   std::vector<std::string> paths;
   for (const std::string& p : wanted) {
     bool covered = false, read_only = false;

@@ -22,12 +22,7 @@ cleanup() {
   rm -rf "$T"
 }
 trap cleanup EXIT
-failures=0 passes=0
-check() {  # check NAME COMMAND...: one assertion
-  local name=$1; shift
-  if "$@"; then passes=$((passes + 1)); echo "ok: $name"
-  else failures=$((failures + 1)); echo "FAIL: $name"; fi
-}
+. "$(dirname "$0")/lib.sh"
 mkdir -p "$T/tmp" "$T/rootfs/bin" "$T/rootfs/tmp" "$T/rootfs/var/cache/app" "$T/rootfs/var/log/app" "$T/host"
 cp /bin/busybox "$T/rootfs/bin/busybox" && ln -s busybox "$T/rootfs/bin/sh"
 tar -C "$T/rootfs" -c . | "${P[@]}" import --change 'VOLUME /data' - localhost/busybox:test >/dev/null || { echo "import failed"; exit 1; }
@@ -68,7 +63,7 @@ expect(w["message"] == "Container '/writer' lacks HostConfig.ReadonlyRootfs: tru
 expect(w["file"].startswith("docker:") and w["line"] == 0, "a live container is located by its id")
 expect(w["writable_paths"] == ["/tmp", "/var/cache/app", "/var/log/app"], f"what it wrote, collapsed: {w.get('writable_paths')}")
 expect(w["suggestion"] == "docker run --read-only --tmpfs /tmp --tmpfs /var/cache/app --tmpfs /var/log/app [your other options] localhost/busybox:test", w["suggestion"])
-expect(w["suggestion_compose"] == "read_only: true\ntmpfs:\n  - /tmp\n  - /var/cache/app\n  - /var/log/app", w["suggestion_compose"])
+expect(w["suggestion_compose"] == 'read_only: true\ntmpfs:\n  - "/tmp"\n  - "/var/cache/app"\n  - "/var/log/app"', w["suggestion_compose"])
 v = root["volumes"]
 expect(v["status"] == "fail" and v["writable_paths"] == ["/tmp"], "nothing written: /tmp only")
 expect(root["db"]["status"] == "fail", "a database container fails: CIS Docker 5.12 has no database exception")
@@ -82,6 +77,45 @@ check "--no-changes asks nothing and suggests nothing" bash -c "! grep -q sugges
 DOCKER_HOST="unix://$sock" "$bin" docker --format json >/dev/null 2>&1
 check "DOCKER_HOST is honoured" [ $? -eq 1 ]
 check "the engine was not changed" bash -c "[ \$(${P[*]} ps -a -q | wc -l) -eq 4 ]"
+
+# Issue 14: what a container wrote is data. It created /data/$(touch${IFS}pwned)/f and a folder
+# whose name adds compose keys; the first is suggested as one shell word and one YAML scalar, the
+# second not at all (with a note), and no control character reaches the terminal.
+tar -C "$T/rootfs" -c . | "${P[@]}" import - localhost/plain:test >/dev/null || { echo "import failed"; exit 1; }
+c --name hostile localhost/plain:test sleep 1
+evil=$'x\nprivileged: true\ncap_add: [ALL]'
+mkdir -p "$T/hostile/data/\$(touch\${IFS}pwned)" "$T/hostile/data/$evil" "$T/eval"
+echo f >"$T/hostile/data/\$(touch\${IFS}pwned)/f" && echo f >"$T/hostile/data/$evil/f"
+"${P[@]}" cp "$T/hostile/data" hostile:/ || { echo "podman cp failed"; exit 1; }
+"$bin" docker --host "unix://$sock" --format json >"$T/hostile.json" 2>"$T/hostile.err"
+"$bin" docker --host "unix://$sock" >"$T/hostile.txt" 2>&1
+python3 - "$T/hostile.json" "$T/hostile.txt" <<'PY' || failures=$((failures + 1))
+import json, shlex, sys, yaml
+d = json.load(open(sys.argv[1]))
+text = open(sys.argv[2], "rb").read()
+h = [f for f in d["findings"] if f["rule"] == "read-only-root-fs" and f["container"] == "hostile"][0]
+def expect(cond, what):
+    print(("ok: " if cond else "FAIL: ") + what)
+    if not cond: sys.exit(1)
+bad = "/data/x\nprivileged: true\ncap_add: [ALL]"
+expect(h["status"] == "fail", "hostile: the container still fails")
+expect(h["writable_paths"] == ["/data/$(touch${IFS}pwned)", "/tmp"], f"hostile: paths {h.get('writable_paths')}")
+words = shlex.split(h["suggestion"])
+expect(words == ["docker", "run", "--read-only", "--tmpfs", "/data/$(touch${IFS}pwned)", "--tmpfs", "/tmp",
+                 "[your", "other", "options]", "localhost/plain:test"], f"hostile: shell words {words}")
+compose = yaml.safe_load(h["suggestion_compose"])
+expect(compose == {"read_only": True, "tmpfs": ["/data/$(touch${IFS}pwned)", "/tmp"]}, f"hostile: compose {compose}")
+expect(h.get("not_suggested") == [bad], f"hostile: not suggested {h.get('not_suggested')}")
+raw = [b for b in text if (b < 0x20 and b != 0x0A) or b == 0x7F]
+expect(not raw, f"hostile: no raw control in the text report {raw}")
+expect(b"not suggested: \"/data/x\\nprivileged: true\\ncap_add: [ALL]\" (control characters" in text, "hostile: the text says what it did not suggest")
+expect(b"\nprivileged: true" not in text and b"\ncap_add" not in text, "hostile: no key of its own in the text")
+PY
+run=$(sed -n 's/.*to run it read-only: docker run \(.*--tmpfs .\/data.*\)$/\1/p' "$T/hostile.txt")
+run=${run/\[your other options\] /}
+(cd "$T/eval" && bash -c "printf '%s\n' $run" >"$T/words.txt")
+check "hostile: the printed command runs nothing when pasted" [ -z "$(ls -A "$T/eval")" ]
+check "hostile: and gives the path back as one word" grep -qxF '/data/$(touch${IFS}pwned)' "$T/words.txt"
 
 # No engine at all.
 "$bin" docker --host "unix://$T/nothing.sock" >"$T/o" 2>"$T/e"

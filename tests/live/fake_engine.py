@@ -6,7 +6,10 @@ Engine API reference (GET /version, /containers/json, /containers/{id}/json).
 
 usage: fake_engine.py SOCKET_PATH MODE   (MODE: old-api | vanishing)
 """
-import http.server, json, os, socketserver, sys
+import os, sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from engine_server import EngineHandler, serve  # noqa: E402
 
 path, mode = sys.argv[1], sys.argv[2]
 
@@ -16,18 +19,7 @@ CONTAINER = {
     "Mounts": [],
 }
 
-class Handler(http.server.BaseHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-    def send(self, status, body):
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
+class Handler(EngineHandler):
     def do_GET(self):
         p = self.path
         if p == "/version":
@@ -42,17 +34,4 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.send(200, CONTAINER)
         return self.send(404, {"message": "page not found"})
 
-    def do_POST(self):  # rootlock must never change anything
-        self.send(500, {"message": "rootlock sent a POST"})
-        os._exit(3)
-
-class Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
-    daemon_threads = True
-
-    def get_request(self):
-        request, _ = super().get_request()
-        return request, ("local", 0)
-
-if os.path.exists(path):
-    os.unlink(path)
-Server(path, Handler).serve_forever()
+serve(path, Handler)

@@ -11,7 +11,10 @@ MODE:
   ids              container ids ".." "a/b" "a%2Fb" beside a good container whose
                    name and image carry terminal escape sequences
 """
-import http.server, json, os, socketserver, sys, time
+import json, os, sys, time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from engine_server import EngineHandler, serve  # noqa: E402
 
 path, mode, log = sys.argv[1], sys.argv[2], sys.argv[3]
 
@@ -32,19 +35,8 @@ ESC_ID = "9" * 64
 BAD_IDS = ["..", "a/b", "a%2Fb"]
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
+class Handler(EngineHandler):
     protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args):
-        pass
-
-    def send(self, status, body):
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
 
     def chunk(self, data):
         self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
@@ -119,19 +111,4 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.send(200, [{"Path": "/var/cache/\x1b[2J", "Kind": 1}])
         return self.send(404, {"message": "page not found"})
 
-    def do_POST(self):  # rootlock must never change anything
-        self.send(500, {"message": "rootlock sent a POST"})
-        os._exit(3)
-
-
-class Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
-    daemon_threads = True
-
-    def get_request(self):
-        request, _ = super().get_request()
-        return request, ("local", 0)
-
-
-if os.path.exists(path):
-    os.unlink(path)
-Server(path, Handler).serve_forever()
+serve(path, Handler)

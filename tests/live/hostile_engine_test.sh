@@ -20,12 +20,8 @@ cleanup() {
   rm -rf "$T"
 }
 trap cleanup EXIT
-failures=0 passes=0
-check() {  # check NAME COMMAND...: one assertion
-  local name=$1; shift
-  if "$@"; then passes=$((passes + 1)); echo "ok: $name"
-  else failures=$((failures + 1)); echo "FAIL: $name"; sed 's/^/    stderr: /' "$T/e"; fi
-}
+. "$(dirname "$0")/lib.sh"
+CHECK_STDERR=$T/e
 serve() {  # serve MODE: a hostile engine on $T/MODE.sock, requests logged to $T/MODE.log
   [ -n "$fake" ] && kill "$fake" 2>/dev/null && wait "$fake" 2>/dev/null
   : >"$T/$1.log"

@@ -1,0 +1,172 @@
+#include "live/aws_config.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+namespace rootlock {
+namespace {
+
+std::string Trim(const std::string& s) {
+  size_t b = s.find_first_not_of(" \t\r");
+  if (b == std::string::npos) return "";
+  size_t e = s.find_last_not_of(" \t\r");
+  return s.substr(b, e - b + 1);
+}
+
+std::string Lower(std::string s) {
+  for (char& c : s) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return s;
+}
+
+// The SDKs' variables for an endpoint of one service: AWS_ENDPOINT_URL_ECS.
+std::string ServiceEnvName(const std::string& service) {
+  std::string out = "AWS_ENDPOINT_URL_";
+  for (char c : service) {
+    out +=
+        c == '-' || c == ' ' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+std::string HomeFile(const AwsEnvironment& env, const std::string& variable,
+                     const std::string& default_name) {
+  std::string set = env.get(variable);
+  if (!set.empty()) return set;
+  std::string home = env.get("HOME");
+  return (home.empty() ? std::string(".") : home) + "/.aws/" + default_name;
+}
+
+}  // namespace
+
+AwsEnvironment AwsEnvironment::Process() {
+  AwsEnvironment env;
+  env.get = [](const std::string& name) {
+    const char* v = std::getenv(name.c_str());
+    return std::string(v ? v : "");
+  };
+  env.read_file = [](const std::string& path, std::string* text) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return false;
+    std::stringstream s;
+    s << in.rdbuf();
+    *text = s.str();
+    return !in.bad();
+  };
+  return env;
+}
+
+AwsIniFile ParseAwsIni(const std::string& text) {
+  AwsIniFile out;
+  std::istringstream in(text);
+  std::string line, section, parent;
+  while (std::getline(in, line)) {
+    std::string t = Trim(line);
+    if (t.empty() || t[0] == '#' || t[0] == ';') continue;
+    if (t.front() == '[' && t.back() == ']') {
+      section = Trim(t.substr(1, t.size() - 2));
+      out[section];
+      parent.clear();
+      continue;
+    }
+    if (section.empty()) continue;
+    bool nested = line[0] == ' ' || line[0] == '\t';
+    size_t eq = t.find('=');
+    if (eq == std::string::npos) continue;
+    std::string key = Lower(Trim(t.substr(0, eq)));
+    std::string value = Trim(t.substr(eq + 1));
+    if (nested && !parent.empty()) {
+      out[section][parent + "." + key] = value;
+    } else {
+      out[section][key] = value;
+      parent = value.empty() ? key : "";
+    }
+  }
+  return out;
+}
+
+std::string AwsServiceEndpoint(const std::string& service, const std::string& region) {
+  std::string suffix = region.rfind("cn-", 0) == 0 ? ".amazonaws.com.cn" : ".amazonaws.com";
+  return "https://" + service + "." + region + suffix;
+}
+
+bool ResolveAwsConfig(const std::string& service, const AwsOptions& options,
+                      const AwsEnvironment& env, AwsClientConfig* config, Diagnostic* error) {
+  std::string profile = !options.profile.empty()          ? options.profile
+                        : !env.get("AWS_PROFILE").empty() ? env.get("AWS_PROFILE")
+                                                          : "default";
+  config->profile = profile;
+  std::string config_path = HomeFile(env, "AWS_CONFIG_FILE", "config");
+  std::string credentials_path = HomeFile(env, "AWS_SHARED_CREDENTIALS_FILE", "credentials");
+  AwsIniFile config_file, credentials_file;
+  std::string text;
+  if (env.read_file(config_path, &text)) config_file = ParseAwsIni(text);
+  text.clear();
+  if (env.read_file(credentials_path, &text)) credentials_file = ParseAwsIni(text);
+  // In the config file a profile is "[profile NAME]", except "[default]".
+  const std::map<std::string, std::string>* from_config = nullptr;
+  for (const std::string& name : {"profile " + profile, profile}) {
+    auto it = config_file.find(name);
+    if (it != config_file.end() && (name != profile || profile == "default")) {
+      from_config = &it->second;
+      break;
+    }
+  }
+  auto setting = [&](const std::string& key) -> std::string {
+    auto c = credentials_file.find(profile);
+    if (c != credentials_file.end()) {
+      auto v = c->second.find(key);
+      if (v != c->second.end() && !v->second.empty()) return v->second;
+    }
+    if (from_config) {
+      auto v = from_config->find(key);
+      if (v != from_config->end()) return v->second;
+    }
+    return "";
+  };
+
+  // Credentials: the environment (unless a profile was named on the command line, as the
+  // CLI does), then the profile.
+  AwsCredentials& creds = config->credentials;
+  bool env_first = options.profile.empty();
+  if (env_first && !env.get("AWS_ACCESS_KEY_ID").empty() &&
+      !env.get("AWS_SECRET_ACCESS_KEY").empty()) {
+    creds.access_key_id = env.get("AWS_ACCESS_KEY_ID");
+    creds.secret_access_key = env.get("AWS_SECRET_ACCESS_KEY");
+    creds.session_token = env.get("AWS_SESSION_TOKEN");
+    config->credentials_source = "environment variables";
+  } else if (!setting("aws_access_key_id").empty() && !setting("aws_secret_access_key").empty()) {
+    creds.access_key_id = setting("aws_access_key_id");
+    creds.secret_access_key = setting("aws_secret_access_key");
+    creds.session_token = setting("aws_session_token");
+    config->credentials_source = "profile '" + profile + "'";
+  } else {
+    error->message = "no AWS credentials found: tried " +
+                     std::string(env_first ? "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, " : "") +
+                     "profile '" + profile + "' in " + credentials_path + " and " + config_path;
+    return false;
+  }
+
+  config->region = !options.region.empty()                  ? options.region
+                   : !env.get("AWS_REGION").empty()         ? env.get("AWS_REGION")
+                   : !env.get("AWS_DEFAULT_REGION").empty() ? env.get("AWS_DEFAULT_REGION")
+                                                            : setting("region");
+  if (config->region.empty()) {
+    error->message =
+        "no AWS region: give --region, or set AWS_REGION, AWS_DEFAULT_REGION or the region of "
+        "profile '" +
+        profile + "' in " + config_path;
+    return false;
+  }
+  std::string endpoint = !options.endpoint_url.empty() ? options.endpoint_url
+                         : !env.get(ServiceEnvName(service)).empty()
+                             ? env.get(ServiceEnvName(service))
+                             : env.get("AWS_ENDPOINT_URL");
+  while (!endpoint.empty() && endpoint.back() == '/') endpoint.pop_back();
+  config->endpoint = endpoint.empty() ? AwsServiceEndpoint(service, config->region) : endpoint;
+  return true;
+}
+
+}  // namespace rootlock

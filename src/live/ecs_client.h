@@ -1,0 +1,71 @@
+// rootlock ecs: an AWS account's ECS task definitions, read through the ECS API itself
+// (JSON 1.1 protocol, Signature V4 of our own, no SDK) and judged as `scan` judges the same
+// JSON: the latest ACTIVE revision of every family, as Security Hub's ECS.5 and Datadog do.
+#ifndef ROOTLOCK_LIVE_ECS_CLIENT_H_
+#define ROOTLOCK_LIVE_ECS_CLIENT_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/diagnostic.h"
+#include "live/aws_config.h"
+#include "live/http.h"
+#include "model/workload.h"
+
+namespace rootlock {
+
+/// One ECS API, one region. Not thread-safe.
+class EcsClient {
+ public:
+  /// Over libcurl to config.endpoint, keeping to `limits` (--timeout, --max-response-size).
+  EcsClient(AwsClientConfig config, HttpLimits limits = {});
+  /// Over `transport` (tests).
+  EcsClient(AwsClientConfig config, std::unique_ptr<HttpTransport> transport);
+
+  /// Calls `operation` ("ListTaskDefinitionFamilies") with the JSON `body`. Throttling
+  /// and server errors are retried as the SDKs' standard mode does (AWS_MAX_ATTEMPTS, 3 by
+  /// default, capped exponential backoff with jitter). False with one `error` line naming
+  /// the operation and the service's error code and message; never a credential.
+  bool Call(const std::string& operation, const std::string& body, std::string* answer,
+            Diagnostic* error);
+
+  const AwsClientConfig& config() const { return config_; }
+  /// For tests: the clock requests are signed at (seconds), and the pause between retries.
+  std::function<int64_t()> now;
+  std::function<void(double seconds)> sleep;
+  int max_attempts = 3;
+
+ private:
+  AwsClientConfig config_;
+  std::string host_;
+  std::unique_ptr<HttpTransport> transport_;
+};
+
+struct EcsAuditOptions {
+  /// Only families whose name starts with it (ListTaskDefinitionFamilies familyPrefix).
+  std::string family_prefix;
+  /// Describe calls in flight at once; each worker has its own client from `more_clients`
+  /// (a connection each). 1, or no `more_clients`: one at a time on the given client.
+  unsigned jobs = 1;
+  std::function<std::unique_ptr<EcsClient>()> more_clients;
+};
+
+struct EcsAudit {
+  std::vector<Workload> workloads;
+  /// A family that could not be described (AccessDenied…): one error line each; the
+  /// other families are judged.
+  std::vector<Diagnostic> errors;
+  size_t families = 0;
+};
+
+/// Lists every ACTIVE family (every page) and describes each one's latest ACTIVE revision
+/// with its tags, building its workloads as `scan` builds them from describe output; each
+/// is located by its ARN. Workloads and errors come in the families' order, whatever the
+/// timing. False with `fatal` when the listing itself fails.
+bool AuditEcs(EcsClient* client, const EcsAuditOptions& options, EcsAudit* out, Diagnostic* fatal);
+
+}  // namespace rootlock
+
+#endif  // ROOTLOCK_LIVE_ECS_CLIENT_H_

@@ -1,0 +1,155 @@
+#!/usr/bin/env python3
+"""An ECS API on loopback for rootlock ecs: JSON 1.1 (POST /, X-Amz-Target), every request's
+Signature V4 recomputed with botocore and checked, families paged two at a time, one family
+denied, one throttled once. Writes its port to PORT_FILE and each request's operation (or
+"BAD-SIGNATURE ...") to LOG.
+
+usage: fake_ecs.py PORT_FILE LOG
+Bench mode (bench/ecs.sh): FAKE_ECS_FAMILIES=N serves N families of one container each (no
+denied or throttled one), FAKE_ECS_LATENCY_MS adds that much to every answer, and
+FAKE_ECS_VERIFY=0 leaves signatures unchecked (botocore's check costs the server CPU).
+"""
+import datetime
+import http.server
+import json
+import os
+import socketserver
+import sys
+import time
+
+import botocore.auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+
+port_file, log = sys.argv[1], sys.argv[2]
+KEY_ID, SECRET = "AKIDFAKEECS", "fake/secret+key"
+REGION, ACCOUNT = "eu-west-1", "123456789012"
+
+
+def task(family, revision, containers, tags=()):
+    arn = f"arn:aws:ecs:{REGION}:{ACCOUNT}:task-definition/{family}:{revision}"
+    return {"taskDefinition": {"taskDefinitionArn": arn, "family": family, "revision": revision,
+                               "status": "ACTIVE", "containerDefinitions": containers,
+                               "volumes": [{"name": "tmp"}]},
+            "tags": list(tags)}
+
+
+TASKS = {
+    "api": task("api", 7, [{"name": "app", "image": "api:1", "readonlyRootFilesystem": True,
+                            "mountPoints": [{"sourceVolume": "tmp", "containerPath": "/tmp"}]}]),
+    "web": task("web", 12, [{"name": "nginx", "image": "nginx:1.25"}]),
+    "busy": task("busy", 3, [{"name": "worker", "image": "worker:2",
+                              "readonlyRootFilesystem": False}]),
+    "secret": None,  # AccessDenied
+    "batch": task("batch", 1, [{"name": "job", "image": "job:1"}],
+                  [{"key": "rootlock.io/exempt", "value": "read-only-root-fs: writes reports"}]),
+}
+throttled = set()
+BENCH_FAMILIES = int(os.environ.get("FAKE_ECS_FAMILIES", "0"))
+LATENCY = int(os.environ.get("FAKE_ECS_LATENCY_MS", "0")) / 1000.0
+VERIFY = os.environ.get("FAKE_ECS_VERIFY", "1") != "0"
+if BENCH_FAMILIES:
+    TASKS = {f"svc-{i:05d}": task(f"svc-{i:05d}", 1 + i % 7,
+                                  [{"name": "app", "image": f"app:{i}",
+                                    "readonlyRootFilesystem": i % 3 == 0}])
+             for i in range(BENCH_FAMILIES)}
+
+
+class FixedClock(datetime.datetime):
+    now_value = None
+
+    @classmethod
+    def utcnow(cls):
+        return cls.now_value
+
+
+def signature_ok(handler, body):
+    date = handler.headers.get("X-Amz-Date", "")
+    when = datetime.datetime.strptime(date, "%Y%m%dT%H%M%SZ")
+    FixedClock.now_value = when
+    botocore.auth.datetime.datetime = FixedClock
+    if hasattr(botocore.auth, "get_current_datetime"):
+        botocore.auth.get_current_datetime = lambda *a, **k: when
+    signed = [h.strip() for h in handler.headers.get("Authorization", "").split(
+        "SignedHeaders=")[-1].split(",")[0].split(";")]
+    headers = {k: v for k, v in handler.headers.items() if k.lower() in signed
+               and k.lower() not in ("x-amz-date", "x-amz-security-token")}
+    host = handler.headers.get("Host")
+    request = AWSRequest(method="POST", url=f"http://{host}/", data=body, headers=headers)
+    token = handler.headers.get("X-Amz-Security-Token")
+    botocore.auth.SigV4Auth(Credentials(KEY_ID, SECRET, token), "ecs", REGION).add_auth(request)
+    return request.headers["Authorization"] == handler.headers.get("Authorization")
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms delayed ACK
+
+    def log_message(self, *args):
+        pass
+
+    def reply(self, status, body, error_type=None):
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/x-amz-json-1.1")
+        if error_type:
+            self.send_header("x-amzn-ErrorType", error_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self):
+        self.reply(400, {"__type": "UnknownOperationException"})
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        target = self.headers.get("X-Amz-Target", "")
+        op = target.rsplit(".", 1)[-1]
+        if LATENCY:
+            time.sleep(LATENCY)
+        with open(log, "a") as f:
+            if VERIFY and not signature_ok(self, body):
+                f.write(f"BAD-SIGNATURE {op}\n")
+                return self.reply(403, {"__type": "InvalidSignatureException",
+                                        "message": "The request signature we calculated does "
+                                                   "not match the signature you provided."})
+            f.write(op + "\n")
+        if not target.startswith("AmazonEC2ContainerServiceV20141113.") or \
+                self.headers.get("Content-Type") != "application/x-amz-json-1.1":
+            return self.reply(400, {"__type": "SerializationException"})
+        req = json.loads(body or b"{}")
+        if op == "ListTaskDefinitionFamilies":
+            names = sorted(f for f in TASKS if f.startswith(req.get("familyPrefix", "")))
+            start = int(req.get("nextToken", "0"))
+            size = 100 if BENCH_FAMILIES else 2  # the API's maximum, 100, in bench mode
+            page = {"families": names[start:start + size]}
+            if start + size < len(names):
+                page["nextToken"] = str(start + size)
+            return self.reply(200, page)
+        if op == "DescribeTaskDefinition":
+            family = req["taskDefinition"]
+            if req.get("include") != ["TAGS"]:
+                return self.reply(400, {"__type": "InvalidParameterException",
+                                        "message": "tags not asked for"})
+            if family == "secret":
+                return self.reply(400, {"__type": "com.amazonaws.ecs#AccessDeniedException",
+                                        "message": "User is not authorized to perform "
+                                                   "ecs:DescribeTaskDefinition"})
+            if family == "busy" and family not in throttled:
+                throttled.add(family)
+                return self.reply(400, {"__type": "ThrottlingException", "message": "Rate exceeded"})
+            if family in TASKS:
+                return self.reply(200, TASKS[family])
+            return self.reply(400, {"__type": "ClientException", "message": "not found"})
+        return self.reply(400, {"__type": "UnknownOperationException"})
+
+
+class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
+    daemon_threads = True
+
+
+server = Server(("127.0.0.1", 0), Handler)
+with open(port_file + ".tmp", "w") as f:
+    f.write(str(server.server_address[1]))
+os.rename(port_file + ".tmp", port_file)
+server.serve_forever()
