@@ -156,6 +156,69 @@ TEST(GoldenCases, EveryContainerMatchesItsExpectComment) {
   EXPECT_GT(files, 6);
 }
 
+// --- no-privileged, no-host-pid, run-as-non-root: one golden per platform. ---
+
+TEST(GoldenCases, NewRulesPerPlatform) {
+  fs::path dir = kSource + "/tests/golden/rules";
+  for (const char* name : {"kubernetes.yaml", "ecs.json", "cloudformation.yaml", "main.tf",
+                           "compose.yaml", "inspect.json"}) {
+    std::string rel = std::string("tests/golden/rules/") + name;
+    std::string rules = "--rules no-privileged,no-host-pid,run-as-non-root ";
+    Result json = Rootlock("scan --format json " + rules + rel, kSource, nullptr,
+                           "env -u ROOTLOCK_GOLDEN_UNSET SOURCE_DATE_EPOCH=1700000000 ");
+    EXPECT_EQ(json.status, 0) << rel << ": " << json.err;  // they do not gate unless asked
+    ExpectGolden(json.out, dir / "expected" / (fs::path(name).stem().string() + ".json"));
+    Result text = Rootlock("scan -v " + rules + rel, kSource, nullptr,
+                           "env -u ROOTLOCK_GOLDEN_UNSET SOURCE_DATE_EPOCH=1700000000 ");
+    ExpectGolden(text.out, dir / "expected" / (fs::path(name).stem().string() + ".txt"));
+  }
+}
+
+TEST(Cli, FailOnGatesTheNewRulesAndTheHeadlineStays) {
+  Result plain = Rootlock("scan examples");
+  Result gated = Rootlock("scan --fail-on run-as-non-root examples");
+  EXPECT_EQ(plain.status, 1);
+  EXPECT_EQ(gated.status, 1);
+  auto last_lines = [](const std::string& out) {
+    size_t end = out.rfind('\n', out.size() - 2);
+    return out.substr(out.rfind('\n', end - 1) + 1);
+  };
+  // The headline is the same; the reason names the rule that failed the run.
+  std::string headline = last_lines(plain.out);
+  EXPECT_EQ(headline.substr(0, headline.find('\n')),
+            last_lines(gated.out).substr(0, last_lines(gated.out).find('\n')));
+  EXPECT_NE(gated.out.find("FAILED: 18 failure(s) of run-as-non-root (--fail-on)"),
+            std::string::npos)
+      << gated.out;
+  EXPECT_NE(gated.out.find(": fail: Service 'storefront' may run as root"), std::string::npos);
+
+  std::string pod =
+      "kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n"
+      "    securityContext: {readOnlyRootFilesystem: true, privileged: true}\n";
+  EXPECT_EQ(Rootlock("scan -", kSource, &pod).status, 0);
+  EXPECT_EQ(Rootlock("scan --fail-on no-privileged -", kSource, &pod).status, 1);
+  EXPECT_EQ(Rootlock("scan --fail-on CKV_K8S_16 -", kSource, &pod).status, 1);
+  EXPECT_EQ(Rootlock("scan --fail-on critical -", kSource, &pod).status, 1);
+  EXPECT_EQ(Rootlock("scan --fail-on no-host-pid -", kSource, &pod).status, 0);
+  // high and above: run-as-non-root (high) fails here too.
+  Result high = Rootlock("scan --fail-on high -", kSource, &pod);
+  EXPECT_EQ(high.status, 1);
+  EXPECT_NE(high.out.find("2 failure(s) of"), std::string::npos) << high.out;
+  Result bad = Rootlock("scan --fail-on nope -", kSource, &pod);
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_NE(bad.err.find("--fail-on takes a rule id"), std::string::npos) << bad.err;
+  // --rules: only the rules named run; without read-only-root-fs only --fail-on gates.
+  Result only = Rootlock("scan --rules no-privileged -", kSource, &pod);
+  EXPECT_EQ(only.status, 0) << only.out;
+  EXPECT_NE(only.out.find("[no-privileged]"), std::string::npos) << only.out;
+  EXPECT_EQ(only.out.find("[run-as-non-root]"), std::string::npos) << only.out;
+  EXPECT_EQ(Rootlock("scan --rules no-privileged --fail-on no-privileged -", kSource, &pod).status,
+            1);
+  Result unknown = Rootlock("scan --rules read-only-root-fs,nope -", kSource, &pod);
+  EXPECT_EQ(unknown.status, 2);
+  EXPECT_NE(unknown.err.find("--rules takes rule ids"), std::string::npos) << unknown.err;
+}
+
 // --- Command line conventions. ---
 
 TEST(Cli, StdinIsReadForDash) {
@@ -1204,7 +1267,7 @@ TEST(Formats, BadFormatsAndOutputsAreUsageErrors) {
 TEST(Formats, PolicyReportSaysWhatItLeavesOut) {
   Result r = Rootlock("scan --format policyreport examples", kSource, nullptr, kEpoch);
   EXPECT_EQ(r.err,
-            "rootlock: note: policyreport: 24 non-Kubernetes finding(s) left out: a "
+            "rootlock: note: policyreport: 60 non-Kubernetes finding(s) left out: a "
             "PolicyReport names Kubernetes resources only\n");
   EXPECT_EQ(r.out, ReadAll(kSource + "/tests/golden/examples.policyreport"));
   Result k8s = Rootlock("scan --format policyreport examples/kubernetes");
@@ -1251,22 +1314,30 @@ TEST(Formats, AsffAccountAndRegion) {
 // One BatchImportFindings request a line, one finding per container and gating rule, so a
 // fixed container's finding resolves (issue 13). tests/formats/asff_test.py checks the
 // requests against botocore's model.
-TEST(Formats, AsffHasOneFindingPerContainerAndGatingRule) {
+TEST(Formats, AsffHasOneFindingPerContainerAndMappedRule) {
   std::string asff = ReadAll(kSource + "/tests/golden/examples.asff");
   auto count = [&](const std::string& what) {
     size_t n = 0;
     for (size_t at = asff.find(what); at != std::string::npos; at = asff.find(what, at + 1)) ++n;
     return n;
   };
-  EXPECT_EQ(CountLines(asff), 1u);  // 23 findings: one batch
+  // Every rule with a control behind it (read-only-root-fs, no-privileged, no-host-pid,
+  // run-as-non-root), not tmp-writable: 4 x 23 findings, one batch.
+  EXPECT_EQ(CountLines(asff), 1u);
   EXPECT_EQ(asff.rfind("{\"Findings\":[", 0), 0u);
-  EXPECT_EQ(count("\"SchemaVersion\":\"2018-10-08\""), 23u);      // 21 judged, 2 n/a
-  EXPECT_EQ(count("\"Compliance\":{\"Status\":\"FAILED\""), 9u);  // its 9 "fail:" lines
-  EXPECT_EQ(count("\"SecurityControlId\":\"ECS.5\""), 6u);        // every ECS container
-  EXPECT_EQ(count("\"Type\":\"AwsEcsTaskDefinition\""), 6u);
-  EXPECT_EQ(count("\"CreatedAt\":\"2023-11-14T22:13:20.000Z\""), 23u);
+  EXPECT_EQ(count("\"SchemaVersion\":\"2018-10-08\""), 92u);  // 21 judged, 2 n/a, each x4
+  EXPECT_EQ(count("\"GeneratorId\":\"rootlock/tmp-writable\""), 0u);
+  // The 9 read-only "fail:" lines and the 18 run-as-non-root warnings.
+  EXPECT_EQ(count("\"Compliance\":{\"Status\":\"FAILED\""), 27u);
+  for (const char* control : {"ECS.5", "ECS.4", "ECS.3", "ECS.20"}) {
+    EXPECT_EQ(count(std::string("\"SecurityControlId\":\"") + control + "\""), 6u) << control;
+  }
+  EXPECT_EQ(count("\"Type\":\"AwsEcsTaskDefinition\""), 24u);
+  EXPECT_EQ(count("\"CreatedAt\":\"2023-11-14T22:13:20.000Z\""), 92u);
   EXPECT_EQ(count("\"CIS Kubernetes Benchmark 5.7.3\""), 12u);
-  EXPECT_EQ(count("5.2.3"), 0u);  // host PID/IPC admission in CIS Kubernetes, not this control
+  // Host PID admission is no-host-pid's control (5.2.3), never read-only-root-fs's.
+  EXPECT_EQ(count("\"CIS Kubernetes Benchmark 5.2.3\""), 12u);
+  EXPECT_EQ(count("5.2.3"), 12u);
 }
 
 // A tmp-writable warning is no JUnit <failure> (Jenkins would mark a build

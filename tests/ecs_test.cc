@@ -25,7 +25,9 @@ Verdicts ScanAs(const std::string& name, const std::string& text, InputFormat fo
   Verdicts v;
   v.errors = out.errors;
   for (Finding& f : out.findings) {
-    (std::string_view(f.rule->id) == "read-only-root-fs" ? v.root_fs : v.tmp).push_back(f);
+    std::string_view id = f.rule->id;
+    if (id == "read-only-root-fs") v.root_fs.push_back(f);
+    if (id == "tmp-writable") v.tmp.push_back(f);
   }
   return v;
 }

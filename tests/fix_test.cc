@@ -38,14 +38,14 @@ void ExpectGolden(const std::string& actual, const fs::path& golden) {
   EXPECT_EQ(actual, ReadAll(golden)) << "differs from " << golden;
 }
 
-// (resource, container) of every read-only-root-fs failure and tmp-writable failure.
+// (resource, container) of every failure of a rule fix remedies (read-only-root-fs, tmp-writable).
 std::set<std::pair<std::string, std::string>> Failing(const std::string& name,
                                                       const std::string& text) {
   SourceOutcome out;
   ScanText(name, text, FormatForPath(name), ScanOptions{}, &out);
   std::set<std::pair<std::string, std::string>> failing;
   for (const Finding& f : out.findings) {
-    if (f.status == Status::kFail) failing.insert({f.resource, f.container});
+    if (f.status == Status::kFail && f.rule->fixable) failing.insert({f.resource, f.container});
   }
   return failing;
 }

@@ -25,7 +25,9 @@ Verdicts ScanYaml(const std::string& text, bool strict = false) {
   findings = std::move(out.findings);
   v.errors = std::move(out.errors);
   for (Finding& f : findings) {
-    (std::string_view(f.rule->id) == "read-only-root-fs" ? v.root_fs : v.tmp).push_back(f);
+    std::string_view id = f.rule->id;
+    if (id == "read-only-root-fs") v.root_fs.push_back(f);
+    if (id == "tmp-writable") v.tmp.push_back(f);
   }
   return v;
 }

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <string>
 
 #include "engine/scanner.h"
@@ -305,11 +306,43 @@ exemptions:
            "kind: Pod\nmetadata: {name: v}\nspec: {containers: [{name: v, "
            "image: quay.io/legacy/agent}]}\n",
            InputFormat::kYaml, o, &out);
-  ASSERT_EQ(out.findings.size(), 1u);  // tmp-writable is off
-  EXPECT_EQ(out.findings[0].status, Status::kNotApplicable);
-  EXPECT_NE(out.findings[0].reason.find("exempted by config exemption at " + path + ":11"),
+  // tmp-writable is off; the other rules report beside read-only-root-fs.
+  std::vector<Finding> root_fs;
+  for (const Finding& f : out.findings) {
+    EXPECT_NE(std::string(f.rule->id), "tmp-writable");
+    if (f.rule->gates) root_fs.push_back(f);
+  }
+  ASSERT_EQ(root_fs.size(), 1u);
+  EXPECT_EQ(root_fs[0].status, Status::kNotApplicable);
+  EXPECT_NE(root_fs[0].reason.find("exempted by config exemption at " + path + ":11"),
             std::string::npos)
-      << out.findings[0].reason;
+      << root_fs[0].reason;
+}
+
+TEST_F(ConfigTest, FailOnAndTheRulesToRun) {
+  std::string path = Write(".rootlock.yaml", R"(fail_on: [no-privileged, CKV_K8S_17, high]
+rules: [read-only-root-fs, no-privileged, host-pid]
+)");
+  Config c;
+  Diagnostic d;
+  ASSERT_TRUE(LoadConfig(path, &c, &d)) << d.ToString();
+  EXPECT_TRUE(c.fail_on_set);
+  EXPECT_EQ(c.fail_on, (std::set<std::string, std::less<>>{"no-host-pid", "no-privileged"}));
+  EXPECT_EQ(c.fail_on_severity, Severity::kHigh);
+  ASSERT_TRUE(c.selected_rules.has_value());
+  EXPECT_EQ(*c.selected_rules,
+            (std::vector<std::string>{"read-only-root-fs", "no-privileged", "no-host-pid"}));
+  // One value alone is a list of one; the lowest severity given wins.
+  path = Write(".rootlock.yaml", "fail_on: critical\n");
+  Config one;
+  ASSERT_TRUE(LoadConfig(path, &one, &d)) << d.ToString();
+  EXPECT_EQ(one.fail_on_severity, Severity::kCritical);
+  EXPECT_TRUE(one.fail_on.empty());
+  for (const char* bad : {"fail_on: [urgent]\n", "rules: [no-such-rule]\n"}) {
+    Config config;
+    ASSERT_FALSE(LoadConfig(Write("bad.yaml", bad), &config, &d)) << bad;
+    EXPECT_NE(d.ToString().find(":1:"), std::string::npos) << d.ToString();
+  }
 }
 
 TEST_F(ConfigTest, UnknownKeysAndBadValuesAreErrorsWithTheirPlace) {

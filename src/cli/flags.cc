@@ -6,6 +6,7 @@
 
 #include "base/text.h"
 #include "parse/reader.h"
+#include "policy/config.h"
 #include "report/report.h"
 
 namespace rootlock {
@@ -119,6 +120,33 @@ const FlagSpec kJudge[] = {
        cl->policy.strict_set = true;
        return std::string();
      }},
+    {"--rules", nullptr, "ID,...",
+     [](CommandLine* cl, const std::string& v) -> std::string {
+       std::set<std::string, std::less<>> chosen;
+       size_t from = 0;
+       while (from <= v.size()) {
+         size_t comma = v.find(',', from);
+         std::string id =
+             v.substr(from, comma == std::string::npos ? std::string::npos : comma - from);
+         const RuleInfo* rule = FindRule(id);
+         if (!rule) {
+           return "--rules takes rule ids or aliases separated by commas (see rootlock rules), "
+                  "not " +
+                  QuoteForMessage(id);
+         }
+         chosen.insert(rule->id);
+         if (comma == std::string::npos) break;
+         from = comma + 1;
+       }
+       // Repeated --rules add up: a rule runs when any of them names it.
+       if (!cl->policy.rules_set) {
+         for (const RuleInfo* r : AllRules()) cl->scan.rules.disabled.insert(r->id);
+       }
+       for (const std::string& id : chosen) cl->scan.rules.disabled.erase(id);
+       cl->policy.rules_set = true;
+       return "";
+     },
+     [] { return std::string("rule ids separated by commas (see rootlock rules)"); }},
 };
 
 const FlagSpec kBaseline[] = {
@@ -202,6 +230,17 @@ const FlagSpec kReport[] = {
        cl->scan.fail_on_any = true;
        return std::string();
      }},
+    {"--fail-on", nullptr, "RULE|SEVERITY",
+     [](CommandLine* cl, const std::string& v) -> std::string {
+       if (!ParseFailOn(v, &cl->scan.fail_on, &cl->scan.fail_on_severity)) {
+         return "--fail-on takes a rule id or alias (see rootlock rules) or a severity (low, "
+                "medium, high, critical), not " +
+                QuoteForMessage(v);
+       }
+       cl->policy.fail_on_set = true;
+       return "";
+     },
+     [] { return std::string("a rule id or a severity (low, medium, high, critical)"); }},
     {"--verbose", "-v", nullptr,
      [](CommandLine* cl, const std::string&) {
        cl->report.verbose = true;

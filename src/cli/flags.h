@@ -43,6 +43,8 @@ struct PolicyFlags {
   std::string write_baseline;
   bool min_ratio_set = false;  // the command line beats the config
   bool strict_set = false;
+  bool fail_on_set = false;  // --fail-on beats the config's fail_on
+  bool rules_set = false;    // --rules beats the config's rules
 };
 
 /// How long a live run may take in all (--timeout).
@@ -94,12 +96,12 @@ using FlagGroup = std::span<const FlagSpec>;
 /// What the input is and how it is read: --param, --var, --var-file, --max-file-size,
 /// --config, --no-config, --no-peer-exemptions.
 FlagGroup InputFlags();
-/// How containers are judged: --strict.
+/// How containers are judged: --strict, --rules.
 FlagGroup JudgeFlags();
 /// --baseline, --write-baseline (scan only: fix has nothing to compare).
 FlagGroup BaselineFlags();
 /// --format, --output, --quiet, --aws-account-id, --aws-region, --min-ratio,
-/// --fail-on-any, --verbose, --color.
+/// --fail-on-any, --fail-on, --verbose, --color.
 FlagGroup ReportFlagsGroup();
 /// What a live source takes from a server: --timeout, --max-response-size.
 FlagGroup LiveFlags();

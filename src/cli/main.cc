@@ -104,9 +104,13 @@ constexpr const char* kScanHelpTail = R"(options:
   --min-ratio R      the share of read-only containers that passes: 0..1, or a percentage
                      (80 and 80% both mean 80%; default 0.8); exit 1 below it
   --fail-on-any      also exit 1 when any container fails
+  --fail-on RULE|SEVERITY  also exit 1 on any failure of RULE (an id or alias), or of every
+                     rule of SEVERITY or above (low, medium, high, critical); repeatable; the
+                     read-only headline and --min-ratio do not move
   --allow-empty      pass when no container was found at all (default: exit 1, so that a
                      wrong path or unrendered templates never pass a CI gate on nothing)
   --strict           judge stateful databases too instead of calling them n/a
+  --rules ID,...     run only these rules (default: all of rootlock rules; repeatable)
   --param NAME=VALUE CloudFormation parameter for !Ref (repeatable; beats its Default)
   --var NAME=VALUE   Terraform variable for var.NAME (repeatable; beats its default)
   --var-file FILE    Terraform variables from a .tfvars or .tfvars.json file
@@ -380,8 +384,11 @@ options:
   --min-ratio R      the read-only share that passes: 0..1, or a percentage (80 or 80%;
                      default 0.8); exit 1 below it
   --fail-on-any      also exit 1 when any container fails
+  --fail-on RULE|SEVERITY  also exit 1 on any failure of RULE, or of every rule of SEVERITY
+                     or above (repeatable); the read-only headline does not move
   --allow-empty      pass when the engine has no container (default: exit 1)
   --strict           judge database containers too
+  --rules ID,...     run only these rules (default: all)
   -v, --verbose      list passing containers too
   --color WHEN       auto, always or never
 

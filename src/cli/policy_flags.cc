@@ -19,7 +19,17 @@ bool ApplyPolicy(const PolicyFlags& flags, Config* config, ScanOptions* options,
     if (config->strict && !flags.strict_set) options->rules.strict = *config->strict;
     if (config->allow_empty && !options->allow_empty) options->allow_empty = *config->allow_empty;
     if (config->peer_exemptions) options->rules.peer_exemptions = *config->peer_exemptions;
-    for (const std::string& r : config->disabled_rules) options->rules.disabled.insert(r);
+    if (!flags.rules_set) {
+      if (config->selected_rules) {
+        for (const RuleInfo* r : AllRules()) options->rules.disabled.insert(r->id);
+        for (const std::string& r : *config->selected_rules) options->rules.disabled.erase(r);
+      }
+      for (const std::string& r : config->disabled_rules) options->rules.disabled.insert(r);
+    }
+    if (config->fail_on_set && !flags.fail_on_set) {
+      options->fail_on = config->fail_on;
+      options->fail_on_severity = config->fail_on_severity;
+    }
     for (const auto& [rule, sev] : config->severities) options->rules.severity[rule] = sev;
     options->rules.extra_databases = config->extra_databases;
     if (config->builtin_databases) options->rules.builtin_databases = *config->builtin_databases;

@@ -42,7 +42,8 @@ void ApplyBaseline(const std::vector<BaselineEntry>& baseline, ScanResult* resul
     if (!still.count(e.fingerprint)) result->baseline_fixed.push_back(e);
   }
   s.baseline_fixed = result->baseline_fixed.size();
-  s.passed = s.baseline_new == 0 && (!s.empty() || s.allow_empty);
+  s.passed =
+      s.baseline_new == 0 && (!s.ratio_gate || !s.empty() || s.allow_empty) && s.failed_on == 0;
 }
 
 std::string BaselineJson(const ScanResult& result) {

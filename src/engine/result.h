@@ -43,6 +43,13 @@ struct Summary {
   /// Files left unjudged (Helm templates not yet rendered): ScanResult::skipped_files.
   uint64_t files_skipped = 0;
   double min_ratio = 0.8;
+  /// Failures of the rules --fail-on (or the config's fail_on) names, and those
+  /// rules' slugs in registry order: they fail the gate beside the ratio.
+  uint64_t failed_on = 0;
+  std::vector<std::string> fail_on;
+  /// Whether the ratio gate applies: not when --rules (or the config) leaves the
+  /// gating rule out.
+  bool ratio_gate = true;
   bool passed = true;  // the gate
   /// With --baseline: failures not in it, failures in it, and its entries now fixed.
   bool baseline_used = false;

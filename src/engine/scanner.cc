@@ -146,9 +146,27 @@ void Conclude(const ScanOptions& options, Summary* s) {
   uint64_t judged = s->read_only + s->writable;
   s->ratio = judged == 0 ? 1.0 : static_cast<double>(s->read_only) / static_cast<double>(judged);
   s->allow_empty = options.allow_empty;
-  s->passed = s->empty() ? options.allow_empty
-                         : s->ratio + 1e-12 >= options.min_ratio &&
-                               !(options.fail_on_any && s->writable > 0);
+  s->fail_on.clear();
+  s->failed_on = 0;
+  for (size_t r = 0; r < kRuleCount; ++r) {
+    const RuleInfo& rule = *AllRules()[r];
+    auto sev = options.rules.severity.find(rule.id);
+    Severity severity = sev != options.rules.severity.end() ? sev->second : rule.severity;
+    if (options.fail_on.count(rule.id) ||
+        (options.fail_on_severity && severity >= *options.fail_on_severity)) {
+      s->fail_on.push_back(rule.id);
+      s->failed_on += s->per_rule[r].fail;
+    }
+  }
+  // The ratio gate stands on the gating rule; when it does not run, only --fail-on gates.
+  s->ratio_gate = false;
+  for (const RuleInfo* rule : AllRules()) {
+    if (rule->gates && !options.rules.disabled.count(rule->id)) s->ratio_gate = true;
+  }
+  bool ratio_ok = !s->ratio_gate || (s->empty() ? options.allow_empty
+                                                : s->ratio + 1e-12 >= options.min_ratio &&
+                                                      !(options.fail_on_any && s->writable > 0));
+  s->passed = ratio_ok && s->failed_on == 0;
 }
 
 Summary Summarize(const std::vector<Finding>& findings, const ScanOptions& options) {

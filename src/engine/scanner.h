@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -37,6 +39,11 @@ struct ScanOptions {
   double min_ratio = 0.8;
   /// The gate also fails on any failing container.
   bool fail_on_any = false;
+  /// The gate also fails on any failure of these rules (by slug; --fail-on RULE)...
+  std::set<std::string, std::less<>> fail_on;
+  /// ...and of every rule of this severity or above (--fail-on SEVERITY), its
+  /// severity the config's where it overrides the rule's.
+  std::optional<Severity> fail_on_severity;
   /// A scan that judged no container passes the gate (--allow-empty); by
   /// default it fails, so that a typo'd path never passes CI on nothing.
   bool allow_empty = false;

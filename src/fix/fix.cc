@@ -354,7 +354,7 @@ std::string Fixer::Prove(const std::string& fixed) {
   std::string broken;
   if (!again.errors.empty()) broken = again.errors[0].ToString();
   for (const Finding& f : again.findings) {
-    bool expected = touched_.count({f.resource, f.container}) &&
+    bool expected = touched_.count({f.resource, f.container}) && f.rule->fixable &&
                     !(flag_only_.count({f.resource, f.container}) && !f.rule->gates);
     if (expected && f.status != Status::kPass && broken.empty()) {
       broken = f.message + " still fails " + f.rule->id + " (" + f.reason + ")";

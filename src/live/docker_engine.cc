@@ -250,9 +250,11 @@ bool AuditDockerEngine(DockerEngine* engine, const DockerAuditOptions& options, 
     Workload w = DockerWorkload(ctx, root);
     // A live container has no line to point at: the location is the container itself.
     w.where = Location{file};
+    w.host_pid.where = w.where;
     for (Container& c : w.containers) {
       c.where = w.where;
       c.read_only_root.where = w.where;
+      c.privileged.where = c.user.where = w.where;
       for (Mount& m : c.mounts) m.where = w.where;
       if (options.changes && c.read_only_root.value != Flag::kTrue) {
         std::unique_ptr<ParsedSource> changes =

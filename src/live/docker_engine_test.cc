@@ -110,6 +110,32 @@ TEST_F(AuditDockerEngineTest, ListsInspectsAndAsksWhatWritableContainersWrote) {
 
 // A list may be long; one object may not: each answer has the cap of what it holds
 // (docs/limits.md), and --max-response-size sets one cap for all.
+// The settings beside read-only come from the same inspect answer and, like it, are
+// located at the container: a live container has no line.
+TEST_F(AuditDockerEngineTest, PrivilegedUserAndPidModeAreReadAndLocatedAtTheContainer) {
+  fake_->Reply("GET", "/version", 200, kVersion144);
+  ScriptTwoContainers();
+  fake_->Reply("GET", "/v1.43/containers/" + kIdWeb + "/json", 200,
+               R"({"Id":")" + kIdWeb + R"(","Name":"/web","Platform":"linux",
+  "Config":{"Image":"nginx:1.25","User":""},
+  "HostConfig":{"ReadonlyRootfs":false,"Privileged":true,
+    "PidMode":"host"},"Mounts":[]})");
+  ASSERT_TRUE(Audit()) << fatal_.message;
+  ASSERT_EQ(audit_.workloads.size(), 2u);
+  const Workload& web = audit_.workloads[0];
+  const Container& c = web.containers[0];
+  EXPECT_EQ(c.privileged.value, Flag::kTrue);
+  EXPECT_EQ(c.user.state, Given::kUnset);
+  EXPECT_EQ(web.host_pid.value, Flag::kTrue);
+  for (const Location* at : {&c.privileged.where, &c.user.where, &web.host_pid.where}) {
+    EXPECT_EQ(at->file, "docker:aaaaaaaaaaaa");
+    EXPECT_EQ(at->line, 0u);
+  }
+  const Container& ro = audit_.workloads[1].containers[0];
+  EXPECT_EQ(ro.privileged.value, Flag::kUnset);
+  EXPECT_EQ(audit_.workloads[1].host_pid.value, Flag::kUnset);
+}
+
 TEST_F(AuditDockerEngineTest, EachAnswerIsCappedByWhatItHolds) {
   fake_->Reply("GET", "/version", 200, kVersion144);
   ScriptTwoContainers();

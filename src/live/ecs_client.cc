@@ -87,9 +87,11 @@ void DescribeFamily(EcsClient* client, const std::string& family, std::vector<Wo
     // The ARN is where a live task definition is: no file, no line.
     task.where = Location{arn};
     task.resource = arn;
+    task.host_pid.where = task.where;
     for (Container& c : task.containers) {
       c.where = task.where;
       c.read_only_root.where = task.where;
+      c.privileged.where = c.user.where = c.run_as_non_root.where = task.where;
       for (Mount& m : c.mounts) m.where = task.where;
       for (Exemption& e : c.exemptions) e.where = task.where;
     }

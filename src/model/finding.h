@@ -78,6 +78,9 @@ struct RuleInfo {
   std::vector<const char*> aliases;
   /// Keywords for code-scanning UIs (SARIF properties.tags).
   std::vector<const char*> tags;
+  /// Whether `rootlock fix` writes this rule's remedy: the re-scan that proves a fix
+  /// expects a pass only from these rules (no-privileged and the like: not yet).
+  bool fixable = true;
 };
 
 struct Finding {

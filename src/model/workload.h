@@ -49,6 +49,30 @@ struct FlagSetting {
   std::string interpolated_from;
 };
 
+/// What a source says about a text setting. Only kSet carries a value.
+enum class Given : uint8_t {
+  kSet,         // written, with a value
+  kUnset,       // missing, null or empty: the platform default
+  kInvalid,     // present but not text the platform takes (a collection, a quoted number)
+  kUnresolved,  // given by a variable, template or function we cannot see through
+};
+
+/// One text setting of a container as its source states it (`user: "1000:1000"`):
+/// like FlagSetting, the value, how the platform spells it, where and why.
+struct TextSetting {
+  Given state = Given::kUnset;
+  /// The value as written, after interpolation ("1000:1000", "app", "root"); "" unless kSet.
+  std::string value;
+  /// The setting's name on this platform: "user", "User", "Config.User", "runAsUser".
+  std::string key;
+  /// Why the value is what it is, for people: "not set", "${APP_USER} has no value".
+  std::string detail;
+  /// Where the setting is written; line 0 when it is not written at all.
+  Location where;
+  /// The value as written when this machine's environment decides it (compose), or "".
+  std::string interpolated_from;
+};
+
 /// How a source spells field names: the ECS API's camelCase (readonlyRootFilesystem),
 /// CloudFormation's PascalCase, Terraform awscc's snake_case. Fix writes new keys the same way.
 enum class KeyStyle : uint8_t { kCamel, kPascal, kSnake };
@@ -84,6 +108,15 @@ struct Container {
   std::string image;
   /// Whether the root filesystem is mounted read-only.
   FlagSetting read_only_root;
+  /// Whether it runs privileged (privileged, Privileged, HostConfig.Privileged).
+  FlagSetting privileged;
+  /// The user it runs as: ECS, Docker and compose `user` as written ("1000:1000", "app",
+  /// "root"); Kubernetes the effective securityContext.runAsUser (the container's, else
+  /// the pod's), a number.
+  TextSetting user;
+  /// Kubernetes only: the effective securityContext.runAsNonRoot (the container's, else
+  /// the pod's). kUnset elsewhere.
+  FlagSetting run_as_non_root;
   std::vector<Mount> mounts;
   /// Exemptions that name this container or its whole workload.
   std::vector<Exemption> exemptions;
@@ -111,6 +144,10 @@ struct Workload {
   std::string display;
   OsFamily os = OsFamily::kLinux;
   std::string os_detail;  // how we know it is Windows: "spec.os.name: windows"
+  /// Whether its containers share the host's PID namespace: kTrue for Kubernetes
+  /// `hostPID: true` and for a PID mode of "host" (ECS pidMode, Docker HostConfig.PidMode,
+  /// compose pid); kFalse for any other mode written ("task", "container:db").
+  FlagSetting host_pid;
   /// The workload is a single container (a compose service, a Docker container):
   /// messages name the workload alone ("Service 'worker' lacks read_only: true").
   bool single_container = false;

@@ -81,6 +81,19 @@ std::string Canonical(const std::string& path) {
 
 }  // namespace
 
+bool ParseFailOn(std::string_view value, std::set<std::string, std::less<>>* rules,
+                 std::optional<Severity>* severity) {
+  Severity sev;
+  if (ParseSeverity(value, &sev)) {
+    if (!*severity || sev < **severity) *severity = sev;
+    return true;
+  }
+  const RuleInfo* rule = FindRule(value);
+  if (!rule) return false;
+  rules->insert(rule->id);
+  return true;
+}
+
 bool LoadConfig(const std::string& path, Config* out, Diagnostic* error) {
   std::string text;
   ParsedSource parsed;
@@ -92,8 +105,8 @@ bool LoadConfig(const std::string& path, Config* out, Diagnostic* error) {
   Reader r(path, error);
   const Node* root = parsed.documents[0].root;
   if (!r.Keys(root, "the config",
-              {"min_ratio", "strict", "allow_empty", "peer_exemptions", "rules", "databases",
-               "exemptions"})) {
+              {"min_ratio", "strict", "allow_empty", "peer_exemptions", "rules", "fail_on",
+               "databases", "exemptions"})) {
     return false;
   }
   if (const Node* n = root->Get("min_ratio")) {
@@ -121,8 +134,34 @@ bool LoadConfig(const std::string& path, Config* out, Diagnostic* error) {
     if (!r.Bool(n, "peer_exemptions", &b)) return false;
     out->peer_exemptions = b;
   }
-  if (const Node* rules = root->Get("rules")) {
-    if (!rules->IsMapping()) return r.Fail(rules, "rules must be a mapping of rule ids");
+  if (const Node* list = root->Get("fail_on")) {
+    std::vector<const Node*> items;
+    if (list->IsSequence()) {
+      for (const Node* item : list->children()) items.push_back(item);
+    } else {
+      items.push_back(list);
+    }
+    out->fail_on_set = true;
+    for (const Node* item : items) {
+      if (!item->IsScalar() ||
+          !ParseFailOn(item->Scalar(), &out->fail_on, &out->fail_on_severity)) {
+        return r.Fail(item,
+                      "fail_on takes rule ids and severities (low, medium, high, critical), not " +
+                          QuoteForMessage(item->Scalar()));
+      }
+    }
+  }
+  if (const Node* rules = root->Get("rules"); rules && rules->IsSequence()) {
+    out->selected_rules.emplace();
+    for (const Node* item : rules->children()) {
+      const RuleInfo* rule = item->IsScalar() ? FindRule(item->Scalar()) : nullptr;
+      if (!rule) return r.Fail(item, "no rule called " + QuoteForMessage(item->Scalar()));
+      out->selected_rules->push_back(rule->id);
+    }
+  } else if (rules) {
+    if (!rules->IsMapping()) {
+      return r.Fail(rules, "rules must be a mapping of rule ids, or a list of the rules to run");
+    }
     for (size_t i = 0; i < rules->MappingSize(); ++i) {
       const Node* key = rules->KeyAt(i);
       const RuleInfo* rule = FindRule(key->Scalar());

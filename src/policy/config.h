@@ -5,6 +5,7 @@
 #define ROOTLOCK_POLICY_CONFIG_H_
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -37,11 +38,23 @@ struct Config {
   std::optional<bool> allow_empty;
   std::optional<bool> peer_exemptions;
   std::vector<std::string> disabled_rules;
+  /// rules: as a list: only these run (slugs), the rest are switched off.
+  std::optional<std::vector<std::string>> selected_rules;
+  /// fail_on: rules (slugs) and a severity whose failures fail the run.
+  bool fail_on_set = false;
+  std::set<std::string, std::less<>> fail_on;
+  std::optional<Severity> fail_on_severity;
   std::vector<std::pair<std::string, Severity>> severities;
   std::vector<std::string> extra_databases;
   std::optional<bool> builtin_databases;
   std::vector<ConfigExemption> exemptions;
 };
+
+/// One --fail-on (or fail_on:) value: a rule id or alias (added to `rules` as its
+/// slug), or a severity meaning that severity and above (the lowest one given wins).
+/// False when it is neither.
+bool ParseFailOn(std::string_view value, std::set<std::string, std::less<>>* rules,
+                 std::optional<Severity>* severity);
 
 /// Reads and validates a config file. False with `error` (file:line:col) on any problem.
 bool LoadConfig(const std::string& path, Config* out, Diagnostic* error);

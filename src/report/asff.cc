@@ -238,7 +238,9 @@ std::string AsffReport(const ScanResult& result, const ReportContext& context) {
     in_batch = 0;
   };
   for (const Finding& f : result.findings) {
-    if (!f.rule->gates) continue;  // a warning is no Security Hub finding
+    // A rule with a control behind it is a Security Hub finding (read-only-root-fs ECS.5,
+    // no-privileged ECS.4, ...); tmp-writable's warning, mapped to none, is not.
+    if (!f.rule->gates && f.rule->compliance.empty()) continue;
     if (f.status != Status::kFail && f.status != Status::kPass &&
         f.status != Status::kNotApplicable) {
       continue;

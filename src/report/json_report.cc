@@ -62,6 +62,16 @@ void WriteJson(const ScanResult& result, JsonWriter& w, std::string& out) {
   w.Field("errors", static_cast<int64_t>(result.errors.size()));
   w.Field("skipped_files", static_cast<int64_t>(result.skipped_files.size()));
   w.EndObject();
+  if (!s.fail_on.empty()) {  // --fail-on: the rules that gate beside the ratio
+    w.Key("fail_on");
+    w.BeginObject();
+    w.Key("rules");
+    w.BeginArray();
+    for (const std::string& r : s.fail_on) w.String(r);
+    w.EndArray();
+    w.Field("failures", static_cast<int64_t>(s.failed_on));
+    w.EndObject();
+  }
   if (s.baseline_used) {
     w.Key("baseline");
     w.BeginObject();

@@ -269,7 +269,34 @@ const char* SecuritySeverityScore(Severity s) {
   return "3.0";
 }
 
+// "2 failure(s) of no-privileged, no-host-pid (--fail-on)".
+std::string FailOnReason(const Summary& s) {
+  std::string rules;
+  for (const std::string& r : s.fail_on) rules += (rules.empty() ? "" : ", ") + r;
+  return std::to_string(s.failed_on) + " failure(s) of " + rules + " (--fail-on)";
+}
+
+bool ReadOnlyFamily(const RuleInfo& rule) {
+  return rule.gates || &rule == &Rule(RuleId::kTmpWritable);
+}
+
 std::string GateReason(const Summary& s) {
+  if (s.failed_on > 0) {
+    std::string also;
+    if (s.baseline_used && s.baseline_new > 0) {
+      also = "; " + std::to_string(s.baseline_new) + " new failure(s) not in the baseline";
+    } else if (!s.baseline_used && s.ratio_gate && !s.empty() && s.ratio + 1e-12 < s.min_ratio) {
+      also = "; " + FormatPercent(s.ratio) + " is below the " + FormatPercent(s.min_ratio) +
+             " minimum";
+    }
+    return FailOnReason(s) + also;
+  }
+  if (!s.ratio_gate) {
+    return s.fail_on.empty() ? "nothing gates: read-only-root-fs did not run and --fail-on names "
+                               "no rule"
+                             : "no failure of the rules --fail-on names, and read-only-root-fs "
+                               "did not run";
+  }
   if (s.baseline_used) {  // with a baseline, only new failures fail the gate
     std::string known = std::to_string(s.baseline_known) + " known from the baseline, " +
                         std::to_string(s.baseline_fixed) + " fixed since";

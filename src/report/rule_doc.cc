@@ -47,10 +47,10 @@ std::string Scope(const ComplianceRef& c) {
 }  // namespace
 
 std::string RuleText(const RuleInfo& r) {
-  std::string out = std::string(r.id) + ": " + r.title +
-                    "\nseverity: " + std::string(SeverityName(r.severity)) +
-                    (r.gates ? "" : " (reported; does not move the ratio or the gate)") + "\n\n" +
-                    r.rationale + "\n\nremediation:\n";
+  std::string out =
+      std::string(r.id) + ": " + r.title + "\nseverity: " + std::string(SeverityName(r.severity)) +
+      (r.gates ? "" : " (reported; does not move the ratio; gates only with --fail-on)") + "\n\n" +
+      r.rationale + "\n\nremediation:\n";
   for (Platform p : kPlatforms) {
     std::string name(PlatformName(p));
     name.resize(11, ' ');
@@ -75,10 +75,12 @@ std::string RuleMarkdown(const RuleInfo& r) {
   std::string out = "# " + MarkdownEscape(r.id) + ": " + MarkdownEscape(r.title) + "\n\n";
   out += "| | |\n|---|---|\n";
   out += "| Severity | " + std::string(SeverityName(r.severity)) + " |\n";
-  out += std::string("| Gates | ") +
-         (r.gates ? "yes: failures count towards the read-only ratio and the `--min-ratio` gate"
-                  : "no: reported beside the ratio, never moves it or the gate") +
-         " |\n";
+  out +=
+      std::string("| Gates | ") +
+      (r.gates
+           ? "yes: failures count towards the read-only ratio and the `--min-ratio` gate"
+           : "no: reported beside the ratio, never moves it; fails the run only with `--fail-on`") +
+      " |\n";
   out += "| SARIF name | " + MarkdownEscape(r.name) + " |\n";
   if (!r.aliases.empty()) {
     out += "| Aliases |";

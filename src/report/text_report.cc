@@ -35,6 +35,20 @@ std::string Indent(std::string_view text, std::string_view by) {
 
 std::string Headline(const Summary& s) {
   uint64_t judged = s.read_only + s.writable;
+  if (!s.ratio_gate) {
+    // --rules left the read-only rule out: no ratio, the other rules' verdicts.
+    RuleCounts all;
+    for (const RuleCounts& c : s.per_rule) {
+      all.pass += c.pass;
+      all.fail += c.fail;
+      all.not_applicable += c.not_applicable;
+    }
+    std::string out =
+        "read-only-root-fs did not run; the rules that ran: " + std::to_string(all.fail) +
+        " failed, " + std::to_string(all.pass) + " passed";
+    if (all.not_applicable) out += ", " + std::to_string(all.not_applicable) + " not applicable";
+    return out;
+  }
   if (s.empty()) {
     // Nothing judged: no percentage, and why, so that it never reads as a pass.
     std::string out = s.not_applicable ? "no container judged" : "no containers found";
@@ -57,6 +71,46 @@ std::string Headline(const Summary& s) {
 
 namespace {
 
+// One finding's line, and for a live container how to run it read-only.
+void WriteLine(const Finding& f, const TextOptions& o, bool fails_run, std::string& out) {
+  const char* label = nullptr;
+  const char* color = kDim;
+  switch (f.status) {
+    case Status::kFail:
+      label = !fails_run ? "warning" : f.baseline == "known" ? "fail (known)" : "fail";
+      color = fails_run ? kRed : kYellow;
+      break;
+    case Status::kNotApplicable:
+      // Say why a container is not judged once, on the gating rule; -v says it for the
+      // other rules too (an exemption from one of them, say).
+      if (f.rule->gates || (o.verbose && !internal::ReadOnlyFamily(*f.rule))) label = "n/a";
+      break;
+    case Status::kSkipped:
+      if (f.rule->gates) label = "skipped";
+      break;
+    case Status::kPass:
+      if (o.verbose) label = "pass", color = kGreen;
+      break;
+    case Status::kError:
+      label = "error", color = kRed;
+      break;
+  }
+  if (!label) return;
+  // What the input controls (names, images, paths, file names) is escaped field by
+  // field; the colours around it are ours.
+  out += EscapeControls(Position(f.where)) + ": " + Paint(o, color, label) + ": " +
+         EscapeControls(f.message);
+  if (!f.reason.empty()) out += " (" + EscapeControls(f.reason) + ")";
+  out += " [" + std::string(f.rule->id) + "]\n";
+  if (std::string run = internal::DockerRunSuggestion(f); !run.empty()) {
+    out += "    to run it read-only: " + EscapeControls(run) + "\n";
+    out += "    or in compose:\n" + Indent(internal::ComposeSuggestion(f), "      ") + "\n";
+  }
+  if (std::string note = internal::RefusedNote(f); !note.empty()) {
+    out += "    " + EscapeControls(note) + "\n";
+  }
+}
+
 // The report into `out`; with a sink, written out in blocks as it grows.
 bool WriteText(const ScanResult& result, const TextOptions& o, std::string& out, std::FILE* sink) {
   auto flush = [&](size_t above) {
@@ -65,42 +119,19 @@ bool WriteText(const ScanResult& result, const TextOptions& o, std::string& out,
     out.clear();
     return ok;
   };
-  for (const Finding& f : result.findings) {
-    if (!flush(64 * 1024)) return false;
-    const char* label = nullptr;
-    const char* color = kDim;
-    switch (f.status) {
-      case Status::kFail:
-        label = !f.rule->gates ? "warning" : f.baseline == "known" ? "fail (known)" : "fail";
-        color = f.rule->gates ? kRed : kYellow;
-        break;
-      case Status::kNotApplicable:
-        // Say why a container is not judged once, on the gating rule.
-        if (f.rule->gates) label = "n/a";
-        break;
-      case Status::kSkipped:
-        if (f.rule->gates) label = "skipped";
-        break;
-      case Status::kPass:
-        if (o.verbose) label = "pass", color = kGreen;
-        break;
-      case Status::kError:
-        label = "error", color = kRed;
-        break;
-    }
-    if (!label) continue;
-    // What the input controls (names, images, paths, file names) is escaped field by
-    // field; the colours around it are ours.
-    out += EscapeControls(Position(f.where)) + ": " + Paint(o, color, label) + ": " +
-           EscapeControls(f.message);
-    if (!f.reason.empty()) out += " (" + EscapeControls(f.reason) + ")";
-    out += " [" + std::string(f.rule->id) + "]\n";
-    if (std::string run = internal::DockerRunSuggestion(f); !run.empty()) {
-      out += "    to run it read-only: " + EscapeControls(run) + "\n";
-      out += "    or in compose:\n" + Indent(internal::ComposeSuggestion(f), "      ") + "\n";
-    }
-    if (std::string note = internal::RefusedNote(f); !note.empty()) {
-      out += "    " + EscapeControls(note) + "\n";
+  // The read-only rules' lines first, in file order; then the other rules' failures
+  // (no-privileged, run-as-non-root, ...), in file order too.
+  for (bool read_only_pass : {true, false}) {
+    for (const Finding& f : result.findings) {
+      if (internal::ReadOnlyFamily(*f.rule) != read_only_pass) continue;
+      if (!read_only_pass && f.status != Status::kFail && f.status != Status::kError &&
+          !(o.verbose && f.status != Status::kSkipped)) {
+        continue;
+      }
+      if (!flush(64 * 1024)) return false;
+      bool fails_run = f.rule->gates;
+      for (const std::string& id : result.summary.fail_on) fails_run |= id == f.rule->id;
+      WriteLine(f, o, fails_run, out);
     }
   }
   const Summary& s = result.summary;

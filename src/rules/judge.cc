@@ -86,6 +86,32 @@ std::string Exempted(const RuleInfo& rule, const RuleContext& ctx, std::string* 
   return found;
 }
 
+bool Prejudge(const RuleInfo& rule, const RuleContext& ctx, Finding* f, std::string* notes) {
+  std::string subject = Subject(ctx.workload, ctx.container);
+  if (!ctx.workload.skipped_reason.empty()) {
+    f->status = Status::kSkipped;
+    f->reason = ctx.workload.skipped_reason;
+    f->message = subject + " is not judged";
+    return true;
+  }
+  if (std::string exempt = Exempted(rule, ctx, notes); !exempt.empty()) {
+    f->status = Status::kNotApplicable;
+    f->reason = std::move(exempt);
+    f->message = subject + " is not judged";
+    return true;
+  }
+  return false;
+}
+
+void AddNotes(const std::string& notes, Finding* f) {
+  f->reason += notes;
+  if (!notes.empty() && StartsWith(f->reason, "; ")) f->reason = f->reason.substr(2);
+}
+
+void PointAt(const Location& where, Finding* f) {
+  if (where.line != 0) f->where = where;
+}
+
 std::string TodayUtc() {
   time_t now = time(nullptr);
   if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch && *epoch) {

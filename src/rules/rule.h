@@ -51,6 +51,18 @@ std::string Subject(const Workload& w, const Container& c);
 /// each as "; the exemption at FILE:LINE ...".
 std::string Exempted(const RuleInfo& rule, const RuleContext& ctx, std::string* notes);
 
+/// The verdict that comes before any setting is read: skipped (the workload is not
+/// judged) or n/a (exempted from `rule`). True when *f is decided so; declarations that
+/// do not count are said in `notes`, as Exempted does.
+bool Prejudge(const RuleInfo& rule, const RuleContext& ctx, Finding* f, std::string* notes);
+
+/// Appends Exempted's notes to a finding's reason.
+void AddNotes(const std::string& notes, Finding* f);
+
+/// Points a finding at where a setting is written, when it is written at all
+/// (line 0: not written; the finding stays at its container).
+void PointAt(const Location& where, Finding* f);
+
 }  // namespace rootlock
 
 #endif  // ROOTLOCK_RULES_RULE_H_

@@ -144,7 +144,8 @@ def main():
     for rule in (line.split()[0] for line in listing.splitlines() if line.strip()):
         text = subprocess.run([binary, "rules", rule], capture_output=True, text=True,
                               check=True).stdout
-        if "does not move the ratio or the gate" not in text:
+        # Security Hub gets the gating rule and every rule with a control behind it.
+        if "does not move the ratio" not in text or "\ncompliance:" in text:
             GATING.add(rule)
     check(GATING, "no gating rule listed")
 
@@ -167,7 +168,7 @@ def main():
     pods = "".join(
         f"---\nkind: Pod\nmetadata: {{name: p{i}}}\nspec: {{containers: [{{name: c}}]}}\n"
         for i in range(250))
-    sizes = [len(b) for b in batches(binary, ["-"], pods)]
+    sizes = [len(b) for b in batches(binary, ["--rules", "read-only-root-fs", "-"], pods)]
     check(sizes == [100, 100, 50], f"250 containers gave batches of {sizes}")
 
     # Nothing judged: no line at all (BatchImportFindings refuses an empty list).

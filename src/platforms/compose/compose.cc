@@ -84,47 +84,82 @@ class ComposeFile {
     return Interpolate(n->Scalar(), env_, out, why);
   }
 
-  void ReadFlag(const Node* value, Container* c) const {
-    c->read_only_root.where = Where(ctx_, value);
+  void ReadFlag(const Node* value, FlagSetting* s) const {
+    s->where = Where(ctx_, value);
     if (value->IsNull()) {
-      c->read_only_root.value = Flag::kUnset;
-      c->read_only_root.detail = "set to null";
+      s->value = Flag::kUnset;
+      s->detail = "set to null";
       return;
     }
     if (value->scalar_style == ScalarStyle::kPlain && value->tag().empty()) {
       BoolValue b = value->AsBool();
       if (b == BoolValue::kTrue || b == BoolValue::kFalse) {
-        c->read_only_root.value = b == BoolValue::kTrue ? Flag::kTrue : Flag::kFalse;
-        if (b == BoolValue::kFalse) c->read_only_root.detail = "set to false";
+        s->value = b == BoolValue::kTrue ? Flag::kTrue : Flag::kFalse;
+        if (b == BoolValue::kFalse) s->detail = "set to false";
         return;
       }
     }
     if (!value->IsScalar()) {
-      c->read_only_root.value = Flag::kInvalid;
-      c->read_only_root.detail = "set to a collection, not a boolean";
+      s->value = Flag::kInvalid;
+      s->detail = "set to a collection, not a boolean";
       return;
     }
     std::string text, why;
     bool ok = Text(value, &text, &why);
-    if (!ok || text != value->value()) c->read_only_root.interpolated_from = value->value();
+    if (!ok || text != value->value()) s->interpolated_from = value->value();
     if (!ok) {
-      c->read_only_root.value = Flag::kUnresolved;
-      c->read_only_root.detail = "set to " + QuoteForMessage(value->value()) + ", and " + why;
+      s->value = Flag::kUnresolved;
+      s->detail = "set to " + QuoteForMessage(value->value()) + ", and " + why;
       return;
     }
     switch (StringBool(text)) {
       case 1:
-        c->read_only_root.value = Flag::kTrue;
+        s->value = Flag::kTrue;
         return;
       case 0:
-        c->read_only_root.value = Flag::kFalse;
-        c->read_only_root.detail =
-            "set to " + QuoteForMessage(value->value()) +
-            (text != value->value() ? ", which is " + QuoteForMessage(text) : "");
+        s->value = Flag::kFalse;
+        s->detail = "set to " + QuoteForMessage(value->value()) +
+                    (text != value->value() ? ", which is " + QuoteForMessage(text) : "");
         return;
       default:
-        c->read_only_root.value = Flag::kInvalid;
-        c->read_only_root.detail = "set to " + QuoteForMessage(text) + ", not a boolean";
+        s->value = Flag::kInvalid;
+        s->detail = "set to " + QuoteForMessage(text) + ", not a boolean";
+    }
+  }
+
+  // A text setting (user, pid), interpolated.
+  void ReadText(const Node* value, TextSetting* s) const {
+    s->where = Where(ctx_, value);
+    if (value->IsNull()) {
+      s->state = Given::kUnset;
+      s->detail = "set to null";
+      return;
+    }
+    if (!value->IsScalar()) {
+      s->state = Given::kInvalid;
+      s->detail = "set to a collection";
+      return;
+    }
+    std::string text, why;
+    bool ok = Text(value, &text, &why);
+    if (!ok || text != value->value()) s->interpolated_from = value->value();
+    if (!ok) {
+      s->state = Given::kUnresolved;
+      s->detail = "set to " + QuoteForMessage(value->value()) + ", and " + why;
+      return;
+    }
+    if (text.empty()) {
+      s->state = Given::kUnset;
+      s->detail = value->value().empty()
+                      ? "set to the empty string"
+                      : "set to " + QuoteForMessage(value->value()) + ", which is empty";
+      return;
+    }
+    s->state = Given::kSet;
+    s->value = std::move(text);
+    if (!s->interpolated_from.empty()) {
+      s->detail =
+          "set to " + QuoteForMessage(value->value()) + ", which is " + QuoteForMessage(s->value);
     }
   }
 
@@ -206,11 +241,20 @@ Workload ComposeFile::Service(const Node* key, const Node* service) {
   Container c;
   c.name = w.name;
   c.read_only_root.key = "read_only";
+  c.privileged.key = "privileged";
+  c.user.key = "user";
+  w.host_pid.key = "pid";
   c.where = w.where;
   std::vector<const Node*> chain = Chain(service);
   const Node* flag = nullptr;
+  const Node* privileged = nullptr;
+  const Node* user = nullptr;
+  const Node* pid = nullptr;
   for (const Node* s : chain) {
     if (!flag) flag = s->Get("read_only");
+    if (!privileged) privileged = s->Get("privileged");
+    if (!user) user = s->Get("user");
+    if (!pid) pid = s->Get("pid");
     if (c.image.empty()) {
       if (const Node* image = s->Get("image")) {
         std::string why;
@@ -227,12 +271,48 @@ Workload ComposeFile::Service(const Node* key, const Node* service) {
     }
     ReadMounts(s, &c);
   }
+  const char* not_set =
+      chain.size() > 1 ? "not set, here or in the services it extends" : "not set";
   if (flag) {
-    ReadFlag(flag, &c);
+    ReadFlag(flag, &c.read_only_root);
   } else {
     c.read_only_root.value = Flag::kUnset;
-    c.read_only_root.detail =
-        chain.size() > 1 ? "not set, here or in the services it extends" : "not set";
+    c.read_only_root.detail = not_set;
+  }
+  if (privileged) {
+    ReadFlag(privileged, &c.privileged);
+  } else {
+    c.privileged.value = Flag::kUnset;
+    c.privileged.detail = not_set;
+  }
+  if (user) {
+    ReadText(user, &c.user);
+  } else {
+    c.user.state = Given::kUnset;
+    c.user.detail = not_set;
+  }
+  // pid: "host" shares the host's PID namespace; "service:x", "container:x" do not.
+  TextSetting pid_mode;
+  if (pid) ReadText(pid, &pid_mode);
+  w.host_pid.where = pid_mode.where;
+  w.host_pid.interpolated_from = pid_mode.interpolated_from;
+  w.host_pid.detail = pid ? pid_mode.detail : not_set;
+  switch (pid ? pid_mode.state : Given::kUnset) {
+    case Given::kSet:
+      w.host_pid.value = pid_mode.value == "host" ? Flag::kTrue : Flag::kFalse;
+      if (pid_mode.detail.empty() && pid_mode.value != "host") {
+        w.host_pid.detail = "set to " + QuoteForMessage(pid_mode.value);
+      }
+      break;
+    case Given::kUnset:
+      w.host_pid.value = Flag::kUnset;
+      break;
+    case Given::kInvalid:
+      w.host_pid.value = Flag::kInvalid;
+      break;
+    case Given::kUnresolved:
+      w.host_pid.value = Flag::kUnresolved;
+      break;
   }
   w.containers.push_back(std::move(c));
   // Exemptions: x-rootlock: {exempt: ...}, labels (a map or KEY=VALUE list), comments.

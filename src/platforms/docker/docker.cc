@@ -18,6 +18,74 @@ bool HasMount(const Container& c, std::string_view path) {
   return false;
 }
 
+// HostConfig.Privileged: --privileged.
+void ReadPrivileged(const DocumentContext& ctx, const Node* host, Container* c) {
+  c->privileged.key = "HostConfig.Privileged";
+  const Node* p = host && host->IsMapping() ? host->Get("Privileged") : nullptr;
+  if (!p || p->IsNull()) {
+    c->privileged.value = Flag::kUnset;
+    c->privileged.detail = "not set: the container was created without --privileged";
+    return;
+  }
+  c->privileged.where = Where(ctx, p);
+  switch (p->AsBool()) {
+    case BoolValue::kTrue:
+      c->privileged.value = Flag::kTrue;
+      c->privileged.detail = "is true (created with --privileged)";
+      break;
+    case BoolValue::kFalse:
+      c->privileged.value = Flag::kFalse;
+      c->privileged.detail = "false";
+      break;
+    default:
+      c->privileged.value = Flag::kInvalid;
+      c->privileged.detail = "not a boolean";
+  }
+}
+
+// Config.User: --user, or the image's USER; "" runs as root.
+void ReadUser(const DocumentContext& ctx, const Node* d, Container* c) {
+  c->user.key = "Config.User";
+  const Node* u = d->Path({"Config", "User"});
+  if (u) c->user.where = Where(ctx, u);
+  if (!u || u->IsNull() || (u->IsScalar() && u->value().empty())) {
+    c->user.state = Given::kUnset;
+    c->user.detail =
+        "is empty: neither --user nor the image's USER names a user, so it runs as root";
+    return;
+  }
+  if (!u->IsScalar()) {
+    c->user.state = Given::kInvalid;
+    c->user.detail = "not a string";
+    return;
+  }
+  c->user.state = Given::kSet;
+  c->user.value = std::string(u->value());
+}
+
+// HostConfig.PidMode: "host" is --pid=host; "" the container's own namespace.
+void ReadPidMode(const DocumentContext& ctx, const Node* host, Workload* w) {
+  w->host_pid.key = "HostConfig.PidMode";
+  const Node* p = host && host->IsMapping() ? host->Get("PidMode") : nullptr;
+  if (!p || p->IsNull() || (p->IsScalar() && p->value().empty())) {
+    w->host_pid.value = Flag::kUnset;
+    w->host_pid.detail = "empty: the container has its own PID namespace";
+    if (p) w->host_pid.where = Where(ctx, p);
+    return;
+  }
+  w->host_pid.where = Where(ctx, p);
+  if (!p->IsScalar()) {
+    w->host_pid.value = Flag::kInvalid;
+    w->host_pid.detail = "not a string";
+  } else if (p->value() == "host") {
+    w->host_pid.value = Flag::kTrue;
+    w->host_pid.detail = "is host (created with --pid=host)";
+  } else {
+    w->host_pid.value = Flag::kFalse;
+    w->host_pid.detail = "set to " + QuoteForMessage(p->value());
+  }
+}
+
 }  // namespace
 
 bool IsInspectedContainer(const Node* n) {
@@ -69,6 +137,9 @@ Workload DockerWorkload(const DocumentContext& ctx, const Node* d) {
         c.read_only_root.detail = "not a boolean";
     }
   }
+  ReadPrivileged(ctx, host, &c);
+  ReadUser(ctx, d, &c);
+  ReadPidMode(ctx, host, &w);
   // Writable paths: the engine's resolved Mounts first, then what HostConfig asked for.
   if (const Node* mounts = d->Get("Mounts"); mounts && mounts->IsSequence()) {
     for (const Node* m : mounts->children()) {

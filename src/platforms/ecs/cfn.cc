@@ -89,6 +89,10 @@ bool ExtractCloudFormation(const DocumentContext& ctx, std::vector<Workload>* ou
       }
       facts.volumes = r.Get(props, FieldId::kVolumes, KeyStyle::kPascal).node;
       facts.runtime_platform = r.Get(props, FieldId::kRuntimePlatform, KeyStyle::kPascal).node;
+      if (const Node* pid = props->Get("PidMode")) {
+        facts.pid_mode = r.Follow(pid);
+        facts.pid_mode_where = Where(ctx, pid);
+      }
     }
     // Exemptions in the resource's Metadata: rootlock's keys, and Checkov's skip list.
     if (const Node* meta = res->Get("Metadata"); meta && meta->IsMapping()) {

@@ -35,6 +35,10 @@ void ReadJsonTask(const DocumentContext& ctx, const Node* td, const Node* at, st
   facts.containers = td->Get("containerDefinitions");
   facts.volumes = td->Get("volumes");
   facts.runtime_platform = td->Get("runtimePlatform");
+  if (const Node* pid = td->Get("pidMode")) {
+    facts.pid_mode = {pid, ""};
+    facts.pid_mode_where = Where(ctx, pid);
+  }
   Workload w;
   w.where = Where(ctx, at);
   w.revision_status = std::move(status);

@@ -35,6 +35,9 @@ constexpr Names kNames[] = {
     {FieldId::kFamily, "family", "Family", "family"},
     {FieldId::kContainerDefinitions, "containerDefinitions", "ContainerDefinitions",
      "container_definitions"},
+    {FieldId::kPrivileged, "privileged", "Privileged", "privileged"},
+    {FieldId::kUser, "user", "User", "user"},
+    {FieldId::kPidMode, "pidMode", "PidMode", "pid_mode"},
 };
 
 // A value that stood for something unresolvable inside embedded JSON (see terraform.cc).
@@ -61,52 +64,132 @@ int AsBoolean(const Reader& r, const Node* n) {
   return -1;
 }
 
-void ReadFlag(const Reader& r, const Node* container, Container* c) {
-  std::string_view key = FieldName(FieldId::kReadonlyRootFilesystem, r.container_style);
-  c->read_only_root.key = std::string(key);
+void ReadFlag(const Reader& r, const Node* container, FieldId field, FlagSetting* s) {
+  std::string_view key = FieldName(field, r.container_style);
+  s->key = std::string(key);
   std::string_view written;
   const Node* raw = r.Lookup(container, key, r.container_style, &written);
-  if (raw) c->read_only_root.key = std::string(written);  // as the file spells it
+  if (raw) s->key = std::string(written);  // as the file spells it
   if (!raw) {
-    c->read_only_root.value = Flag::kUnset;
-    c->read_only_root.detail = "not set";
+    s->value = Flag::kUnset;
+    s->detail = "not set";
     return;
   }
-  c->read_only_root.where = r.At(raw);
+  s->where = r.At(raw);
   Resolved v = r.Follow(raw);
   if (!v.unresolved.empty()) {
-    c->read_only_root.value = Flag::kUnresolved;
-    c->read_only_root.detail = v.unresolved;
+    s->value = Flag::kUnresolved;
+    s->detail = v.unresolved;
     return;
   }
   const Node* n = v.node;
   if (n->IsScalar() && StartsWith(n->value(), kUnresolvedMark)) {
-    c->read_only_root.value = Flag::kUnresolved;
-    c->read_only_root.detail =
+    s->value = Flag::kUnresolved;
+    s->detail =
         std::string(n->value().substr(kUnresolvedMark.size())) + " cannot be resolved statically";
     return;
   }
   if (n->IsNull()) {
-    c->read_only_root.value = Flag::kUnset;
-    c->read_only_root.detail = "set to null";
+    s->value = Flag::kUnset;
+    s->detail = "set to null";
     return;
   }
   switch (AsBoolean(r, n)) {
     case 1:
-      c->read_only_root.value = Flag::kTrue;
+      s->value = Flag::kTrue;
       return;
     case 0:
-      c->read_only_root.value = Flag::kFalse;
-      c->read_only_root.detail = "set to false";
+      s->value = Flag::kFalse;
+      s->detail = "set to false";
       return;
     default:
-      c->read_only_root.value = Flag::kInvalid;
-      c->read_only_root.detail = n->IsScalar()
-                                     ? (n->scalar_style == ScalarStyle::kPlain
-                                            ? "set to " + QuoteForMessage(n->value())
-                                            : "set to the string " + QuoteForMessage(n->value())) +
-                                           ", not a boolean"
-                                     : "set to a collection, not a boolean";
+      s->value = Flag::kInvalid;
+      s->detail = n->IsScalar() ? (n->scalar_style == ScalarStyle::kPlain
+                                       ? "set to " + QuoteForMessage(n->value())
+                                       : "set to the string " + QuoteForMessage(n->value())) +
+                                      ", not a boolean"
+                                : "set to a collection, not a boolean";
+  }
+}
+
+// A text field of a container definition (user).
+void ReadText(const Reader& r, const Node* container, FieldId field, TextSetting* s) {
+  std::string_view key = FieldName(field, r.container_style);
+  s->key = std::string(key);
+  std::string_view written;
+  const Node* raw = r.Lookup(container, key, r.container_style, &written);
+  if (!raw) {
+    s->state = Given::kUnset;
+    s->detail = "not set";
+    return;
+  }
+  s->key = std::string(written);
+  s->where = r.At(raw);
+  Resolved v = r.Follow(raw);
+  if (!v.unresolved.empty()) {
+    s->state = Given::kUnresolved;
+    s->detail = v.unresolved;
+    return;
+  }
+  const Node* n = v.node;
+  if (n->IsScalar() && StartsWith(n->value(), kUnresolvedMark)) {
+    s->state = Given::kUnresolved;
+    s->detail =
+        std::string(n->value().substr(kUnresolvedMark.size())) + " cannot be resolved statically";
+    return;
+  }
+  if (n->IsNull() || (n->IsScalar() && n->value().empty())) {
+    s->state = Given::kUnset;
+    s->detail = n->IsNull() ? "set to null" : "set to the empty string";
+    return;
+  }
+  if (!n->IsScalar()) {
+    s->state = Given::kInvalid;
+    s->detail = "set to a collection, not a user";
+    return;
+  }
+  // Terraform leaves an interpolation it cannot resolve inside a JSON string as written
+  // ("${var.user}"): no user is named so, and what it stands for is unknown.
+  if (n->value().find("${") != std::string_view::npos) {
+    s->state = Given::kUnresolved;
+    s->detail = "set to " + QuoteForMessage(n->value()) + ", a template that cannot be resolved";
+    return;
+  }
+  s->state = Given::kSet;
+  s->value = std::string(n->value());
+}
+
+// The task's pidMode: "host" shares the host's PID namespace, "task" does not.
+void ReadPidMode(const Reader& r, const TaskFacts& facts, FlagSetting* s) {
+  s->key = facts.pid_mode_key.empty() ? std::string(FieldName(FieldId::kPidMode, r.task_style))
+                                      : facts.pid_mode_key;
+  if (!facts.pid_mode.unresolved.empty()) {
+    s->value = Flag::kUnresolved;
+    s->detail = facts.pid_mode.unresolved;
+    s->where = facts.pid_mode_where;
+    return;
+  }
+  const Node* n = facts.pid_mode.node;
+  if (!n) {
+    s->value = Flag::kUnset;
+    s->detail = "not set";
+    return;
+  }
+  s->where = facts.pid_mode_where;
+  if (n->IsNull()) {
+    s->value = Flag::kUnset;
+    s->detail = "set to null";
+  } else if (!n->IsScalar()) {
+    s->value = Flag::kInvalid;
+    s->detail = "set to a collection, not a PID mode";
+  } else if (n->value() == "host") {
+    s->value = Flag::kTrue;
+  } else if (n->value() == "task") {
+    s->value = Flag::kFalse;
+    s->detail = "set to task";
+  } else {
+    s->value = Flag::kInvalid;
+    s->detail = "set to " + QuoteForMessage(n->value()) + ", neither host nor task";
   }
 }
 
@@ -194,6 +277,8 @@ void ReadTask(const Reader& r, const TaskFacts& facts, Workload* w) {
     }
   }
 
+  ReadPidMode(r, facts, &w->host_pid);
+
   std::set<std::string, std::less<>> volumes;
   for (const Node* v : Items(facts.volumes)) {
     Resolved vr = r.Follow(v);
@@ -208,7 +293,12 @@ void ReadTask(const Reader& r, const TaskFacts& facts, Workload* w) {
     c.read_only_root.value = Flag::kUnresolved;
     c.read_only_root.key =
         std::string(FieldName(FieldId::kReadonlyRootFilesystem, r.container_style));
-    c.read_only_root.detail = std::move(why);
+    c.read_only_root.detail = why;
+    c.privileged = c.read_only_root;
+    c.privileged.key = std::string(FieldName(FieldId::kPrivileged, r.container_style));
+    c.user.state = Given::kUnresolved;
+    c.user.key = std::string(FieldName(FieldId::kUser, r.container_style));
+    c.user.detail = std::move(why);
     w->containers.push_back(std::move(c));
   };
 
@@ -244,7 +334,9 @@ void ReadTask(const Reader& r, const TaskFacts& facts, Workload* w) {
     if (Resolved e = r.Get(d, FieldId::kEssential, r.container_style); e.node) {
       if (AsBoolean(r, e.node) == 0) c.role = ContainerRole::kSidecar;
     }
-    ReadFlag(r, d, &c);
+    ReadFlag(r, d, FieldId::kReadonlyRootFilesystem, &c.read_only_root);
+    ReadFlag(r, d, FieldId::kPrivileged, &c.privileged);
+    ReadText(r, d, FieldId::kUser, &c.user);
     for (const Node* mp : Items(r.Get(d, FieldId::kMountPoints, r.container_style).node)) {
       Resolved m = r.Follow(mp);
       if (!m.node || !m.node->IsMapping()) continue;

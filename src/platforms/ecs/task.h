@@ -31,6 +31,9 @@ enum class FieldId {
   kOperatingSystemFamily,
   kFamily,
   kContainerDefinitions,
+  kPrivileged,
+  kUser,
+  kPidMode,
 };
 
 /// The field's name in a style: kReadonlyRootFilesystem is readonlyRootFilesystem,
@@ -76,6 +79,12 @@ struct TaskFacts {
   std::string containers_unresolved;  // why it could not be followed
   const Node* volumes = nullptr;      // sequence of volume mappings, or nullptr
   const Node* runtime_platform = nullptr;
+  /// The task's pidMode as the source gives it, followed (pid.node nullptr when absent),
+  /// where it is written and how it is spelled. The caller follows it: in Terraform it
+  /// sits in HCL beside container definitions that may be embedded JSON.
+  Resolved pid_mode;
+  Location pid_mode_where;
+  std::string pid_mode_key;
   /// Exemptions declared by the source: tags, CloudFormation Metadata...
   std::vector<Exemption> exemptions;
   std::vector<std::pair<std::string, Exemption>> per_container;

@@ -310,6 +310,10 @@ void ReadResource(const DocumentContext& ctx, const Module& module, std::string_
   }
   facts.volumes = body->Get(awscc ? "volumes" : "volume");
   facts.runtime_platform = body->Get("runtime_platform");
+  if (const Node* pid = body->Get("pid_mode")) {
+    facts.pid_mode = module.Resolve(pid);
+    facts.pid_mode_where = Where(ctx, pid);
+  }
   const Node* tags = body->Get("tags");
   ExemptionsFromKeyValues(ctx, tags && tags->IsSequence() ? TagListOf(tags) : KeyValuesOf(tags),
                           "tag", &facts.exemptions, &facts.per_container);
@@ -372,6 +376,10 @@ void ReadPlanModule(const DocumentContext& ctx, const Node* module, int depth,
       }
       facts.volumes = values->Get(awscc ? "volumes" : "volume");
       facts.runtime_platform = values->Get("runtime_platform");
+      if (const Node* pid = values->Get("pid_mode"); pid && !pid->IsNull()) {
+        facts.pid_mode = {pid, ""};
+        facts.pid_mode_where = Where(ctx, pid);
+      }
       Workload w;
       w.where = Where(ctx, res);
       std::string address(res->Get("address") ? res->Get("address")->Scalar() : type);

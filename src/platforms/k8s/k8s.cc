@@ -51,51 +51,117 @@ std::unordered_map<std::string_view, VolumeInfo> PodVolumes(const Node* pod_spec
   return volumes;
 }
 
-void ReadRootFs(const DocumentContext& ctx, const Node* container, Container* c) {
-  c->read_only_root.key = "readOnlyRootFilesystem";
-  const Node* sc_key = nullptr;
-  const Node* sc = container->Get("securityContext", &sc_key);
-  if (!sc || sc->IsNull()) {
-    c->read_only_root.value = Flag::kUnset;
-    c->read_only_root.detail = "no securityContext";
-    return;
-  }
-  if (!sc->IsMapping()) {
-    c->read_only_root.value = Flag::kInvalid;
-    c->read_only_root.detail = "securityContext is not a mapping";
-    c->read_only_root.where = Where(ctx, sc);
-    return;
-  }
-  const Node* v = sc->Get("readOnlyRootFilesystem");
-  if (!v) {
-    c->read_only_root.value = Flag::kUnset;
-    c->read_only_root.detail = "securityContext does not set it";
-    return;
-  }
-  c->read_only_root.where = Where(ctx, v);
+// What a written yes/no node states.
+void ReadBoolNode(const DocumentContext& ctx, const Node* v, FlagSetting* s) {
+  s->where = Where(ctx, v);
   switch (v->AsBool()) {
     case BoolValue::kTrue:
-      c->read_only_root.value = Flag::kTrue;
+      s->value = Flag::kTrue;
+      s->detail = "set to " + QuoteForMessage(v->value());
+      if (v->value() == "true") s->detail.clear();
       break;
     case BoolValue::kFalse:
-      c->read_only_root.value = Flag::kFalse;
-      c->read_only_root.detail = "set to false";
+      s->value = Flag::kFalse;
+      s->detail = "set to false";
       break;
     case BoolValue::kNull:
-      c->read_only_root.value = Flag::kUnset;
-      c->read_only_root.detail = "set to null";
+      s->value = Flag::kUnset;
+      s->detail = "set to null";
       break;
     case BoolValue::kNotBool:
-      c->read_only_root.value = Flag::kInvalid;
+      s->value = Flag::kInvalid;
       if (v->IsScalar()) {
-        c->read_only_root.detail =
-            (v->scalar_style == ScalarStyle::kPlain ? "set to " : "set to the string ") +
-            QuoteForMessage(v->value()) + ", not a boolean";
+        s->detail = (v->scalar_style == ScalarStyle::kPlain ? "set to " : "set to the string ") +
+                    QuoteForMessage(v->value()) + ", not a boolean";
       } else {
-        c->read_only_root.detail = "set to a collection, not a boolean";
+        s->detail = "set to a collection, not a boolean";
       }
       break;
   }
+}
+
+// A yes/no field of a container's securityContext.
+void ReadSecurityFlag(const DocumentContext& ctx, const Node* container, std::string_view key,
+                      FlagSetting* s) {
+  s->key = std::string(key);
+  const Node* sc = container->Get("securityContext");
+  if (!sc || sc->IsNull()) {
+    s->value = Flag::kUnset;
+    s->detail = "no securityContext";
+    return;
+  }
+  if (!sc->IsMapping()) {
+    s->value = Flag::kInvalid;
+    s->detail = "securityContext is not a mapping";
+    s->where = Where(ctx, sc);
+    return;
+  }
+  const Node* v = sc->Get(key);
+  if (!v) {
+    s->value = Flag::kUnset;
+    s->detail = "securityContext does not set it";
+    return;
+  }
+  ReadBoolNode(ctx, v, s);
+  if (s->value == Flag::kTrue && key == "readOnlyRootFilesystem") s->detail.clear();
+}
+
+// The node a field of the container's securityContext gives, else the pod's, with
+// which of them gave it; nullptr when neither does.
+const Node* Effective(const Node* container, const Node* pod_spec, std::string_view key,
+                      bool* from_pod) {
+  *from_pod = false;
+  if (const Node* sc = container->Get("securityContext"); sc && sc->IsMapping()) {
+    if (const Node* v = sc->Get(key)) return v;
+  }
+  if (const Node* sc = pod_spec->Get("securityContext"); sc && sc->IsMapping()) {
+    if (const Node* v = sc->Get(key)) {
+      *from_pod = true;
+      return v;
+    }
+  }
+  return nullptr;
+}
+
+// runAsNonRoot and runAsUser as they take effect: the container's, else the pod's.
+void ReadRunAs(const DocumentContext& ctx, const Node* container, const Node* pod_spec,
+               Container* c) {
+  bool from_pod = false;
+  c->run_as_non_root.key = "runAsNonRoot";
+  if (const Node* v = Effective(container, pod_spec, "runAsNonRoot", &from_pod)) {
+    ReadBoolNode(ctx, v, &c->run_as_non_root);
+    if (from_pod) c->run_as_non_root.key = "spec.securityContext.runAsNonRoot";
+  } else {
+    c->run_as_non_root.value = Flag::kUnset;
+    c->run_as_non_root.detail = "neither the container's nor the pod's securityContext sets it";
+  }
+  c->user.key = "runAsUser";
+  const Node* v = Effective(container, pod_spec, "runAsUser", &from_pod);
+  if (!v) {
+    c->user.state = Given::kUnset;
+    c->user.detail = "neither the container's nor the pod's securityContext sets runAsUser";
+    return;
+  }
+  if (from_pod) c->user.key = "spec.securityContext.runAsUser";
+  c->user.where = Where(ctx, v);
+  if (v->IsNull()) {
+    c->user.state = Given::kUnset;
+    c->user.detail = "set to null";
+    return;
+  }
+  bool number = v->IsScalar() && v->scalar_style == ScalarStyle::kPlain && !v->value().empty() &&
+                v->value().size() <= 19;
+  for (char ch : v->IsScalar() ? v->value() : std::string_view()) number &= ch >= '0' && ch <= '9';
+  if (!number) {
+    c->user.state = Given::kInvalid;
+    c->user.detail = !v->IsScalar() ? "set to a collection, not a user id"
+                     : v->scalar_style == ScalarStyle::kPlain
+                         ? "set to " + QuoteForMessage(v->value()) + ", not a user id"
+                         : "set to the string " + QuoteForMessage(v->value()) + ", not a number";
+    return;
+  }
+  c->user.state = Given::kSet;
+  c->user.value = std::string(v->value());
 }
 
 void ReadContainers(const DocumentContext& ctx, const Node* pod_spec, std::string_view key,
@@ -113,7 +179,9 @@ void ReadContainers(const DocumentContext& ctx, const Node* pod_spec, std::strin
     c.where = Where(ctx, item);
     if (const Node* n = item->Get("name")) c.name = std::string(n->Scalar());
     if (const Node* n = item->Get("image")) c.image = std::string(n->Scalar());
-    ReadRootFs(ctx, item, &c);
+    ReadSecurityFlag(ctx, item, "readOnlyRootFilesystem", &c.read_only_root);
+    ReadSecurityFlag(ctx, item, "privileged", &c.privileged);
+    ReadRunAs(ctx, item, pod_spec, &c);
     if (const Node* mounts = item->Get("volumeMounts"); mounts && mounts->IsSequence()) {
       for (const Node* m : mounts->children()) {
         if (!m->IsMapping()) continue;
@@ -207,6 +275,13 @@ void ExtractObject(const DocumentContext& ctx, const Node* obj, uint32_t depth,
         break;
       }
     }
+  }
+  w.host_pid.key = "hostPID";
+  if (const Node* pid = pod_spec->Get("hostPID")) {
+    ReadBoolNode(ctx, pid, &w.host_pid);
+  } else {
+    w.host_pid.value = Flag::kUnset;
+    w.host_pid.detail = "not set";
   }
   auto volumes = PodVolumes(pod_spec);
   ReadContainers(ctx, pod_spec, "initContainers", ContainerRole::kInit, volumes, &w);

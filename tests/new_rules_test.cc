@@ -1,0 +1,435 @@
+// no-privileged, no-host-pid and run-as-non-root on every platform: pass, fail, n/a
+// (Windows), exempted and values that cannot be read, through the scan entry point.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "engine/scanner.h"
+#include "engine/sources.h"
+
+namespace rootlock {
+namespace {
+
+// The findings of one rule, in order.
+std::vector<Finding> Judge(const std::string& name, const std::string& text,
+                           std::string_view rule) {
+  SourceOutcome out;
+  ScanText(name, text, FormatForPath(name), ScanOptions{}, &out);
+  EXPECT_TRUE(out.errors.empty()) << (out.errors.empty() ? "" : out.errors[0].ToString());
+  std::vector<Finding> found;
+  for (Finding& f : out.findings) {
+    if (f.rule->id == rule) found.push_back(std::move(f));
+  }
+  return found;
+}
+
+// The one finding of `rule` on a single-container input.
+Finding One(const std::string& name, const std::string& text, std::string_view rule) {
+  std::vector<Finding> all = Judge(name, text, rule);
+  EXPECT_EQ(all.size(), 1u) << name << " " << rule;
+  return all.empty() ? Finding{} : all[0];
+}
+
+std::string Pod(const std::string& spec_extra, const std::string& container_extra,
+                const std::string& annotations = "") {
+  return "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n" + annotations + "spec:\n" +
+         spec_extra + "  containers:\n  - name: app\n    image: app:1\n" + container_extra;
+}
+
+// --- Kubernetes ------------------------------------------------------------
+
+TEST(NoPrivileged, Kubernetes) {
+  Finding f = One("p.yaml", Pod("", "    securityContext: {privileged: true}\n"), "no-privileged");
+  EXPECT_EQ(f.status, Status::kFail);
+  EXPECT_EQ(f.severity, Severity::kCritical);
+  EXPECT_EQ(f.message, "Pod 'p' container 'app' runs privileged (privileged: true)");
+  EXPECT_EQ(f.where.line, 9u);  // the setting, not the container
+  EXPECT_NE(f.reason.find("every capability"), std::string::npos) << f.reason;
+
+  EXPECT_EQ(
+      One("p.yaml", Pod("", "    securityContext: {privileged: false}\n"), "no-privileged").status,
+      Status::kPass);
+  Finding unset = One("p.yaml", Pod("", ""), "no-privileged");
+  EXPECT_EQ(unset.status, Status::kPass);
+  EXPECT_EQ(unset.where.line, 7u);  // the container
+  // YAML 1.1, as kubectl reads it: yes is true.
+  EXPECT_EQ(
+      One("p.yaml", Pod("", "    securityContext: {privileged: yes}\n"), "no-privileged").status,
+      Status::kFail);
+  // A string is not a boolean: it cannot be shown to be off, so it fails closed.
+  Finding quoted =
+      One("p.yaml", Pod("", "    securityContext: {privileged: \"true\"}\n"), "no-privileged");
+  EXPECT_EQ(quoted.status, Status::kFail);
+  EXPECT_NE(quoted.reason.find("not a boolean; rootlock fails closed"), std::string::npos)
+      << quoted.reason;
+}
+
+TEST(NoPrivileged, KubernetesExemptionIsPerRule) {
+  std::string text = Pod("", "    securityContext: {privileged: true}\n",
+                         "  annotations:\n    rootlock.io/exempt: \"no-privileged: CNI agent\"\n");
+  Finding f = One("p.yaml", text, "no-privileged");
+  EXPECT_EQ(f.status, Status::kNotApplicable);
+  EXPECT_NE(f.reason.find("CNI agent"), std::string::npos) << f.reason;
+  // The same annotation does not exempt the container from read-only-root-fs.
+  EXPECT_EQ(One("p.yaml", text, "read-only-root-fs").status, Status::kFail);
+  // A peer's id names the rule too.
+  std::string peer = Pod("", "    securityContext: {privileged: true}\n",
+                         "  annotations:\n    rootlock.io/exempt: \"CKV_K8S_16: CNI agent\"\n");
+  EXPECT_EQ(One("p.yaml", peer, "no-privileged").status, Status::kNotApplicable);
+}
+
+TEST(NoPrivileged, KubernetesWindowsIsNotApplicable) {
+  Finding f =
+      One("p.yaml", Pod("  os: {name: windows}\n", "    securityContext: {privileged: true}\n"),
+          "no-privileged");
+  EXPECT_EQ(f.status, Status::kNotApplicable);
+  EXPECT_NE(f.reason.find("Windows"), std::string::npos);
+}
+
+TEST(NoHostPid, KubernetesFailsEveryContainer) {
+  std::string text =
+      "kind: Deployment\nmetadata: {name: d}\nspec:\n  template:\n    spec:\n"
+      "      hostPID: true\n      initContainers: [{name: init, image: busybox}]\n"
+      "      containers: [{name: a, image: a}, {name: b, image: b}]\n";
+  std::vector<Finding> all = Judge("d.yaml", text, "no-host-pid");
+  ASSERT_EQ(all.size(), 3u);
+  for (const Finding& f : all) {
+    EXPECT_EQ(f.status, Status::kFail) << f.container;
+    EXPECT_EQ(f.where.line, 6u);
+    EXPECT_EQ(f.severity, Severity::kHigh);
+  }
+  EXPECT_EQ(all[1].message, "Deployment 'd' container 'a' shares the host's PID namespace");
+  EXPECT_EQ(One("p.yaml", Pod("  hostPID: false\n", ""), "no-host-pid").status, Status::kPass);
+  EXPECT_EQ(One("p.yaml", Pod("", ""), "no-host-pid").status, Status::kPass);
+  EXPECT_EQ(One("p.yaml", Pod("  hostPID: on\n", ""), "no-host-pid").status, Status::kFail);
+  EXPECT_EQ(One("p.yaml", Pod("  hostPID: 'true'\n", ""), "no-host-pid").status, Status::kFail);
+  EXPECT_EQ(
+      One("p.yaml", Pod("  hostPID: true\n  os: {name: windows}\n", ""), "no-host-pid").status,
+      Status::kNotApplicable);
+  EXPECT_EQ(One("p.yaml",
+                Pod("  hostPID: true\n", "",
+                    "  annotations:\n    rootlock.io/exempt: \"host-pid: node exporter\"\n"),
+                "no-host-pid")
+                .status,
+            Status::kNotApplicable);
+}
+
+TEST(RunAsNonRoot, KubernetesContainerBeatsPod) {
+  auto status = [](const std::string& spec, const std::string& container) {
+    return One("p.yaml", Pod(spec, container), "run-as-non-root").status;
+  };
+  EXPECT_EQ(status("", ""), Status::kFail);  // nothing set: the image decides
+  EXPECT_EQ(status("", "    securityContext: {runAsNonRoot: true}\n"), Status::kPass);
+  EXPECT_EQ(status("", "    securityContext: {runAsUser: 1000}\n"), Status::kPass);
+  EXPECT_EQ(status("", "    securityContext: {runAsUser: 0}\n"), Status::kFail);
+  EXPECT_EQ(status("", "    securityContext: {runAsNonRoot: true, runAsUser: 0}\n"), Status::kFail);
+  EXPECT_EQ(status("", "    securityContext: {runAsNonRoot: false}\n"), Status::kFail);
+  EXPECT_EQ(status("  securityContext: {runAsNonRoot: true}\n", ""), Status::kPass);
+  EXPECT_EQ(status("  securityContext: {runAsUser: 1000}\n", ""), Status::kPass);
+  // The container's runAsUser beats the pod's.
+  EXPECT_EQ(
+      status("  securityContext: {runAsUser: 1000}\n", "    securityContext: {runAsUser: 0}\n"),
+      Status::kFail);
+  EXPECT_EQ(
+      status("  securityContext: {runAsUser: 0}\n", "    securityContext: {runAsUser: 1000}\n"),
+      Status::kPass);
+  EXPECT_EQ(status("  securityContext: {runAsNonRoot: true}\n",
+                   "    securityContext: {runAsNonRoot: false}\n"),
+            Status::kFail);
+  EXPECT_EQ(status("", "    securityContext: {runAsNonRoot: yes}\n"), Status::kPass);
+  EXPECT_EQ(status("", "    securityContext: {runAsUser: \"1000\"}\n"), Status::kFail);
+  EXPECT_EQ(status("  os: {name: windows}\n", ""), Status::kNotApplicable);
+
+  Finding root = One("p.yaml", Pod("", "    securityContext: {runAsUser: 0}\n"), "run-as-non-root");
+  EXPECT_EQ(root.message, "Pod 'p' container 'app' runs as root (runAsUser: 0)");
+  EXPECT_EQ(root.where.line, 9u);
+  Finding none = One("p.yaml", Pod("", ""), "run-as-non-root");
+  EXPECT_NE(none.reason.find("neither the container's nor the pod's securityContext"),
+            std::string::npos)
+      << none.reason;
+  Finding pod = One("p.yaml", Pod("  securityContext: {runAsUser: 0}\n", ""), "run-as-non-root");
+  EXPECT_EQ(pod.message,
+            "Pod 'p' container 'app' runs as root (spec.securityContext.runAsUser: 0)");
+  EXPECT_EQ(pod.where.line, 6u);
+}
+
+// --- ECS -------------------------------------------------------------------
+
+std::string Register(const std::string& task_extra, const std::string& container_extra) {
+  return "{\"family\": \"api\", " + task_extra +
+         "\"containerDefinitions\": [{\"name\": \"app\", \"image\": \"app:1\"" + container_extra +
+         "}]}";
+}
+
+TEST(NewRules, EcsRegisterJson) {
+  Finding priv = One("td.json", Register("", ", \"privileged\": true"), "no-privileged");
+  EXPECT_EQ(priv.status, Status::kFail);
+  EXPECT_EQ(priv.message,
+            "Task definition 'api' container 'app' runs privileged (privileged: true)");
+  EXPECT_EQ(One("td.json", Register("", ", \"privileged\": false"), "no-privileged").status,
+            Status::kPass);
+  EXPECT_EQ(One("td.json", Register("", ""), "no-privileged").status, Status::kPass);
+
+  EXPECT_EQ(One("td.json", Register("\"pidMode\": \"host\", ", ""), "no-host-pid").status,
+            Status::kFail);
+  EXPECT_EQ(One("td.json", Register("\"pidMode\": \"task\", ", ""), "no-host-pid").status,
+            Status::kPass);
+  EXPECT_EQ(One("td.json", Register("", ""), "no-host-pid").status, Status::kPass);
+
+  auto user = [](const std::string& u) {
+    return One("td.json", Register("", u.empty() ? "" : ", \"user\": \"" + u + "\""),
+               "run-as-non-root")
+        .status;
+  };
+  EXPECT_EQ(user(""), Status::kFail);
+  EXPECT_EQ(user("root"), Status::kFail);
+  EXPECT_EQ(user("0"), Status::kFail);
+  EXPECT_EQ(user("0:0"), Status::kFail);
+  EXPECT_EQ(user("0:1000"), Status::kFail);
+  EXPECT_EQ(user("root:app"), Status::kFail);
+  EXPECT_EQ(user("1000"), Status::kPass);
+  EXPECT_EQ(user("1000:1000"), Status::kPass);
+  EXPECT_EQ(user("app"), Status::kPass);
+  EXPECT_EQ(user("app:0"), Status::kPass);  // the group does not make it root
+
+  std::string windows =
+      "{\"family\": \"win\", \"runtimePlatform\": {\"operatingSystemFamily\": "
+      "\"WINDOWS_SERVER_2022_CORE\"}, \"pidMode\": \"host\", "
+      "\"containerDefinitions\": [{\"name\": \"app\", \"privileged\": true}]}";
+  for (const char* rule : {"no-privileged", "no-host-pid", "run-as-non-root"}) {
+    EXPECT_EQ(One("td.json", windows, rule).status, Status::kNotApplicable) << rule;
+  }
+}
+
+TEST(NewRules, EcsTagsExemptPerRule) {
+  std::string text =
+      "{\"taskDefinition\": {\"family\": \"api\", \"revision\": 1, "
+      "\"containerDefinitions\": [{\"name\": \"app\", \"privileged\": true}]}, "
+      "\"tags\": [{\"key\": \"rootlock.io/exempt\", "
+      "\"value\": \"ECS.4: needs /dev/fuse\"}]}";
+  EXPECT_EQ(One("td.json", text, "no-privileged").status, Status::kNotApplicable);
+  EXPECT_EQ(One("td.json", text, "run-as-non-root").status, Status::kFail);
+}
+
+const char* kCfn = R"(Parameters:
+  Priv: {Type: String}
+Resources:
+  Task:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      Family: api
+      PidMode: !Ref Pid
+      ContainerDefinitions:
+        - Name: app
+          Image: app:1
+          Privileged: "true"
+          User: !Ref AppUser
+        - Name: side
+          Image: side:1
+          Privileged: !Ref Priv
+          User: "1000:1000"
+)";
+
+TEST(NewRules, CloudFormationStringsAndRefs) {
+  std::vector<Finding> priv = Judge("t.yaml", kCfn, "no-privileged");
+  ASSERT_EQ(priv.size(), 2u);
+  EXPECT_EQ(priv[0].status, Status::kFail);  // "true" is true to CloudFormation
+  EXPECT_EQ(priv[0].message,
+            "Task definition 'api' (Task) container 'app' runs privileged (Privileged: true)");
+  EXPECT_EQ(priv[1].status, Status::kFail);  // a parameter without a value fails closed
+  EXPECT_NE(priv[1].reason.find("fails closed"), std::string::npos) << priv[1].reason;
+  std::vector<Finding> user = Judge("t.yaml", kCfn, "run-as-non-root");
+  ASSERT_EQ(user.size(), 2u);
+  EXPECT_EQ(user[0].status, Status::kFail);
+  EXPECT_EQ(user[1].status, Status::kPass);
+  std::vector<Finding> pid = Judge("t.yaml", kCfn, "no-host-pid");
+  ASSERT_EQ(pid.size(), 2u);
+  EXPECT_EQ(pid[0].status, Status::kFail);
+  EXPECT_EQ(pid[0].where.line, 8u);
+}
+
+const char* kTerraform = R"(variable "user" {}
+variable "pid" { default = "host" }
+resource "aws_ecs_task_definition" "api" {
+  family   = "api"
+  pid_mode = var.pid
+  container_definitions = jsonencode([
+    { name = "app", image = "app:1", privileged = var.priv, user = var.user },
+    { name = "side", image = "side:1", privileged = false, user = "1000" },
+  ])
+}
+)";
+
+TEST(NewRules, TerraformVariables) {
+  std::vector<Finding> priv = Judge("main.tf", kTerraform, "no-privileged");
+  ASSERT_EQ(priv.size(), 2u);
+  EXPECT_EQ(priv[0].status, Status::kFail);  // var.priv is not declared
+  EXPECT_EQ(priv[1].status, Status::kPass);
+  std::vector<Finding> user = Judge("main.tf", kTerraform, "run-as-non-root");
+  ASSERT_EQ(user.size(), 2u);
+  EXPECT_EQ(user[0].status, Status::kFail);  // var.user has no default
+  EXPECT_NE(user[0].reason.find("var.user"), std::string::npos) << user[0].reason;
+  EXPECT_EQ(user[1].status, Status::kPass);
+  std::vector<Finding> pid = Judge("main.tf", kTerraform, "no-host-pid");
+  ASSERT_EQ(pid.size(), 2u);
+  EXPECT_EQ(pid[0].status, Status::kFail);  // the default is host
+  EXPECT_EQ(pid[0].where.line, 5u);
+}
+
+TEST(NewRules, TerraformHeredocAndAwscc) {
+  std::string heredoc = R"(resource "aws_ecs_task_definition" "api" {
+  family = "api"
+  container_definitions = <<EOF
+[{"name": "app", "image": "app:1", "privileged": true, "user": "${var.u}"}]
+EOF
+}
+)";
+  Finding priv = One("main.tf", heredoc, "no-privileged");
+  EXPECT_EQ(priv.status, Status::kFail);
+  EXPECT_EQ(priv.where.line, 4u);
+  EXPECT_EQ(One("main.tf", heredoc, "run-as-non-root").status, Status::kFail);
+
+  std::string awscc = R"(resource "awscc_ecs_task_definition" "api" {
+  family   = "api"
+  pid_mode = "host"
+  container_definitions = [{
+    name       = "app"
+    image      = "app:1"
+    privileged = "false"
+    user       = "1000:1000"
+  }]
+}
+)";
+  EXPECT_EQ(One("main.tf", awscc, "no-privileged").status, Status::kPass);
+  EXPECT_EQ(One("main.tf", awscc, "run-as-non-root").status, Status::kPass);
+  EXPECT_EQ(One("main.tf", awscc, "no-host-pid").status, Status::kFail);
+}
+
+// --- Docker inspect and compose -------------------------------------------
+
+std::string Inspect(const std::string& host, const std::string& user) {
+  return "[{\"Id\": \"0123456789abcdef\", \"Name\": \"/web\", \"Config\": {\"Image\": \"nginx\", "
+         "\"User\": \"" +
+         user + "\"}, \"HostConfig\": {" + host + "}}]";
+}
+
+TEST(NewRules, DockerInspect) {
+  EXPECT_EQ(One("i.json", Inspect("\"Privileged\": true", ""), "no-privileged").status,
+            Status::kFail);
+  EXPECT_EQ(One("i.json", Inspect("\"Privileged\": false", ""), "no-privileged").status,
+            Status::kPass);
+  EXPECT_EQ(One("i.json", Inspect("\"PidMode\": \"host\"", ""), "no-host-pid").status,
+            Status::kFail);
+  EXPECT_EQ(One("i.json", Inspect("\"PidMode\": \"\"", ""), "no-host-pid").status, Status::kPass);
+  EXPECT_EQ(One("i.json", Inspect("\"PidMode\": \"container:db\"", ""), "no-host-pid").status,
+            Status::kPass);
+  Finding empty = One("i.json", Inspect("", ""), "run-as-non-root");
+  EXPECT_EQ(empty.status, Status::kFail);
+  EXPECT_EQ(empty.message, "Container '/web' runs as root (Config.User is empty)");
+  EXPECT_EQ(One("i.json", Inspect("", "0:0"), "run-as-non-root").status, Status::kFail);
+  EXPECT_EQ(One("i.json", Inspect("", "root"), "run-as-non-root").status, Status::kFail);
+  EXPECT_EQ(One("i.json", Inspect("", "nginx"), "run-as-non-root").status, Status::kPass);
+  EXPECT_EQ(One("i.json", Inspect("", "101:101"), "run-as-non-root").status, Status::kPass);
+}
+
+TEST(NewRules, ComposeWithInterpolation) {
+  setenv("ROOTLOCK_TEST_USER", "1000:1000", 1);
+  unsetenv("ROOTLOCK_TEST_NOPE");
+  std::string text = R"(services:
+  web:
+    image: nginx
+    privileged: true
+    pid: host
+    user: root
+  api:
+    image: api
+    privileged: ${ROOTLOCK_TEST_NOPE}
+    pid: ${ROOTLOCK_TEST_NOPE}
+    user: ${ROOTLOCK_TEST_USER}
+  worker:
+    image: worker
+    privileged: no
+    pid: "service:web"
+    user: ${ROOTLOCK_TEST_NOPE}
+  win:
+    image: win
+    platform: windows/amd64
+    privileged: true
+  exempt:
+    image: x
+    privileged: true
+    labels:
+      rootlock.io/exempt: "no-privileged: docker in docker for CI"
+)";
+  std::vector<Finding> priv = Judge("compose.yaml", text, "no-privileged");
+  ASSERT_EQ(priv.size(), 5u);
+  EXPECT_EQ(priv[0].status, Status::kFail);
+  EXPECT_EQ(priv[0].where.line, 4u);
+  EXPECT_EQ(priv[0].message, "Service 'web' runs privileged (privileged: true)");
+  EXPECT_EQ(priv[1].status, Status::kFail);  // unset variable: fails closed
+  EXPECT_EQ(priv[2].status, Status::kPass);
+  EXPECT_EQ(priv[3].status, Status::kNotApplicable);  // Windows
+  EXPECT_EQ(priv[4].status, Status::kNotApplicable);  // exempted
+  std::vector<Finding> pid = Judge("compose.yaml", text, "no-host-pid");
+  ASSERT_EQ(pid.size(), 5u);
+  EXPECT_EQ(pid[0].status, Status::kFail);
+  EXPECT_EQ(pid[1].status, Status::kFail);
+  EXPECT_EQ(pid[2].status, Status::kPass);
+  std::vector<Finding> user = Judge("compose.yaml", text, "run-as-non-root");
+  ASSERT_EQ(user.size(), 5u);
+  EXPECT_EQ(user[0].status, Status::kFail);
+  EXPECT_EQ(user[1].status, Status::kPass);  // ${ROOTLOCK_TEST_USER} is 1000:1000
+  EXPECT_EQ(user[2].status, Status::kFail);
+  EXPECT_NE(user[2].reason.find("fails closed"), std::string::npos) << user[2].reason;
+  EXPECT_EQ(user[3].status, Status::kNotApplicable);
+  EXPECT_EQ(user[4].status, Status::kFail);  // exempted from no-privileged only
+}
+
+// --- The gate and the selection ---------------------------------------------
+
+TEST(NewRules, FailOnGatesWithoutMovingTheRatio) {
+  std::string text =
+      Pod("", "    securityContext: {readOnlyRootFilesystem: true, privileged: true}\n");
+  ScanOptions options;
+  SourceOutcome out;
+  ScanText("p.yaml", text, InputFormat::kAuto, options, &out);
+  Summary plain = Summarize(out.findings, options);
+  EXPECT_TRUE(plain.passed);  // the new rules do not gate by default
+  EXPECT_EQ(plain.read_only, 1u);
+  EXPECT_EQ(plain.writable, 0u);
+
+  options.fail_on.insert("no-privileged");
+  Summary by_rule = Summarize(out.findings, options);
+  EXPECT_FALSE(by_rule.passed);
+  EXPECT_EQ(by_rule.failed_on, 1u);
+  EXPECT_DOUBLE_EQ(by_rule.ratio, 1.0);
+
+  options.fail_on.clear();
+  options.fail_on_severity = Severity::kCritical;
+  EXPECT_FALSE(Summarize(out.findings, options).passed);
+  options.fail_on_severity.reset();
+  options.fail_on.insert("no-host-pid");
+  EXPECT_TRUE(Summarize(out.findings, options).passed);
+}
+
+TEST(NewRules, RulesChoosesWhichRun) {
+  std::string text = Pod("", "    securityContext: {privileged: true}\n");
+  ScanOptions options;
+  for (const RuleInfo* r : AllRules()) options.rules.disabled.insert(r->id);
+  options.rules.disabled.erase("no-privileged");
+  SourceOutcome out;
+  ScanText("p.yaml", text, InputFormat::kAuto, options, &out);
+  ASSERT_EQ(out.findings.size(), 1u);
+  EXPECT_EQ(std::string(out.findings[0].rule->id), "no-privileged");
+  // Without read-only-root-fs there is no ratio to gate on: only --fail-on gates.
+  Summary s = Summarize(out.findings, options);
+  EXPECT_TRUE(s.passed);
+  EXPECT_FALSE(s.ratio_gate);
+  options.fail_on.insert("no-privileged");
+  EXPECT_FALSE(Summarize(out.findings, options).passed);
+}
+
+}  // namespace
+}  // namespace rootlock
