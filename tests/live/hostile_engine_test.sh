@@ -5,9 +5,16 @@
 # drips one byte a second is cut by --timeout, ids that are not ids are refused by
 # name and never reach the wire (curl would turn /containers/../json into /json);
 # each failure is one line on stderr.
-# usage: hostile_engine_test.sh ROOTLOCK_BINARY
+# usage: hostile_engine_test.sh ROOTLOCK_BINARY [--sanitized]
+# With --sanitized (an AddressSanitizer build) peak RSS is reported but not judged: the
+# sanitizer's shadow memory and quarantine say nothing about the caps.
 set -u
 bin=$1
+sanitized=0
+[ "${2:-}" = "--sanitized" ] && sanitized=1
+rss_below() {  # rss_below MIB: the peak RSS is below MIB (always true under a sanitizer)
+  [ "$sanitized" -eq 1 ] || [ "$peak_mib" -lt "$1" ]
+}
 here=$(cd "$(dirname "$0")" && pwd)
 if [ ! -x /usr/bin/time ]; then
   echo "hostile-engine: /usr/bin/time missing (scripts/install-deps.sh --test installs it); skipped"
@@ -48,11 +55,11 @@ check "endless list: exit 2" [ "$status" -eq 2 ]
 check "endless list: one clear line" one_line
 check "endless list: names the request, the limit and the flag" \
   has "rootlock: the answer to GET /v1.43/containers/json?all=1 from the Docker engine at unix://$T/endless.sock is over the 256.0 MiB limit (--max-response-size)"
-check "endless list: peak RSS ${peak_mib} MiB < 400 MiB" [ "$peak_mib" -lt 400 ]
+check "endless list: peak RSS ${peak_mib} MiB < 400 MiB" rss_below 400
 run --host "unix://$T/endless.sock" --max-response-size 8M
 check "--max-response-size 8M: exit 2" [ "$status" -eq 2 ]
 check "--max-response-size 8M: its own limit" has "is over the 8.0 MiB limit (--max-response-size)"
-check "--max-response-size 8M: peak RSS ${peak_mib} MiB < 64 MiB" [ "$peak_mib" -lt 64 ]
+check "--max-response-size 8M: peak RSS ${peak_mib} MiB < 64 MiB" rss_below 64
 
 # An inspect that never ends: cut at 16 MiB, the container is a note, the rest is judged; what
 # a writable container wrote never ends either: cut at 64 MiB, it is judged without it.
@@ -64,7 +71,7 @@ check "endless inspect: the note names the container and the limit" \
   has "docker:ffffffffffff: note: cannot inspect container /endless: the answer to GET /v1.43/containers/$(printf 'f%.0s' $(seq 64))/json from the Docker engine at unix://$T/endless-inspect.sock is over the 16.0 MiB limit (--max-response-size)"
 check "endless changes: judged without what it wrote, said in one line" \
   has "docker:888888888888: note: cannot tell what Container '/writer' wrote: the answer to GET /v1.43/containers/$(printf '8%.0s' $(seq 64))/changes from the Docker engine at unix://$T/endless-inspect.sock is over the 64.0 MiB limit (--max-response-size); judged without it"
-check "endless inspect and changes: peak RSS ${peak_mib} MiB < 120 MiB" [ "$peak_mib" -lt 120 ]
+check "endless inspect and changes: peak RSS ${peak_mib} MiB < 120 MiB" rss_below 120
 
 # (b) One byte a second: --timeout holds for the whole run, however many containers are slow.
 serve drip
