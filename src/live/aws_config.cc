@@ -1,24 +1,21 @@
 #include "live/aws_config.h"
 
 #include <cstdlib>
-#include <fstream>
 #include <sstream>
+
+#include "base/file_system.h"
+#include "base/text.h"
 
 namespace rootlock {
 namespace {
+
+constexpr uint64_t kMaxAwsFileBytes = 1024 * 1024;
 
 std::string Trim(const std::string& s) {
   size_t b = s.find_first_not_of(" \t\r");
   if (b == std::string::npos) return "";
   size_t e = s.find_last_not_of(" \t\r");
   return s.substr(b, e - b + 1);
-}
-
-std::string Lower(std::string s) {
-  for (char& c : s) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return s;
 }
 
 // The SDKs' variables for an endpoint of one service: AWS_ENDPOINT_URL_ECS.
@@ -47,13 +44,10 @@ AwsEnvironment AwsEnvironment::Process() {
     const char* v = std::getenv(name.c_str());
     return std::string(v ? v : "");
   };
+  // The shared files are small: a bounded read, like every other input.
   env.read_file = [](const std::string& path, std::string* text) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return false;
-    std::stringstream s;
-    s << in.rdbuf();
-    *text = s.str();
-    return !in.bad();
+    Diagnostic ignored;
+    return ReadFileBytes(path, /*regular=*/false, kMaxAwsFileBytes, text, &ignored);
   };
   return env;
 }
@@ -75,7 +69,7 @@ AwsIniFile ParseAwsIni(const std::string& text) {
     bool nested = line[0] == ' ' || line[0] == '\t';
     size_t eq = t.find('=');
     if (eq == std::string::npos) continue;
-    std::string key = Lower(Trim(t.substr(0, eq)));
+    std::string key = ToLower(Trim(t.substr(0, eq)));
     std::string value = Trim(t.substr(eq + 1));
     if (nested && !parent.empty()) {
       out[section][parent + "." + key] = value;

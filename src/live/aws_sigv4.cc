@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "base/digest.h"
+#include "base/text.h"
 
 namespace rootlock {
 namespace {
@@ -121,14 +122,6 @@ std::string CanonicalValue(std::string_view v) {
   return out;
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 }  // namespace
 
 std::string AmzDate(int64_t seconds) {
@@ -157,7 +150,7 @@ SigV4Signature SignV4(const SigV4Request& request, const AwsCredentials& credent
   // Headers: lowercase names, in order; repeated ones joined with ',' in the order sent.
   std::map<std::string, std::string> canonical;
   auto add = [&](std::string_view name, std::string_view value) {
-    std::string key = Lower(name);
+    std::string key = ToLower(name);
     std::string v = CanonicalValue(value);
     auto [it, fresh] = canonical.emplace(key, v);
     if (!fresh) it->second += "," + v;

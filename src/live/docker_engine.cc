@@ -249,13 +249,8 @@ bool AuditDockerEngine(DockerEngine* engine, const DockerAuditOptions& options, 
     if (!IsInspectedContainer(root)) continue;
     Workload w = DockerWorkload(ctx, root);
     // A live container has no line to point at: the location is the container itself.
-    w.where = Location{file};
-    w.host_pid.where = w.where;
+    PlaceAt(Location{file}, &w);
     for (Container& c : w.containers) {
-      c.where = w.where;
-      c.read_only_root.where = w.where;
-      c.privileged.where = c.user.where = w.where;
-      for (Mount& m : c.mounts) m.where = w.where;
       if (options.changes && c.read_only_root.value != Flag::kTrue) {
         std::unique_ptr<ParsedSource> changes =
             get_json(container_path + "/changes", kMaxChangesBytes, &status, &error);

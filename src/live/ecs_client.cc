@@ -85,16 +85,8 @@ void DescribeFamily(EcsClient* client, const std::string& family, std::vector<Wo
   ExtractEcs(ctx, &found);
   for (Workload& task : found) {
     // The ARN is where a live task definition is: no file, no line.
-    task.where = Location{arn};
     task.resource = arn;
-    task.host_pid.where = task.where;
-    for (Container& c : task.containers) {
-      c.where = task.where;
-      c.read_only_root.where = task.where;
-      c.privileged.where = c.user.where = c.run_as_non_root.where = task.where;
-      for (Mount& m : c.mounts) m.where = task.where;
-      for (Exemption& e : c.exemptions) e.where = task.where;
-    }
+    PlaceAt(Location{arn}, &task);
     workloads->push_back(std::move(task));
   }
 }

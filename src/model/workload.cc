@@ -55,4 +55,16 @@ std::string ContainerPhrase(const Container& c) {
   return role + " '" + c.name + "'";
 }
 
+void PlaceAt(const Location& at, Workload* w) {
+  w->where = at;
+  w->host_pid.where = at;
+  for (Container& c : w->containers) {
+    c.where = at;
+    for (FlagSetting* s : {&c.read_only_root, &c.privileged, &c.run_as_non_root}) s->where = at;
+    c.user.where = at;
+    for (Mount& m : c.mounts) m.where = at;
+    for (Exemption& e : c.exemptions) e.where = at;
+  }
+}
+
 }  // namespace rootlock

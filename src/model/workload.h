@@ -179,6 +179,12 @@ struct Workload {
   std::vector<Container> containers;
 };
 
+/// Places every position in `w` at `at`: a live object (a running container, a task
+/// definition read from the ECS API) has no line, so the workload, each container, each of
+/// their settings, mounts and exemptions are located at the object itself ("docker:3f2a9c",
+/// an ARN). The one place a new setting must be added to for live sources.
+void PlaceAt(const Location& at, Workload* w);
+
 /// An image reference's repository name without registry, path, tag or digest,
 /// lower-cased: "docker.io/bitnami/PostgreSQL:16@sha256:..." -> "postgresql".
 std::string ImageName(std::string_view image);
