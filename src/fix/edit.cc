@@ -6,7 +6,7 @@
 namespace rootlock {
 
 bool ApplyEdits(std::string_view text, std::vector<TextEdit> edits, std::string* out,
-                std::string* error) {
+                std::string* error, std::vector<std::pair<uint64_t, uint64_t>>* written) {
   std::stable_sort(edits.begin(), edits.end(), [](const TextEdit& a, const TextEdit& b) {
     if (a.offset != b.offset) return a.offset < b.offset;
     return a.depth > b.depth;
@@ -20,6 +20,7 @@ bool ApplyEdits(std::string_view text, std::vector<TextEdit> edits, std::string*
       return false;
     }
     out->append(text.substr(pos, e.offset - pos));
+    if (written) written->push_back({out->size(), out->size() + e.text.size()});
     out->append(e.text);
     pos = e.offset + e.length;
   }

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace rootlock {
@@ -23,9 +24,10 @@ struct TextEdit {
 
 /// Applies edits to `text`. Edits are applied in offset order; insertions at
 /// the same offset keep the order they were given in. Overlapping
-/// replacements are a bug in the caller: false, with `error` set.
+/// replacements are a bug in the caller: false, with `error` set. `written`,
+/// when given, receives where each edit's text landed in `out` ([begin, end)).
 bool ApplyEdits(std::string_view text, std::vector<TextEdit> edits, std::string* out,
-                std::string* error);
+                std::string* error, std::vector<std::pair<uint64_t, uint64_t>>* written = nullptr);
 
 /// "\r\n" when the text's lines end that way (its first line break decides), else "\n".
 std::string_view LineEnding(std::string_view text);

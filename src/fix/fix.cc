@@ -16,6 +16,7 @@
 #include "base/test_hooks.h"
 #include "base/text.h"
 #include "fix/fixer.h"
+#include "fix/hcl_align.h"
 #include "fix/tree_edit.h"
 #include "platforms/adapter.h"
 #include "rules/rules.h"
@@ -299,11 +300,14 @@ void Fixer::Run() {
     return;
   }
   std::string fixed, error;
-  if (!ApplyEdits(text_, editor_->edits(), &fixed, &error)) {
+  std::vector<std::pair<uint64_t, uint64_t>> written;
+  if (!ApplyEdits(text_, editor_->edits(), &fixed, &error, &written)) {
     out_->error = "internal error: " + error + "; file left unchanged";
     out_->after = std::string(text_);
     return;
   }
+  // terraform fmt aligns the `=` of neighbouring attributes: so do the lines written here.
+  if (format_ == InputFormat::kHcl) fixed = AlignHclAssignments(fixed, written);
   if (std::string broken = Prove(fixed); !broken.empty()) {
     out_->error = "internal error: the fix did not hold (" + broken + "); file left unchanged";
     out_->after = std::string(text_);
