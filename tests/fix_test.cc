@@ -304,5 +304,29 @@ TEST(Fix, ConformanceCasesAreFixed) {
   EXPECT_GT(fixed_files, 40);
 }
 
+// Container definitions as JSON in a quoted .tf string: what fix writes there is
+// escaped twice, for JSON and then for HCL (a ${ in a path stays literal).
+TEST(Fix, JsonInsideATerraformStringIsEditedInPlaceWithBothEscapes) {
+  std::string tf = R"(resource "aws_ecs_task_definition" "q" {
+  family                = "q"
+  container_definitions = "[{\"name\": \"app\", \"image\": \"app:${var.tag}\"}]"
+}
+)";
+  FixOptions options;
+  options.writable = {"/var/${x}\"q"};
+  FileFix f = FixText("main.tf", tf, InputFormat::kHcl, options);
+  ASSERT_TRUE(f.error.empty()) << f.error;
+  EXPECT_EQ(f.containers_fixed, 1);
+  EXPECT_NE(f.after.find(R"(\"image\": \"app:${var.tag}\", \"readonlyRootFilesystem\": true, )"),
+            std::string::npos)
+      << f.after;
+  EXPECT_NE(f.after.find(R"(\"containerPath\": \"/var/$${x}\\\"q\")"), std::string::npos)
+      << f.after;
+  EXPECT_NE(f.after.find("  volume {\n    name = \"var-x-q\"\n  }\n"), std::string::npos);
+  EXPECT_TRUE(Failing("main.tf", f.after).empty());
+  FileFix again = FixText("main.tf", f.after, InputFormat::kHcl, options);
+  EXPECT_EQ(again.after, f.after);
+}
+
 }  // namespace
 }  // namespace rootlock

@@ -170,10 +170,13 @@ Syntax Fixer::SyntaxOf() const {
                                         : Syntax::kYaml;
 }
 
+bool Fixer::Find(const Container& c, std::vector<const Node*>* path) {
+  path->clear();
+  return finder_.Find(root_, c.where.offset, c.where.line, path) && path->back()->IsMapping();
+}
+
 bool Fixer::Locate(const Workload& w, const Container& c, std::vector<const Node*>* path) {
-  if (finder_.Find(root_, c.where.offset, c.where.line, path) && path->back()->IsMapping()) {
-    return true;
-  }
+  if (Find(c, path)) return true;
   LeaveAlone(c.where, w.display + " " + ContainerPhrase(c),
              "its definition is text inside a string or heredoc, or a file() call; "
              "rootlock fix edits YAML, JSON and jsonencode(...) directly");
@@ -198,7 +201,8 @@ Value Fixer::PendingVolumes::Volume(const std::string& name) const {
 }
 
 bool Fixer::SetFlag(const Node* m, const std::string& key, const std::string& who,
-                    const Location& at) {
+                    const Location& at, TreeEditor* editor) {
+  if (!editor) editor = editor_.get();
   const Node* key_node = nullptr;
   const Node* value = m->Get(key, &key_node);
   if (value && TreeEditor::Within(key_node, m)) {
@@ -213,10 +217,10 @@ bool Fixer::SetFlag(const Node* m, const std::string& key, const std::string& wh
                      "sets: change it at its source");
       return false;
     }
-    editor_->Replace(value, Value::Bool(true));
+    editor->Replace(value, Value::Bool(true));
     return true;
   }
-  editor_->InsertMember(m, key, Value::Bool(true));
+  editor->InsertMember(m, key, Value::Bool(true));
   return true;
 }
 
@@ -295,6 +299,7 @@ void Fixer::Run() {
     }
   }
   DeclareVolumes();
+  MergeEmbedded();
   if (editor_->edits().empty()) {
     out_->after = std::string(text_);
     return;

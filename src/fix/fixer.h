@@ -19,6 +19,7 @@
 #include "model/remedy.h"
 #include "model/workload.h"
 #include "parse/node.h"
+#include "parse/reader.h"
 
 namespace rootlock::fixing {
 
@@ -78,6 +79,23 @@ enum class VolumeStyle {
   kHclBlock,  // Terraform aws_ecs_task_definition: volume { name = N }
 };
 
+/// Container definitions written as JSON text in a .tf file (a heredoc or a
+/// quoted string), read so that fix edits them where they are written.
+struct EmbeddedJson {
+  /// The JSON as read: HCL's escapes decoded, each ${...} blanked to a JSON
+  /// string (or string content) spanning as many bytes, so it parses as JSON.
+  std::string text;
+  std::vector<uint64_t> at;  // the file offset of each byte of `text`, and of its end
+  bool quoted = false;       // a "..." string: what is written needs HCL's string escapes
+  std::vector<std::pair<uint64_t, uint64_t>> templates;  // each ${...}: [begin, end) in text
+  std::unique_ptr<ParsedSource> parsed;
+  std::unique_ptr<TreeEditor> editor;  // edits on `text`, mapped back to the file at the end
+  std::string unfit;                   // why it cannot be edited in place, or ""
+
+  /// The ${...} `n` was written as, or "" when `n` is JSON of its own.
+  std::string TemplateAt(const Node* n, std::string_view file_text) const;
+};
+
 /// The editing session on one file, shared by the renderers.
 class Fixer {
  public:
@@ -94,7 +112,9 @@ class Fixer {
   void FixedInPart(const Workload& w, const Container& c, const std::string& who,
                    const std::string& rest);
   /// Sets `flag: true` in `m` (replacing a written value, or adding the key).
-  bool SetFlag(const Node* m, const std::string& key, const std::string& who, const Location& at);
+  /// `editor`: where the edit goes, when not this file's own editor (embedded JSON).
+  bool SetFlag(const Node* m, const std::string& key, const std::string& who, const Location& at,
+               TreeEditor* editor = nullptr);
   /// Volume name for `path` in the volume list `volumes` (existing) of `owner`,
   /// reusing one this fix already added there. A new name clashes neither with
   /// a volume declared there nor with one a mount of `w` names without its
@@ -108,9 +128,16 @@ class Fixer {
   /// Locates the container's mapping; false, leaving it alone with the reason,
   /// when it is not written as one here.
   bool Locate(const Workload& w, const Container& c, std::vector<const Node*>* path);
+  /// Locate without leaving alone: false when it is not written as a mapping here.
+  bool Find(const Container& c, std::vector<const Node*>* path);
+
+  /// The JSON text `value` holds (a heredoc or quoted string of this .tf file),
+  /// read once for editing; its edits join the file's after every container.
+  EmbeddedJson& Embedded(const Node* value);
 
   TreeEditor& editor() { return *editor_; }
   const Node* root() const { return root_; }
+  std::string_view text() const { return text_; }
   FileFix& out() { return *out_; }
 
  private:
@@ -118,6 +145,7 @@ class Fixer {
   // Hands one container's remedy to its platform's renderer, or leaves it alone.
   void FixContainer(const Workload& w, const Container& c, const Remedy& remedy);
   void DeclareVolumes();
+  void MergeEmbedded();
   std::string Prove(const std::string& fixed);
 
   struct PendingVolumes {
@@ -141,6 +169,7 @@ class Fixer {
   PathFinder finder_;
   // Volumes to add per owner (pod spec, task, resource body), after the container edits.
   std::map<const Node*, PendingVolumes> pending_;
+  std::map<const Node*, std::unique_ptr<EmbeddedJson>> embedded_;
   // What was touched, to prove after the edits: (resource, container) pairs.
   std::set<std::pair<std::string, std::string>> touched_;
   // Containers fixed in part: the flag set, mounts left to do (resource, container).

@@ -1,4 +1,4 @@
-# Terraform: jsonencode and awscc are fixed; heredocs are left alone with a reason.
+# Terraform: jsonencode and awscc are fixed in place (heredocs: see terraform_text.tf).
 variable "ro" {
   default = false
 }
