@@ -29,6 +29,13 @@ TEST(Text, FormatPercentRounds) {
 TEST(Text, QuoteForMessageEscapesAndCuts) {
   EXPECT_EQ(QuoteForMessage("a\"b\n\x01"), "\"a\\\"b\\n\\x01\"");
   EXPECT_EQ(QuoteForMessage(std::string(100, 'x'), 5), "\"xxxxx...\"");
+  // C1 controls (CSI is U+009B) and bytes that are not UTF-8 are shown, not passed on;
+  // whole characters count once against the length.
+  EXPECT_EQ(QuoteForMessage("a\xc2\x9b"
+                            "2Jb"),
+            "\"a\\u009b2Jb\"");
+  EXPECT_EQ(QuoteForMessage("\xff\xc2"), "\"\\xff\\xc2\"");
+  EXPECT_EQ(QuoteForMessage("\xc3\xa9\xc3\xa9\xc3\xa9", 2), "\"\xc3\xa9\xc3\xa9...\"");
 }
 
 // Issue 14: text a container or a manifest controls never drives the terminal.

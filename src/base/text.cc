@@ -55,10 +55,20 @@ std::string QuoteForMessage(std::string_view s, size_t max_len) {
       char buf[8];
       std::snprintf(buf, sizeof buf, "\\x%02x", c);
       out += buf;
+    } else if (size_t n = Utf8SequenceLength(s, i); c >= 0x80 && n == 0) {
+      char buf[8];  // not UTF-8: the byte, not what a terminal would make of it
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    } else if (n == 2 && c == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0) {
+      char buf[8];  // a C1 control (U+0080..U+009F): CSI and friends steer terminals too
+      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(s[i + 1]));
+      out += buf;
+      ++i;
     } else {
-      out += static_cast<char>(c);  // UTF-8 passes through whole
+      out.append(s.substr(i, n));  // a whole UTF-8 character
+      i += n - 1;
     }
-    if ((c & 0xC0) != 0x80) ++shown;
+    ++shown;
   }
   out += '"';
   return out;
