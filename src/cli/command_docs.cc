@@ -350,17 +350,26 @@ std::string BashScript(std::span<const CommandSpec* const> commands) {
   return out;
 }
 
+// Text inside _arguments' [explanation]: brackets and backslashes quoted.
 std::string ZshQuoteBrackets(std::string s) {
   std::string out;
   for (char c : s) {
-    if (c == '[' || c == ']' || c == ':' || c == '\\') out += '\\';
+    if (c == '[' || c == ']' || c == '\\') out += '\\';
     out += c;
   }
   return out;
 }
 
+// A value's name in _arguments' :message: part: colons would end it.
+std::string ZshMessage(std::string s) {
+  for (char& c : s) {
+    if (c == ':') c = ' ';
+  }
+  return s;
+}
+
 std::string ZshFunctionName(const std::string& path) {
-  std::string out = "_rootlock";
+  std::string out = "_rootlock_";
   for (char c : path) out += (c == ' ' || c == '-') ? '_' : c;
   return out;
 }
@@ -381,14 +390,16 @@ std::string ZshScript(std::span<const CommandSpec* const> commands) {
           "'*'" + names + SingleQuote("[" + ZshQuoteBrackets(Brief(HelpOf(*f))) + "]");
       if (f->value) {
         std::string action;
-        if (f->values) {
+        if (f->values && std::string_view(f->value).find(",...") != std::string_view::npos) {
+          action = "_values -s , " + std::string(f->value) + " " + Join(f->values());
+        } else if (f->values) {
           action = "(" + Join(f->values()) + ")";
         } else if (TakesFiles(*f)) {
           action = "_files";
         } else {
           action = " ";
         }
-        spec += SingleQuote(":" + ZshQuoteBrackets(f->value) + ":" + action);
+        spec += SingleQuote(":" + ZshMessage(f->value) + ":" + action);
       }
       out += "    " + spec + " \\\n";
     }
