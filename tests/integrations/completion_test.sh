@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # The shell completions, generated from the command registry, answer as a user expects:
 # bash's completion function is driven with COMP_WORDS/COMP_CWORD as readline would; zsh's
-# and fish's scripts are checked by the shells themselves (zsh -n, fish -n) when installed.
+# and fish's scripts are parsed by the shells (zsh -n, fish -n) and then completed for real
+# (zsh: TAB at a pseudo-terminal, zsh_complete.zsh; fish: complete -C), when installed.
 #   completion_test.sh ROOTLOCK_BINARY [GENERATED_DIR]   (the build's share/: what cmake
 #                                                        --install installs)
 # Exit 0 pass, 1 fail.
 set -uo pipefail
 bin=$1
 generated=${2:-}
+here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
@@ -95,6 +97,22 @@ if command -v zsh >/dev/null; then
   out=$(ZDOTDIR=$tmp zsh -f -c "autoload -Uz compinit && compinit -u -d $tmp/zcd; source $tmp/rootlock.zsh; \
         print -l \${(k)functions} | grep -c '^_rootlock'" 2>&1)
   [ "${out:-0}" -ge 6 ] 2>/dev/null || no "zsh: functions: $out"
+  # zsh's completion system itself, at a terminal: what TAB lists or inserts.
+  mkdir -p "$tmp/zfunc"
+  cp "$tmp/rootlock.zsh" "$tmp/zfunc/_rootlock"
+  zsh_expect() {  # zsh_expect 'LINE' WORD...: TAB after LINE shows every WORD
+    local got
+    got=$(cd "$tmp" && HOME=$tmp timeout 30 zsh -f "$here/zsh_complete.zsh" "$tmp/zfunc" "$1" 2>&1 |
+          tr -d '\r' | sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g')
+    shift  # (no expected word is in the typed line itself)
+    for w in "$@"; do grep -qwF -- "$w" <<<"$got" || no "zsh: no $w in [$(echo $got | head -c 300)]"; done
+  }
+  zsh_expect 'rootlock ' scan docker ecs fix rules version
+  zsh_expect 'rootlock scan --format ' $formats
+  zsh_expect 'rootlock scan --format gi' gitlab
+  zsh_expect 'rootlock rules ' $rules
+  zsh_expect 'rootlock scan --fail-on ' $rules critical
+  zsh_expect 'rootlock docker --no-' --no-changes
 else
   echo "zsh is missing: its script is not checked"
 fi
@@ -118,5 +136,5 @@ if [ -n "$generated" ]; then
   cmp -s "$generated/_rootlock" "$tmp/rootlock.zsh" || no "generated zsh differs"
   cmp -s "$generated/rootlock.fish" "$tmp/rootlock.fish" || no "generated fish differs"
 fi
-[ $fail -eq 0 ] && echo "completions: bash answers as expected; zsh and fish parse"
+[ $fail -eq 0 ] && echo "completions: bash, zsh and fish answer as expected"
 exit $fail
