@@ -544,6 +544,8 @@ std::string ManPage(std::span<const CommandSpec* const> commands) {
       ".\\\" (src/cli/command.h); do not edit.\n"
       ".TH ROOTLOCK 1 \"\" \"rootlock " ROOTLOCK_VERSION
       "\" \"User Commands\"\n"
+      // No hyphenation, ragged right: flag names and variables must not break.
+      ".nh\n.ad l\n"
       ".SH NAME\nrootlock \\- " +
       Roff(kTagline) + "\n.SH SYNOPSIS\n";
   bool first = true;
