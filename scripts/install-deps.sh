@@ -30,6 +30,13 @@ test_packages=(
   bsdutils               # script(1): Progress.OnATerminalOnly runs rootlock on a pseudo-terminal
   python3-botocore       # formats.asff: AWS's own model of BatchImportFindings
   attr acl               # setfattr, setfacl: fix keeps extended attributes and ACLs (FixSafety tests)
+  # integrations.*: each way users meet rootlock, through its real consumer
+  groff-base man-db      # integrations.man: groff -ww renders rootlock(1); man -l reads it
+  zsh fish               # integrations.completion: the shells parse (and fish runs) their scripts
+  dpkg-dev lintian       # integrations.deb: CPack's dpkg-shlibdeps Depends, lintian checks the .deb
+  pre-commit             # integrations.pre_commit: pre-commit try-repo runs .pre-commit-hooks.yaml
+  # integrations.kubectl_plugin needs kubectl (1.32 here; Debian 12's kubernetes-client is
+  # 1.20, whose plugin discovery works the same): the test skips without it.
 )
 # formats.sarif_multitool: npm installs Microsoft's SARIF multitool (below). A machine that
 # has Node.js from elsewhere (whose nodejs conflicts with Debian's npm) keeps its own npm.

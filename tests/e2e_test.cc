@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -409,6 +410,53 @@ TEST(Cli, EveryCommandHasHelp) {
   Result scan = Rootlock("scan --help");
   EXPECT_NE(scan.out.find("\n  read-only-root-fs  pass when"), std::string::npos) << scan.out;
   EXPECT_NE(scan.out.find("\n  tmp-writable       (low, does not gate)"), std::string::npos);
+}
+
+// --help, rootlock(1) and the completions are rendered from one registry (issue 19): every
+// flag a command's --help lists is in its man section and in each shell's completions, and
+// the hidden commands that print them are usable but not advertised.
+TEST(Cli, HelpManAndCompletionsComeFromOneRegistry) {
+  std::string man = Rootlock("man").out;
+  std::string bash = Rootlock("completion bash").out;
+  std::string zsh = Rootlock("completion zsh").out;
+  std::string fish = Rootlock("completion fish").out;
+  ASSERT_NE(man.find(".TH ROOTLOCK 1"), std::string::npos);
+  std::regex flag(R"((^|, )--([a-zA-Z][a-zA-Z-]*))");
+  for (const char* command : {"scan", "docker", "ecs", "fix", "rules"}) {
+    std::string help = Rootlock(std::string(command) + " --help").out;
+    std::string upper = command;
+    for (char& c : upper) c = static_cast<char>(std::toupper(c));
+    size_t section = man.find(".SH ROOTLOCK " + upper + "\n");
+    ASSERT_NE(section, std::string::npos) << command;
+    std::string page = man.substr(section, man.find("\n.SH ", section + 1) - section);
+    std::istringstream lines(help.substr(help.find("\noptions:\n") + 1));
+    int flags = 0;
+    for (std::string line; std::getline(lines, line) && !line.empty();) {
+      if (line.rfind("  -", 0) != 0) continue;
+      std::string head = line.substr(2, line.find("  ", 2) - 2);
+      for (std::sregex_iterator it(head.begin(), head.end(), flag), end; it != end; ++it) {
+        std::string name = (*it)[2];
+        if (name == "help") continue;
+        ++flags;
+        EXPECT_NE(page.find("\\fB\\-\\-" + name + "\\fR"), std::string::npos)
+            << command << " --" << name;
+        EXPECT_NE(bash.find("--" + name), std::string::npos) << name;
+        EXPECT_NE(zsh.find("--" + name), std::string::npos) << name;
+        EXPECT_NE(fish.find("-l " + name), std::string::npos) << name;
+      }
+    }
+    EXPECT_GT(flags, 0) << command;
+  }
+  Result main = Rootlock("--help");
+  EXPECT_EQ(main.out.find("completion"), std::string::npos);
+  EXPECT_EQ(main.out.find("'rootlock man"), std::string::npos);
+  Result bad = Rootlock("completion tcsh");
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_EQ(bad.err,
+            "rootlock: completion takes one shell: bash, zsh or fish (see 'rootlock completion "
+            "--help')\n");
+  EXPECT_EQ(Rootlock("completion --help").status, 0);
+  EXPECT_EQ(Rootlock("man --help").status, 0);
 }
 
 // One flag parser: every flag a command's --help names is one it accepts (a

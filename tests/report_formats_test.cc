@@ -144,6 +144,28 @@ TEST(Fingerprint, IsPinnedAcrossReleases) {
 
 // --- RenderReport ---
 
+// GitLab shows only the first issue of a repeated fingerprint: two containers that hash
+// alike (the same name twice in one resource) are both shown; paths are repository-relative.
+TEST(Gitlab, RepeatedFingerprintsGetASuffixAndPathsAreRelative) {
+  Finding a = Make(kMain, Status::kFail, Platform::kKubernetes, "web", "app",
+                   Location{"/repo/k8s/web.yaml", 9, 11});
+  Finding b = a;
+  b.where.line = 20;
+  Finding pass = Make(kMain, Status::kPass, Platform::kKubernetes, "ok", "app",
+                      Location{"/repo/k8s/web.yaml", 30, 11});
+  ReportContext c = Context();
+  c.working_dir = "/repo/k8s";
+  c.source_root = "/repo";
+  std::string out = GitlabReport(Sample({a, b, pass}), c);
+  std::string fp = Fingerprint(a);
+  EXPECT_EQ(Count(out, "\"fingerprint\": \"" + fp + "\""), 1u) << out;
+  EXPECT_EQ(Count(out, "\"fingerprint\": \"" + fp + "-2\""), 1u) << out;
+  EXPECT_EQ(Count(out, "\"path\": \"k8s/web.yaml\""), 2u) << out;
+  EXPECT_EQ(Count(out, "\"severity\": \"critical\""), 2u) << out;  // high
+  EXPECT_EQ(Count(out, "\"begin\": 20"), 1u) << out;
+  EXPECT_EQ(GitlabReport(Sample({pass}), c), "[]\n");
+}
+
 TEST(RenderReport, KnowsEveryFormatAndRefusesOthers) {
   ScanResult r = Sample();
   std::vector<std::string> names;
@@ -156,7 +178,7 @@ TEST(RenderReport, KnowsEveryFormatAndRefusesOthers) {
     EXPECT_TRUE(IsReportFormat(f));
   }
   EXPECT_EQ(names, (std::vector<std::string>{"text", "json", "sarif", "junit", "asff",
-                                             "policyreport", "markdown", "html"}));
+                                             "policyreport", "markdown", "html", "gitlab"}));
   std::string out;
   Diagnostic error;
   EXPECT_FALSE(RenderReport("xml", r, Context(), &out, &error));

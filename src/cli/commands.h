@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "cli/command.h"
 #include "cli/flags.h"
 #include "engine/scanner.h"
 #include "policy/config.h"
@@ -18,7 +19,7 @@ namespace rootlock {
 void ErrorLine(const char* format, ...) __attribute__((format(printf, 1, 2)));
 
 /// rootlock fix PATH...: writes the remedy into the user's files.
-int RunFix(int argc, char** argv);
+extern const CommandSpec kFixCommand;
 
 /// Loads the config (--config, or .rootlock.yaml found upward from the first
 /// path) into `config` and applies it to `options`, flags first.

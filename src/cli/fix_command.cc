@@ -25,53 +25,6 @@ namespace rootlock {
 
 namespace {
 
-constexpr const char* kFixHelp = R"(usage: rootlock fix [options] PATH...
-
-Writes the remedy into your own files, keeping comments, key order, quoting, indentation
-and line endings. For every failing container, and every read-only container with nothing
-writable at /tmp, it
-  - sets the platform's flag: securityContext.readOnlyRootFilesystem: true (Kubernetes),
-    readonlyRootFilesystem (ECS JSON, Terraform jsonencode), ReadonlyRootFilesystem
-    (CloudFormation), read_only: true (Compose), creating what encloses it if missing;
-  - makes /tmp writable, plus the paths its image is known to write (nginx: /var/cache/nginx
-    and /var/run; see the README) and every --writable PATH: an emptyDir volume and a
-    volumeMount (Kubernetes), a task volume with no host and a mountPoint (ECS,
-    CloudFormation, Terraform), tmpfs (Compose). Mounts already there are reused, new
-    volume names never clash.
-It never touches passing, n/a or Windows containers, files that do not parse, or values a
-template, variable or intrinsic function sets (it says why for each). Before writing, the
-fixed text is parsed and scanned again: every container it touched must pass, or the file is
-left as it was. Files are replaced atomically (temporary file, fsync, rename) under a lock,
-keeping mode, owner, ACLs and extended attributes. Read-only files, files with more than
-one hard link, FIFOs and sockets are refused; a symlink found in a folder is fixed through
-its target only when that lies inside the folder (docs/fix.md). Running fix twice changes
-nothing the second time.
-
-options:
-  --diff             print a unified diff and change nothing
-  --json-patch       print the remedy for the one Kubernetes object in PATH as an RFC 6902
-                     JSON Patch and change nothing (for kubectl patch on the live object;
-                     see the README)
-  --writable PATH    also make PATH writable in every container fixed (repeatable)
-  --register-ready   for describe-task-definition output, also write FILE.register.json,
-                     ready for aws ecs register-task-definition --cli-input-json
-  --strict           fix stateful databases too
-  --force            also write files that are read-only (mode 444), keeping their mode
-  --config FILE, --no-config, --no-peer-exemptions   as for scan: exempted containers are
-                     never touched
-  --param NAME=VALUE, --var NAME=VALUE, --var-file FILE, --max-file-size S, -j N
-                     as for scan (fix works one file at a time; -j is accepted, as
-                     every command takes the same input flags)
-  -h, --help         this help
-
-  PATH is a file, a folder (.yaml/.yml/.json/.tf, recursively), or - (read stdin, write the
-  fixed text to stdout).
-
-Exit status: 0 everything fixed (or nothing to fix), 1 a container that fails the gating rule
-was left alone (one left alone only for tmp-writable is said, and does not fail), 2 usage
-errors or files that could not be fixed.
-)";
-
 int Usage(const std::string& message) {
   ErrorLine("rootlock: %s (see 'rootlock fix --help')", message.c_str());
   return kExitError;
@@ -125,27 +78,32 @@ int PrintJsonPatch(const std::vector<std::string>& paths, const FixOptions& opti
 }  // namespace
 
 const FlagSpec kFixFlags[] = {
-    {"--diff", nullptr, nullptr,
+    {"--diff", nullptr, nullptr, "print a unified diff and change nothing",
      [](CommandLine* cl, const std::string&) {
        cl->diff = true;
        return std::string();
      }},
     {"--json-patch", nullptr, nullptr,
+     "print the remedy for the one Kubernetes object in PATH as an RFC 6902 JSON Patch and change "
+     "nothing (for kubectl patch on the live object; see the README)",
      [](CommandLine* cl, const std::string&) {
        cl->json_patch = true;
        return std::string();
      }},
     {"--register-ready", nullptr, nullptr,
+     "for describe-task-definition output, also write FILE.register.json, ready for aws ecs "
+     "register-task-definition --cli-input-json",
      [](CommandLine* cl, const std::string&) {
        cl->register_ready = true;
        return std::string();
      }},
     {"--force", nullptr, nullptr,
+     "also write files that are read-only (mode 444), keeping their mode",
      [](CommandLine* cl, const std::string&) {
        cl->force = true;
        return std::string();
      }},
-    {"--writable", nullptr, "PATH",
+    {"--writable", nullptr, "PATH", "also make PATH writable in every container fixed (repeatable)",
      [](CommandLine* cl, const std::string& v) {
        if (v.empty() || v[0] != '/') {
          return std::string("--writable takes an absolute path, such as /var/cache/app");
@@ -216,16 +174,7 @@ bool ResolveTarget(const SourceRef& src, std::string* target, std::string* shown
 
 }  // namespace
 
-int RunFix(int argc, char** argv) {
-  CommandLine cl;
-  if (std::string usage;
-      !ParseFlags(argc, argv, {kFixFlags, InputFlags(), JobsFlags(), JudgeFlags()}, &cl, &usage)) {
-    return Usage(usage);
-  }
-  if (cl.help) {
-    std::fputs(kFixHelp, stdout);
-    return kExitClean;
-  }
+int RunFix(CommandLine& cl) {
   FixOptions options;
   options.scan = std::move(cl.scan);
   options.writable = cl.writable;
@@ -377,5 +326,49 @@ int RunFix(int argc, char** argv) {
   // tmp-writable warning left alone is said, but does not fail the run.
   return left_alone_failing ? kExitPolicy : kExitClean;
 }
+
+const CommandSpec kFixCommand = {
+    "fix",
+    "PATH...",
+    "write the remedy into the files: the flag, and writable mounts for /tmp and what the "
+    "image needs; --diff shows it first",
+    R"(Writes the remedy into your own files, keeping comments, key order, quoting, indentation
+and line endings. For every failing container, and every read-only container with nothing
+writable at /tmp, it
+  - sets the platform's flag: securityContext.readOnlyRootFilesystem: true (Kubernetes),
+    readonlyRootFilesystem (ECS JSON, Terraform jsonencode), ReadonlyRootFilesystem
+    (CloudFormation), read_only: true (Compose), creating what encloses it if missing;
+  - makes /tmp writable, plus the paths its image is known to write (nginx: /var/cache/nginx
+    and /var/run; see the README) and every --writable PATH: an emptyDir volume and a
+    volumeMount (Kubernetes), a task volume with no host and a mountPoint (ECS,
+    CloudFormation, Terraform), tmpfs (Compose). Mounts already there are reused, new
+    volume names never clash.
+It never touches passing, n/a or Windows containers, files that do not parse, or values a
+template, variable or intrinsic function sets (it says why for each). Before writing, the
+fixed text is parsed and scanned again: every container it touched must pass, or the file is
+left as it was. Files are replaced atomically (temporary file, fsync, rename) under a lock,
+keeping mode, owner, ACLs and extended attributes. Read-only files, files with more than
+one hard link, FIFOs and sockets are refused; a symlink found in a folder is fixed through
+its target only when that lies inside the folder (docs/fix.md). Running fix twice changes
+nothing the second time.
+
+  PATH is a file, a folder (.yaml/.yml/.json/.tf, recursively), or - (read stdin, write the
+  fixed text to stdout).
+)",
+    [] {
+      return std::vector<FlagGroup>{kFixFlags, JudgeFlags(), InputFlags(), JobsFlags()};
+    },
+    &RunFix,
+    R"(  rootlock fix --diff k8s/                 what it would write
+  rootlock fix k8s/ compose.yaml           write it
+  rootlock fix --writable /var/cache/app deploy.yaml
+  kubectl get deploy api -o yaml | rootlock fix --json-patch -
+)",
+    R"(Exit status: 0 everything fixed (or nothing to fix), 1 a container that fails the gating rule
+was left alone (one left alone only for tmp-writable is said, and does not fail), 2 usage
+errors or files that could not be fixed.
+)",
+    true,
+};
 
 }  // namespace rootlock

@@ -74,21 +74,23 @@ std::string AFormat() { return "a value: " + FormatList(); }
 
 const FlagSpec kInput[] = {
     {"--param", nullptr, "NAME=VALUE",
+     "CloudFormation parameter for !Ref (repeatable; beats its Default)",
      [](CommandLine* cl, const std::string& v) {
        return NameValue("--param", v, &cl->scan.resolve.cfn_params);
      }},
     {"--var", nullptr, "NAME=VALUE",
+     "Terraform variable for var.NAME (repeatable; beats its default)",
      [](CommandLine* cl, const std::string& v) {
        return NameValue("--var", v, &cl->scan.resolve.tf_vars);
      }},
-    {"--var-file", nullptr, "FILE",
+    {"--var-file", nullptr, "FILE", "Terraform variables from a .tfvars or .tfvars.json file",
      [](CommandLine* cl, const std::string& v) {
        std::string error;
        ReadVarFile(v, &cl->scan.resolve.tf_vars, &error);
        return error;
      },
      AFile},
-    {"--max-file-size", nullptr, "S",
+    {"--max-file-size", nullptr, "S", "refuse larger inputs (default 16M; suffixes K, M, G)",
      [](CommandLine* cl, const std::string& v) -> std::string {
        if (!ParseSize(v, &cl->scan.max_file_bytes)) {
          return "--max-file-size takes a size such as 16M or 500K, not " + QuoteForMessage(v);
@@ -96,17 +98,22 @@ const FlagSpec kInput[] = {
        return "";
      }},
     {"--config", nullptr, "FILE",
+     "the .rootlock.yaml to use (default: found upward from the first PATH); --no-config ignores "
+     "it",
      [](CommandLine* cl, const std::string& v) {
        cl->policy.config = v;
        return v.empty() ? std::string("--config needs a file") : std::string();
      },
      AFile},
     {"--no-config", nullptr, nullptr,
+     "use no .rootlock.yaml, not even one found upward from the first PATH",
      [](CommandLine* cl, const std::string&) {
        cl->policy.no_config = true;
        return std::string();
      }},
     {"--no-peer-exemptions", nullptr, nullptr,
+     "do not honour kube-linter, Polaris, kube-score, Checkov and Kubescape suppressions "
+     "(rootlock.io/exempt and # rootlock:ignore still count)",
      [](CommandLine* cl, const std::string&) {
        cl->policy.no_peer_exemptions = true;
        return std::string();
@@ -114,13 +121,14 @@ const FlagSpec kInput[] = {
 };
 
 const FlagSpec kJudge[] = {
-    {"--strict", nullptr, nullptr,
+    {"--strict", nullptr, nullptr, "judge stateful databases too instead of calling them n/a",
      [](CommandLine* cl, const std::string&) {
        cl->scan.rules.strict = true;
        cl->policy.strict_set = true;
        return std::string();
      }},
     {"--rules", nullptr, "ID,...",
+     "run only these rules (default: all of rootlock rules; repeatable)",
      [](CommandLine* cl, const std::string& v) -> std::string {
        std::set<std::string, std::less<>> chosen;
        size_t from = 0;
@@ -146,17 +154,18 @@ const FlagSpec kJudge[] = {
        cl->policy.rules_set = true;
        return "";
      },
-     [] { return std::string("rule ids separated by commas (see rootlock rules)"); }},
+     [] { return std::string("rule ids separated by commas (see rootlock rules)"); }, nullptr,
+     RuleIdValues},
 };
 
 const FlagSpec kBaseline[] = {
-    {"--baseline", nullptr, "FILE",
+    {"--baseline", nullptr, "FILE", "fail only on failures not in FILE; report those fixed since",
      [](CommandLine* cl, const std::string& v) {
        cl->policy.baseline = v;
        return v.empty() ? std::string("--baseline needs a file") : std::string();
      },
      AFile},
-    {"--write-baseline", nullptr, "FILE",
+    {"--write-baseline", nullptr, "FILE", "record today's failures (by fingerprint, not line)",
      [](CommandLine* cl, const std::string& v) {
        cl->policy.write_baseline = v;
        return v.empty() ? std::string("--write-baseline needs a file") : std::string();
@@ -165,7 +174,7 @@ const FlagSpec kBaseline[] = {
 };
 
 const FlagSpec kReport[] = {
-    {"--format", "-f", "FORMAT",
+    {"--format", "-f", "FORMAT", "the report on stdout: {values} (default: text)",
      [](CommandLine* cl, const std::string& v) -> std::string {
        if (!IsReportFormat(v))
          return "--format takes " + FormatList() + ", not " + QuoteForMessage(v);
@@ -173,8 +182,10 @@ const FlagSpec kReport[] = {
        cl->report.format_given = true;
        return "";
      },
-     AFormat},
+     AFormat, nullptr, ReportFormatValues},
     {"--output", "-o", "FORMAT=FILE",
+     "also write FORMAT to FILE, atomically (repeatable); with --output and no --format, stdout "
+     "stays empty",
      [](CommandLine* cl, const std::string& v) -> std::string {
        size_t eq = v.find('=');
        std::string format = v.substr(0, eq == std::string::npos ? 0 : eq);
@@ -190,12 +201,13 @@ const FlagSpec kReport[] = {
        return "";
      },
      [] { return "FORMAT=FILE with FORMAT one of " + FormatList(); }},
-    {"--quiet", "-q", nullptr,
+    {"--quiet", "-q", nullptr, "no progress line and no notes on stderr",
      [](CommandLine* cl, const std::string&) {
        cl->report.quiet = true;
        return std::string();
      }},
     {"--aws-account-id", nullptr, "ID",
+     "asff: the account the findings go to (default AWS_ACCOUNT_ID, else 000000000000)",
      [](CommandLine* cl, const std::string& v) -> std::string {
        if (!IsAwsAccountId(v)) {
          return "--aws-account-id takes a 12-digit AWS account id, not " + QuoteForMessage(v);
@@ -204,6 +216,8 @@ const FlagSpec kReport[] = {
        return "";
      }},
     {"--aws-region", nullptr, "R",
+     "asff: the region the findings go to (default AWS_REGION or AWS_DEFAULT_REGION, else "
+     "us-east-1)",
      [](CommandLine* cl, const std::string& v) -> std::string {
        if (!IsAwsRegion(v)) {
          return "--aws-region takes a region such as eu-west-1, not " + QuoteForMessage(v);
@@ -212,6 +226,8 @@ const FlagSpec kReport[] = {
        return "";
      }},
     {"--min-ratio", nullptr, "R",
+     "the share of read-only containers that passes: 0..1, or a percentage (80 and 80% both mean "
+     "80%; default 0.8); exit 1 below it",
      [](CommandLine* cl, const std::string& v) -> std::string {
        if (!ParseRatio(v, &cl->scan.min_ratio)) {
          return "--min-ratio takes a number from 0 to 1, or a percentage (80 or 80%), not " +
@@ -221,16 +237,21 @@ const FlagSpec kReport[] = {
        return "";
      }},
     {"--allow-empty", nullptr, nullptr,
+     "pass when no container was found at all (default: exit 1, so that a wrong path or unrendered "
+     "templates never pass a CI gate on nothing)",
      [](CommandLine* cl, const std::string&) {
        cl->scan.allow_empty = true;
        return std::string();
      }},
-    {"--fail-on-any", nullptr, nullptr,
+    {"--fail-on-any", nullptr, nullptr, "also exit 1 when any container fails",
      [](CommandLine* cl, const std::string&) {
        cl->scan.fail_on_any = true;
        return std::string();
      }},
     {"--fail-on", nullptr, "RULE|SEVERITY",
+     "also exit 1 on any failure of RULE (an id or alias), or of every rule of SEVERITY or above "
+     "(low, medium, high, critical); repeatable; the read-only headline and --min-ratio do not "
+     "move",
      [](CommandLine* cl, const std::string& v) -> std::string {
        if (!ParseFailOn(v, &cl->scan.fail_on, &cl->scan.fail_on_severity)) {
          return "--fail-on takes a rule id or alias (see rootlock rules) or a severity (low, "
@@ -240,13 +261,14 @@ const FlagSpec kReport[] = {
        cl->policy.fail_on_set = true;
        return "";
      },
-     [] { return std::string("a rule id or a severity (low, medium, high, critical)"); }},
-    {"--verbose", "-v", nullptr,
+     [] { return std::string("a rule id or a severity (low, medium, high, critical)"); }, nullptr,
+     FailOnValues},
+    {"--verbose", "-v", nullptr, "text: list passing containers too",
      [](CommandLine* cl, const std::string&) {
        cl->report.verbose = true;
        return std::string();
      }},
-    {"--color", nullptr, "WHEN",
+    {"--color", nullptr, "WHEN", "{values} (default: auto); NO_COLOR turns colour off",
      [](CommandLine* cl, const std::string& v) -> std::string {
        if (v != "auto" && v != "always" && v != "never") {
          return "--color takes auto, always or never, not " + QuoteForMessage(v);
@@ -254,11 +276,16 @@ const FlagSpec kReport[] = {
        cl->report.color = v;
        return "";
      },
-     nullptr, "--colour"},
+     nullptr, "--colour",
+     [] {
+       return std::vector<std::string>{"auto", "always", "never"};
+     }},
 };
 
 const FlagSpec kJobs[] = {
     {"--jobs", "-j", "N",
+     "worker threads, or requests in flight for a live API (default: one per core; ecs: 8); output "
+     "is identical for any N",
      [](CommandLine* cl, const std::string& v) -> std::string {
        uint64_t n = 0;
        if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos ||
@@ -272,6 +299,8 @@ const FlagSpec kJobs[] = {
 
 const FlagSpec kLive[] = {
     {"--timeout", nullptr, "DURATION",
+     "the whole run's deadline: 30s, 2m, 1h or seconds (default 5m); past it the run stops with "
+     "exit 2 (each request also gives up after 60s)",
      [](CommandLine* cl, const std::string& v) -> std::string {
        if (!ParseDuration(v, &cl->timeout)) {
          return "--timeout takes a duration such as 30s, 2m or 1h (up to 24h), not " +
@@ -281,6 +310,8 @@ const FlagSpec kLive[] = {
      },
      [] { return std::string("a duration such as 30s, 2m or 1h"); }},
     {"--max-response-size", nullptr, "SIZE",
+     "the most read of any one answer from the server (default 256M for a list, 64M for what a "
+     "container wrote, 16M for one object; suffixes K, M, G)",
      [](CommandLine* cl, const std::string& v) -> std::string {
        if (!ParseSize(v, &cl->max_response_bytes)) {
          return "--max-response-size takes a size such as 512M or 1G, not " + QuoteForMessage(v);
@@ -370,7 +401,23 @@ std::string FormatDuration(std::chrono::milliseconds d) {
   return std::to_string(ms) + "ms";
 }
 
-bool ParseFlags(int argc, char** argv, std::initializer_list<FlagGroup> groups, CommandLine* cl,
+std::vector<std::string> ReportFormatValues() {
+  return std::vector<std::string>(ReportFormats().begin(), ReportFormats().end());
+}
+
+std::vector<std::string> RuleIdValues() {
+  std::vector<std::string> out;
+  for (const RuleInfo* r : AllRules()) out.emplace_back(r->id);
+  return out;
+}
+
+std::vector<std::string> FailOnValues() {
+  std::vector<std::string> out = RuleIdValues();
+  for (const char* severity : {"low", "medium", "high", "critical"}) out.emplace_back(severity);
+  return out;
+}
+
+bool ParseFlags(int argc, char** argv, std::span<const FlagGroup> groups, CommandLine* cl,
                 std::string* error) {
   bool only_args = false;
   for (int i = 0; i < argc; ++i) {

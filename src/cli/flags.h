@@ -79,16 +79,25 @@ struct CommandLine {
 
 /// One flag. `apply` gets the value ("" for a switch) and returns "" or the
 /// usage error, a phrase such as "--jobs takes a whole number from 1 to 1024".
+/// Its --help line, its entry in rootlock(1) and its shell completions are all
+/// generated from this one declaration (cli/command.h).
 struct FlagSpec {
   const char* name;        // "--jobs"
   const char* short_name;  // "-j", or nullptr
-  const char* value;       // "N" for a flag that takes a value, nullptr for a switch
+  /// The value's name in help ("N", "FILE"), nullptr for a switch. A name with FILE in it
+  /// ("FILE", "FORMAT=FILE") completes to file names.
+  const char* value;
+  /// What it does, as --help says it: one paragraph, no newlines (it is wrapped).
+  const char* help;
   std::string (*apply)(CommandLine* cl, const std::string& value);
   /// For a missing value, what it needs: "a file", "a value: text, json, ...";
   /// nullptr for "a value".
   std::string (*expects)() = nullptr;
   /// Another name that means the same (--colour), or nullptr.
   const char* alias = nullptr;
+  /// The values it takes, for completions (--format's formats, --rules' rule ids);
+  /// nullptr for free text.
+  std::vector<std::string> (*values)() = nullptr;
 };
 
 using FlagGroup = std::span<const FlagSpec>;
@@ -110,8 +119,19 @@ FlagGroup JobsFlags();
 
 /// Parses argv (the arguments after the command's name) against `groups`.
 /// -h/--help sets cl->help and stops. False with `error` set on a bad flag.
-bool ParseFlags(int argc, char** argv, std::initializer_list<FlagGroup> groups, CommandLine* cl,
+bool ParseFlags(int argc, char** argv, std::span<const FlagGroup> groups, CommandLine* cl,
                 std::string* error);
+inline bool ParseFlags(int argc, char** argv, std::initializer_list<FlagGroup> groups,
+                       CommandLine* cl, std::string* error) {
+  return ParseFlags(argc, argv, std::span<const FlagGroup>(groups.begin(), groups.size()), cl,
+                    error);
+}
+
+/// The values of --format (ReportFormats), of --rules (every rule id) and of --fail-on
+/// (rule ids, then severities): what completions offer.
+std::vector<std::string> ReportFormatValues();
+std::vector<std::string> RuleIdValues();
+std::vector<std::string> FailOnValues();
 
 /// Every name (long, short, alias) of the flags in `groups`, for help checks and completions.
 std::vector<std::string> FlagNames(std::initializer_list<FlagGroup> groups);

@@ -21,6 +21,7 @@
 #include <yaml.h>
 #include "base/exit_status.h"
 #include "base/text.h"
+#include "cli/command.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "engine/scanner.h"
@@ -51,115 +52,6 @@ void ErrorLine(const char* format, ...) {
 }
 
 namespace {
-
-constexpr const char* kMainHelp =
-    R"(rootlock — find, explain and fix containers whose root filesystem is writable
-
-usage: rootlock <command> [options]
-
-commands:
-  scan PATH...    judge every container in Kubernetes manifests, ECS task definitions
-                  (JSON, CloudFormation, Terraform), Docker Compose files and docker inspect
-                  output: files, folders, - for stdin
-  docker          audit every container of a live Docker engine, and say what each needs
-                  writable to run read-only
-  ecs             judge an AWS account's ECS task definitions through the ECS API (the
-                  latest ACTIVE revision of each family, as Security Hub's ECS.5)
-  fix PATH...     write the remedy into the files: the flag, and writable mounts for /tmp
-                  and what the image needs; --diff shows it first
-  rules [ID]      list the rules, or explain one (IDs and aliases such as ECS.5 work)
-  version         print the version
-
-Each command has its own page: 'rootlock scan --help', 'rootlock docker --help',
-'rootlock ecs --help', 'rootlock fix --help', 'rootlock rules --help',
-'rootlock version --help'.
-Exit status: 0 clean, 1 the policy fails, 2 usage or input errors.
-)";
-
-constexpr const char* kScanHelpHead = R"(usage: rootlock scan [options] PATH...
-
-Judges every container it finds, recognising each source by its content:
-  Kubernetes  every kind that carries a pod (Pod, Deployment, StatefulSet, DaemonSet,
-              ReplicaSet, ReplicationController, Job, CronJob, PodTemplate, List, and any
-              object with spec.template.spec); containers, initContainers, ephemeralContainers
-  ECS         describe-task-definition output, register-task-definition input, bare
-              containerDefinitions, CloudFormation AWS::ECS::TaskDefinition, Terraform
-              aws_ecs_task_definition / awscc_ecs_task_definition (.tf, .tf.json, and
-              terraform show -json); only the latest ACTIVE revision of a family is judged
-  Docker      docker inspect output (HostConfig.ReadonlyRootfs); live: rootlock docker
-  Compose     any file with a top-level services: mapping (read_only, tmpfs, volumes)
-
-  PATH            a file (any name), a folder (walked for .yaml/.yml/.json/.tf), or - for stdin
-
-)";
-
-constexpr const char* kScanHelpTail = R"(options:
-  --format FORMAT    the report on stdout: text (default), json, sarif, junit, asff,
-                     policyreport, markdown or html
-  -o, --output FORMAT=FILE  also write FORMAT to FILE, atomically (repeatable); with
-                     --output and no --format, stdout stays empty
-  --aws-account-id ID, --aws-region R  asff: where the findings go (default AWS_ACCOUNT_ID,
-                     AWS_REGION or AWS_DEFAULT_REGION, else 000000000000 and us-east-1)
-  -q, --quiet        no progress line and no notes on stderr
-  --min-ratio R      the share of read-only containers that passes: 0..1, or a percentage
-                     (80 and 80% both mean 80%; default 0.8); exit 1 below it
-  --fail-on-any      also exit 1 when any container fails
-  --fail-on RULE|SEVERITY  also exit 1 on any failure of RULE (an id or alias), or of every
-                     rule of SEVERITY or above (low, medium, high, critical); repeatable; the
-                     read-only headline and --min-ratio do not move
-  --allow-empty      pass when no container was found at all (default: exit 1, so that a
-                     wrong path or unrendered templates never pass a CI gate on nothing)
-  --strict           judge stateful databases too instead of calling them n/a
-  --rules ID,...     run only these rules (default: all of rootlock rules; repeatable)
-  --param NAME=VALUE CloudFormation parameter for !Ref (repeatable; beats its Default)
-  --var NAME=VALUE   Terraform variable for var.NAME (repeatable; beats its default)
-  --var-file FILE    Terraform variables from a .tfvars or .tfvars.json file
-  -v, --verbose      text: list passing containers too
-  --color WHEN       auto (default), always or never; NO_COLOR turns colour off
-  -j, --jobs N       worker threads (default: one per core); output is identical for any N
-  --max-file-size S  refuse larger inputs (default 16M; suffixes K, M, G)
-  --config FILE      the .rootlock.yaml to use (default: found upward from the first PATH);
-                     --no-config ignores it
-  --no-peer-exemptions  do not honour kube-linter, Polaris, kube-score, Checkov and
-                     Kubescape suppressions (rootlock.io/exempt and # rootlock:ignore still count)
-  --write-baseline FILE  record today's failures (by fingerprint, not line)
-  --baseline FILE    fail only on failures not in FILE; report those fixed since
-  -h, --help         this help
-
-examples:
-  rootlock scan k8s/                                  a folder, recursively
-  helm template ./chart | rootlock scan -             rendered charts from stdin
-  rootlock scan --format json deploy.yaml > out.json  the JSON contract
-  rootlock scan -o sarif=rootlock.sarif -o html=report.html .   GitHub code scanning + a page
-  rootlock scan --min-ratio 1 --fail-on-any manifests/   strict CI gate
-  aws ecs describe-task-definition --task-definition api | rootlock scan -
-  rootlock scan --var-file prod.tfvars infra/            Terraform with its variables
-
-Each problem in the input is one line on stderr, file:line:col: error: message; the other
-files are still scanned. Exit status: 0 clean, 1 the policy fails, 2 usage or input errors
-(2 wins over 1).
-)";
-
-// The rules: section of --help, from the registry: each rule's id and its
-// summary, continuation lines indented under the first.
-std::string RulesHelp() {
-  std::string out = "rules:\n";
-  for (const RuleInfo* r : AllRules()) {
-    char head[64];
-    std::snprintf(head, sizeof head, "  %-18s ", r->id);
-    std::string_view text = r->summary;
-    bool first = true;
-    while (!text.empty()) {
-      size_t nl = text.find('\n');
-      out += first ? std::string(head) : std::string(21, ' ');
-      out += text.substr(0, nl);
-      out += '\n';
-      first = false;
-      text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
-    }
-  }
-  return out;
-}
 
 int UsageError(const std::string& message, const char* command = "scan") {
   ErrorLine("rootlock: %s (see 'rootlock %s --help')", message.c_str(), command);
@@ -315,19 +207,7 @@ class ProgressLine {
   std::chrono::steady_clock::time_point last_;
 };
 
-int RunScan(int argc, char** argv) {
-  CommandLine cl;
-  std::string error;
-  if (!ParseFlags(argc, argv,
-                  {InputFlags(), JobsFlags(), JudgeFlags(), BaselineFlags(), ReportFlagsGroup()},
-                  &cl, &error)) {
-    return UsageError(error);
-  }
-  if (cl.help) {
-    std::string help = kScanHelpHead + RulesHelp() + "\n" + kScanHelpTail;
-    std::fputs(help.c_str(), stdout);
-    return kExitClean;
-  }
+int RunScan(CommandLine& cl) {
   ScanOptions& options = cl.scan;
   const ReportFlags& flags = cl.report;
   const PolicyFlags& policy = cl.policy;
@@ -355,54 +235,11 @@ int RunScan(int argc, char** argv) {
   return Emit(result, flags);
 }
 
-constexpr const char* kDockerHelp = R"(usage: rootlock docker [options]
-
-Audits every container of a live Docker engine, stopped ones too (CIS Docker Benchmark
-5.12: `docker ps --quiet --all | xargs docker inspect`), judging HostConfig.ReadonlyRootfs
-with Tmpfs, Mounts and Binds as its writable paths. For each container whose root is
-writable it asks the engine what the container has written (GET /containers/{id}/changes)
-and prints the exact --tmpfs mounts that would let it run with --read-only, as a docker run
-line and as compose. It only reads: nothing on the engine is ever changed.
-
-options:
-  -H, --host URL     the engine: unix:///path/docker.sock or tcp://host:port (default:
-                     DOCKER_HOST, else unix:///var/run/docker.sock). TLS as the docker CLI:
-                     DOCKER_TLS_VERIFY=1 verifies, DOCKER_CERT_PATH holds ca/cert/key.pem
-  --no-changes       do not ask what writable containers wrote (no suggestions; faster)
-  --timeout DURATION  the whole audit's deadline: 30s, 2m, 1h or seconds (default 5m);
-                     past it the run stops with exit 2 (each request also gives up after 60s)
-  --max-response-size SIZE  the most read of any one answer from the engine (default 256M
-                     for the container list, 64M for what a container wrote, 16M for one
-                     container; suffixes K, M, G)
-  --format FORMAT    the report on stdout: text (default), json, sarif, junit, asff,
-                     policyreport, markdown or html
-  -o, --output FORMAT=FILE  also write FORMAT to FILE, atomically (repeatable); with
-                     --output and no --format, stdout stays empty
-  --aws-account-id ID, --aws-region R  asff: where the findings go (default AWS_ACCOUNT_ID,
-                     AWS_REGION or AWS_DEFAULT_REGION, else 000000000000 and us-east-1)
-  -q, --quiet        no notes from the report formats on stderr
-  --min-ratio R      the read-only share that passes: 0..1, or a percentage (80 or 80%;
-                     default 0.8); exit 1 below it
-  --fail-on-any      also exit 1 when any container fails
-  --fail-on RULE|SEVERITY  also exit 1 on any failure of RULE, or of every rule of SEVERITY
-                     or above (repeatable); the read-only headline does not move
-  --allow-empty      pass when the engine has no container (default: exit 1)
-  --strict           judge database containers too
-  --rules ID,...     run only these rules (default: all)
-  -v, --verbose      list passing containers too
-  --color WHEN       auto, always or never
-
-examples:
-  rootlock docker                                   the local engine
-  rootlock docker -H tcp://build-host:2376 --format json
-  rootlock docker -H unix://$XDG_RUNTIME_DIR/podman/podman.sock   podman's Docker API
-
-Exit status: 0 clean, 1 the policy fails, 2 the engine cannot be used or the deadline passed
-(each problem one line).
-)";
-
 const FlagSpec kDockerFlags[] = {
     {"--host", "-H", "URL",
+     "the engine: unix:///path/docker.sock or tcp://host:port (default: DOCKER_HOST, else "
+     "unix:///var/run/docker.sock). TLS as the docker CLI: DOCKER_TLS_VERIFY=1 verifies, "
+     "DOCKER_CERT_PATH holds ca/cert/key.pem",
      [](CommandLine* cl, const std::string& v) {
        cl->host = v;
        return v.empty() ? std::string("--host needs an address such as unix:///var/run/docker.sock")
@@ -410,23 +247,14 @@ const FlagSpec kDockerFlags[] = {
      },
      [] { return std::string("an address such as unix:///var/run/docker.sock"); }},
     {"--no-changes", nullptr, nullptr,
+     "do not ask what writable containers wrote (no suggestions; faster)",
      [](CommandLine* cl, const std::string&) {
        cl->no_changes = true;
        return std::string();
      }},
 };
 
-int RunDocker(int argc, char** argv) {
-  CommandLine cl;
-  std::string error;
-  if (!ParseFlags(argc, argv, {kDockerFlags, LiveFlags(), JudgeFlags(), ReportFlagsGroup()}, &cl,
-                  &error)) {
-    return UsageError(error, "docker");
-  }
-  if (cl.help) {
-    std::fputs(kDockerHelp, stdout);
-    return kExitClean;
-  }
+int RunDocker(CommandLine& cl) {
   if (!cl.args.empty()) {
     return UsageError("docker takes no paths, not " + QuoteForMessage(cl.args[0]), "docker");
   }
@@ -467,67 +295,30 @@ int RunDocker(int argc, char** argv) {
   return Emit(result, flags);
 }
 
-constexpr const char* kEcsHelp = R"(usage: rootlock ecs [options]
-
-Judges an AWS account's ECS task definitions through the ECS API, as Security Hub's ECS.5
-and Datadog do: every ACTIVE family (ListTaskDefinitionFamilies, every page), its latest
-ACTIVE revision with its tags (DescribeTaskDefinition), judged exactly as `rootlock scan`
-judges the same JSON. Findings are located by the task definition's ARN. It only reads:
-it calls nothing but List* and Describe*.
-
-Credentials as the AWS SDKs find them: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY
-(AWS_SESSION_TOKEN), else the profile (--profile, AWS_PROFILE, else default) in
-~/.aws/credentials and ~/.aws/config (AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE).
-Requests are signed with Signature V4; throttling and server errors are retried
-(AWS_MAX_ATTEMPTS, default 3).
-
-options:
-  --region R         a region to read (repeatable; default AWS_REGION, AWS_DEFAULT_REGION,
-                     else the profile's region)
-  --profile P        the shared files' profile
-  --family-prefix X  only families whose name starts with X
-  --endpoint-url URL the ECS endpoint (default AWS_ENDPOINT_URL_ECS, AWS_ENDPOINT_URL,
-                     else https://ecs.REGION.amazonaws.com)
-  -j, --jobs N       requests in flight at once (default: 8)
-  --timeout DURATION  the whole run's deadline: 30s, 2m, 1h or seconds (default 5m)
-  --max-response-size SIZE  the most read of any one answer (suffixes K, M, G)
-  --format FORMAT    the report on stdout: text (default), json, sarif, junit, asff,
-                     policyreport, markdown or html
-  -o, --output FORMAT=FILE  also write FORMAT to FILE, atomically (repeatable)
-  -q, --quiet        no notes from the report formats on stderr
-  --min-ratio R      the read-only share that passes (default 0.8); exit 1 below it
-  --fail-on-any      also exit 1 when any container fails
-  --allow-empty      pass when the account has no task definition (default: exit 1)
-
-examples:
-  rootlock ecs --region eu-west-1
-  rootlock ecs --profile prod --region us-east-1 --region eu-west-1 --format json
-  rootlock ecs --family-prefix checkout- -o sarif=ecs.sarif
-
-Exit status: 0 clean, 1 the policy fails, 2 the API cannot be used, a family cannot be
-read, or the deadline passed (each problem one line).
-)";
-
 const FlagSpec kEcsFlags[] = {
     {"--region", nullptr, "R",
+     "a region to read (repeatable; default AWS_REGION, AWS_DEFAULT_REGION, else the profile's "
+     "region)",
      [](CommandLine* cl, const std::string& v) {
        cl->regions.push_back(v);
        return v.empty() ? std::string("--region needs a region such as eu-west-1") : std::string();
      },
      [] { return std::string("a region such as eu-west-1"); }},
-    {"--profile", nullptr, "P",
+    {"--profile", nullptr, "P", "the shared files' profile (default AWS_PROFILE, else default)",
      [](CommandLine* cl, const std::string& v) {
        cl->profile = v;
        return v.empty() ? std::string("--profile needs a profile name") : std::string();
      },
      [] { return std::string("a profile name"); }},
-    {"--family-prefix", nullptr, "X",
+    {"--family-prefix", nullptr, "X", "only families whose name starts with X",
      [](CommandLine* cl, const std::string& v) {
        cl->family_prefix = v;
        return std::string();
      },
      [] { return std::string("a family name prefix"); }},
     {"--endpoint-url", nullptr, "URL",
+     "the ECS endpoint (default AWS_ENDPOINT_URL_ECS, AWS_ENDPOINT_URL, else "
+     "https://ecs.REGION.amazonaws.com)",
      [](CommandLine* cl, const std::string& v) {
        cl->endpoint_url = v;
        return v.rfind("http://", 0) == 0 || v.rfind("https://", 0) == 0
@@ -537,18 +328,7 @@ const FlagSpec kEcsFlags[] = {
      [] { return std::string("an http:// or https:// URL"); }},
 };
 
-int RunEcs(int argc, char** argv) {
-  CommandLine cl;
-  std::string error;
-  if (!ParseFlags(argc, argv,
-                  {kEcsFlags, LiveFlags(), JobsFlags(), JudgeFlags(), ReportFlagsGroup()}, &cl,
-                  &error)) {
-    return UsageError(error, "ecs");
-  }
-  if (cl.help) {
-    std::fputs(kEcsHelp, stdout);
-    return kExitClean;
-  }
+int RunEcs(CommandLine& cl) {
   if (!cl.args.empty()) {
     return UsageError("ecs takes no paths, not " + QuoteForMessage(cl.args[0]), "ecs");
   }
@@ -592,6 +372,7 @@ int RunEcs(int argc, char** argv) {
 
 const FlagSpec kRulesFlags[] = {
     {"--format", "-f", "FORMAT",
+     "{values} (default: text); markdown is the same as docs/rules/ (scripts/gen-rule-docs.sh)",
      [](CommandLine* cl, const std::string& v) -> std::string {
        if (v != "text" && v != "markdown") {
          return "--format takes text or markdown, not " + QuoteForMessage(v);
@@ -599,24 +380,13 @@ const FlagSpec kRulesFlags[] = {
        cl->rules_format = v;
        return "";
      },
-     [] { return std::string("a value: text or markdown"); }},
+     [] { return std::string("a value: text or markdown"); }, nullptr,
+     [] {
+       return std::vector<std::string>{"text", "markdown"};
+     }},
 };
 
-int RunRules(int argc, char** argv) {
-  CommandLine cl;
-  std::string error;
-  if (!ParseFlags(argc, argv, {kRulesFlags}, &cl, &error)) return UsageError(error, "rules");
-  if (cl.help) {
-    std::fputs(
-        "usage: rootlock rules [--format text|markdown] [ID]\n\nLists every rule; with an ID "
-        "(a slug such as read-only-root-fs, or an alias such as ECS.5 or CKV_K8S_22), explains "
-        "one.\n\noptions:\n"
-        "  -f, --format FORMAT  text (default), or markdown: the same as docs/rules/\n"
-        "                       (scripts/gen-rule-docs.sh)\n"
-        "  -h, --help           this help\n",
-        stdout);
-    return kExitClean;
-  }
+int RunRules(CommandLine& cl) {
   const std::string& format = cl.rules_format;
   const std::vector<std::string>& ids = cl.args;
   if (ids.size() > 1) return UsageError("one rule at a time", "rules");
@@ -639,15 +409,7 @@ int RunRules(int argc, char** argv) {
   return kExitClean;
 }
 
-int RunVersion(int argc, char** argv) {
-  if (argc > 0 && (std::strcmp(argv[0], "-h") == 0 || std::strcmp(argv[0], "--help") == 0)) {
-    std::fputs(
-        "usage: rootlock version\n\nPrints rootlock's version, the commit it was built from, "
-        "the compiler\nand the versions of the libraries it uses (libyaml, libcurl, OpenSSL): "
-        "what a bug\nreport needs. The first line alone is what 'rootlock --version' prints.\n",
-        stdout);
-    return kExitClean;
-  }
+int RunVersion(CommandLine&) {
   std::printf("rootlock %s\n", ROOTLOCK_VERSION);
   {
 #if defined(__clang__)
@@ -668,38 +430,258 @@ int RunVersion(int argc, char** argv) {
   return kExitClean;
 }
 
-// Every command, as ninja lists its tools: the one place a new one is added.
-struct Command {
-  const char* name;
-  int (*run)(int argc, char** argv);  // gets the arguments after the command's name
-};
 // rootlock --version: the version line alone, as scripts parse it.
-int RunVersionLine(int, char**) {
+int RunVersionLine(CommandLine&) {
   std::printf("rootlock %s\n", ROOTLOCK_VERSION);
   return kExitClean;
 }
 
-constexpr Command kCommands[] = {
-    {"scan", &RunScan},
-    {"docker", &RunDocker},
-    {"ecs", &RunEcs},
-    {"fix", &RunFix},
-    {"rules", &RunRules},
-    {"version", &RunVersion},
-    {"--version", &RunVersionLine},
+std::span<const CommandSpec* const> Commands();
+
+int RunMan(CommandLine&) {
+  std::string page = ManPage(Commands());
+  std::fwrite(page.data(), 1, page.size(), stdout);
+  return kExitClean;
+}
+
+int RunCompletion(CommandLine& cl) {
+  std::string script;
+  if (cl.args.size() != 1 || !CompletionScript(cl.args[0], Commands(), &script)) {
+    return UsageError("completion takes one shell: bash, zsh or fish", "completion");
+  }
+  std::fwrite(script.data(), 1, script.size(), stdout);
+  return kExitClean;
+}
+
+const CommandSpec kScan = {
+    "scan",
+    "PATH...",
+    "judge every container in Kubernetes manifests, ECS task definitions (JSON, "
+    "CloudFormation, Terraform), Docker Compose files and docker inspect output: files, "
+    "folders, - for stdin",
+    R"(Judges every container it finds, recognising each source by its content:
+  Kubernetes  every kind that carries a pod (Pod, Deployment, StatefulSet, DaemonSet,
+              ReplicaSet, ReplicationController, Job, CronJob, PodTemplate, List, and any
+              object with spec.template.spec); containers, initContainers, ephemeralContainers
+  ECS         describe-task-definition output, register-task-definition input, bare
+              containerDefinitions, CloudFormation AWS::ECS::TaskDefinition, Terraform
+              aws_ecs_task_definition / awscc_ecs_task_definition (.tf, .tf.json, and
+              terraform show -json); only the latest ACTIVE revision of a family is judged
+  Docker      docker inspect output (HostConfig.ReadonlyRootfs); live: rootlock docker
+  Compose     any file with a top-level services: mapping (read_only, tmpfs, volumes)
+
+  PATH            a file (any name), a folder (walked for .yaml/.yml/.json/.tf), or - for stdin
+)",
+    [] {
+      return std::vector<FlagGroup>{ReportFlagsGroup(), InputFlags(), JobsFlags(), JudgeFlags(),
+                                    BaselineFlags()};
+    },
+    &RunScan,
+    R"(  rootlock scan k8s/                                  a folder, recursively
+  helm template ./chart | rootlock scan -             rendered charts from stdin
+  rootlock scan --format json deploy.yaml > out.json  the JSON contract
+  rootlock scan -o sarif=rootlock.sarif -o html=report.html .   GitHub code scanning + a page
+  rootlock scan --min-ratio 1 --fail-on-any manifests/   strict CI gate
+  aws ecs describe-task-definition --task-definition api | rootlock scan -
+  rootlock scan --var-file prod.tfvars infra/            Terraform with its variables
+)",
+    R"(Each problem in the input is one line on stderr, file:line:col: error: message; the other
+files are still scanned. Exit status: 0 clean, 1 the policy fails, 2 usage or input errors
+(2 wins over 1).
+)",
+    true,
+    nullptr,
+    true,
 };
 
+const CommandSpec kDocker = {
+    "docker",
+    "",
+    "audit every container of a live Docker engine, and say what each needs writable to run "
+    "read-only",
+    R"(Audits every container of a live Docker engine, stopped ones too (CIS Docker Benchmark
+5.12: `docker ps --quiet --all | xargs docker inspect`), judging HostConfig.ReadonlyRootfs
+with Tmpfs, Mounts and Binds as its writable paths. For each container whose root is
+writable it asks the engine what the container has written (GET /containers/{id}/changes)
+and prints the exact --tmpfs mounts that would let it run with --read-only, as a docker run
+line and as compose. It only reads: nothing on the engine is ever changed.
+)",
+    [] {
+      return std::vector<FlagGroup>{kDockerFlags, LiveFlags(), ReportFlagsGroup(), JudgeFlags()};
+    },
+    &RunDocker,
+    R"(  rootlock docker                                   the local engine
+  rootlock docker -H tcp://build-host:2376 --format json
+  rootlock docker -H unix://$XDG_RUNTIME_DIR/podman/podman.sock   podman's Docker API
+)",
+    R"(Exit status: 0 clean, 1 the policy fails, 2 the engine cannot be used or the deadline passed
+(each problem one line).
+)",
+};
+
+const CommandSpec kEcs = {
+    "ecs",
+    "",
+    "judge an AWS account's ECS task definitions through the ECS API (the latest ACTIVE "
+    "revision of each family, as Security Hub's ECS.5)",
+    R"(Judges an AWS account's ECS task definitions through the ECS API, as Security Hub's ECS.5
+and Datadog do: every ACTIVE family (ListTaskDefinitionFamilies, every page), its latest
+ACTIVE revision with its tags (DescribeTaskDefinition), judged exactly as `rootlock scan`
+judges the same JSON. Findings are located by the task definition's ARN. It only reads:
+it calls nothing but List* and Describe*.
+
+Credentials as the AWS SDKs find them: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY
+(AWS_SESSION_TOKEN), else the profile (--profile, AWS_PROFILE, else default) in
+~/.aws/credentials and ~/.aws/config (AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE).
+Requests are signed with Signature V4; throttling and server errors are retried
+(AWS_MAX_ATTEMPTS, default 3).
+)",
+    [] {
+      return std::vector<FlagGroup>{kEcsFlags, LiveFlags(), JobsFlags(), ReportFlagsGroup(),
+                                    JudgeFlags()};
+    },
+    &RunEcs,
+    R"(  rootlock ecs --region eu-west-1
+  rootlock ecs --profile prod --region us-east-1 --region eu-west-1 --format json
+  rootlock ecs --family-prefix checkout- -o sarif=ecs.sarif
+)",
+    R"(Exit status: 0 clean, 1 the policy fails, 2 the API cannot be used, a family cannot be
+read, or the deadline passed (each problem one line).
+)",
+};
+
+const CommandSpec kRules = {
+    "rules",
+    "[ID]",
+    "list the rules, or explain one (IDs and aliases such as ECS.5 work)",
+    R"(Lists every rule; with an ID (a slug such as read-only-root-fs, or an alias such as ECS.5
+or CKV_K8S_22), explains one.
+)",
+    [] { return std::vector<FlagGroup>{kRulesFlags}; },
+    &RunRules,
+    R"(  rootlock rules                        every rule, its severity and title
+  rootlock rules ECS.5                  what a rule checks, why, and the remedy
+  rootlock rules --format markdown      the same as docs/rules/
+)",
+    nullptr,
+    false,
+    RuleIdValues,
+};
+
+const CommandSpec kVersion = {
+    "version",
+    "",
+    "print the version, the commit, the compiler and the libraries",
+    R"(Prints rootlock's version, the commit it was built from, the compiler
+and the versions of the libraries it uses (libyaml, libcurl, OpenSSL): what a bug
+report needs. The first line alone is what 'rootlock --version' prints.
+)",
+    nullptr,
+    &RunVersion,
+};
+
+const CommandSpec kVersionLine = {"--version", "",      "print the version line",
+                                  nullptr,     nullptr, &RunVersionLine,
+                                  nullptr,     nullptr, false,
+                                  nullptr,     false,   true};
+
+const CommandSpec kMan = {
+    "man",
+    "",
+    "print the man page rootlock(1) (roff)",
+    R"(Prints the man page rootlock(1), generated from the same registry as every --help:
+  rootlock man | man -l -
+)",
+    nullptr,
+    &RunMan,
+    nullptr,
+    nullptr,
+    false,
+    nullptr,
+    false,
+    true};
+
+const CommandSpec kCompletion = {
+    "completion",
+    "SHELL",
+    "print the completion script for bash, zsh or fish",
+    R"(Prints the completion script for SHELL (bash, zsh or fish), generated from the same
+registry as every --help. The package installs them; by hand:
+  source <(rootlock completion bash)
+  rootlock completion zsh > ~/.zfunc/_rootlock
+  rootlock completion fish > ~/.config/fish/completions/rootlock.fish
+)",
+    nullptr,
+    &RunCompletion,
+    nullptr,
+    nullptr,
+    false,
+    [] { return std::vector<std::string>(CompletionShells().begin(), CompletionShells().end()); },
+    false,
+    true,
+};
+
+// Every command, as ninja lists its tools: the one place a new one is added. Its --help,
+// its section of rootlock(1) and its completions come from its entry (cli/command.h).
+const CommandSpec* const kCommands[] = {
+    &kScan, &kDocker, &kEcs, &kFixCommand, &kRules, &kVersion, &kVersionLine, &kMan, &kCompletion,
+};
+
+std::span<const CommandSpec* const> Commands() { return kCommands; }
+
+// Parses what follows a command's name (descending into its subcommands), prints its help
+// or runs it.
+int Dispatch(const CommandSpec& command, const std::string& path, int argc, char** argv) {
+  if (!command.subcommands.empty() && argc > 0) {
+    for (const CommandSpec* sub : command.subcommands) {
+      if (std::string_view(argv[0]) == sub->name) {
+        return Dispatch(*sub, path + " " + sub->name, argc - 1, argv + 1);
+      }
+    }
+  }
+  CommandLine cl;
+  std::string error;
+  std::vector<FlagGroup> groups;
+  if (command.flags) groups = command.flags();
+  if (!ParseFlags(argc, argv, groups, &cl, &error)) return UsageError(error, path.c_str());
+  if (cl.help) {
+    std::string help = CommandHelp(command, path);
+    std::fwrite(help.data(), 1, help.size(), stdout);
+    return kExitClean;
+  }
+  return command.run(cl);
+}
+
+// Invoked as kubectl-rootlock (kubectl's plugin discovery: `kubectl rootlock ...`), rootlock
+// is `rootlock k8s` with kubectl's own spelling of its flags (-A).
+constexpr const char* kKubectlPlugin = "kubectl-rootlock";
+
 int Main(int argc, char** argv) {
+  std::vector<char*> plugin_args;
+  if (argc > 0 && std::filesystem::path(argv[0]).filename() == kKubectlPlugin) {
+    static char command[] = "k8s";  // the live Kubernetes command
+    static char all_namespaces[] = "--all-namespaces";
+    plugin_args.push_back(argv[0]);
+    plugin_args.push_back(command);
+    for (int i = 1; i < argc; ++i) {
+      plugin_args.push_back(std::strcmp(argv[i], "-A") == 0 ? all_namespaces : argv[i]);
+    }
+    plugin_args.push_back(nullptr);
+    argc = static_cast<int>(plugin_args.size()) - 1;
+    argv = plugin_args.data();
+  }
   if (argc < 2) {
-    std::fputs(kMainHelp, stderr);
+    std::string help = MainHelp(Commands());
+    std::fputs(help.c_str(), stderr);
     return kExitError;
   }
-  std::string_view command = argv[1];
-  for (const Command& c : kCommands) {
-    if (command == c.name) return c.run(argc - 2, argv + 2);
+  std::string_view name = argv[1];
+  for (const CommandSpec* c : Commands()) {
+    if (name == c->name) return Dispatch(*c, c->name, argc - 2, argv + 2);
   }
-  if (command == "-h" || command == "--help" || command == "help") {
-    std::fputs(kMainHelp, stdout);
+  if (name == "-h" || name == "--help" || name == "help") {
+    std::string help = MainHelp(Commands());
+    std::fputs(help.c_str(), stdout);
     return kExitClean;
   }
   ErrorLine("rootlock: unknown command '%s' (see 'rootlock --help')", argv[1]);

@@ -11,8 +11,8 @@ namespace rootlock {
 
 namespace {
 
-constexpr std::string_view kFormats[] = {"text", "json",         "sarif",    "junit",
-                                         "asff", "policyreport", "markdown", "html"};
+constexpr std::string_view kFormats[] = {"text",         "json",     "sarif", "junit", "asff",
+                                         "policyreport", "markdown", "html",  "gitlab"};
 
 }  // namespace
 
@@ -53,6 +53,8 @@ bool RenderReport(std::string_view format, const ScanResult& result, const Repor
     *out = MarkdownReport(result, context);
   } else if (format == "html") {
     *out = HtmlReport(result, context);
+  } else if (format == "gitlab") {
+    *out = GitlabReport(result, context);
   } else {
     std::string known;
     for (std::string_view f : kFormats) known += (known.empty() ? "" : ", ") + std::string(f);

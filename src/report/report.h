@@ -59,7 +59,7 @@ struct ReportContext {
 int64_t ReportTime();
 
 /// The formats RenderReport knows: text, json, sarif, junit, asff, policyreport,
-/// markdown, html.
+/// markdown, html, gitlab.
 std::span<const std::string_view> ReportFormats();
 bool IsReportFormat(std::string_view format);
 
@@ -67,6 +67,10 @@ bool IsReportFormat(std::string_view format);
 /// The one entry point every command uses.
 bool RenderReport(std::string_view format, const ScanResult& result, const ReportContext& context,
                   std::string* out, Diagnostic* error);
+
+/// GitLab Code Quality JSON (artifacts:reports:codequality): one issue per failure and per
+/// input error, with a stable fingerprint and the path relative to the repository root.
+std::string GitlabReport(const ScanResult& result, const ReportContext& context);
 
 /// SARIF 2.1.0 for GitHub code scanning: the rules, one result per failing container and
 /// rule, n/a and skipped verdicts of a gating rule as suppressed results. Passes are left out.

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Validates a rootlock report format against its official schema, read in place.
 
-usage: validate.py ROOTLOCK_BINARY FORMAT      FORMAT: sarif, junit or policyreport
+usage: validate.py ROOTLOCK_BINARY FORMAT      FORMAT: sarif, junit, policyreport or gitlab
 Run from the repository root. The schemas are in ../shared/schemas (ROOTLOCK_SHARED
 overrides ../shared); they are never copied here. Exit 0 valid, 1 invalid, 77 skipped
 (the schemas are absent).
@@ -215,6 +215,53 @@ def validate_policyreport(binary):
               sum(r["result"] == "fail" for d in docs for r in d["results"]), "fail count")
 
 
+# --- GitLab Code Quality ----------------------------------------------------------------
+
+GITLAB_SEVERITY = {"low": "minor", "medium": "major", "high": "critical", "critical": "blocker"}
+
+
+def validate_gitlab(binary):
+    jsonschema = need("jsonschema")
+    with open(os.path.join(SCHEMAS, "gitlab-code-quality.schema.json")) as f:
+        schema = json.load(f)
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    for paths in INPUTS:
+        doc = json.loads(run(binary, ["--format", "gitlab"] + paths))
+        for e in validator.iter_errors(doc):
+            failures.append(f"{paths}: {'/'.join(map(str, e.path))}: {e.message}")
+        expected = [f for f in contract(binary, paths)["findings"]
+                    if f["status"] in ("fail", "error")]
+        check(len(doc) == len(expected), f"{paths}: {len(doc)} issues, expected {len(expected)}")
+        fingerprints = [i["fingerprint"] for i in doc]
+        check(len(set(fingerprints)) == len(fingerprints), f"{paths}: repeated fingerprints")
+        for issue, f in zip(doc, expected):
+            check(issue["check_name"] == f["rule"], f"check_name {issue['check_name']}")
+            check(issue["severity"] == GITLAB_SEVERITY[f["severity"]],
+                  f"{f['rule']}: severity {issue['severity']} for {f['severity']}")
+            check(issue["location"]["path"] == f["file"],
+                  f"path {issue['location']['path']} != {f['file']}")
+            check(issue["location"]["lines"]["begin"] == f["line"], "lines.begin")
+            check(f["container"] in issue["description"], "description names the container")
+    # Paths are relative to the repository root even when run from below it or given
+    # absolute: GitLab links them into the tree.
+    doc = json.loads(run(binary, ["--format", "gitlab", os.path.abspath("examples/kubernetes")]))
+    check(doc and all(i["location"]["path"].startswith("examples/kubernetes/") for i in doc),
+          "absolute input: repository-relative paths")
+    doc = json.loads(run(binary, ["--format", "gitlab", "."], cwd="examples/kubernetes"))
+    check(doc and all(i["location"]["path"].startswith("examples/kubernetes/") for i in doc),
+          f"run from a sub-folder: {[i['location']['path'] for i in doc][:2]}")
+    # No failure: an empty array, still valid.
+    p = subprocess.run([binary, "scan", "--format", "gitlab", "-"], env=ENV, text=True,
+                       capture_output=True,
+                       input="kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
+                             "  - name: a\n    securityContext:\n"
+                             "      {readOnlyRootFilesystem: true, runAsNonRoot: true}\n"
+                             "    volumeMounts: [{name: t, mountPath: /tmp}]\n"
+                             "    image: x\n  volumes: [{name: t, emptyDir: {}}]\n")
+    check(p.returncode == 0 and json.loads(p.stdout) == [],
+          f"a clean scan: {p.returncode} {p.stdout!r} {p.stderr}")
+
+
 def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__)
@@ -223,7 +270,7 @@ def main():
         print(f"{SCHEMAS} not present; skipped")
         return 77
     {"sarif": validate_sarif, "junit": validate_junit,
-     "policyreport": validate_policyreport}[fmt](binary)
+     "policyreport": validate_policyreport, "gitlab": validate_gitlab}[fmt](binary)
     for f in failures:
         print("FAIL:", f)
     print(f"{fmt}: {'invalid' if failures else 'valid'}")
