@@ -70,6 +70,10 @@ struct CommandLine {
   // ecs
   std::vector<std::string> regions;
   std::string profile, family_prefix, endpoint_url;
+  // k8s
+  std::string kubeconfig, context, selector;
+  std::vector<std::string> namespaces;
+  bool all_namespaces = false;
   // live sources (LiveFlags)
   std::chrono::milliseconds timeout{kDefaultLiveTimeout};
   uint64_t max_response_bytes = 0;  // 0: each answer's own cap (live/http.h)

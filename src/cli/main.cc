@@ -2,6 +2,7 @@
 #include <malloc.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdarg>
@@ -30,6 +31,8 @@
 #include "live/aws_config.h"
 #include "live/docker_engine.h"
 #include "live/ecs_client.h"
+#include "live/k8s_client.h"
+#include "live/kubeconfig.h"
 #include "parse/reader.h"
 #include "report/report.h"
 #include "rules/rules.h"
@@ -65,13 +68,15 @@ commands:
                   writable to run read-only
   ecs             judge an AWS account's ECS task definitions through the ECS API (the
                   latest ACTIVE revision of each family, as Security Hub's ECS.5)
+  k8s             judge what runs in a live Kubernetes cluster, each workload once by its
+                  top owner, with the user's own kubeconfig
   fix PATH...     write the remedy into the files: the flag, and writable mounts for /tmp
                   and what the image needs; --diff shows it first
   rules [ID]      list the rules, or explain one (IDs and aliases such as ECS.5 work)
   version         print the version
 
 Each command has its own page: 'rootlock scan --help', 'rootlock docker --help',
-'rootlock ecs --help', 'rootlock fix --help', 'rootlock rules --help',
+'rootlock ecs --help', 'rootlock k8s --help', 'rootlock fix --help', 'rootlock rules --help',
 'rootlock version --help'.
 Exit status: 0 clean, 1 the policy fails, 2 usage or input errors.
 )";
@@ -590,6 +595,140 @@ int RunEcs(int argc, char** argv) {
   return errors.empty() ? status : kExitError;
 }
 
+constexpr const char* kK8sHelp = R"(usage: rootlock k8s [options]
+
+Judges what runs in a live Kubernetes cluster, with the user's own kubeconfig (as kubectl
+reads it): every workload once, by its top owner (a Deployment, not its ReplicaSets or
+pods; a CronJob, not its Jobs), StatefulSets, DaemonSets, standalone Jobs,
+ReplicationControllers, bare Pods, and custom resources with a pod template
+(spec.template.spec) found through discovery; containers, init and ephemeral containers.
+The same rules as `rootlock scan` on the same objects; findings are located at
+CONTEXT/NAMESPACE. Only GET requests: nothing in the cluster is changed.
+
+options:
+  --kubeconfig FILE  this kubeconfig alone (default: KUBECONFIG's files merged, else
+                     ~/.kube/config, else the in-cluster service account)
+  --context NAME     this context (default: current-context)
+  -n, --namespace NS  only this namespace (repeatable)
+  -A, --all-namespaces  every namespace (the default)
+  -l, --selector L   only objects with these labels (app=web,tier!=db)
+  -j, --jobs N       requests at once (default 8)
+  --timeout DURATION  the whole audit's deadline: 30s, 2m, 1h or seconds (default 5m)
+  --max-response-size SIZE  the most read of any one answer (default 256M)
+  --format FORMAT    the report on stdout: text (default), json, sarif, junit, asff,
+                     policyreport (ready for kubectl apply), markdown or html
+  -o, --output FORMAT=FILE  also write FORMAT to FILE, atomically (repeatable)
+  --config FILE, --no-config, --no-peer-exemptions  the policy (.rootlock.yaml)
+  --baseline FILE, --write-baseline FILE  known failures
+  -q, --quiet        no notes on stderr
+  --min-ratio R      the read-only share that passes (default 0.8); exit 1 below it
+  --fail-on-any, --fail-on RULE|SEVERITY, --allow-empty, --strict, --rules ID,...
+  -v, --verbose      list passing containers too
+  --color WHEN       auto, always or never
+
+examples:
+  rootlock k8s                                  the current context, every namespace
+  rootlock k8s --context prod -n payments --format json
+  rootlock k8s --format policyreport | kubectl apply -f -
+
+Exit status: 0 clean, 1 the policy fails, 2 the cluster cannot be used, or a kind or
+namespace could not be read (each problem one line; the rest is judged).
+)";
+
+const FlagSpec kK8sFlags[] = {
+    {"--kubeconfig", nullptr, "FILE",
+     [](CommandLine* cl, const std::string& v) {
+       cl->kubeconfig = v;
+       return v.empty() ? std::string("--kubeconfig needs a file") : std::string();
+     },
+     [] { return std::string("a file"); }},
+    {"--context", nullptr, "NAME",
+     [](CommandLine* cl, const std::string& v) {
+       cl->context = v;
+       return v.empty() ? std::string("--context needs a context name") : std::string();
+     },
+     [] { return std::string("a context name"); }},
+    {"--namespace", "-n", "NS",
+     [](CommandLine* cl, const std::string& v) {
+       if (v.empty()) return std::string("--namespace needs a namespace");
+       if (std::find(cl->namespaces.begin(), cl->namespaces.end(), v) == cl->namespaces.end()) {
+         cl->namespaces.push_back(v);
+       }
+       return std::string();
+     },
+     [] { return std::string("a namespace"); }},
+    {"--all-namespaces", "-A", nullptr,
+     [](CommandLine* cl, const std::string&) {
+       cl->all_namespaces = true;
+       return std::string();
+     }},
+    {"--selector", "-l", "L",
+     [](CommandLine* cl, const std::string& v) {
+       cl->selector = v;
+       return v.empty() ? std::string("--selector needs a label selector") : std::string();
+     },
+     [] { return std::string("a label selector such as app=web"); }},
+};
+
+int RunK8s(int argc, char** argv) {
+  CommandLine cl;
+  std::string error;
+  if (!ParseFlags(argc, argv,
+                  {kK8sFlags, LiveFlags(), JobsFlags(), InputFlags(), JudgeFlags(), BaselineFlags(),
+                   ReportFlagsGroup()},
+                  &cl, &error)) {
+    return UsageError(error, "k8s");
+  }
+  if (cl.help) {
+    std::fputs(kK8sHelp, stdout);
+    return kExitClean;
+  }
+  if (!cl.args.empty()) {
+    return UsageError("k8s takes no paths, not " + QuoteForMessage(cl.args[0]), "k8s");
+  }
+  if (cl.all_namespaces && !cl.namespaces.empty()) {
+    return UsageError("--all-namespaces and --namespace exclude each other", "k8s");
+  }
+  ScanOptions& options = cl.scan;
+  Config config;
+  Diagnostic policy_error;
+  if (!ApplyPolicy(cl.policy, &config, &options, &policy_error)) {
+    ErrorLine("%s", policy_error.ToString().c_str());
+    return kExitError;
+  }
+  KubeOptions kube;
+  kube.kubeconfig = cl.kubeconfig;
+  kube.context = cl.context;
+  KubeTarget target;
+  Diagnostic fatal;
+  if (!ResolveKubeTarget(kube, KubeEnvironment::Process(), &target, &fatal)) {
+    ErrorLine("rootlock: %s",
+              fatal.where.file.empty() ? fatal.message.c_str() : fatal.ToString().c_str());
+    return kExitError;
+  }
+  HttpLimits limits;
+  limits.max_response_bytes = cl.max_response_bytes;
+  limits.deadline = HttpTransport::Clock::now() + cl.timeout;
+  limits.deadline_name = "the " + FormatDuration(cl.timeout) + " deadline (--timeout)";
+  K8sClient client(target, limits, options.jobs ? options.jobs : 8);
+  K8sAuditOptions audit_options;
+  audit_options.namespaces = cl.namespaces;
+  audit_options.selector = cl.selector;
+  K8sAudit audit;
+  if (!AuditKubernetes(&client, audit_options, &audit, &fatal)) {
+    ErrorLine("rootlock: %s", fatal.message.c_str());
+    return kExitError;
+  }
+  for (const Diagnostic& note : audit.notes) Note(cl.report, note.where.file + ": " + note.message);
+  ScanResult result = JudgeReady(std::move(audit.workloads), options);
+  if (!FinishPolicy(cl.policy, &result, &policy_error)) {
+    ErrorLine("%s", policy_error.ToString().c_str());
+    return kExitError;
+  }
+  for (Diagnostic& d : audit.errors) result.errors.push_back(std::move(d));
+  return Emit(result, cl.report);
+}
+
 const FlagSpec kRulesFlags[] = {
     {"--format", "-f", "FORMAT",
      [](CommandLine* cl, const std::string& v) -> std::string {
@@ -679,15 +818,14 @@ int RunVersionLine(int, char**) {
   return kExitClean;
 }
 
+// clang-format off: one command a line
 constexpr Command kCommands[] = {
-    {"scan", &RunScan},
-    {"docker", &RunDocker},
-    {"ecs", &RunEcs},
-    {"fix", &RunFix},
-    {"rules", &RunRules},
-    {"version", &RunVersion},
-    {"--version", &RunVersionLine},
+    {"scan", &RunScan},       {"docker", &RunDocker},
+    {"ecs", &RunEcs},         {"k8s", &RunK8s},
+    {"fix", &RunFix},         {"rules", &RunRules},
+    {"version", &RunVersion}, {"--version", &RunVersionLine},
 };
+// clang-format on
 
 int Main(int argc, char** argv) {
   if (argc < 2) {
