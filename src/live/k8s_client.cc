@@ -223,6 +223,10 @@ bool KubeCredentials::RunExec(Diagnostic* error) {
     error->message = who + " gave neither a token nor a client certificate and key";
     return false;
   }
+  if (token.find_first_of("\r\n") != std::string::npos) {
+    error->message = who + " gave a token with a line break";
+    return false;
+  }
   if (!token.empty()) v.authorization = "Bearer " + token;
   std::string expiry = Str(st->Get("expirationTimestamp"));
   expires_ = expiry.empty() ? 0 : ParseRfc3339(expiry);

@@ -221,7 +221,7 @@ TEST(Kubeconfig, UnknownContextNamesTheFiles) {
   KubeTarget t;
   Diagnostic e;
   EXPECT_FALSE(f.Resolve(&t, &e, "/1"));
-  EXPECT_NE(e.message.find("'gone'"), std::string::npos) << e.message;
+  EXPECT_NE(e.message.find("\"gone\""), std::string::npos) << e.message;
   EXPECT_NE(e.message.find("/1"), std::string::npos) << e.message;
 }
 
@@ -233,7 +233,7 @@ TEST(Kubeconfig, ContextNamingAMissingUserIsAnError) {
   KubeTarget t;
   Diagnostic e;
   EXPECT_FALSE(f.Resolve(&t, &e, "/1"));
-  EXPECT_NE(e.message.find("'nobody'"), std::string::npos) << e.message;
+  EXPECT_NE(e.message.find("\"nobody\""), std::string::npos) << e.message;
 }
 
 TEST(Kubeconfig, InClusterWhenNoKubeconfigSaysAnything) {
