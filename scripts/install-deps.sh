@@ -30,6 +30,8 @@ test_packages=(
   bsdutils               # script(1): Progress.OnATerminalOnly runs rootlock on a pseudo-terminal
   python3-botocore       # formats.asff: AWS's own model of BatchImportFindings
   attr acl               # setfattr, setfacl: fix keeps extended attributes and ACLs (FixSafety tests)
+  openssl                # k8s.live, bench/k8s.sh: a CA and certificates made per run (kubectl, when
+                         # installed, is cross-checked against the same loopback API server)
 )
 # formats.sarif_multitool: npm installs Microsoft's SARIF multitool (below). A machine that
 # has Node.js from elsewhere (whose nodejs conflicts with Debian's npm) keeps its own npm.
