@@ -315,7 +315,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                                          "requested resource"), who)
         resource = rest[0]
         g, v, kind, _ = RESOURCES[resource]
-        if resource == "daemonsets" and not ns:
+        if resource == "daemonsets" and not ns and not BENCH_PODS:
             return self.send(403, status(403, "Forbidden", f'daemonsets.apps is forbidden: User '
                                          f'"{who}" cannot list resource "daemonsets" in API group '
                                          f'"apps" at the cluster scope'), who)
