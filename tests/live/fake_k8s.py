@@ -92,7 +92,8 @@ def build():
     web = pod_spec([c("nginx", "nginx:1.25")],
                    initContainers=[c("setup", "busybox", True, **TMP)], volumes=TMP_VOL)
     objs["deployments"] += [
-        {"metadata": meta("web", "shop", "u-dep-web"), "spec": {"template": template(web)}},
+        {"metadata": meta("web", "shop", "u-dep-web", labels={"tier": "front"}),
+         "spec": {"template": template(web)}},
         {"metadata": meta("api", "shop", "u-dep-api"),
          "spec": {"template": template(pod_spec([c("api", "api:2", True, **TMP)],
                                                 volumes=TMP_VOL))}},

@@ -37,7 +37,8 @@ def make_certs(d):
        "-out", f"{d}/ca.crt", "-days", "2", "-subj", "/CN=rootlock-test-ca")
     ext = f"{d}/san.ext"
     with open(ext, "w") as f:
-        f.write("subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:api.internal\n")
+        f.write("subjectAltName=DNS:localhost,DNS:api.internal\n")  # no IP: see 4.
+
     for name, cn, extfile in (("server", "kube-apiserver", ext), ("alice", "alice", None)):
         sh("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", f"{d}/{name}.key",
            "-out", f"{d}/{name}.csr", "-subj", f"/CN={cn}")
@@ -88,7 +89,7 @@ def main():
                     sys.exit("the fake API server did not start")
                 time.sleep(0.05)
             port = open(port_file).read()
-            run_all(binary, tmp, certs, f"https://127.0.0.1:{port}", port, log, top)
+            run_all(binary, tmp, certs, f"https://localhost:{port}", port, log, top)
         finally:
             server.terminate()
             server.wait()
@@ -164,6 +165,12 @@ def run_all(binary, tmp, certs, server, port, log, top):
     check(web["file"] == "test/shop" and web["line"] == 0 and web["platform"] == "kubernetes",
           f"the location: {web}")
 
+    # A label selector goes with every list.
+    p2 = run(binary, base_env, "--format", "json", "--min-ratio", "0", "-l", "tier=front")
+    check(p2.returncode == 0 and {(k, ns, n) for (k, ns, n, _, _) in
+                                  verdicts(json.loads(p2.stdout))} ==
+          {("Deployment", "shop", "web")}, f"-l tier=front: {p2.stdout[:300]} {p2.stderr}")
+
     # The same run is the same bytes (stable order), whatever --jobs.
     p1 = run(binary, base_env, "--format", "json", "--min-ratio", "0", "-j", "1")
     check(p1.stdout == p.stdout, "the report differs with -j 1")
@@ -197,17 +204,24 @@ def run_all(binary, tmp, certs, server, port, log, top):
               str(set(via_kubectl.items()) ^ set(mine.items())))
 
     # 4. A client certificate, KUBECONFIG of two files: the first defines the context but
-    # not its user; paths relative to each file; tls-server-name for the certificate's name.
+    # not its user; paths relative to each file; the server by its IP address, which its
+    # certificate does not name: tls-server-name says the name to check (without it, exit 2).
     os.makedirs(os.path.join(tmp, "a"))
-    with open(os.path.join(tmp, "a", "config"), "w") as f:
-        f.write(f"clusters:\n- name: c\n  cluster:\n    server: https://localhost:{port}\n"
-                f"    certificate-authority: ../.kube/ca.crt\n    tls-server-name: api.internal\n"
-                "contexts:\n- name: cert\n  context: {cluster: c, user: alice}\n"
-                "current-context: cert\n")
-    with open(os.path.join(certs, "users"), "w") as f:
-        f.write("users:\n- name: alice\n  user:\n    client-certificate: alice.crt\n"
-                "    client-key: alice.key\n- name: c\n  user: {token: wrong}\n")
-    env = dict(base_env, KUBECONFIG=f"{tmp}/a/config:{certs}/users")
+    for tls_name in ("", "api.internal"):
+        with open(os.path.join(tmp, "a", "config"), "w") as f:
+            f.write(f"clusters:\n- name: c\n  cluster:\n    server: https://127.0.0.1:{port}\n"
+                    f"    certificate-authority: ../.kube/ca.crt\n"
+                    + (f"    tls-server-name: {tls_name}\n" if tls_name else "") +
+                    "contexts:\n- name: cert\n  context: {cluster: c, user: alice}\n"
+                    "current-context: cert\n")
+        with open(os.path.join(certs, "users"), "w") as f:
+            f.write("users:\n- name: alice\n  user:\n    client-certificate: alice.crt\n"
+                    "    client-key: alice.key\n- name: c\n  user: {token: wrong}\n")
+        env = dict(base_env, KUBECONFIG=f"{tmp}/a/config:{certs}/users")
+        if not tls_name:
+            p = run(binary, env)
+            check(p.returncode == 2 and len(p.stderr.splitlines()) == 1,
+                  f"an IP its certificate does not name: {p.returncode} {p.stderr!r}")
     open(log, "w").close()
     p = run(binary, env, "--format", "json", "--min-ratio", "0")
     check(p.returncode == 0, f"client certificate: exit {p.returncode}: {p.stderr}")
