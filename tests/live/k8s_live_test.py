@@ -245,8 +245,9 @@ def run_all(binary, tmp, certs, server, port, log, top):
         shop = {key for key in verdicts(json.loads(p.stdout))}
         check(shop and all(key[1] == "shop" for key in shop), f"-n shop: {shop}")
 
-    # 5. An exec plugin (v1, provideClusterInfo): its first token is refused with 401, so it
-    # runs exactly twice for the whole run, whatever the parallel requests.
+    # 5. An exec plugin (v1, provideClusterInfo): its first token is refused with 401, its
+    # second has already expired when it comes, its third lasts: it runs exactly three times
+    # for the whole run, whatever the parallel requests.
     plugin = os.path.join(certs, "plugin.py")
     count = os.path.join(tmp, "exec-count")
     with open(plugin, "w") as f:
@@ -260,7 +261,8 @@ n = int(open(path).read()) + 1 if os.path.exists(path) else 1
 open(path, "w").write(str(n))
 print(json.dumps({{"apiVersion": "client.authentication.k8s.io/v1", "kind": "ExecCredential",
                   "status": {{"token": "exec-token-%d" % n,
-                             "expirationTimestamp": "2099-01-01T00:00:00Z"}}}}))
+                             "expirationTimestamp": "2000-01-01T00:00:00.5+02:00" if n == 2
+                                                    else "2099-01-01T00:00:00Z"}}}}))
 """)
     os.chmod(plugin, 0o755)
     with open(os.path.join(certs, "exec-config"), "w") as f:
@@ -273,7 +275,7 @@ print(json.dumps({{"apiVersion": "client.authentication.k8s.io/v1", "kind": "Exe
     p = run(binary, base_env, "--kubeconfig", os.path.join(certs, "exec-config"), "--format",
             "json", "--min-ratio", "0", "-j", "4")
     check(p.returncode == 0, f"exec: exit {p.returncode}: {p.stderr}")
-    check(open(count).read() == "2", f"exec plugin ran {open(count).read()} times, not 2")
+    check(open(count).read() == "3", f"exec plugin ran {open(count).read()} times, not 3")
     if p.returncode == 0:
         check(verdicts(json.loads(p.stdout)) == got, "exec: other verdicts")
     if kubectl:
