@@ -59,14 +59,15 @@ current-context: bench
 EOF
 }
 
-measure() {  # LABEL COMMAND...: "LABEL: 12.34 s, 56.7 MiB peak RSS"
+measure() {  # LABEL COMMAND...: "LABEL: 12.34 s  56.7 MiB peak RSS  1.23 s CPU"
   local label=$1
   shift
-  /usr/bin/time -f "%e %M" -o "$T/time" "$@" >"$T/out" 2>"$T/err" || true
+  /usr/bin/time -f "%e %M %U %S" -o "$T/time" "$@" >"$T/out" 2>"$T/err" || true
   if [ "$(wc -l <"$T/time")" -gt 1 ]; then sed -n 1p "$T/err" >&2; fi
   tail -1 "$T/time" >"$T/time.last" && mv "$T/time.last" "$T/time"
-  read -r secs kib <"$T/time"
-  printf '%-44s %8.2f s %8.1f MiB peak RSS\n' "$label:" "$secs" "$(echo "$kib/1024" | bc -l)"
+  read -r secs kib user sys <"$T/time"
+  printf '%-44s %8.2f s %8.1f MiB peak RSS %7.2f s CPU\n' "$label:" "$secs" \
+    "$(echo "$kib/1024" | bc -l)" "$(echo "$user+$sys" | bc -l)"
 }
 
 echo "rootlock k8s: $workloads Deployments; pods as said (HTTPS on loopback, pages of 500)"
