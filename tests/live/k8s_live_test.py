@@ -59,6 +59,62 @@ def kubeconfig(server, user_yaml, cluster_extra="", ca="certificate-authority: c
             f"    user: {name}-user\ncurrent-context: {name}\n")
 
 
+class ConnectProxy:
+    """An HTTP CONNECT proxy on loopback that records each tunnel's target."""
+
+    def __init__(self):
+        import socket
+        import threading
+        self.targets = []
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def serve(self):
+        import threading
+        while True:
+            try:
+                client, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self.tunnel, args=(client,), daemon=True).start()
+
+    def tunnel(self, client):
+        import select
+        import socket
+        head = b""
+        while b"\r\n\r\n" not in head:
+            chunk = client.recv(4096)
+            if not chunk:
+                return client.close()
+            head += chunk
+        method, target = head.split(b" ")[:2]
+        if method != b"CONNECT":
+            client.sendall(b"HTTP/1.1 405 Method Not Allowed\r\n\r\n")
+            return client.close()
+        self.targets.append(target.decode())
+        host, port = target.decode().rsplit(":", 1)
+        upstream = socket.create_connection(("127.0.0.1", int(port)))
+        client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+        socks = [client, upstream]
+        while True:
+            ready, _, _ = select.select(socks, [], [], 30)
+            if not ready:
+                break
+            for s in ready:
+                data = s.recv(65536)
+                if not data:
+                    client.close()
+                    upstream.close()
+                    return
+                (upstream if s is client else client).sendall(data)
+
+    def close(self):
+        self.sock.close()
+
+
 def verdicts(report):
     return {(f["kind"], f.get("namespace", ""), f["name"], f["container"], f["rule"]):
             f["status"] for f in report["findings"]}
@@ -299,7 +355,31 @@ print(json.dumps({{"apiVersion": "client.authentication.k8s.io/v1", "kind": "Exe
         check(not any(key[2] == "secrets-app" for key in limited) and
               any(key[2] == "web" for key in limited), "limited: what was judged")
 
-    # 7. Nothing that could be reached: one line, exit 2; a bad token: 401, exit 2.
+    # 7. Through a proxy: the cluster's proxy-url, else HTTPS_PROXY (NO_PROXY honoured).
+    with open(os.path.join(certs, "config"), "w") as f:
+        f.write(kubeconfig(server, "    token: good-token\n"))
+    proxy = ConnectProxy()
+    try:
+        with open(os.path.join(tmp, "proxied"), "w") as f:
+            f.write(kubeconfig(server, "    token: good-token\n",
+                               f"    proxy-url: http://127.0.0.1:{proxy.port}\n",
+                               ca=f"certificate-authority: {certs}/ca.crt"))
+        p = run(binary, base_env, "--kubeconfig", os.path.join(tmp, "proxied"), "-q",
+                "--min-ratio", "0")
+        check(p.returncode == 0 and proxy.targets and
+              all(t == f"localhost:{port}" for t in proxy.targets),
+              f"proxy-url: {p.returncode} {p.stderr!r} {proxy.targets}")
+        proxy.targets.clear()
+        env = dict(base_env, HTTPS_PROXY=f"http://127.0.0.1:{proxy.port}")
+        p = run(binary, env, "-q", "--min-ratio", "0")
+        check(p.returncode == 0 and proxy.targets, f"HTTPS_PROXY: {p.stderr!r} {proxy.targets}")
+        proxy.targets.clear()
+        p = run(binary, dict(env, NO_PROXY="localhost"), "-q", "--min-ratio", "0")
+        check(p.returncode == 0 and not proxy.targets, f"NO_PROXY: {p.stderr!r} {proxy.targets}")
+    finally:
+        proxy.close()
+
+    # 8. Nothing that could be reached: one line, exit 2; a bad token: 401, exit 2.
     with open(os.path.join(certs, "config"), "w") as f:
         f.write(kubeconfig(server, "    token: wrong\n"))
     p = run(binary, base_env)
