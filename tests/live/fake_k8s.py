@@ -8,7 +8,8 @@ LOG: "METHOD PATH USER STATUS".
 
 Who is who: Bearer good-token is "token-user"; a client certificate's CN is its user;
 Bearer exec-token-N (from the test's exec plugin) is "exec-user" when N >= 2 (exec-token-1
-is refused once with 401, as an expired credential is); Bearer limited-token is "limited",
+is refused once with 401, as an expired credential is); Bearer file-token is "file-user";
+basic auth admin:s3cret-pw is "basic-user"; Bearer limited-token is "limited",
 who may not list deployments in namespace "vault". Every user is forbidden to list
 daemonsets cluster-wide (a 403 on one kind at cluster scope), not per namespace. The first
 continue token of the pods list is answered 410 Expired once.
@@ -19,6 +20,7 @@ usage: fake_k8s.py CERT_DIR PORT_FILE LOG [--dump-top FILE]
 Bench mode: FAKE_K8S_PODS=N and FAKE_K8S_WORKLOADS=M serve M Deployments with N pods
 between them (generated page by page, never held whole), nothing else.
 """
+import base64
 import http.server
 import json
 import os
@@ -222,6 +224,10 @@ def user_of(handler):
                     return value
     if auth == "Bearer good-token":
         return "token-user"
+    if auth == "Bearer file-token":
+        return "file-user"
+    if auth == "Basic " + base64.b64encode(b"admin:s3cret-pw").decode():
+        return "basic-user"
     if auth == "Bearer limited-token":
         return "limited"
     if auth.startswith("Bearer exec-token-"):

@@ -19,7 +19,8 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 failures = []
-SECRETS = ("good-token", "limited-token", "exec-token-", "PRIVATE KEY")
+SECRETS = ("good-token", "limited-token", "exec-token-", "file-token", "s3cret-pw",
+           "PRIVATE KEY")
 
 
 def check(cond, what):
@@ -355,7 +356,19 @@ print(json.dumps({{"apiVersion": "client.authentication.k8s.io/v1", "kind": "Exe
         check(not any(key[2] == "secrets-app" for key in limited) and
               any(key[2] == "web" for key in limited), "limited: what was judged")
 
-    # 7. Through a proxy: the cluster's proxy-url, else HTTPS_PROXY (NO_PROXY honoured).
+    # 7. A token file (relative to the kubeconfig), and basic auth.
+    with open(os.path.join(certs, "token"), "w") as f:
+        f.write("file-token\n")
+    for user, who in (("    tokenFile: token\n", "file-user"),
+                      ("    username: admin\n    password: s3cret-pw\n", "basic-user")):
+        with open(os.path.join(certs, "config"), "w") as f:
+            f.write(kubeconfig(server, user))
+        open(log, "w").close()
+        p = run(binary, base_env, "-q", "--min-ratio", "0")
+        users = {line.split()[2] for line in open(log).read().splitlines()}
+        check(p.returncode == 0 and users == {who}, f"{who}: {p.returncode} {p.stderr!r} {users}")
+
+    # 8. Through a proxy: the cluster's proxy-url, else HTTPS_PROXY (NO_PROXY honoured).
     with open(os.path.join(certs, "config"), "w") as f:
         f.write(kubeconfig(server, "    token: good-token\n"))
     proxy = ConnectProxy()
@@ -379,7 +392,7 @@ print(json.dumps({{"apiVersion": "client.authentication.k8s.io/v1", "kind": "Exe
     finally:
         proxy.close()
 
-    # 8. Nothing that could be reached: one line, exit 2; a bad token: 401, exit 2.
+    # 9. Nothing that could be reached: one line, exit 2; a bad token: 401, exit 2.
     with open(os.path.join(certs, "config"), "w") as f:
         f.write(kubeconfig(server, "    token: wrong\n"))
     p = run(binary, base_env)
