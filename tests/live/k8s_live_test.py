@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """rootlock k8s against tests/live/fake_k8s.py on loopback, over HTTPS with a CA made here
 with openssl: bearer token, client certificate (KUBECONFIG of two files merged, relative
-paths), an exec plugin (run once, again after a 401), a limited user (a namespace stays
+paths, tls-server-name), a token file, basic auth, an exec plugin (run once, again after a
+401 or once expired), a CONNECT proxy, a label selector, a limited user (a namespace stays
 unreadable: exit 2, the rest judged); every workload once by its top owner; paging with a
 410 mid-list; discovery of a custom resource with a pod template; only GET requests; no
 secret in any output; the same verdicts as `rootlock scan` gives the same objects as YAML
