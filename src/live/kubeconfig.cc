@@ -353,6 +353,10 @@ bool ResolveKubeTarget(const KubeOptions& options, const KubeEnvironment& env, K
     return false;
   }
   out->cluster = cluster->second;
+  // client-go: a server without a scheme is https ("10.0.0.1:6443").
+  if (out->cluster.server.find("://") == std::string::npos) {
+    out->cluster.server = "https://" + out->cluster.server;
+  }
   if (!c.user.empty()) {
     auto user = config.users.find(c.user);
     if (user == config.users.end()) {

@@ -292,6 +292,15 @@ TEST(Kubeconfig, ClusterSettings) {
   EXPECT_EQ(t.namespace_, "");
 }
 
+TEST(Kubeconfig, AServerWithoutASchemeIsHttps) {
+  Fake f;
+  f.files["/k"] = Config("x", "10.0.0.1:6443", "x");
+  KubeTarget t;
+  Diagnostic e;
+  ASSERT_TRUE(f.Resolve(&t, &e, "/k")) << e.message;
+  EXPECT_EQ(t.cluster.server, "https://10.0.0.1:6443");
+}
+
 TEST(Kubeconfig, Base64) {
   std::string out;
   EXPECT_TRUE(DecodeBase64("aGVsbG8=", &out));
