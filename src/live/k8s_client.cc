@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -90,7 +91,8 @@ std::string StatusMessage(const HttpResponse& r) {
 
 }  // namespace
 
-KubeCredentials::KubeCredentials(KubeTarget target) : target_(std::move(target)) {}
+KubeCredentials::KubeCredentials(KubeTarget target, std::chrono::steady_clock::time_point deadline)
+    : target_(std::move(target)), deadline_(deadline) {}
 
 bool KubeCredentials::RunExec(Diagnostic* error) {
   const KubeExec& x = *target_.user.exec;
@@ -182,7 +184,23 @@ bool KubeCredentials::RunExec(Diagnostic* error) {
   close(out[1]);
   std::string answer;
   char buf[4096];
+  bool late = false;
   for (;;) {
+    // Wait for output no longer than the run's deadline: a plugin that hangs is killed.
+    int wait_ms = -1;
+    if (deadline_ != std::chrono::steady_clock::time_point::max()) {
+      auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline_ -
+                                                               std::chrono::steady_clock::now());
+      wait_ms = static_cast<int>(std::clamp<int64_t>(left.count(), 0, 1 << 30));
+    }
+    pollfd p{out[0], POLLIN, 0};
+    int ready = poll(&p, 1, wait_ms);
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready == 0) {
+      late = true;
+      kill(pid, SIGKILL);
+      break;
+    }
     ssize_t n = read(out[0], buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
@@ -193,6 +211,10 @@ bool KubeCredentials::RunExec(Diagnostic* error) {
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
   ++exec_runs_;
+  if (late) {
+    error->message = who + " did not answer before the deadline (--timeout); killed";
+    return false;
+  }
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     std::string why = WIFEXITED(status) ? "exit status " + std::to_string(WEXITSTATUS(status))
                                         : "killed by signal " + std::to_string(WTERMSIG(status));
@@ -279,7 +301,9 @@ bool KubeCredentials::Refresh(uint64_t generation) {
 }
 
 K8sClient::K8sClient(KubeTarget target, HttpLimits limits, unsigned workers)
-    : target_(target), limits_(std::move(limits)), credentials_(std::move(target)) {
+    : target_(target),
+      limits_(std::move(limits)),
+      credentials_(std::move(target), limits_.deadline) {
   slots_.resize(std::max(1u, workers));
 }
 

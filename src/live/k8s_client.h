@@ -6,6 +6,7 @@
 #define ROOTLOCK_LIVE_K8S_CLIENT_H_
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -25,7 +26,9 @@ namespace rootlock {
 /// Thread-safe. Its values never reach a message.
 class KubeCredentials {
  public:
-  explicit KubeCredentials(KubeTarget target);
+  /// An exec plugin that has not answered by `deadline` is killed (the run's --timeout).
+  explicit KubeCredentials(KubeTarget target, std::chrono::steady_clock::time_point deadline =
+                                                  std::chrono::steady_clock::time_point::max());
 
   struct Value {
     std::string authorization;      // the Authorization header's value, "" for none
@@ -44,6 +47,7 @@ class KubeCredentials {
   bool RunExec(Diagnostic* error);
 
   KubeTarget target_;
+  std::chrono::steady_clock::time_point deadline_;
   std::mutex mu_;
   bool have_exec_value_ = false;
   Value exec_value_;

@@ -343,6 +343,20 @@ print(json.dumps({{"apiVersion": "client.authentication.k8s.io/v1", "kind": "Exe
         check(k.returncode == 0 and "nightly-report" in k.stdout,
               f"kubectl with the exec plugin: {k.stderr}")
 
+    # A plugin that never answers is killed at the run's deadline: one line, exit 2.
+    hang = os.path.join(certs, "hang.sh")
+    with open(hang, "w") as f:
+        f.write("#!/bin/sh\nexec sleep 600\n")
+    os.chmod(hang, 0o755)
+    with open(os.path.join(certs, "hang-config"), "w") as f:
+        f.write(kubeconfig(server,
+                           "    exec:\n      apiVersion: client.authentication.k8s.io/v1beta1\n"
+                           "      command: ./hang.sh\n"))
+    p = run(binary, base_env, "--kubeconfig", os.path.join(certs, "hang-config"),
+            "--timeout", "1s")
+    check(p.returncode == 2 and "did not answer before the deadline" in p.stderr and
+          len(p.stderr.splitlines()) == 1, f"a hanging plugin: {p.returncode} {p.stderr!r}")
+
     # 6. A user who may not read deployments in one namespace: one error line, exit 2, the
     # rest judged.
     with open(os.path.join(certs, "config"), "w") as f:
