@@ -37,6 +37,8 @@ test_packages=(
   pre-commit             # integrations.pre_commit: pre-commit try-repo runs .pre-commit-hooks.yaml
   # integrations.kubectl_plugin needs kubectl (1.32 here; Debian 12's kubernetes-client is
   # 1.20, whose plugin discovery works the same): the test skips without it.
+  openssl                # k8s.live, bench/k8s.sh: a CA and certificates made per run (kubectl, when
+                         # installed, is cross-checked against the same loopback API server)
 )
 # formats.sarif_multitool: npm installs Microsoft's SARIF multitool (below). A machine that
 # has Node.js from elsewhere (whose nodejs conflicts with Debian's npm) keeps its own npm.

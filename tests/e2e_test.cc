@@ -393,7 +393,7 @@ TEST(Cli, VersionNamesCommitCompilerAndLibraries) {
 // Every command answers --help with its usage and exit 0 (`version --help` printed the
 // version instead); scan's rules section lists every rule of the registry.
 TEST(Cli, EveryCommandHasHelp) {
-  for (const char* command : {"scan", "docker", "ecs", "fix", "rules", "version"}) {
+  for (const char* command : {"scan", "docker", "ecs", "k8s", "fix", "rules", "version"}) {
     Result r = Rootlock(std::string(command) + " --help");
     EXPECT_EQ(r.status, 0) << command;
     EXPECT_EQ(r.out.rfind(std::string("usage: rootlock ") + command, 0), 0u) << r.out;
@@ -403,7 +403,7 @@ TEST(Cli, EveryCommandHasHelp) {
   for (const char* word : {"Kubernetes", "ECS", "Compose", "docker inspect"}) {
     EXPECT_NE(main.out.find(word), std::string::npos) << word;
   }
-  for (const char* command : {"scan", "docker", "ecs", "fix", "rules", "version"}) {
+  for (const char* command : {"scan", "docker", "ecs", "k8s", "fix", "rules", "version"}) {
     EXPECT_NE(main.out.find(std::string("'rootlock ") + command + " --help'"), std::string::npos)
         << command;
   }
@@ -465,7 +465,7 @@ TEST(Cli, HelpManAndCompletionsComeFromOneRegistry) {
 // said "as for scan").
 TEST(Cli, EveryFlagInHelpIsAccepted) {
   std::regex flag(R"((^|, )(--?[a-zA-Z][a-zA-Z-]*))");
-  for (const char* command : {"scan", "docker", "fix", "rules"}) {
+  for (const char* command : {"scan", "docker", "k8s", "fix", "rules"}) {
     std::string help = Rootlock(std::string(command) + " --help").out;
     ASSERT_NE(help.find("\noptions:\n"), std::string::npos) << command;
     std::set<std::string> seen;

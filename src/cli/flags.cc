@@ -284,7 +284,8 @@ const FlagSpec kReport[] = {
 
 const FlagSpec kJobs[] = {
     {"--jobs", "-j", "N",
-     "worker threads, or requests in flight for a live API (default: one per core; ecs: 8); output "
+     "worker threads, or requests in flight for a live API (default: one per core; ecs and k8s: "
+     "8); output "
      "is identical for any N",
      [](CommandLine* cl, const std::string& v) -> std::string {
        uint64_t n = 0;
@@ -333,6 +334,8 @@ bool IsAwsRegion(std::string_view s) {
 }
 
 FlagGroup InputFlags() { return kInput; }
+// --config, --no-config, --no-peer-exemptions: the last three of kInput.
+FlagGroup ConfigFlags() { return FlagGroup(kInput).subspan(4); }
 FlagGroup JudgeFlags() { return kJudge; }
 FlagGroup BaselineFlags() { return kBaseline; }
 FlagGroup ReportFlagsGroup() { return kReport; }

@@ -70,6 +70,10 @@ struct CommandLine {
   // ecs
   std::vector<std::string> regions;
   std::string profile, family_prefix, endpoint_url;
+  // k8s
+  std::string kubeconfig, context, selector;
+  std::vector<std::string> namespaces;
+  bool all_namespaces = false;
   // live sources (LiveFlags)
   std::chrono::milliseconds timeout{kDefaultLiveTimeout};
   uint64_t max_response_bytes = 0;  // 0: each answer's own cap (live/http.h)
@@ -105,6 +109,8 @@ using FlagGroup = std::span<const FlagSpec>;
 /// What the input is and how it is read: --param, --var, --var-file, --max-file-size,
 /// --config, --no-config, --no-peer-exemptions.
 FlagGroup InputFlags();
+/// The policy file alone (live sources): --config, --no-config, --no-peer-exemptions.
+FlagGroup ConfigFlags();
 /// How containers are judged: --strict, --rules.
 FlagGroup JudgeFlags();
 /// --baseline, --write-baseline (scan only: fix has nothing to compare).

@@ -2,6 +2,7 @@
 #include <malloc.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdarg>
@@ -31,6 +32,8 @@
 #include "live/aws_config.h"
 #include "live/docker_engine.h"
 #include "live/ecs_client.h"
+#include "live/k8s_client.h"
+#include "live/kubeconfig.h"
 #include "parse/reader.h"
 #include "report/report.h"
 #include "rules/rules.h"
@@ -370,6 +373,90 @@ int RunEcs(CommandLine& cl) {
   return errors.empty() ? status : kExitError;
 }
 
+const FlagSpec kK8sFlags[] = {
+    {"--kubeconfig", nullptr, "FILE",
+     "this kubeconfig alone (default: KUBECONFIG's files merged, else ~/.kube/config, else the "
+     "in-cluster service account)",
+     [](CommandLine* cl, const std::string& v) {
+       cl->kubeconfig = v;
+       return v.empty() ? std::string("--kubeconfig needs a file") : std::string();
+     },
+     [] { return std::string("a file"); }},
+    {"--context", nullptr, "NAME", "this context (default: current-context)",
+     [](CommandLine* cl, const std::string& v) {
+       cl->context = v;
+       return v.empty() ? std::string("--context needs a context name") : std::string();
+     },
+     [] { return std::string("a context name"); }},
+    {"--namespace", "-n", "NS", "only this namespace (repeatable)",
+     [](CommandLine* cl, const std::string& v) {
+       if (v.empty()) return std::string("--namespace needs a namespace");
+       if (std::find(cl->namespaces.begin(), cl->namespaces.end(), v) == cl->namespaces.end()) {
+         cl->namespaces.push_back(v);
+       }
+       return std::string();
+     },
+     [] { return std::string("a namespace"); }},
+    {"--all-namespaces", "-A", nullptr, "every namespace (the default)",
+     [](CommandLine* cl, const std::string&) {
+       cl->all_namespaces = true;
+       return std::string();
+     }},
+    {"--selector", "-l", "L", "only objects with these labels (app=web,tier!=db)",
+     [](CommandLine* cl, const std::string& v) {
+       cl->selector = v;
+       return v.empty() ? std::string("--selector needs a label selector") : std::string();
+     },
+     [] { return std::string("a label selector such as app=web"); }},
+};
+
+int RunK8s(CommandLine& cl) {
+  if (!cl.args.empty()) {
+    return UsageError("k8s takes no paths, not " + QuoteForMessage(cl.args[0]), "k8s");
+  }
+  if (cl.all_namespaces && !cl.namespaces.empty()) {
+    return UsageError("--all-namespaces and --namespace exclude each other", "k8s");
+  }
+  ScanOptions& options = cl.scan;
+  Config config;
+  Diagnostic policy_error;
+  if (!ApplyPolicy(cl.policy, &config, &options, &policy_error)) {
+    ErrorLine("%s", policy_error.ToString().c_str());
+    return kExitError;
+  }
+  KubeOptions kube;
+  kube.kubeconfig = cl.kubeconfig;
+  kube.context = cl.context;
+  KubeTarget target;
+  Diagnostic fatal;
+  if (!ResolveKubeTarget(kube, KubeEnvironment::Process(), &target, &fatal)) {
+    ErrorLine("rootlock: %s",
+              fatal.where.file.empty() ? fatal.message.c_str() : fatal.ToString().c_str());
+    return kExitError;
+  }
+  HttpLimits limits;
+  limits.max_response_bytes = cl.max_response_bytes;
+  limits.deadline = HttpTransport::Clock::now() + cl.timeout;
+  limits.deadline_name = "the " + FormatDuration(cl.timeout) + " deadline (--timeout)";
+  K8sClient client(target, limits, options.jobs ? options.jobs : 8);
+  K8sAuditOptions audit_options;
+  audit_options.namespaces = cl.namespaces;
+  audit_options.selector = cl.selector;
+  K8sAudit audit;
+  if (!AuditKubernetes(&client, audit_options, &audit, &fatal)) {
+    ErrorLine("rootlock: %s", fatal.message.c_str());
+    return kExitError;
+  }
+  for (const Diagnostic& note : audit.notes) Note(cl.report, note.where.file + ": " + note.message);
+  ScanResult result = JudgeReady(std::move(audit.workloads), options);
+  if (!FinishPolicy(cl.policy, &result, &policy_error)) {
+    ErrorLine("%s", policy_error.ToString().c_str());
+    return kExitError;
+  }
+  for (Diagnostic& d : audit.errors) result.errors.push_back(std::move(d));
+  return Emit(result, cl.report);
+}
+
 const FlagSpec kRulesFlags[] = {
     {"--format", "-f", "FORMAT",
      "{values} (default: text); markdown is the same as docs/rules/ (scripts/gen-rule-docs.sh)",
@@ -550,6 +637,33 @@ read, or the deadline passed (each problem one line).
 )",
 };
 
+const CommandSpec kK8s = {
+    "k8s",
+    "",
+    "judge what runs in a live Kubernetes cluster, each workload once by its top owner, with "
+    "the user's own kubeconfig",
+    R"(Judges what runs in a live Kubernetes cluster, with the user's own kubeconfig (as kubectl
+reads it): every workload once, by its top owner (a Deployment, not its ReplicaSets or
+pods; a CronJob, not its Jobs), StatefulSets, DaemonSets, standalone Jobs,
+ReplicationControllers, bare Pods, and custom resources with a pod template
+(spec.template.spec) found through discovery; containers, init and ephemeral containers.
+The same rules as `rootlock scan` on the same objects; findings are located at
+CONTEXT/NAMESPACE. Only GET requests: nothing in the cluster is changed.
+)",
+    [] {
+      return std::vector<FlagGroup>{kK8sFlags,    LiveFlags(),     JobsFlags(),       ConfigFlags(),
+                                    JudgeFlags(), BaselineFlags(), ReportFlagsGroup()};
+    },
+    &RunK8s,
+    R"(  rootlock k8s                                  the current context, every namespace
+  rootlock k8s --context prod -n payments --format json
+  rootlock k8s --format policyreport | kubectl apply -f -
+)",
+    R"(Exit status: 0 clean, 1 the policy fails, 2 the cluster cannot be used, or a kind or
+namespace could not be read (each problem one line; the rest is judged).
+)",
+};
+
 const CommandSpec kRules = {
     "rules",
     "[ID]",
@@ -624,7 +738,8 @@ registry as every --help. The package installs them; by hand:
 // Every command, as ninja lists its tools: the one place a new one is added. Its --help,
 // its section of rootlock(1) and its completions come from its entry (cli/command.h).
 const CommandSpec* const kCommands[] = {
-    &kScan, &kDocker, &kEcs, &kFixCommand, &kRules, &kVersion, &kVersionLine, &kMan, &kCompletion,
+    &kScan,  &kDocker,  &kEcs,         &kK8s, &kFixCommand,
+    &kRules, &kVersion, &kVersionLine, &kMan, &kCompletion,
 };
 
 std::span<const CommandSpec* const> Commands() { return kCommands; }

@@ -133,8 +133,8 @@ bool HttpTransport::Send(const HttpRequest& request, HttpResponse* response, Htt
   return false;
 }
 
-CurlTransport::CurlTransport(HttpEndpoint endpoint)
-    : HttpTransport(endpoint.peer), endpoint_(std::move(endpoint)) {
+CurlTransport::CurlTransport(HttpEndpoint endpoint, HttpEndpointExtras extras)
+    : HttpTransport(endpoint.peer), endpoint_(std::move(endpoint)), extras_(std::move(extras)) {
   static const bool initialised = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
   (void)initialised;
   curl_ = curl_easy_init();
@@ -205,6 +205,16 @@ bool CurlTransport::Exchange(const HttpRequest& request, HttpResponse* response,
     curl_easy_setopt(c, CURLOPT_SSLCERT, endpoint_.cert_file.c_str());
   }
   if (!endpoint_.key_file.empty()) curl_easy_setopt(c, CURLOPT_SSLKEY, endpoint_.key_file.c_str());
+  // Not copied: the endpoint outlives every transfer.
+  curl_blob ca_blob{extras_.ca_pem.data(), extras_.ca_pem.size(), CURL_BLOB_NOCOPY};
+  curl_blob cert_blob{extras_.cert_pem.data(), extras_.cert_pem.size(), CURL_BLOB_NOCOPY};
+  curl_blob key_blob{extras_.key_pem.data(), extras_.key_pem.size(), CURL_BLOB_NOCOPY};
+  if (!extras_.ca_pem.empty()) curl_easy_setopt(c, CURLOPT_CAINFO_BLOB, &ca_blob);
+  if (!extras_.cert_pem.empty()) curl_easy_setopt(c, CURLOPT_SSLCERT_BLOB, &cert_blob);
+  if (!extras_.key_pem.empty()) curl_easy_setopt(c, CURLOPT_SSLKEY_BLOB, &key_blob);
+  if (!extras_.proxy.empty()) curl_easy_setopt(c, CURLOPT_PROXY, extras_.proxy.c_str());
+  curl_slist connect_to{const_cast<char*>(extras_.connect_to.c_str()), nullptr};
+  if (!extras_.connect_to.empty()) curl_easy_setopt(c, CURLOPT_CONNECT_TO, &connect_to);
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, endpoint_.verify ? 1L : 0L);
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, endpoint_.verify ? 2L : 0L);
 

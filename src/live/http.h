@@ -140,11 +140,24 @@ struct HttpEndpoint {
   std::chrono::seconds connect_timeout{10};
 };
 
+/// What some endpoints need beyond HttpEndpoint (a kubeconfig's): apart, so that the
+/// callers that fill HttpEndpoint by position stay as they are.
+struct HttpEndpointExtras {
+  /// PEM bytes in memory (a kubeconfig's -data keys); each wins over its file.
+  std::string ca_pem, cert_pem, key_pem;
+  /// A proxy for every request ("http://proxy:3128"); empty: libcurl's own choice from
+  /// HTTPS_PROXY, HTTP_PROXY and NO_PROXY.
+  std::string proxy;
+  /// "HOST:PORT:CONNECT-HOST:CONNECT-PORT": send to the base URL's name (its TLS name and
+  /// certificate check) while connecting elsewhere (a kubeconfig's tls-server-name).
+  std::string connect_to;
+};
+
 /// HTTP/1.1 over libcurl: one easy handle for the transport's life, so
 /// consecutive requests reuse the connection. Not thread-safe.
 class CurlTransport final : public HttpTransport {
  public:
-  explicit CurlTransport(HttpEndpoint endpoint);
+  explicit CurlTransport(HttpEndpoint endpoint, HttpEndpointExtras extras = {});
   ~CurlTransport() override;
   CurlTransport(const CurlTransport&) = delete;
   CurlTransport& operator=(const CurlTransport&) = delete;
@@ -156,6 +169,7 @@ class CurlTransport final : public HttpTransport {
 
  private:
   HttpEndpoint endpoint_;
+  HttpEndpointExtras extras_;
   void* curl_;  // CURL*; curl.h stays out of this header
 };
 

@@ -51,7 +51,7 @@ formats=$("$bin" scan --format 2>&1 | sed -n 's/.*needs a value: \(.*\) (see .*/
 [ -n "$formats" ] || no "scan --format did not name its values"
 
 # Subcommands, and only the visible ones.
-expect "rootlock ''" scan docker ecs fix rules version
+expect "rootlock ''" scan docker ecs k8s fix rules version
 expect "rootlock s" scan
 expect "rootlock completion ''"
 # Flags of each command: every flag its --help names (and -h, --help).
@@ -102,12 +102,12 @@ if command -v zsh >/dev/null; then
   cp "$tmp/rootlock.zsh" "$tmp/zfunc/_rootlock"
   zsh_expect() {  # zsh_expect 'LINE' WORD...: TAB after LINE shows every WORD
     local got
-    got=$(cd "$tmp" && HOME=$tmp timeout 30 zsh -f "$here/zsh_complete.zsh" "$tmp/zfunc" "$1" 2>&1 |
+    got=$(cd "$tmp" && HOME=$tmp timeout 40 zsh -f "$here/zsh_complete.zsh" "$tmp/zfunc" "$1" "${@: -1}" 2>&1 |
           tr -d '\r' | sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g')
     shift  # (no expected word is in the typed line itself)
     for w in "$@"; do grep -qwF -- "$w" <<<"$got" || no "zsh: no $w in [$(echo $got | head -c 300)]"; done
   }
-  zsh_expect 'rootlock ' scan docker ecs fix rules version
+  zsh_expect 'rootlock ' scan docker ecs k8s fix rules version
   zsh_expect 'rootlock scan --format ' $formats
   zsh_expect 'rootlock scan --format gi' gitlab
   zsh_expect 'rootlock rules ' $rules
@@ -125,7 +125,7 @@ if command -v fish >/dev/null; then
   [ "$got" = "$want" ] || no "fish: scan --format: got [$got], want [$want]"
   got=$(HOME=$tmp fish --no-config -c "source $tmp/rootlock.fish; complete -C 'rootlock '" | cut -f1 |
         sort | tr '\n' ' ')
-  [ "$got" = "docker ecs fix rules scan version " ] || no "fish: commands: [$got]"
+  [ "$got" = "docker ecs fix k8s rules scan version " ] || no "fish: commands: [$got]"
 else
   echo "fish is missing: its script is not checked"
 fi

@@ -29,19 +29,15 @@ grep -q 'warning' "$tmp/list-err" && no "kubectl warns about the plugin"
 
 kubectl rootlock --help > "$tmp/out" 2> "$tmp/err"
 status=$?
-if [ $status -eq 2 ] && [ "$(cat "$tmp/err")" = "rootlock: unknown command 'k8s' (see 'rootlock --help')" ]; then
-  echo "TOLERATED: rootlock has no k8s command yet (issue 17): kubectl reached rootlock, which ran k8s"
-else
-  [ $status -eq 0 ] || no "kubectl rootlock --help exited $status: $(cat "$tmp/err")"
-  head -1 "$tmp/out" | grep -q '^usage: rootlock k8s' || no "kubectl rootlock --help: $(head -1 "$tmp/out")"
-  # kubectl's flags, as kubectl users type them, are flags of rootlock k8s.
-  for flags in "-A" "--all-namespaces" "-n default" "--namespace=default" "--context kind" \
-      "--kubeconfig $tmp/kubeconfig"; do
-    # shellcheck disable=SC2086
-    kubectl rootlock $flags --help > "$tmp/out" 2> "$tmp/err" ||
-      no "kubectl rootlock $flags --help: $(cat "$tmp/err")"
-  done
-fi
+[ $status -eq 0 ] || no "kubectl rootlock --help exited $status: $(cat "$tmp/err")"
+head -1 "$tmp/out" | grep -q '^usage: rootlock k8s' || no "kubectl rootlock --help: $(head -1 "$tmp/out")"
+# kubectl's flags, as kubectl users type them, are flags of rootlock k8s.
+for flags in "-A" "--all-namespaces" "-n default" "--namespace=default" "--context kind" \
+    "--kubeconfig $tmp/kubeconfig"; do
+  # shellcheck disable=SC2086
+  kubectl rootlock $flags --help > "$tmp/out" 2> "$tmp/err" ||
+    no "kubectl rootlock $flags --help: $(cat "$tmp/err")"
+done
 # rootlock by its own name is unchanged by the link.
 "$bin" --version | grep -q '^rootlock ' || no "rootlock --version"
 [ $fail -eq 0 ] && echo "kubectl plugin: found by kubectl plugin list, kubectl rootlock reaches rootlock k8s"
