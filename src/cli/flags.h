@@ -70,6 +70,8 @@ struct CommandLine {
   // ecs
   std::vector<std::string> regions;
   std::string profile, family_prefix, endpoint_url;
+  bool deployed = false;      // ecs --deployed
+  std::string emit_register;  // ecs --emit-register DIR
   // live sources (LiveFlags)
   std::chrono::milliseconds timeout{kDefaultLiveTimeout};
   uint64_t max_response_bytes = 0;  // 0: each answer's own cap (live/http.h)

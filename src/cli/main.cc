@@ -25,6 +25,7 @@
 #include "cli/flags.h"
 #include "engine/scanner.h"
 #include "engine/sources.h"
+#include "fix/ecs_register.h"
 #include "fix/fix.h"  // WriteFileAtomically
 
 #include "live/aws_config.h"
@@ -488,6 +489,11 @@ options:
   --family-prefix X  only families whose name starts with X
   --endpoint-url URL the ECS endpoint (default AWS_ENDPOINT_URL_ECS, AWS_ENDPOINT_URL,
                      else https://ecs.REGION.amazonaws.com)
+  --deployed         also judge what runs: every cluster's services (kind Service, named
+                     CLUSTER/SERVICE), each by the revision its PRIMARY deployment runs
+  --emit-register DIR  write DIR/FAMILY.json for each failing family: its latest revision
+                     hardened as `fix --register-ready` does, ready for
+                     aws ecs register-task-definition --cli-input-json
   -j, --jobs N       requests in flight at once (default: 8)
   --timeout DURATION  the whole run's deadline: 30s, 2m, 1h or seconds (default 5m)
   --max-response-size SIZE  the most read of any one answer (suffixes K, M, G)
@@ -535,6 +541,17 @@ const FlagSpec kEcsFlags[] = {
                   : "--endpoint-url takes an http:// or https:// URL, not " + QuoteForMessage(v);
      },
      [] { return std::string("an http:// or https:// URL"); }},
+    {"--deployed", nullptr, nullptr,
+     [](CommandLine* cl, const std::string&) {
+       cl->deployed = true;
+       return std::string();
+     }},
+    {"--emit-register", nullptr, "DIR",
+     [](CommandLine* cl, const std::string& v) {
+       cl->emit_register = v;
+       return v.empty() ? std::string("--emit-register needs a folder") : std::string();
+     },
+     [] { return std::string("a folder"); }},
 };
 
 int RunEcs(int argc, char** argv) {
@@ -576,6 +593,8 @@ int RunEcs(int argc, char** argv) {
     options.family_prefix = cl.family_prefix;
     options.jobs = cl.scan.jobs ? cl.scan.jobs : 8;
     options.more_clients = [&] { return std::make_unique<EcsClient>(config, limits); };
+    options.deployed = cl.deployed;
+    options.keep_answers = !cl.emit_register.empty();
     EcsAudit audit;
     if (!AuditEcs(&client, options, &audit, &fatal)) {
       ErrorLine("rootlock: %s", fatal.message.c_str());
@@ -583,6 +602,29 @@ int RunEcs(int argc, char** argv) {
     }
     for (Workload& w : audit.workloads) workloads.push_back(std::move(w));
     for (Diagnostic& d : audit.errors) errors.push_back(std::move(d));
+    if (!cl.emit_register.empty()) {
+      // One folder per region: a family name means one family per region.
+      std::string dir = cl.emit_register + "/" + SafeFileName(config.region);
+      FixOptions fix_options;
+      fix_options.scan = cl.scan;
+      for (const EcsAnswer& answer : audit.answers) {
+        std::string written;
+        std::vector<Diagnostic> notes;
+        Diagnostic werr;
+        if (!EmitRegisterReady(dir, answer.family, answer.arn, answer.json, fix_options, &written,
+                               &notes, &werr)) {
+          errors.push_back(std::move(werr));
+          continue;
+        }
+        for (const Diagnostic& n : notes)
+          ErrorLine("%s: note: %s", n.where.file.c_str(), n.message.c_str());
+        if (!written.empty()) {
+          ErrorLine(
+              "wrote %s (aws ecs register-task-definition --region %s --cli-input-json file://%s)",
+              written.c_str(), config.region.c_str(), written.c_str());
+        }
+      }
+    }
   }
   ScanResult result = JudgeReady(std::move(workloads), cl.scan);
   for (Diagnostic& d : errors) result.errors.push_back(std::move(d));

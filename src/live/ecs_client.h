@@ -50,6 +50,19 @@ struct EcsAuditOptions {
   /// (a connection each). 1, or no `more_clients`: one at a time on the given client.
   unsigned jobs = 1;
   std::function<std::unique_ptr<EcsClient>()> more_clients;
+  /// Also judge what runs: every cluster's services (ListClusters, ListServices,
+  /// DescribeServices ten at a time) and the revision of each one's PRIMARY deployment.
+  bool deployed = false;
+  /// Keep each family's DescribeTaskDefinition answer (EcsAudit::answers), for
+  /// --emit-register.
+  bool keep_answers = false;
+};
+
+/// One family's DescribeTaskDefinition answer, as the API sent it.
+struct EcsAnswer {
+  std::string family;
+  std::string arn;
+  std::string json;
 };
 
 struct EcsAudit {
@@ -58,12 +71,21 @@ struct EcsAudit {
   /// other families are judged.
   std::vector<Diagnostic> errors;
   size_t families = 0;
+  /// With `deployed`: the services read, and the task definitions they run.
+  size_t services = 0;
+  /// With `keep_answers`: one per family described, in the families' order.
+  std::vector<EcsAnswer> answers;
 };
 
 /// Lists every ACTIVE family (every page) and describes each one's latest ACTIVE revision
 /// with its tags, building its workloads as `scan` builds them from describe output; each
-/// is located by its ARN. Workloads and errors come in the families' order, whatever the
-/// timing. False with `fatal` when the listing itself fails.
+/// is located by its ARN and carries the client's region. With `deployed`, also every
+/// service of every cluster: a workload of kind "Service" named "CLUSTER/SERVICE" for the
+/// revision its PRIMARY deployment runs (judged even when an older or INACTIVE one),
+/// located by that revision's ARN, the service's ARN as its resource. Workloads and errors
+/// come in the families' order, then the clusters' and services', whatever the timing.
+/// A cluster or service that cannot be listed or described is one error and the rest goes
+/// on. False with `fatal` when the families cannot be listed.
 bool AuditEcs(EcsClient* client, const EcsAuditOptions& options, EcsAudit* out, Diagnostic* fatal);
 
 }  // namespace rootlock

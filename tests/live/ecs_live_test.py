@@ -3,7 +3,10 @@
 server with botocore), every page of families, one family denied (one error line, exit 2,
 the others judged), one throttled (retried), tags carrying an exemption, the ARN as the
 location, the same verdicts as `rootlock scan` gives the same describe output, and never a
-credential in any output.
+credential in any output. --deployed: clusters and services, each judged by the revision its
+PRIMARY deployment runs (an older one than its family's latest), a denied cluster one error.
+--emit-register: one register-ready file per failing family, valid for botocore's
+RegisterTaskDefinition input shape, that `scan` passes.
 
 usage: ecs_live_test.py ROOTLOCK_BINARY     exit 0, 1, or 77 without botocore
 """
@@ -46,62 +49,146 @@ def main():
             env.update(AWS_ACCESS_KEY_ID="AKIDFAKEECS", AWS_SECRET_ACCESS_KEY="fake/secret+key",
                        AWS_SESSION_TOKEN="session-token-value", HOME=tmp,
                        SOURCE_DATE_EPOCH="1700000000", NO_COLOR="1")
-            args = [binary, "ecs", "--region", "eu-west-1", "--endpoint-url",
-                    f"http://127.0.0.1:{port}", "--format", "json"]
-            p = subprocess.run(args, env=env, capture_output=True, text=True, timeout=120)
-            requests = open(log).read().split()
+
+            def run(*extra):
+                """rootlock ecs against the fake: the process, and the operations it called."""
+                open(log, "w").close()
+                args = [binary, "ecs", "--region", "eu-west-1", "--endpoint-url",
+                        f"http://127.0.0.1:{port}", "--format", "json", *extra]
+                p = subprocess.run(args, env=env, capture_output=True, text=True, timeout=120)
+                for secret in ("fake/secret+key", "session-token-value"):
+                    check(secret not in p.stdout + p.stderr, f"{secret} reached the output")
+                return p, open(log).read().split()
+
+            p, requests = run()
+            check_families(p, requests, binary, env, tmp)
+            p, requests = run("--deployed")
+            check_deployed(p, requests)
+            out = os.path.join(tmp, "register")
+            p, requests = run("--emit-register", out)
+            check_emitted(p, out, binary, env)
         finally:
             server.terminate()
             server.wait()
-
-        check(p.returncode == 2, f"exit {p.returncode}, expected 2 (one family denied)")
-        err = [line for line in p.stderr.splitlines() if line]
-        check(len(err) == 1 and "AccessDeniedException" in err[0] and "secret" in err[0],
-              f"stderr: {p.stderr!r}")
-        check("BAD-SIGNATURE" not in requests, f"a request was badly signed: {requests}")
-        check(requests.count("ListTaskDefinitionFamilies") == 3, f"pages: {requests}")
-        check(requests.count("DescribeTaskDefinition") == 6, f"describes: {requests}")
-        for secret in ("fake/secret+key", "session-token-value"):
-            check(secret not in p.stdout + p.stderr, f"{secret} reached the output")
-        report = json.loads(p.stdout)
-        got = {(f["name"], f["container"], f["rule"]): f for f in report["findings"]}
-        web = got.get(("web:12", "nginx", "read-only-root-fs"))
-        check(web is not None and web["status"] == "fail", f"web: {web}")
-        check(web is not None and
-              web["file"] == "arn:aws:ecs:eu-west-1:123456789012:task-definition/web:12" and
-              web["line"] == 0, f"web's location: {web}")
-        check(got.get(("api:7", "app", "read-only-root-fs"), {}).get("status") == "pass",
-              "api does not pass")
-        check(got.get(("busy:3", "worker", "read-only-root-fs"), {}).get("status") == "fail",
-              "busy (throttled once, then retried) was not judged")
-        batch = got.get(("batch:1", "job", "read-only-root-fs"), {})
-        check(batch.get("status") == "n/a" and "writes reports" in batch.get("reason", "") and
-              "task-definition/batch:1: writes" in batch.get("reason", ""),
-              f"batch's tag exemption, located by the ARN: {batch}")
-
-        # The same describe output through `rootlock scan` gives the same verdicts.
-        sys.path.insert(0, HERE)
-        os.environ.setdefault("PYTHONDONTWRITEBYTECODE", "1")
-        folder = os.path.join(tmp, "describe")
-        os.makedirs(folder)
-        spec = {}
-        exec(open(os.path.join(HERE, "fake_ecs.py")).read().split("throttled = set()")[0]
-             .split("port_file, log = sys.argv[1], sys.argv[2]")[1], spec)
-        for family, answer in spec["TASKS"].items():
-            if answer:
-                with open(os.path.join(folder, family + ".json"), "w") as f:
-                    json.dump(answer, f)
-        s = subprocess.run([binary, "scan", "--format", "json", folder], env=env,
-                           capture_output=True, text=True)
-        scanned = {(f["name"], f["container"], f["rule"]): f["status"]
-                   for f in json.loads(s.stdout)["findings"]}
-        live = {k: f["status"] for k, f in got.items()}
-        check(scanned == live, f"scan and ecs disagree:\n  scan {scanned}\n  ecs  {live}")
 
     for f in failures:
         print("FAIL:", f)
     print(f"ecs live: {'ok' if not failures else 'broken'}")
     return 1 if failures else 0
+
+
+def findings_of(p):
+    try:
+        report = json.loads(p.stdout)
+    except ValueError:
+        failures.append(f"not JSON: {p.stdout[:200]!r} (stderr {p.stderr!r})")
+        return {}
+    return {(f["name"], f["container"], f["rule"]): f for f in report["findings"]}
+
+
+def check_families(p, requests, binary, env, tmp):
+    check(p.returncode == 2, f"exit {p.returncode}, expected 2 (one family denied)")
+    err = [line for line in p.stderr.splitlines() if line]
+    check(len(err) == 1 and "AccessDeniedException" in err[0] and "secret" in err[0],
+          f"stderr: {p.stderr!r}")
+    check("BAD-SIGNATURE" not in requests, f"a request was badly signed: {requests}")
+    check(requests.count("ListTaskDefinitionFamilies") == 3, f"pages: {requests}")
+    check(requests.count("DescribeTaskDefinition") == 7, f"describes: {requests}")
+    check("ListClusters" not in requests, f"services listed without --deployed: {requests}")
+    got = findings_of(p)
+    web = got.get(("web:12", "nginx", "read-only-root-fs"))
+    check(web is not None and web["status"] == "fail", f"web: {web}")
+    check(web is not None and
+          web["file"] == "arn:aws:ecs:eu-west-1:123456789012:task-definition/web:12" and
+          web["resource"] == web["file"] and web["line"] == 0 and
+          web.get("region") == "eu-west-1", f"web's location: {web}")
+    check(got.get(("api:7", "app", "read-only-root-fs"), {}).get("status") == "pass",
+          "api does not pass")
+    check(got.get(("busy:3", "worker", "read-only-root-fs"), {}).get("status") == "fail",
+          "busy (throttled once, then retried) was not judged")
+    batch = got.get(("batch:1", "job", "read-only-root-fs"), {})
+    check(batch.get("status") == "n/a" and "writes reports" in batch.get("reason", "") and
+          "task-definition/batch:1: writes" in batch.get("reason", ""),
+          f"batch's tag exemption, located by the ARN: {batch}")
+
+    # The same describe output through `rootlock scan` gives the same verdicts.
+    sys.path.insert(0, HERE)
+    os.environ.setdefault("PYTHONDONTWRITEBYTECODE", "1")
+    folder = os.path.join(tmp, "describe")
+    os.makedirs(folder)
+    spec = {}
+    exec(open(os.path.join(HERE, "fake_ecs.py")).read().split("throttled = set()")[0]
+         .split("port_file, log = sys.argv[1], sys.argv[2]")[1], spec)
+    for family, answer in spec["TASKS"].items():
+        if answer:
+            with open(os.path.join(folder, family + ".json"), "w") as f:
+                json.dump(answer, f)
+    s = subprocess.run([binary, "scan", "--format", "json", folder], env=env,
+                       capture_output=True, text=True)
+    scanned = {(f["name"], f["container"], f["rule"]): f["status"]
+               for f in json.loads(s.stdout)["findings"]}
+    live = {k: f["status"] for k, f in got.items()}
+    check(scanned == live, f"scan and ecs disagree:\n  scan {scanned}\n  ecs  {live}")
+
+
+def check_deployed(p, requests):
+    """--deployed: every cluster's services, judged by the revision each runs."""
+    check(p.returncode == 2, f"--deployed: exit {p.returncode}, expected 2")
+    err = [line for line in p.stderr.splitlines() if line]
+    check(len(err) == 2 and any("secret" in e for e in err) and
+          any("ListServices" in e and "AccessDeniedException" in e and "locked" in e
+              for e in err), f"--deployed stderr: {p.stderr!r}")
+    check("BAD-SIGNATURE" not in requests, f"a request was badly signed: {requests}")
+    check(requests.count("ListClusters") == 1, f"clusters: {requests}")
+    # prod: one page; batch: 12 services five a page; locked: denied.
+    check(requests.count("ListServices") == 5, f"service pages: {requests}")
+    check(requests.count("DescribeServices") == 3, f"ten services a call: {requests}")
+    # 6 families (busy throttled only in the first run) and the three revisions services
+    # run, each once.
+    check(requests.count("DescribeTaskDefinition") == 9, f"describes: {requests}")
+    got = findings_of(p)
+    old = got.get(("prod/checkout", "api", "read-only-root-fs"), {})
+    check(old.get("status") == "fail" and old.get("kind") == "Service" and
+          "checkout-api:11" in old.get("message", "") and
+          old.get("file") == "arn:aws:ecs:eu-west-1:123456789012:task-definition/checkout-api:11"
+          and old.get("resource") ==
+          "arn:aws:ecs:eu-west-1:123456789012:service/prod/checkout" and
+          old.get("region") == "eu-west-1",
+          f"the service still running checkout-api:11: {old}")
+    check(got.get(("checkout-api:12", "api", "read-only-root-fs"), {}).get("status") == "pass",
+          "the fixed family revision does not pass beside the service that runs the old one")
+    check(got.get(("prod/web", "nginx", "read-only-root-fs"), {}).get("status") == "fail",
+          "prod/web")
+    jobs = [k for k in got if k[0].startswith("batch/job-") and k[2] == "read-only-root-fs"]
+    check(len(jobs) == 12 and all(got[k]["status"] == "pass" for k in jobs),
+          f"batch's 12 services: {jobs}")
+
+
+def check_emitted(p, out, binary, env):
+    """--emit-register: a register-ready file per failing family, that botocore's
+    RegisterTaskDefinition input validation accepts and that `scan` then passes."""
+    folder = os.path.join(out, "eu-west-1")
+    written = sorted(os.listdir(folder)) if os.path.isdir(folder) else []
+    check(written == ["busy.json", "web.json"], f"--emit-register wrote {written}")
+    check(p.stderr.count("wrote ") == 2, f"--emit-register stderr: {p.stderr!r}")
+    import botocore.session
+    from botocore.validate import ParamValidator
+    shape = botocore.session.get_session().get_service_model("ecs").operation_model(
+        "RegisterTaskDefinition").input_shape
+    for name in written:
+        params = json.load(open(os.path.join(folder, name)))
+        report = ParamValidator().validate(params, shape)
+        check(not report.has_errors(), f"{name}: {report.generate_report()}")
+        check(params.get("family") == name[:-5] and "revision" not in params and
+              "taskDefinitionArn" not in params, f"{name}: {params}")
+    s = subprocess.run([binary, "scan", "--format", "json", folder], env=env,
+                       capture_output=True, text=True)
+    check(s.returncode == 0, f"scan of the emitted files: exit {s.returncode} {s.stdout[:400]}")
+    if s.returncode == 0:
+        bad = [f for f in json.loads(s.stdout)["findings"]
+               if f["status"] != "pass" and f["rule"] == "read-only-root-fs"]
+        check(not bad and json.loads(s.stdout)["summary"]["containers"] == 2,
+              f"the emitted files do not pass: {bad}")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,9 @@
 """An ECS API on loopback for rootlock ecs: JSON 1.1 (POST /, X-Amz-Target), every request's
 Signature V4 recomputed with botocore and checked, families paged two at a time, one family
 denied, one throttled once. Writes its port to PORT_FILE and each request's operation (or
-"BAD-SIGNATURE ...") to LOG.
+"BAD-SIGNATURE ...") to LOG. Clusters
+and services too (ListClusters, ListServices paged five at a time, DescribeServices at most
+ten), one service running an older revision than its family's latest, one cluster denied.
 
 usage: fake_ecs.py PORT_FILE LOG
 Bench mode (bench/ecs.sh): FAKE_ECS_FAMILIES=N serves N families of one container each (no
@@ -44,10 +46,42 @@ TASKS = {
     "batch": task("batch", 1, [{"name": "job", "image": "job:1"}],
                   [{"key": "rootlock.io/exempt", "value": "read-only-root-fs: writes reports"}]),
 }
+# Older revisions, described only by a service that still runs them (by ARN).
+OLD = {"checkout-api:11": task("checkout-api", 11, [{"name": "api", "image": "checkout:11"}])}
+TASKS["checkout-api"] = task("checkout-api", 12, [
+    {"name": "api", "image": "checkout:12", "readonlyRootFilesystem": True,
+     "mountPoints": [{"sourceVolume": "tmp", "containerPath": "/tmp"}]}])
+# Clusters and their services: "prod" runs checkout-api:11 (PRIMARY) while :12 rolls out
+# (ACTIVE), and web:12; "batch" has 12 services (two DescribeServices calls, three pages of
+# ListServices); "locked" cannot be listed.
+CLUSTERS = {
+    "prod": [("checkout", [("PRIMARY", "checkout-api:11"), ("ACTIVE", "checkout-api:12")]),
+             ("web", [("PRIMARY", "web:12")])],
+    "batch": [(f"job-{i:02d}", [("PRIMARY", "api:7")]) for i in range(12)],
+    "locked": None,
+}
 throttled = set()
 BENCH_FAMILIES = int(os.environ.get("FAKE_ECS_FAMILIES", "0"))
 LATENCY = int(os.environ.get("FAKE_ECS_LATENCY_MS", "0")) / 1000.0
 VERIFY = os.environ.get("FAKE_ECS_VERIFY", "1") != "0"
+def arn_of(kind, name):
+    return f"arn:aws:ecs:{REGION}:{ACCOUNT}:{kind}/{name}"
+
+
+def find_task(name):
+    """A family (its latest ACTIVE revision), family:revision, or a revision's ARN."""
+    name = name.split(":task-definition/")[-1]
+    if name in TASKS:
+        return TASKS[name]
+    if name in OLD:
+        return OLD[name]
+    family, _, rev = name.partition(":")
+    t = TASKS.get(family)
+    if t and str(t["taskDefinition"]["revision"]) == rev:
+        return t
+    return None
+
+
 if BENCH_FAMILIES:
     TASKS = {f"svc-{i:05d}": task(f"svc-{i:05d}", 1 + i % 7,
                                   [{"name": "app", "image": f"app:{i}",
@@ -138,9 +172,50 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if family == "busy" and family not in throttled:
                 throttled.add(family)
                 return self.reply(400, {"__type": "ThrottlingException", "message": "Rate exceeded"})
-            if family in TASKS:
-                return self.reply(200, TASKS[family])
+            if find_task(family):
+                return self.reply(200, find_task(family))
             return self.reply(400, {"__type": "ClientException", "message": "not found"})
+        if op == "ListClusters":
+            return self.reply(200, {"clusterArns": [arn_of("cluster", c) for c in CLUSTERS]})
+        if op == "ListServices":
+            cluster = req.get("cluster", "default").rsplit("/", 1)[-1]
+            if cluster not in CLUSTERS:
+                return self.reply(400, {"__type": "ClusterNotFoundException",
+                                        "message": "Cluster not found."})
+            if CLUSTERS[cluster] is None:
+                return self.reply(400, {"__type": "AccessDeniedException",
+                                        "message": "User is not authorized to perform "
+                                                   "ecs:ListServices"})
+            names = [arn_of("service", f"{cluster}/{name}") for name, _ in CLUSTERS[cluster]]
+            start = int(req.get("nextToken", "0"))
+            size = min(5, int(req.get("maxResults", 10)))  # pages smaller than asked for
+            page = {"serviceArns": names[start:start + size]}
+            if start + size < len(names):
+                page["nextToken"] = str(start + size)
+            return self.reply(200, page)
+        if op == "DescribeServices":
+            cluster = req.get("cluster", "default").rsplit("/", 1)[-1]
+            wanted = req.get("services", [])
+            if not 1 <= len(wanted) <= 10:
+                return self.reply(400, {"__type": "InvalidParameterException",
+                                        "message": "services must hold 1 to 10 names"})
+            known = {name: deps for name, deps in CLUSTERS.get(cluster) or []}
+            services, failures = [], []
+            for w in wanted:
+                name = w.rsplit("/", 1)[-1]
+                if name not in known:
+                    failures.append({"arn": w, "reason": "MISSING"})
+                    continue
+                deps = [{"id": f"ecs-svc/{i}", "status": status,
+                         "taskDefinition": arn_of("task-definition", td)}
+                        for i, (status, td) in enumerate(known[name])]
+                services.append({"serviceArn": arn_of("service", f"{cluster}/{name}"),
+                                 "serviceName": name,
+                                 "clusterArn": arn_of("cluster", cluster),
+                                 "status": "ACTIVE",
+                                 "taskDefinition": deps[-1]["taskDefinition"],
+                                 "deployments": deps})
+            return self.reply(200, {"services": services, "failures": failures})
         return self.reply(400, {"__type": "UnknownOperationException"})
 
 
