@@ -104,8 +104,10 @@ TEST(AwsConfig, NothingFoundNamesEveryPlaceTried) {
   Diagnostic e;
   ASSERT_FALSE(ResolveAwsConfig("ecs", {}, f.Env(), &c, &e));
   EXPECT_EQ(e.message,
-            "no AWS credentials found: tried AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, profile "
-            "'default' in /home/u/.aws/credentials and /home/u/.aws/config");
+            "no AWS credentials found: tried AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY; "
+            "AWS_WEB_IDENTITY_TOKEN_FILE/AWS_ROLE_ARN; profile 'default' in "
+            "/home/u/.aws/credentials and /home/u/.aws/config; "
+            "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI/FULL_URI");
   f.vars["AWS_ACCESS_KEY_ID"] = "AK";
   f.vars["AWS_SECRET_ACCESS_KEY"] = "s";
   ASSERT_FALSE(ResolveAwsConfig("ecs", {}, f.Env(), &c, &e));

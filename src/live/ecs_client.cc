@@ -281,7 +281,15 @@ bool EcsClient::Call(const std::string& operation, const std::string& body, std:
     o.region = config_.region;
     o.service = "ecs";
     o.time = now();
-    SigV4Signature signature = SignV4(r, config_.credentials, o);
+    AwsCredentials credentials = config_.credentials;
+    if (config_.refreshing) {  // temporary: fresh ones when these are about to expire
+      Diagnostic why;
+      if (!config_.refreshing->Get(&credentials, &why)) {
+        error->message = operation + ": " + why.message;
+        return false;
+      }
+    }
+    SigV4Signature signature = SignV4(r, credentials, o);
     HttpRequest request;
     request.method = "POST";
     request.target = "/";

@@ -45,28 +45,37 @@ def main():
                     sys.exit("the fake ECS endpoint did not start")
                 time.sleep(0.05)
             port = open(port_file).read()
-            env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-            env.update(AWS_ACCESS_KEY_ID="AKIDFAKEECS", AWS_SECRET_ACCESS_KEY="fake/secret+key",
-                       AWS_SESSION_TOKEN="session-token-value", HOME=tmp,
-                       SOURCE_DATE_EPOCH="1700000000", NO_COLOR="1")
+            base_env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+            base_env.update(HOME=tmp, SOURCE_DATE_EPOCH="1700000000", NO_COLOR="1")
+            env = dict(base_env, AWS_ACCESS_KEY_ID="AKIDFAKEECS",
+                       AWS_SECRET_ACCESS_KEY="fake/secret+key",
+                       AWS_SESSION_TOKEN="session-token-value")
 
-            def run(*extra):
-                """rootlock ecs against the fake: the process, and the operations it called."""
+            def run(*extra, creds=None):
+                """rootlock ecs against the fake: the process, and the operations it called.
+                `creds`: the environment's credentials instead of the static keys."""
                 open(log, "w").close()
                 args = [binary, "ecs", "--region", "eu-west-1", "--endpoint-url",
                         f"http://127.0.0.1:{port}", "--format", "json", *extra]
-                p = subprocess.run(args, env=env, capture_output=True, text=True, timeout=120)
-                for secret in ("fake/secret+key", "session-token-value"):
+                run_env = env if creds is None else dict(base_env, **creds)
+                p = subprocess.run(args, env=run_env, capture_output=True, text=True,
+                                   timeout=120)
+                for secret in SECRETS:
                     check(secret not in p.stdout + p.stderr, f"{secret} reached the output")
-                return p, open(log).read().split()
+                return p, open(log).read().splitlines()
 
             p, requests = run()
             check_families(p, requests, binary, env, tmp)
-            p, requests = run("--deployed")
+            golden(p.stdout, "families.json")
+            sarif = os.path.join(tmp, "deployed.sarif")
+            p, requests = run("--deployed", "-o", f"sarif={sarif}")
             check_deployed(p, requests)
+            golden(p.stdout, "deployed.json")
+            check_sarif(sarif)
             out = os.path.join(tmp, "register")
             p, requests = run("--emit-register", out)
             check_emitted(p, out, binary, env)
+            check_credentials(run, tmp, port)
         finally:
             server.terminate()
             server.wait()
@@ -75,6 +84,119 @@ def main():
         print("FAIL:", f)
     print(f"ecs live: {'ok' if not failures else 'broken'}")
     return 1 if failures else 0
+
+
+# Whatever the credentials' source, none of these may reach any output.
+SECRETS = ("fake/secret+key", "session-token-value", "container-auth-token",
+           "container-session-token", "imds-session-token", "web-identity-token-value",
+           "sts-web-session-token", "sts-role-session-token", "wrong-auth-token",
+           "/container/creds")
+
+
+def check_credentials(run, tmp, port):
+    """Each credential source the SDKs' chain knows, end to end against the fake: the
+    credentials it hands out sign the ECS requests (the fake checks signature and token)."""
+    url = f"http://127.0.0.1:{port}"
+    token_file = os.path.join(tmp, "web-identity-token")
+    with open(token_file, "w") as f:
+        f.write("web-identity-token-value\n")
+    auth_file = os.path.join(tmp, "container-auth")
+    with open(auth_file, "w") as f:
+        f.write("container-auth-token")
+    role = "arn:aws:iam::123456789012:role/rootlock-audit"
+    process = os.path.join(tmp, "creds.sh")
+    with open(process, "w") as f:
+        f.write("#!/bin/sh\necho '" + json.dumps(
+            {"Version": 1, "AccessKeyId": "AKIDFAKEECS", "SecretAccessKey": "fake/secret+key",
+             "SessionToken": "session-token-value", "Expiration": "2099-01-01T00:00:00Z"}) +
+            "'\n")
+    os.chmod(process, 0o700)
+    config = os.path.join(tmp, "aws-config")
+    with open(config, "w") as f:
+        f.write(f"[default]\ncredential_process = {process}\n"
+                f"[profile audit]\nrole_arn = {role}\nsource_profile = base\n")
+    shared = os.path.join(tmp, "aws-credentials")
+    with open(shared, "w") as f:
+        f.write("[base]\naws_access_key_id = AKIDFAKEECS\n"
+                "aws_secret_access_key = fake/secret+key\n")
+    no_imds = {"AWS_EC2_METADATA_DISABLED": "true"}
+    cases = [
+        ("web identity", [], {"AWS_WEB_IDENTITY_TOKEN_FILE": token_file, "AWS_ROLE_ARN": role,
+                              "AWS_ENDPOINT_URL_STS": url}, "STS-AssumeRoleWithWebIdentity"),
+        ("container token", [], {"AWS_CONTAINER_CREDENTIALS_FULL_URI": url + "/container/creds",
+                                 "AWS_CONTAINER_AUTHORIZATION_TOKEN": "container-auth-token"},
+         "CONTAINER-CREDS"),
+        ("container token file", [],
+         {"AWS_CONTAINER_CREDENTIALS_FULL_URI": url + "/container/creds",
+          "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": auth_file}, "CONTAINER-CREDS"),
+        ("credential_process", [], {"AWS_CONFIG_FILE": config, **no_imds}, None),
+        ("assume role", ["--profile", "audit"],
+         {"AWS_CONFIG_FILE": config, "AWS_SHARED_CREDENTIALS_FILE": shared,
+          "AWS_ENDPOINT_URL_STS": url, **no_imds}, "STS-AssumeRole"),
+        ("IMDSv2", [], {"AWS_EC2_METADATA_SERVICE_ENDPOINT": url}, "IMDS-CREDS"),
+    ]
+    for name, args, creds, fetched in cases:
+        p, requests = run("--family-prefix", "api", *args, creds=creds)
+        check(p.returncode == 0, f"{name}: exit {p.returncode}: {p.stderr!r}")
+        check(requests.count("DescribeTaskDefinition") == 1 and
+              not any(r.startswith(("BAD-", "STS-DENIED", "CONTAINER-DENIED"))
+                      for r in requests), f"{name}: {requests}")
+        if fetched:
+            check(requests.count(fetched) == 1, f"{name}: credentials fetched {requests}")
+        if name == "IMDSv2":
+            check(requests[:2] == ["IMDS-TOKEN", "IMDS-CREDS"], f"IMDSv2 order: {requests}")
+
+    # Credentials that expire inside the refresh window are fetched again before use.
+    p, requests = run("--family-prefix", "api", "--jobs", "1", creds={
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI": url + "/container/short-creds",
+        "AWS_CONTAINER_AUTHORIZATION_TOKEN": "container-auth-token"})
+    check(p.returncode == 0 and requests.count("CONTAINER-CREDS") == 3,
+          f"short-lived credentials not refreshed: {requests}")
+
+    # A refused source: one line naming it, exit 2, no secret (checked by run).
+    p, requests = run(creds={"AWS_CONTAINER_CREDENTIALS_FULL_URI": url + "/container/creds",
+                             "AWS_CONTAINER_AUTHORIZATION_TOKEN": "wrong-auth-token"})
+    err = [line for line in p.stderr.splitlines() if line]
+    check(p.returncode == 2 and len(err) == 1 and "container credentials" in err[0] and
+          "HTTP 401" in err[0], f"container denied: {p.returncode} {p.stderr!r}")
+    # Nothing anywhere: every place tried is named.
+    p, requests = run(creds={"AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://127.0.0.1:9"})
+    err = [line for line in p.stderr.splitlines() if line]
+    check(p.returncode == 2 and len(err) == 1 and all(
+        place in err[0] for place in ("AWS_ACCESS_KEY_ID", "AWS_WEB_IDENTITY_TOKEN_FILE",
+                                      "profile 'default'", "AWS_CONTAINER_CREDENTIALS",
+                                      "instance metadata")), f"nothing found: {p.stderr!r}")
+    # The HTTP-only rule for a full URI: no plain http to another host.
+    p, requests = run(creds={"AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://example.com/creds"})
+    check(p.returncode == 2 and "must be https" in p.stderr and not requests,
+          f"plain http to a remote endpoint: {p.stderr!r}")
+
+
+def golden(actual, name):
+    """The JSON contract of a live scan, compared with tests/golden/ecs-live/NAME
+    (UPDATE_GOLDEN=1 rewrites it)."""
+    path = os.path.join(HERE, "..", "golden", "ecs-live", name)
+    if os.environ.get("UPDATE_GOLDEN"):
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
+            f.write(actual)
+    expected = open(path).read() if os.path.exists(path) else None
+    check(actual == expected, f"differs from tests/golden/ecs-live/{name} "
+                              "(UPDATE_GOLDEN=1 rewrites it)")
+
+
+def check_sarif(path):
+    """SARIF: a live finding is a logical location (its ARN), never a file under %SRCROOT%;
+    so is an error about a family or a cluster."""
+    run = json.load(open(path))["runs"][0]
+    for r in run["results"]:
+        loc = r["locations"][0]
+        check("physicalLocation" not in loc and
+              loc["logicalLocations"][0]["fullyQualifiedName"].startswith("arn:aws:ecs:eu-west-1:"),
+              f"SARIF result located at {loc}")
+    notes = run["invocations"][0]["toolExecutionNotifications"]
+    check(len(notes) == 2 and all("physicalLocation" not in n["locations"][0] for n in notes),
+          f"SARIF notifications: {notes}")
 
 
 def findings_of(p):
@@ -91,7 +213,7 @@ def check_families(p, requests, binary, env, tmp):
     err = [line for line in p.stderr.splitlines() if line]
     check(len(err) == 1 and "AccessDeniedException" in err[0] and "secret" in err[0],
           f"stderr: {p.stderr!r}")
-    check("BAD-SIGNATURE" not in requests, f"a request was badly signed: {requests}")
+    check(not any(r.startswith("BAD-") for r in requests), f"a request was refused: {requests}")
     check(requests.count("ListTaskDefinitionFamilies") == 3, f"pages: {requests}")
     check(requests.count("DescribeTaskDefinition") == 7, f"describes: {requests}")
     check("ListClusters" not in requests, f"services listed without --deployed: {requests}")
@@ -138,7 +260,7 @@ def check_deployed(p, requests):
     check(len(err) == 2 and any("secret" in e for e in err) and
           any("ListServices" in e and "AccessDeniedException" in e and "locked" in e
               for e in err), f"--deployed stderr: {p.stderr!r}")
-    check("BAD-SIGNATURE" not in requests, f"a request was badly signed: {requests}")
+    check(not any(r.startswith("BAD-") for r in requests), f"a request was refused: {requests}")
     check(requests.count("ListClusters") == 1, f"clusters: {requests}")
     # prod: one page; batch: 12 services five a page; locked: denied.
     check(requests.count("ListServices") == 5, f"service pages: {requests}")

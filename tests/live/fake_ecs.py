@@ -5,6 +5,9 @@ denied, one throttled once. Writes its port to PORT_FILE and each request's oper
 "BAD-SIGNATURE ...") to LOG. Clusters
 and services too (ListClusters, ListServices paged five at a time, DescribeServices at most
 ten), one service running an older revision than its family's latest, one cluster denied.
+And credentials: the container endpoint (GET /container/creds, Authorization checked),
+IMDSv2 (PUT /latest/api/token, then the role's credentials) and STS (AssumeRoleWithWebIdentity
+and a signed AssumeRole, form in, XML out); ECS requests must carry a token it issued.
 
 usage: fake_ecs.py PORT_FILE LOG
 Bench mode (bench/ecs.sh): FAKE_ECS_FAMILIES=N serves N families of one container each (no
@@ -18,6 +21,7 @@ import os
 import socketserver
 import sys
 import time
+import urllib.parse
 
 import botocore.auth
 from botocore.awsrequest import AWSRequest
@@ -61,6 +65,12 @@ CLUSTERS = {
     "locked": None,
 }
 throttled = set()
+# Credentials it hands out (container endpoint, IMDSv2, STS) and the secrets each wants.
+ISSUED = {"session-token-value"}
+CONTAINER_AUTH = "container-auth-token"
+IMDS_TOKEN = "imds-session-token-for-requests"
+WEB_IDENTITY_TOKEN = "web-identity-token-value"
+ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/rootlock-audit"
 BENCH_FAMILIES = int(os.environ.get("FAKE_ECS_FAMILIES", "0"))
 LATENCY = int(os.environ.get("FAKE_ECS_LATENCY_MS", "0")) / 1000.0
 VERIFY = os.environ.get("FAKE_ECS_VERIFY", "1") != "0"
@@ -97,7 +107,7 @@ class FixedClock(datetime.datetime):
         return cls.now_value
 
 
-def signature_ok(handler, body):
+def signature_ok(handler, body, service="ecs"):
     date = handler.headers.get("X-Amz-Date", "")
     when = datetime.datetime.strptime(date, "%Y%m%dT%H%M%SZ")
     FixedClock.now_value = when
@@ -111,7 +121,7 @@ def signature_ok(handler, body):
     host = handler.headers.get("Host")
     request = AWSRequest(method="POST", url=f"http://{host}/", data=body, headers=headers)
     token = handler.headers.get("X-Amz-Security-Token")
-    botocore.auth.SigV4Auth(Credentials(KEY_ID, SECRET, token), "ecs", REGION).add_auth(request)
+    botocore.auth.SigV4Auth(Credentials(KEY_ID, SECRET, token), service, REGION).add_auth(request)
     return request.headers["Authorization"] == handler.headers.get("Authorization")
 
 
@@ -132,16 +142,102 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
+    def note(self, what):
+        with open(log, "a") as f:
+            f.write(what + "\n")
+
+    def send_text(self, status, text, content_type="text/plain"):
+        data = text.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def credentials(self, token, seconds, **extra):
+        expires = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(
+            seconds=seconds)
+        ISSUED.add(token)
+        return dict(extra, AccessKeyId=KEY_ID, SecretAccessKey=SECRET, Token=token,
+                    Expiration=expires.strftime("%Y-%m-%dT%H:%M:%SZ"))
+
+    def do_PUT(self):
+        # IMDSv2's session token.
+        if self.path == "/latest/api/token" and \
+                self.headers.get("X-aws-ec2-metadata-token-ttl-seconds"):
+            self.note("IMDS-TOKEN")
+            return self.send_text(200, IMDS_TOKEN)
+        self.send_text(400, "bad request")
+
     def do_GET(self):
+        # The container credentials endpoint: ECS tasks, EKS Pod Identity.
+        if self.path in ("/container/creds", "/container/short-creds"):
+            if self.headers.get("Authorization") != CONTAINER_AUTH:
+                self.note("CONTAINER-DENIED")
+                return self.send_text(401, "unauthorized")
+            self.note("CONTAINER-CREDS")
+            # The short ones expire inside the clients' refresh window: fetched at every use.
+            seconds = 600 if self.path.endswith("short-creds") else 3600
+            return self.reply(200, self.credentials("container-session-token", seconds))
+        # IMDSv2: nothing without the session token.
+        if self.path.startswith("/latest/meta-data/iam/security-credentials/"):
+            if self.headers.get("X-aws-ec2-metadata-token") != IMDS_TOKEN:
+                return self.send_text(401, "")
+            role = self.path.rsplit("/", 1)[-1]
+            if not role:
+                return self.send_text(200, "rootlock-role\n")
+            self.note("IMDS-CREDS")
+            return self.reply(200, self.credentials(
+                "imds-session-token", 3600, Code="Success", Type="AWS-HMAC",
+                LastUpdated="2026-11-29T00:00:00Z"))
         self.reply(400, {"__type": "UnknownOperationException"})
+
+    def sts(self, body):
+        """STS's query protocol: a form in, XML out."""
+        form = urllib.parse.parse_qs(body.decode())
+        action = form.get("Action", [""])[0]
+        if action == "AssumeRoleWithWebIdentity":
+            ok = form.get("WebIdentityToken") == [WEB_IDENTITY_TOKEN] and \
+                form.get("RoleArn") == [ROLE_ARN] and form.get("RoleSessionName")
+            token = "sts-web-session-token"
+        elif action == "AssumeRole":
+            ok = signature_ok(self, body, "sts") and form.get("RoleArn") == [ROLE_ARN] and \
+                self.headers.get("X-Amz-Security-Token") is None
+            token = "sts-role-session-token"
+        else:
+            ok, token = False, ""
+        self.note(f"STS-{action}" if ok else f"STS-DENIED {action}")
+        if not ok:
+            return self.send_text(403, "<ErrorResponse><Error><Type>Sender</Type><Code>"
+                                       "AccessDenied</Code><Message>Not authorized</Message>"
+                                       "</Error></ErrorResponse>", "text/xml")
+        c = self.credentials(token, 3600)
+        self.send_text(200, f"""<{action}Response xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <{action}Result>
+    <Credentials>
+      <AccessKeyId>{c["AccessKeyId"]}</AccessKeyId>
+      <SecretAccessKey>{c["SecretAccessKey"]}</SecretAccessKey>
+      <SessionToken>{c["Token"]}</SessionToken>
+      <Expiration>{c["Expiration"]}</Expiration>
+    </Credentials>
+  </{action}Result>
+</{action}Response>""", "text/xml")
 
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
         target = self.headers.get("X-Amz-Target", "")
         op = target.rsplit(".", 1)[-1]
+        if self.headers.get("Content-Type", "").startswith("application/x-www-form-urlencoded"):
+            return self.sts(body)
         if LATENCY:
             time.sleep(LATENCY)
         with open(log, "a") as f:
+            token = self.headers.get("X-Amz-Security-Token")
+            if VERIFY and token is not None and token not in ISSUED:
+                f.write(f"BAD-TOKEN {op}\n")
+                return self.reply(403, {"__type": "UnrecognizedClientException",
+                                        "message": "The security token included in the "
+                                                   "request is invalid."})
             if VERIFY and not signature_ok(self, body):
                 f.write(f"BAD-SIGNATURE {op}\n")
                 return self.reply(403, {"__type": "InvalidSignatureException",
