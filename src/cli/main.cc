@@ -477,10 +477,13 @@ judges the same JSON. Findings are located by the task definition's ARN. It only
 it calls nothing but List* and Describe*.
 
 Credentials as the AWS SDKs find them: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY
-(AWS_SESSION_TOKEN), else the profile (--profile, AWS_PROFILE, else default) in
-~/.aws/credentials and ~/.aws/config (AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE).
+(AWS_SESSION_TOKEN); web identity (AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN); the profile
+(--profile, AWS_PROFILE, else default) in ~/.aws/credentials and ~/.aws/config
+(AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE): keys, role_arn with source_profile or
+web_identity_token_file, credential_process; the container endpoint
+(AWS_CONTAINER_CREDENTIALS_RELATIVE_URI / _FULL_URI); EC2 instance metadata (IMDSv2).
 Requests are signed with Signature V4; throttling and server errors are retried
-(AWS_MAX_ATTEMPTS, default 3).
+(AWS_MAX_ATTEMPTS, default 3). Each finding carries its region.
 
 options:
   --region R         a region to read (repeatable; default AWS_REGION, AWS_DEFAULT_REGION,

@@ -1,5 +1,6 @@
 #include "live/ecs_client.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -229,6 +230,7 @@ void InParallel(EcsClient* first, const EcsAuditOptions& options,
   if (options.more_clients) {
     while (extra->size() + 1 < options.jobs && extra->size() + 1 < n) {
       extra->push_back(options.more_clients());
+      extra->back()->quota = first->quota;  // one quota for the region
     }
   }
   std::atomic<size_t> next{0};
@@ -269,6 +271,7 @@ EcsClient::EcsClient(AwsClientConfig config, std::unique_ptr<HttpTransport> tran
 bool EcsClient::Call(const std::string& operation, const std::string& body, std::string* answer,
                      Diagnostic* error) {
   std::mt19937 jitter(std::random_device{}());
+  int retry_cost = 0;  // what the last retry took from the quota
   for (int attempt = 1;; ++attempt) {
     SigV4Request r;
     r.method = "POST";
@@ -302,6 +305,7 @@ bool EcsClient::Call(const std::string& operation, const std::string& body, std:
     std::string code, message;
     bool answered = transport_->Send(request, &response, &failure);
     if (answered && response.status == 200) {
+      quota->Give(retry_cost ? retry_cost : 1);
       *answer = std::move(response.body);
       return true;
     }
@@ -309,7 +313,13 @@ bool EcsClient::Call(const std::string& operation, const std::string& body, std:
     bool again = answered
                      ? Retryable(response.status, code)
                      : failure.kind == HttpFailure::kTimeout || failure.kind == HttpFailure::kOther;
-    if (!again || attempt >= max_attempts || failure.kind == HttpFailure::kDeadline) {
+    bool timeout = !answered && failure.kind == HttpFailure::kTimeout;
+    bool spent = false;
+    if (again && attempt < max_attempts && failure.kind != HttpFailure::kDeadline) {
+      retry_cost = timeout ? RetryQuota::kTimeoutCost : RetryQuota::kRetryCost;
+      spent = !quota->Take(retry_cost);
+    }
+    if (!again || attempt >= max_attempts || failure.kind == HttpFailure::kDeadline || spent) {
       if (!answered) {
         error->message = operation + ": " + failure.message;
       } else {
@@ -318,12 +328,30 @@ bool EcsClient::Call(const std::string& operation, const std::string& body, std:
                          (message.empty() ? "" : ": " + message);
       }
       if (attempt > 1) error->message += " (after " + std::to_string(attempt) + " attempts)";
+      if (spent) error->message += " (not retried: the retry quota is spent)";
       return false;
     }
     // Standard mode: a random share of 2^attempt seconds, at most 20 s.
     double cap = std::min(20.0, static_cast<double>(1u << std::min(attempt - 1, 10)));
     sleep(std::uniform_real_distribution<double>(0, cap)(jitter));
   }
+}
+
+bool RetryQuota::Take(int cost) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (tokens_ < cost) return false;
+  tokens_ -= cost;
+  return true;
+}
+
+void RetryQuota::Give(int tokens) {
+  std::lock_guard<std::mutex> lock(mu_);
+  tokens_ = std::min(kCapacity, tokens_ + tokens);
+}
+
+int RetryQuota::available() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return tokens_;
 }
 
 bool AuditEcs(EcsClient* client, const EcsAuditOptions& options, EcsAudit* out, Diagnostic* fatal) {

@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,22 @@
 #include "model/workload.h"
 
 namespace rootlock {
+
+/// The SDKs' standard-mode retry quota (botocore retries/quota.py): 500 tokens; a retry
+/// takes 5, 10 after a timeout; a success gives back what its retry took, or 1. When a
+/// retry cannot be paid for, the call fails at once: a broken endpoint fails fast instead
+/// of being hammered. Thread-safe: a region's clients share one.
+class RetryQuota {
+ public:
+  static constexpr int kCapacity = 500, kRetryCost = 5, kTimeoutCost = 10;
+  bool Take(int cost);
+  void Give(int tokens);
+  int available() const;
+
+ private:
+  mutable std::mutex mu_;
+  int tokens_ = kCapacity;
+};
 
 /// One ECS API, one region. Not thread-safe.
 class EcsClient {
@@ -36,6 +53,8 @@ class EcsClient {
   std::function<int64_t()> now;
   std::function<void(double seconds)> sleep;
   int max_attempts = 3;
+  /// Shared with the other clients of the region (AuditEcs shares the first one's).
+  std::shared_ptr<RetryQuota> quota = std::make_shared<RetryQuota>();
 
  private:
   AwsClientConfig config_;
