@@ -76,6 +76,8 @@ def main():
             p, requests = run("--emit-register", out)
             check_emitted(p, out, binary, env)
             check_credentials(run, tmp, port)
+            p, requests = run("--region", "us-east-1", "--family-prefix", "web")
+            check_regions(p, requests)
         finally:
             server.terminate()
             server.wait()
@@ -170,6 +172,23 @@ def check_credentials(run, tmp, port):
     p, requests = run(creds={"AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://example.com/creds"})
     check(p.returncode == 2 and "must be https" in p.stderr and not requests,
           f"plain http to a remote endpoint: {p.stderr!r}")
+
+
+def check_regions(p, requests):
+    """Two regions, one report: each finding says its region, and one family name in two
+    regions is two families (neither 'superseded' by the other)."""
+    check(p.returncode == 1, f"two regions: exit {p.returncode}: {p.stderr!r}")
+    check(requests.count("DescribeTaskDefinition") == 2 and
+          not any(r.startswith("BAD-") for r in requests), f"two regions: {requests}")
+    try:
+        findings = json.loads(p.stdout)["findings"]
+    except ValueError:
+        findings = []
+    # The fake serves web:13 in us-east-1: judged beside eu-west-1's web:12, not over it.
+    web = sorted((f["region"], f["name"], f["status"], f["file"].split(":")[3]) for f in findings
+                 if f["rule"] == "read-only-root-fs")
+    check(web == [("eu-west-1", "web:12", "fail", "eu-west-1"),
+                  ("us-east-1", "web:13", "fail", "us-east-1")], f"two regions: {web}")
 
 
 def golden(actual, name):

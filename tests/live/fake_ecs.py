@@ -121,7 +121,10 @@ def signature_ok(handler, body, service="ecs"):
     host = handler.headers.get("Host")
     request = AWSRequest(method="POST", url=f"http://{host}/", data=body, headers=headers)
     token = handler.headers.get("X-Amz-Security-Token")
-    botocore.auth.SigV4Auth(Credentials(KEY_ID, SECRET, token), service, REGION).add_auth(request)
+    # The region the client signed for (its credential scope): one endpoint, every region.
+    scope = handler.headers.get("Authorization", "").split("Credential=")[-1].split("/")
+    region = scope[2] if len(scope) > 2 else REGION
+    botocore.auth.SigV4Auth(Credentials(KEY_ID, SECRET, token), service, region).add_auth(request)
     return request.headers["Authorization"] == handler.headers.get("Authorization")
 
 
@@ -141,6 +144,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
+
+    def region(self):
+        """The region the request was signed for."""
+        scope = self.headers.get("Authorization", "").split("Credential=")[-1].split("/")
+        return scope[2] if len(scope) > 2 else REGION
 
     def note(self, what):
         with open(log, "a") as f:
@@ -269,7 +277,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 throttled.add(family)
                 return self.reply(400, {"__type": "ThrottlingException", "message": "Rate exceeded"})
             if find_task(family):
-                return self.reply(200, find_task(family))
+                answer = find_task(family)
+                if self.region() != REGION:
+                    # Another region: its own ARNs, and one revision ahead of eu-west-1's.
+                    answer = json.loads(json.dumps(answer).replace(
+                        f":{REGION}:", f":{self.region()}:"))
+                    td = answer["taskDefinition"]
+                    td["revision"] += 1
+                    td["taskDefinitionArn"] = td["taskDefinitionArn"].rsplit(":", 1)[0] + \
+                        f":{td['revision']}"
+                return self.reply(200, answer)
             return self.reply(400, {"__type": "ClientException", "message": "not found"})
         if op == "ListClusters":
             return self.reply(200, {"clusterArns": [arn_of("cluster", c) for c in CLUSTERS]})
