@@ -78,6 +78,7 @@ def main():
             check_credentials(run, tmp, port)
             p, requests = run("--region", "us-east-1", "--family-prefix", "web")
             check_regions(p, requests)
+            check_botocore_accepts_the_fake(port)
         finally:
             server.terminate()
             server.wait()
@@ -189,6 +190,56 @@ def check_regions(p, requests):
                  if f["rule"] == "read-only-root-fs")
     check(web == [("eu-west-1", "web:12", "fail", "eu-west-1"),
                   ("us-east-1", "web:13", "fail", "us-east-1")], f"two regions: {web}")
+
+
+def check_botocore_accepts_the_fake(port):
+    """A real SDK as the fake's client: what the fake answers for services, STS, the
+    container endpoint and IMDSv2 is what botocore parses, so the fake has not drifted into
+    something no AWS endpoint sends."""
+    import botocore.credentials
+    import botocore.session
+    import botocore.utils
+    url = f"http://127.0.0.1:{port}"
+    session = botocore.session.Session()
+    keys = dict(region_name="eu-west-1", endpoint_url=url, aws_access_key_id="AKIDFAKEECS",
+                aws_secret_access_key="fake/secret+key", aws_session_token="session-token-value")
+    try:
+        ecs = session.create_client("ecs", **keys)
+        clusters = ecs.list_clusters()["clusterArns"]
+        check(len(clusters) == 3, f"botocore ListClusters: {clusters}")
+        services = ecs.get_paginator("list_services").paginate(cluster="batch").build_full_result()
+        check(len(services["serviceArns"]) == 12, f"botocore ListServices: {services}")
+        described = ecs.describe_services(cluster="prod", services=["checkout", "web"])
+        primary = [d["taskDefinition"] for d in described["services"][0]["deployments"]
+                   if d["status"] == "PRIMARY"]
+        check(primary == ["arn:aws:ecs:eu-west-1:123456789012:task-definition/checkout-api:11"],
+              f"botocore DescribeServices: {described['services'][0]}")
+        td = ecs.describe_task_definition(taskDefinition=primary[0], include=["TAGS"])
+        check(td["taskDefinition"]["revision"] == 11, f"botocore DescribeTaskDefinition: {td}")
+        sts = session.create_client("sts", **keys)
+        role = "arn:aws:iam::123456789012:role/rootlock-audit"
+        web = sts.assume_role_with_web_identity(RoleArn=role, RoleSessionName="audit",
+                                                WebIdentityToken="web-identity-token-value")
+        check(web["Credentials"]["SessionToken"] == "sts-web-session-token",
+              f"botocore AssumeRoleWithWebIdentity: {web}")
+        # AssumeRole is signed with a source profile's long-term keys: no session token.
+        signer = session.create_client("sts", **dict(keys, aws_session_token=None))
+        assumed = signer.assume_role(RoleArn=role, RoleSessionName="audit")
+        check(assumed["Credentials"]["AccessKeyId"] == "AKIDFAKEECS",
+              f"botocore AssumeRole: {assumed}")
+    except Exception as e:  # noqa: BLE001 (any botocore complaint is the finding)
+        failures.append(f"botocore as the fake's client: {type(e).__name__}: {e}")
+    container = botocore.credentials.ContainerProvider(environ={
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI": url + "/container/creds",
+        "AWS_CONTAINER_AUTHORIZATION_TOKEN": "container-auth-token"}).load()
+    check(container is not None and
+          container.get_frozen_credentials().token == "container-session-token",
+          "botocore's ContainerProvider does not read the fake's container endpoint")
+    imds = botocore.credentials.InstanceMetadataProvider(
+        iam_role_fetcher=botocore.utils.InstanceMetadataFetcher(
+            timeout=5, num_attempts=1, base_url=url)).load()
+    check(imds is not None and imds.get_frozen_credentials().token == "imds-session-token",
+          "botocore's InstanceMetadataProvider does not read the fake's IMDSv2")
 
 
 def golden(actual, name):
@@ -322,6 +373,9 @@ def check_emitted(p, out, binary, env):
         check(not report.has_errors(), f"{name}: {report.generate_report()}")
         check(params.get("family") == name[:-5] and "revision" not in params and
               "taskDefinitionArn" not in params, f"{name}: {params}")
+        if name == "web.json":
+            check(params.get("tags") == [{"key": "team", "value": "storefront"}],
+                  f"web's tags are not carried: {params.get('tags')}")
     s = subprocess.run([binary, "scan", "--format", "json", folder], env=env,
                        capture_output=True, text=True)
     check(s.returncode == 0, f"scan of the emitted files: exit {s.returncode} {s.stdout[:400]}")

@@ -43,7 +43,8 @@ def task(family, revision, containers, tags=()):
 TASKS = {
     "api": task("api", 7, [{"name": "app", "image": "api:1", "readonlyRootFilesystem": True,
                             "mountPoints": [{"sourceVolume": "tmp", "containerPath": "/tmp"}]}]),
-    "web": task("web", 12, [{"name": "nginx", "image": "nginx:1.25"}]),
+    "web": task("web", 12, [{"name": "nginx", "image": "nginx:1.25"}],
+                [{"key": "team", "value": "storefront"}]),
     "busy": task("busy", 3, [{"name": "worker", "image": "worker:2",
                               "readonlyRootFilesystem": False}]),
     "secret": None,  # AccessDenied
