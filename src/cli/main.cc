@@ -489,7 +489,7 @@ options:
   --region R         a region to read (repeatable; default AWS_REGION, AWS_DEFAULT_REGION,
                      else the profile's region)
   --profile P        the shared files' profile
-  --family-prefix X  only families whose name starts with X
+  --family-prefix X  only families whose name starts with X (and services running them)
   --endpoint-url URL the ECS endpoint (default AWS_ENDPOINT_URL_ECS, AWS_ENDPOINT_URL,
                      else https://ecs.REGION.amazonaws.com)
   --deployed         also judge what runs: every cluster's services (kind Service, named

@@ -150,6 +150,8 @@ bool ResolveAwsConfig(const std::string& service, const AwsOptions& options,
   // Credentials: the environment (unless a profile was named on the command line, as the
   // CLI does), then the profile, then the container and instance endpoints.
   AwsCredentials& creds = config->credentials;
+  creds = {};
+  config->refreshing.reset();
   bool env_first = options.profile.empty();
   AwsFetchers fetchers = env.fetchers;
   if (!fetchers.now) fetchers.now = [] { return int64_t{0}; };

@@ -414,7 +414,12 @@ bool AuditEcs(EcsClient* client, const EcsAuditOptions& options, EcsAudit* out, 
                        &results[i].errors);
     });
     for (BatchResult& r : results) {
-      for (ServiceRun& run : r.runs) runs.push_back(std::move(run));
+      for (ServiceRun& run : r.runs) {
+        // --family-prefix: only services that run a revision of such a family.
+        std::string family = LastPart(run.task_definition);
+        if (!family.starts_with(options.family_prefix)) continue;
+        runs.push_back(std::move(run));
+      }
       for (Diagnostic& d : r.errors) service_errors.push_back(std::move(d));
     }
     out->services = runs.size();

@@ -63,7 +63,8 @@ class EcsClient {
 };
 
 struct EcsAuditOptions {
-  /// Only families whose name starts with it (ListTaskDefinitionFamilies familyPrefix).
+  /// Only families whose name starts with it (ListTaskDefinitionFamilies familyPrefix),
+  /// and only services that run a revision of one.
   std::string family_prefix;
   /// Describe calls in flight at once; each worker has its own client from `more_clients`
   /// (a connection each). 1, or no `more_clients`: one at a time on the given client.

@@ -72,6 +72,12 @@ def main():
             check_deployed(p, requests)
             golden(p.stdout, "deployed.json")
             check_sarif(sarif)
+            p, requests = run("--deployed", "--family-prefix", "checkout")
+            got = findings_of(p)
+            check(p.returncode == 2 and  # the locked cluster
+                  sorted({k[0] for k in got}) == ["checkout-api:12", "prod/checkout"] and
+                  requests.count("DescribeTaskDefinition") == 2,
+                  f"--deployed --family-prefix: {sorted(got)} {requests}")
             out = os.path.join(tmp, "register")
             p, requests = run("--emit-register", out)
             check_emitted(p, out, binary, env)
