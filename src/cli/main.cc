@@ -494,8 +494,8 @@ options:
                      else https://ecs.REGION.amazonaws.com)
   --deployed         also judge what runs: every cluster's services (kind Service, named
                      CLUSTER/SERVICE), each by the revision its PRIMARY deployment runs
-  --emit-register DIR  write DIR/FAMILY.json for each failing family: its latest revision
-                     hardened as `fix --register-ready` does, ready for
+  --emit-register DIR  write DIR/REGION/FAMILY.json for each failing family: its latest
+                     revision hardened as `fix --register-ready` does, ready for
                      aws ecs register-task-definition --cli-input-json
   -j, --jobs N       requests in flight at once (default: 8)
   --timeout DURATION  the whole run's deadline: 30s, 2m, 1h or seconds (default 5m)
