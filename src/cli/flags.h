@@ -70,6 +70,8 @@ struct CommandLine {
   // ecs
   std::vector<std::string> regions;
   std::string profile, family_prefix, endpoint_url;
+  bool deployed = false;      // ecs --deployed
+  std::string emit_register;  // ecs --emit-register DIR
   // k8s
   std::string kubeconfig, context, selector;
   std::vector<std::string> namespaces;

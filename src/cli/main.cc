@@ -27,6 +27,7 @@
 #include "cli/flags.h"
 #include "engine/scanner.h"
 #include "engine/sources.h"
+#include "fix/ecs_register.h"
 #include "fix/fix.h"  // WriteFileAtomically
 
 #include "live/aws_config.h"
@@ -313,7 +314,8 @@ const FlagSpec kEcsFlags[] = {
        return v.empty() ? std::string("--profile needs a profile name") : std::string();
      },
      [] { return std::string("a profile name"); }},
-    {"--family-prefix", nullptr, "X", "only families whose name starts with X",
+    {"--family-prefix", nullptr, "X",
+     "only families whose name starts with X (and with --deployed, services running them)",
      [](CommandLine* cl, const std::string& v) {
        cl->family_prefix = v;
        return std::string();
@@ -329,6 +331,21 @@ const FlagSpec kEcsFlags[] = {
                   : "--endpoint-url takes an http:// or https:// URL, not " + QuoteForMessage(v);
      },
      [] { return std::string("an http:// or https:// URL"); }},
+    {"--deployed", nullptr, nullptr,
+     "also judge what runs: every cluster's services (kind Service, named CLUSTER/SERVICE), "
+     "each by the revision its PRIMARY deployment runs",
+     [](CommandLine* cl, const std::string&) {
+       cl->deployed = true;
+       return std::string();
+     }},
+    {"--emit-register", nullptr, "DIR",
+     "write DIR/REGION/FAMILY.json for each failing family: its latest revision hardened as "
+     "`fix --register-ready` does, ready for aws ecs register-task-definition --cli-input-json",
+     [](CommandLine* cl, const std::string& v) {
+       cl->emit_register = v;
+       return v.empty() ? std::string("--emit-register needs a folder") : std::string();
+     },
+     [] { return std::string("a folder"); }},
 };
 
 int RunEcs(CommandLine& cl) {
@@ -359,6 +376,8 @@ int RunEcs(CommandLine& cl) {
     options.family_prefix = cl.family_prefix;
     options.jobs = cl.scan.jobs ? cl.scan.jobs : 8;
     options.more_clients = [&] { return std::make_unique<EcsClient>(config, limits); };
+    options.deployed = cl.deployed;
+    options.keep_answers = !cl.emit_register.empty();
     EcsAudit audit;
     if (!AuditEcs(&client, options, &audit, &fatal)) {
       ErrorLine("rootlock: %s", fatal.message.c_str());
@@ -366,6 +385,29 @@ int RunEcs(CommandLine& cl) {
     }
     for (Workload& w : audit.workloads) workloads.push_back(std::move(w));
     for (Diagnostic& d : audit.errors) errors.push_back(std::move(d));
+    if (!cl.emit_register.empty()) {
+      // One folder per region: a family name means one family per region.
+      std::string dir = cl.emit_register + "/" + SafeFileName(config.region);
+      FixOptions fix_options;
+      fix_options.scan = cl.scan;
+      for (const EcsAnswer& answer : audit.answers) {
+        std::string written;
+        std::vector<Diagnostic> notes;
+        Diagnostic werr;
+        if (!EmitRegisterReady(dir, answer.family, answer.arn, answer.json, fix_options, &written,
+                               &notes, &werr)) {
+          errors.push_back(std::move(werr));
+          continue;
+        }
+        for (const Diagnostic& n : notes)
+          ErrorLine("%s: note: %s", n.where.file.c_str(), n.message.c_str());
+        if (!written.empty()) {
+          ErrorLine(
+              "wrote %s (aws ecs register-task-definition --region %s --cli-input-json file://%s)",
+              written.c_str(), config.region.c_str(), written.c_str());
+        }
+      }
+    }
   }
   ScanResult result = JudgeReady(std::move(workloads), cl.scan);
   for (Diagnostic& d : errors) result.errors.push_back(std::move(d));
@@ -618,10 +660,13 @@ judges the same JSON. Findings are located by the task definition's ARN. It only
 it calls nothing but List* and Describe*.
 
 Credentials as the AWS SDKs find them: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY
-(AWS_SESSION_TOKEN), else the profile (--profile, AWS_PROFILE, else default) in
-~/.aws/credentials and ~/.aws/config (AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE).
+(AWS_SESSION_TOKEN); web identity (AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN); the profile
+(--profile, AWS_PROFILE, else default) in ~/.aws/credentials and ~/.aws/config
+(AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE): keys, role_arn with source_profile or
+web_identity_token_file, credential_process; the container endpoint
+(AWS_CONTAINER_CREDENTIALS_RELATIVE_URI / _FULL_URI); EC2 instance metadata (IMDSv2).
 Requests are signed with Signature V4; throttling and server errors are retried
-(AWS_MAX_ATTEMPTS, default 3).
+(AWS_MAX_ATTEMPTS, default 3). Each finding carries its region.
 )",
     [] {
       return std::vector<FlagGroup>{kEcsFlags, LiveFlags(), JobsFlags(), ReportFlagsGroup(),

@@ -72,7 +72,7 @@ void EncodeFinding(const Finding& f, std::string* out) {
   out->push_back(static_cast<char>(f.platform));
   out->push_back(static_cast<char>(f.severity));
   for (const std::string* s : {&f.kind, &f.api_version, &f.name, &f.namespace_, &f.resource,
-                               &f.container, &f.image, &f.where.file}) {
+                               &f.region, &f.container, &f.image, &f.where.file}) {
     PutString(*s, out);
   }
   PutVarint(f.where.line, out);
@@ -102,7 +102,7 @@ bool DecodeFinding(std::string_view data, size_t* pos, Finding* f) {
   f->severity = static_cast<Severity>(data[*pos + 3]);
   *pos += 4;
   for (std::string* s : {&f->kind, &f->api_version, &f->name, &f->namespace_, &f->resource,
-                         &f->container, &f->image, &f->where.file}) {
+                         &f->region, &f->container, &f->image, &f->where.file}) {
     if (!GetString(data, pos, s)) return false;
   }
   uint64_t line = 0, column = 0, offset = 0;

@@ -28,6 +28,7 @@ Finding Sample(size_t n) {
   f.name = "family:" + std::to_string(n);
   f.namespace_ = n % 2 ? "" : "ns";
   f.resource = "TaskDefinition/family";
+  f.region = "eu-west-1";
   f.container = "app-" + std::to_string(n);
   f.image = "nginx:1." + std::to_string(n);
   f.where = Location{"dir/file-" + std::to_string(n / 4) + ".json", static_cast<uint32_t>(n + 1), 7,
@@ -53,6 +54,7 @@ void ExpectSame(const Finding& a, const Finding& b) {
   EXPECT_EQ(a.name, b.name);
   EXPECT_EQ(a.namespace_, b.namespace_);
   EXPECT_EQ(a.resource, b.resource);
+  EXPECT_EQ(a.region, b.region);
   EXPECT_EQ(a.container, b.container);
   EXPECT_EQ(a.image, b.image);
   EXPECT_EQ(a.where.file, b.where.file);

@@ -1,15 +1,18 @@
 // Where an AWS client gets its credentials, region and endpoint, in the order the SDKs
-// look: the environment, then the shared config and credentials files (profiles). More
-// sources (web identity, credential_process, assumed roles, container and instance
-// metadata) come with rootlock ecs (issue 16); each is one more step of Resolve.
+// look: the environment's keys, web identity (AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN),
+// the shared config and credentials files (a profile's keys, role_arn with source_profile
+// or web_identity_token_file, credential_process), the container credentials endpoint,
+// then EC2 instance metadata (IMDSv2). The temporary ones come from aws_credentials.h.
 #ifndef ROOTLOCK_LIVE_AWS_CONFIG_H_
 #define ROOTLOCK_LIVE_AWS_CONFIG_H_
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 
 #include "base/diagnostic.h"
+#include "live/aws_credentials.h"
 #include "live/aws_sigv4.h"
 
 namespace rootlock {
@@ -20,6 +23,9 @@ struct AwsEnvironment {
   std::function<std::string(const std::string&)> get;
   /// Reads a whole file; false when it cannot be read (absent, unreadable).
   std::function<bool(const std::string& path, std::string* text)> read_file;
+  /// HTTP, commands and the clock for temporary credentials; without `http` (as in
+  /// tests of the files alone) no endpoint is asked and instance metadata is not tried.
+  AwsFetchers fetchers;
   /// The real environment and file system.
   static AwsEnvironment Process();
 };
@@ -40,6 +46,10 @@ struct AwsOptions {
 /// The settings of one client: where to send, as whom.
 struct AwsClientConfig {
   AwsCredentials credentials;
+  /// Temporary credentials (web identity, a role, a process, the container or instance
+  /// metadata): where to get them fresh; `credentials` holds the first ones. Null for keys
+  /// written down. Shared by every client of the region.
+  std::shared_ptr<RefreshingCredentials> refreshing;
   /// Where the credentials came from, for messages: "environment variables",
   /// "profile 'prod' in ~/.aws/credentials". Never the credentials themselves.
   std::string credentials_source;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "fake_transport.h"
+
 namespace rootlock {
 namespace {
 
@@ -104,8 +106,10 @@ TEST(AwsConfig, NothingFoundNamesEveryPlaceTried) {
   Diagnostic e;
   ASSERT_FALSE(ResolveAwsConfig("ecs", {}, f.Env(), &c, &e));
   EXPECT_EQ(e.message,
-            "no AWS credentials found: tried AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, profile "
-            "'default' in /home/u/.aws/credentials and /home/u/.aws/config");
+            "no AWS credentials found: tried AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY; "
+            "AWS_WEB_IDENTITY_TOKEN_FILE/AWS_ROLE_ARN; profile 'default' in "
+            "/home/u/.aws/credentials and /home/u/.aws/config; "
+            "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI/FULL_URI");
   f.vars["AWS_ACCESS_KEY_ID"] = "AK";
   f.vars["AWS_SECRET_ACCESS_KEY"] = "s";
   ASSERT_FALSE(ResolveAwsConfig("ecs", {}, f.Env(), &c, &e));
@@ -113,6 +117,59 @@ TEST(AwsConfig, NothingFoundNamesEveryPlaceTried) {
             "no AWS region: give --region, or set AWS_REGION, AWS_DEFAULT_REGION or the region "
             "of profile 'default' in /home/u/.aws/config");
   EXPECT_EQ(e.message.find("AK"), std::string::npos);  // never a credential in a message
+}
+
+// The SDKs' order: the environment's keys, web identity, the profile, the container
+// endpoint, instance metadata; the first source configured is the one asked, and a
+// temporary source's failure names it without a secret.
+TEST(AwsConfig, TemporarySourcesInTheSdksOrder) {
+  FakeEnv f;
+  f.vars["AWS_REGION"] = "eu-west-1";
+  f.vars["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = "http://127.0.0.1:1/creds/secret-path";
+  f.vars["AWS_CONTAINER_AUTHORIZATION_TOKEN"] = "auth-secret";
+  f.vars["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = "http://127.0.0.1:2";
+  std::vector<std::string> asked;
+  AwsEnvironment env = f.Env();
+  env.fetchers.now = [] { return int64_t{1700000000}; };
+  env.fetchers.http = [&](const std::string& base) -> std::unique_ptr<HttpTransport> {
+    asked.push_back(base);
+    auto fake = std::make_unique<FakeTransport>();
+    fake->Reply("GET", "/creds/secret-path", 401, "denied: auth-secret");
+    return fake;
+  };
+  AwsClientConfig c;
+  Diagnostic e;
+  ASSERT_FALSE(ResolveAwsConfig("ecs", {}, env, &c, &e));
+  EXPECT_EQ(asked, std::vector<std::string>{"http://127.0.0.1:1"});  // not instance metadata
+  EXPECT_EQ(e.message,
+            "no AWS credentials from the container credentials endpoint: container credentials "
+            "at http://127.0.0.1:1: HTTP 401");
+  // A profile's keys come before the container endpoint.
+  f.files["/home/u/.aws/credentials"] =
+      "[default]\naws_access_key_id = AK\naws_secret_access_key = s\n";
+  asked.clear();
+  ASSERT_TRUE(ResolveAwsConfig("ecs", {}, f.Env(), &c, &e)) << e.message;
+  EXPECT_EQ(c.credentials_source, "profile 'default'");
+  EXPECT_EQ(c.refreshing, nullptr);
+  // Web identity comes before the profile.
+  f.vars["AWS_WEB_IDENTITY_TOKEN_FILE"] = "/token";
+  f.vars["AWS_ROLE_ARN"] = "arn:aws:iam::1:role/r";
+  env = f.Env();
+  env.fetchers.now = [] { return int64_t{1700000000}; };
+  env.fetchers.http = [&](const std::string& base) -> std::unique_ptr<HttpTransport> {
+    asked.push_back(base);
+    return std::make_unique<FakeTransport>();
+  };
+  ASSERT_FALSE(ResolveAwsConfig("ecs", {}, env, &c, &e));
+  EXPECT_EQ(e.message,
+            "no AWS credentials from web identity (AWS_WEB_IDENTITY_TOKEN_FILE): cannot read the "
+            "web identity token file /token");
+  // Plain http to anything but loopback or the link-local endpoints is refused.
+  f.vars.erase("AWS_WEB_IDENTITY_TOKEN_FILE");
+  f.files.clear();
+  f.vars["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = "http://169.254.170.2.evil.example/creds";
+  ASSERT_FALSE(ResolveAwsConfig("ecs", {}, f.Env(), &c, &e));
+  EXPECT_NE(e.message.find("must be https"), std::string::npos) << e.message;
 }
 
 }  // namespace

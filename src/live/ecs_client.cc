@@ -1,8 +1,10 @@
 #include "live/ecs_client.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <map>
 #include <random>
 #include <thread>
 
@@ -48,13 +50,22 @@ bool Retryable(int status, const std::string& code) {
          code == "TooManyRequestsException" || code == "RequestLimitExceeded";
 }
 
-// Describes one family's latest ACTIVE revision and builds its workloads.
-void DescribeFamily(EcsClient* client, const std::string& family, std::vector<Workload>* workloads,
-                    std::vector<Diagnostic>* errors) {
+// One DescribeTaskDefinition: what it built, or why not; the answer itself when kept.
+struct Described {
+  std::vector<Workload> workloads;
+  std::vector<Diagnostic> errors;
+  std::string arn;
+  std::string answer;
+};
+
+// Describes `what` (a family: its latest ACTIVE revision; or a revision's ARN) with its
+// tags and builds its workloads, located by the ARN and carrying the client's region.
+void Describe(EcsClient* client, const std::string& what, bool keep_answer, Described* out) {
+  const std::string& region = client->config().region;
   std::string body;
   JsonWriter w(&body, /*pretty=*/false);
   w.BeginObject();
-  w.Field("taskDefinition", family);
+  w.Field("taskDefinition", what);
   w.Key("include");
   w.BeginArray();
   w.String("TAGS");
@@ -62,23 +73,24 @@ void DescribeFamily(EcsClient* client, const std::string& family, std::vector<Wo
   w.EndObject();
   std::string answer;
   Diagnostic error;
+  Location at{what.starts_with("arn:") ? what : "ecs:" + region + ":" + what};
   if (!client->Call("DescribeTaskDefinition", body, &answer, &error)) {
-    error.where = Location{"ecs:" + client->config().region + ":" + family};
-    errors->push_back(std::move(error));
+    error.where = at;
+    out->errors.push_back(std::move(error));
     return;
   }
-  auto parsed = std::make_unique<ParsedSource>(ReadJson(family, answer));
+  auto parsed = std::make_unique<ParsedSource>(ReadJson(what, answer));
   if (parsed->has_error) {
     Diagnostic bad;
-    bad.where = Location{"ecs:" + client->config().region + ":" + family};
+    bad.where = at;
     bad.message =
         "DescribeTaskDefinition answered JSON that does not parse: " + parsed->error.message;
-    errors->push_back(std::move(bad));
+    out->errors.push_back(std::move(bad));
     return;
   }
   const Node* root = parsed->documents[0].root;
   const Node* arn_node = root ? root->Path({"taskDefinition", "taskDefinitionArn"}) : nullptr;
-  std::string arn = arn_node ? std::string(arn_node->Scalar()) : family;
+  std::string arn = arn_node ? std::string(arn_node->Scalar()) : what;
   DocumentContext ctx{
       arn, parsed->documents[0], InputFormat::kJson, parsed->tree.get(), nullptr, nullptr, {}};
   std::vector<Workload> found;
@@ -86,9 +98,150 @@ void DescribeFamily(EcsClient* client, const std::string& family, std::vector<Wo
   for (Workload& task : found) {
     // The ARN is where a live task definition is: no file, no line.
     task.resource = arn;
+    task.region = region;
     PlaceAt(Location{arn}, &task);
-    workloads->push_back(std::move(task));
+    out->workloads.push_back(std::move(task));
   }
+  out->arn = arn;
+  if (keep_answer) out->answer = std::move(answer);
+}
+
+// Every page of a List* operation: `fields` writes the request's own fields, `key` names
+// the answer's list. False with `error` when a page cannot be had.
+bool ListAll(EcsClient* client, const std::string& operation, const std::string& key,
+             const std::function<void(JsonWriter*)>& fields, std::vector<std::string>* out,
+             Diagnostic* error) {
+  std::string token;
+  do {
+    std::string body;
+    JsonWriter w(&body, /*pretty=*/false);
+    w.BeginObject();
+    fields(&w);
+    if (!token.empty()) w.Field("nextToken", token);
+    w.EndObject();
+    std::string answer;
+    if (!client->Call(operation, body, &answer, error)) return false;
+    ParsedSource page = ReadJson(operation, answer);
+    const Node* root = page.has_error ? nullptr : page.documents[0].root;
+    const Node* list = root ? root->Get(key) : nullptr;
+    if (!list || !list->IsSequence()) {
+      error->message = operation + ": the answer holds no " + key + " list";
+      return false;
+    }
+    for (const Node* f : list->children()) out->emplace_back(f->Scalar());
+    const Node* next = root->Get("nextToken");
+    std::string was = std::move(token);
+    token = next && !next->IsNull() ? std::string(next->Scalar()) : "";
+    if (!token.empty() && token == was) {
+      error->message = operation + ": the service answered the same nextToken twice";
+      return false;
+    }
+  } while (!token.empty());
+  return true;
+}
+
+// What a service runs: its cluster's name, its own, its ARN and its PRIMARY deployment's
+// task definition ARN.
+struct ServiceRun {
+  std::string cluster;
+  std::string service;
+  std::string arn;
+  std::string task_definition;
+};
+
+// "arn:aws:ecs:eu-west-1:123456789012:cluster/prod" -> "prod".
+std::string LastPart(const std::string& arn) { return arn.substr(arn.rfind('/') + 1); }
+
+// The task definition a service runs: its PRIMARY deployment's (rolling updates, blue/green
+// through CodeDeploy), else its PRIMARY task set's (external controllers), else its own.
+std::string RunningTaskDefinition(const Node* service) {
+  for (const char* list : {"deployments", "taskSets"}) {
+    const Node* items = service->Get(list);
+    if (!items || !items->IsSequence()) continue;
+    for (const Node* d : items->children()) {
+      const Node* status = d->IsMapping() ? d->Get("status") : nullptr;
+      const Node* td = d->IsMapping() ? d->Get("taskDefinition") : nullptr;
+      if (status && td && status->Scalar() == "PRIMARY") return std::string(td->Scalar());
+    }
+  }
+  const Node* td = service->Get("taskDefinition");
+  return td ? std::string(td->Scalar()) : "";
+}
+
+// DescribeServices for up to ten services of one cluster.
+void DescribeServices(EcsClient* client, const std::string& cluster,
+                      const std::vector<std::string>& arns, std::vector<ServiceRun>* runs,
+                      std::vector<Diagnostic>* errors) {
+  const std::string& region = client->config().region;
+  std::string body;
+  JsonWriter w(&body, /*pretty=*/false);
+  w.BeginObject();
+  w.Field("cluster", cluster);
+  w.Key("services");
+  w.BeginArray();
+  for (const std::string& a : arns) w.String(a);
+  w.EndArray();
+  w.EndObject();
+  std::string answer;
+  Diagnostic error;
+  Location at{"ecs:" + region + ":" + LastPart(cluster)};
+  if (!client->Call("DescribeServices", body, &answer, &error)) {
+    error.where = at;
+    errors->push_back(std::move(error));
+    return;
+  }
+  ParsedSource parsed = ReadJson("DescribeServices", answer);
+  const Node* root = parsed.has_error ? nullptr : parsed.documents[0].root;
+  const Node* services = root ? root->Get("services") : nullptr;
+  if (!services || !services->IsSequence()) {
+    errors->push_back({at, "DescribeServices: the answer holds no services list"});
+    return;
+  }
+  for (const Node* s : services->children()) {
+    if (!s->IsMapping()) continue;
+    const Node* name = s->Get("serviceName");
+    const Node* arn = s->Get("serviceArn");
+    ServiceRun run{LastPart(cluster), name ? std::string(name->Scalar()) : "",
+                   arn ? std::string(arn->Scalar()) : "", RunningTaskDefinition(s)};
+    if (run.service.empty()) run.service = LastPart(run.arn);
+    if (run.task_definition.empty()) {
+      errors->push_back({at, "service " + run.cluster + "/" + run.service +
+                                 " names no task definition in DescribeServices"});
+      continue;
+    }
+    runs->push_back(std::move(run));
+  }
+  if (const Node* failures = root->Get("failures"); failures && failures->IsSequence()) {
+    for (const Node* f : failures->children()) {
+      const Node* arn = f->IsMapping() ? f->Get("arn") : nullptr;
+      const Node* reason = f->IsMapping() ? f->Get("reason") : nullptr;
+      errors->push_back({at, "DescribeServices failed in " + region + " for " +
+                                 (arn ? std::string(arn->Scalar()) : "a service") + ": " +
+                                 (reason ? std::string(reason->Scalar()) : "no reason given")});
+    }
+  }
+}
+
+// Runs fn(client, i) for i in [0, n) on `first` and up to jobs - 1 more clients, made once
+// and kept in `extra`; returns when all are done.
+void InParallel(EcsClient* first, const EcsAuditOptions& options,
+                std::vector<std::unique_ptr<EcsClient>>* extra, size_t n,
+                const std::function<void(EcsClient*, size_t)>& fn) {
+  if (options.more_clients) {
+    while (extra->size() + 1 < options.jobs && extra->size() + 1 < n) {
+      extra->push_back(options.more_clients());
+      extra->back()->quota = first->quota;  // one quota for the region
+    }
+  }
+  std::atomic<size_t> next{0};
+  auto work = [&](EcsClient* worker) {
+    for (size_t i = next++; i < n; i = next++) fn(worker, i);
+  };
+  std::vector<std::thread> threads;
+  for (size_t j = 0; j < extra->size() && j + 1 < n; ++j)
+    threads.emplace_back(work, (*extra)[j].get());
+  work(first);
+  for (std::thread& t : threads) t.join();
 }
 
 }  // namespace
@@ -118,6 +271,7 @@ EcsClient::EcsClient(AwsClientConfig config, std::unique_ptr<HttpTransport> tran
 bool EcsClient::Call(const std::string& operation, const std::string& body, std::string* answer,
                      Diagnostic* error) {
   std::mt19937 jitter(std::random_device{}());
+  int retry_cost = 0;  // what the last retry took from the quota
   for (int attempt = 1;; ++attempt) {
     SigV4Request r;
     r.method = "POST";
@@ -130,7 +284,15 @@ bool EcsClient::Call(const std::string& operation, const std::string& body, std:
     o.region = config_.region;
     o.service = "ecs";
     o.time = now();
-    SigV4Signature signature = SignV4(r, config_.credentials, o);
+    AwsCredentials credentials = config_.credentials;
+    if (config_.refreshing) {  // temporary: fresh ones when these are about to expire
+      Diagnostic why;
+      if (!config_.refreshing->Get(&credentials, &why)) {
+        error->message = operation + ": " + why.message;
+        return false;
+      }
+    }
+    SigV4Signature signature = SignV4(r, credentials, o);
     HttpRequest request;
     request.method = "POST";
     request.target = "/";
@@ -143,6 +305,7 @@ bool EcsClient::Call(const std::string& operation, const std::string& body, std:
     std::string code, message;
     bool answered = transport_->Send(request, &response, &failure);
     if (answered && response.status == 200) {
+      quota->Give(retry_cost ? retry_cost : 1);
       *answer = std::move(response.body);
       return true;
     }
@@ -150,7 +313,13 @@ bool EcsClient::Call(const std::string& operation, const std::string& body, std:
     bool again = answered
                      ? Retryable(response.status, code)
                      : failure.kind == HttpFailure::kTimeout || failure.kind == HttpFailure::kOther;
-    if (!again || attempt >= max_attempts || failure.kind == HttpFailure::kDeadline) {
+    bool timeout = !answered && failure.kind == HttpFailure::kTimeout;
+    bool spent = false;
+    if (again && attempt < max_attempts && failure.kind != HttpFailure::kDeadline) {
+      retry_cost = timeout ? RetryQuota::kTimeoutCost : RetryQuota::kRetryCost;
+      spent = !quota->Take(retry_cost);
+    }
+    if (!again || attempt >= max_attempts || failure.kind == HttpFailure::kDeadline || spent) {
       if (!answered) {
         error->message = operation + ": " + failure.message;
       } else {
@@ -159,6 +328,7 @@ bool EcsClient::Call(const std::string& operation, const std::string& body, std:
                          (message.empty() ? "" : ": " + message);
       }
       if (attempt > 1) error->message += " (after " + std::to_string(attempt) + " attempts)";
+      if (spent) error->message += " (not retried: the retry quota is spent)";
       return false;
     }
     // Standard mode: a random share of 2^attempt seconds, at most 20 s.
@@ -167,58 +337,144 @@ bool EcsClient::Call(const std::string& operation, const std::string& body, std:
   }
 }
 
-bool AuditEcs(EcsClient* client, const EcsAuditOptions& options, EcsAudit* out, Diagnostic* fatal) {
-  std::vector<std::string> families;
-  std::string token;
-  do {
-    std::string body;
-    JsonWriter w(&body, /*pretty=*/false);
-    w.BeginObject();
-    w.Field("status", "ACTIVE");
-    if (!options.family_prefix.empty()) w.Field("familyPrefix", options.family_prefix);
-    if (!token.empty()) w.Field("nextToken", token);
-    w.EndObject();
-    std::string answer;
-    if (!client->Call("ListTaskDefinitionFamilies", body, &answer, fatal)) return false;
-    ParsedSource page = ReadJson("ListTaskDefinitionFamilies", answer);
-    const Node* root = page.has_error ? nullptr : page.documents[0].root;
-    const Node* list = root ? root->Get("families") : nullptr;
-    if (!list || !list->IsSequence()) {
-      fatal->message = "ListTaskDefinitionFamilies: the answer holds no families list";
-      return false;
-    }
-    for (const Node* f : list->children()) families.emplace_back(f->Scalar());
-    const Node* next = root->Get("nextToken");
-    token = next && !next->IsNull() ? std::string(next->Scalar()) : "";
-  } while (!token.empty());
-  out->families = families.size();
+bool RetryQuota::Take(int cost) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (tokens_ < cost) return false;
+  tokens_ -= cost;
+  return true;
+}
 
-  // One slot per family, filled by whichever worker describes it: the order stays the
-  // families' order.
-  struct Slot {
-    std::vector<Workload> workloads;
-    std::vector<Diagnostic> errors;
-  };
-  std::vector<Slot> slots(families.size());
-  std::atomic<size_t> next{0};
-  auto work = [&](EcsClient* worker) {
-    for (size_t i = next++; i < families.size(); i = next++) {
-      DescribeFamily(worker, families[i], &slots[i].workloads, &slots[i].errors);
-    }
-  };
+void RetryQuota::Give(int tokens) {
+  std::lock_guard<std::mutex> lock(mu_);
+  tokens_ = std::min(kCapacity, tokens_ + tokens);
+}
+
+int RetryQuota::available() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return tokens_;
+}
+
+bool AuditEcs(EcsClient* client, const EcsAuditOptions& options, EcsAudit* out, Diagnostic* fatal) {
+  const std::string& region = client->config().region;
+  std::vector<std::string> families;
+  if (!ListAll(
+          client, "ListTaskDefinitionFamilies", "families",
+          [&](JsonWriter* w) {
+            w->Field("status", "ACTIVE");
+            if (!options.family_prefix.empty()) w->Field("familyPrefix", options.family_prefix);
+          },
+          &families, fatal)) {
+    return false;
+  }
+  out->families = families.size();
   std::vector<std::unique_ptr<EcsClient>> extra;
-  if (options.more_clients) {
-    for (unsigned j = 1; j < options.jobs && j < families.size(); ++j) {
-      extra.push_back(options.more_clients());
+
+  // With --deployed: every cluster's services, ten described at a time, and what each runs.
+  std::vector<ServiceRun> runs;
+  std::vector<Diagnostic> service_errors;
+  if (options.deployed) {
+    std::vector<std::string> clusters;
+    Diagnostic error;
+    if (!ListAll(
+            client, "ListClusters", "clusterArns", [](JsonWriter*) {}, &clusters, &error)) {
+      error.where = Location{"ecs:" + region};
+      service_errors.push_back(std::move(error));
+    }
+    struct Batch {
+      std::string cluster;
+      std::vector<std::string> services;
+    };
+    std::vector<Batch> batches;
+    for (const std::string& cluster : clusters) {
+      std::vector<std::string> services;
+      Diagnostic listing;
+      if (!ListAll(
+              client, "ListServices", "serviceArns",
+              [&](JsonWriter* w) {
+                w->Field("cluster", cluster);
+                w->Field("maxResults", int64_t{100});
+              },
+              &services, &listing)) {
+        listing.where = Location{"ecs:" + region + ":" + LastPart(cluster)};
+        service_errors.push_back(std::move(listing));
+        continue;
+      }
+      for (size_t i = 0; i < services.size(); i += 10) {
+        size_t end = std::min(services.size(), i + 10);  // the API's most per call
+        batches.push_back({cluster, {services.begin() + i, services.begin() + end}});
+      }
+    }
+    struct BatchResult {
+      std::vector<ServiceRun> runs;
+      std::vector<Diagnostic> errors;
+    };
+    std::vector<BatchResult> results(batches.size());
+    InParallel(client, options, &extra, batches.size(), [&](EcsClient* c, size_t i) {
+      DescribeServices(c, batches[i].cluster, batches[i].services, &results[i].runs,
+                       &results[i].errors);
+    });
+    for (BatchResult& r : results) {
+      for (ServiceRun& run : r.runs) {
+        // --family-prefix: only services that run a revision of such a family.
+        std::string family = LastPart(run.task_definition);
+        if (!family.starts_with(options.family_prefix)) continue;
+        runs.push_back(std::move(run));
+      }
+      for (Diagnostic& d : r.errors) service_errors.push_back(std::move(d));
+    }
+    out->services = runs.size();
+  }
+
+  // One describe per family, then one per revision a service runs (each once), in one
+  // pool; each slot is filled by whichever worker takes it, so the order stays put.
+  std::vector<std::string> revisions;
+  std::map<std::string, size_t> slot_of_revision;
+  for (const ServiceRun& run : runs) {
+    if (slot_of_revision.emplace(run.task_definition, families.size() + revisions.size()).second) {
+      revisions.push_back(run.task_definition);
     }
   }
-  std::vector<std::thread> threads;
-  for (auto& c : extra) threads.emplace_back(work, c.get());
-  work(client);
-  for (std::thread& t : threads) t.join();
-  for (Slot& slot : slots) {
+  std::vector<Described> slots(families.size() + revisions.size());
+  InParallel(client, options, &extra, slots.size(), [&](EcsClient* c, size_t i) {
+    bool family = i < families.size();
+    Describe(c, family ? families[i] : revisions[i - families.size()],
+             family && options.keep_answers, &slots[i]);
+  });
+  for (size_t i = 0; i < families.size(); ++i) {
+    Described& slot = slots[i];
     for (Workload& w : slot.workloads) out->workloads.push_back(std::move(w));
     for (Diagnostic& d : slot.errors) out->errors.push_back(std::move(d));
+    if (options.keep_answers && !slot.answer.empty()) {
+      out->answers.push_back({families[i], slot.arn, std::move(slot.answer)});
+    }
+  }
+  for (Diagnostic& d : service_errors) out->errors.push_back(std::move(d));
+  for (size_t i = families.size(); i < slots.size(); ++i) {
+    for (Diagnostic& d : slots[i].errors) {
+      std::string by;
+      for (const ServiceRun& run : runs) {
+        if (run.task_definition == revisions[i - families.size()]) {
+          by += (by.empty() ? "" : ", ") + run.cluster + "/" + run.service;
+        }
+      }
+      d.message += " (run by " + by + ")";
+      out->errors.push_back(std::move(d));
+    }
+  }
+  for (const ServiceRun& run : runs) {
+    const Described& slot = slots[slot_of_revision[run.task_definition]];
+    for (const Workload& task : slot.workloads) {
+      Workload w = task;
+      w.kind = "Service";
+      w.name = run.cluster + "/" + run.service;
+      w.resource = run.arn.empty() ? w.name : run.arn;
+      w.display = "Service '" + w.name + "' (runs " + task.name + ")";
+      // What a service runs is judged whatever its revision: never "superseded".
+      w.family.clear();
+      w.revision = 0;
+      w.revision_status.clear();
+      out->workloads.push_back(std::move(w));
+    }
   }
   return true;
 }

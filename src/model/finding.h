@@ -92,6 +92,7 @@ struct Finding {
   std::string name;
   std::string namespace_;
   std::string resource;
+  std::string region;     // live ECS: the workload's AWS region; "" elsewhere
   std::string container;  // name, or "[index]" when unnamed
   std::string image;
   Location where;

@@ -140,6 +140,8 @@ struct Workload {
   /// The identifier the source itself uses: "Deployment/web" in Kubernetes,
   /// later the CloudFormation logical id, the Terraform address, the service.
   std::string resource;
+  /// Live ECS: the AWS region it was read in ("eu-west-1"); "" for every other source.
+  std::string region;
   /// How its platform names it in a sentence: "Deployment 'web-app'".
   std::string display;
   OsFamily os = OsFamily::kLinux;

@@ -234,6 +234,12 @@ std::string RemedyHtml(const Finding& f) {
     std::string run = internal::DockerRunSuggestion(f);
     if (!run.empty())
       out += "<p class=\"apply\">Run it read-only: <code>" + XmlEscape(run) + "</code></p>";
+    if (f.platform == Platform::kEcs && f.status == Status::kFail && f.rule->fixable) {
+      out +=
+          "<p class=\"apply\">Register a hardened revision: <code>rootlock ecs --emit-register "
+          "DIR</code>, then <code>aws ecs register-task-definition --cli-input-json "
+          "file://DIR/REGION/FAMILY.json</code>.</p>";
+    }
   } else if (f.platform != Platform::kDocker && !f.where.file.empty() && f.where.file != "-" &&
              f.where.file != "<stdin>") {
     out += "<p class=\"apply\">Apply: <code>rootlock fix --diff " + XmlEscape(f.where.file) +

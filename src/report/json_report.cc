@@ -92,6 +92,7 @@ void WriteJson(const ScanResult& result, JsonWriter& w, std::string& out) {
     w.Field("name", f.name);
     w.Field("namespace", f.namespace_);
     w.Field("resource", f.resource);
+    if (!f.region.empty()) w.Field("region", f.region);  // live ECS only
     w.Field("container", f.container);
     w.Field("image", f.image);
     w.Field("file", f.where.file);

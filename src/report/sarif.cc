@@ -164,6 +164,15 @@ void Rules(JsonWriter& w, const ScanResult& result) {
 
 bool HasArtifact(const Location& l) { return !l.file.empty() && l.file != "<stdin>"; }
 
+// A live object's name ("arn:aws:ecs:...", "ecs:eu-west-1:family", "docker:3f2a9c"), not
+// a file: a logical location, not an artifact relative to the source root.
+bool IsLiveObject(const Location& l) {
+  for (std::string_view scheme : {"arn:", "ecs:", "docker:"}) {
+    if (l.line == 0 && l.file.starts_with(scheme)) return true;
+  }
+  return false;
+}
+
 void Result(JsonWriter& w, const Finding& f, size_t rule_index, const Roots& root) {
   w.BeginObject();
   w.Field("ruleId", f.rule->id);
@@ -212,7 +221,17 @@ void Notification(JsonWriter& w, const Diagnostic& d, const char* level, const R
     w.Key("locations");
     w.BeginArray();
     w.BeginObject();
-    PhysicalLocation(w, d.where, root);
+    if (IsLiveObject(d.where)) {
+      w.Key("logicalLocations");
+      w.BeginArray();
+      w.BeginObject();
+      w.Field("fullyQualifiedName", d.where.file);
+      w.Field("kind", "resource");
+      w.EndObject();
+      w.EndArray();
+    } else {
+      PhysicalLocation(w, d.where, root);
+    }
     w.EndObject();
     w.EndArray();
   }

@@ -31,6 +31,7 @@ Finding NewFinding(const RuleInfo& rule, const RuleContext& ctx) {
   f.name = w.name;
   f.namespace_ = w.namespace_;
   f.resource = w.resource;
+  f.region = w.region;
   f.container = ContainerId(c);
   f.image = c.image;
   f.where = c.where;

@@ -142,13 +142,15 @@ void ResolveEcsAcrossSources(const std::vector<Workload*>& workloads) {
       w->judged_as = "read by " + it->second->resource + " (" + it->second->where.file + ")";
     }
   }
-  // family -> latest ACTIVE revision read anywhere.
+  // family -> latest ACTIVE revision read anywhere (per region for the live API, where
+  // one family name in two regions is two families).
   std::map<std::string, int64_t> latest;
+  auto key = [](const Workload* w) { return w->region + '\n' + w->family; };
   for (const Workload* w : workloads) {
     if (w->platform != Platform::kEcs || w->family.empty() || w->revision <= 0) continue;
     bool active = w->revision_status.empty() || w->revision_status == "ACTIVE";
     if (!active) continue;
-    int64_t& best = latest[w->family];
+    int64_t& best = latest[key(w)];
     if (w->revision > best) best = w->revision;
   }
   for (Workload* w : workloads) {
@@ -159,7 +161,7 @@ void ResolveEcsAcrossSources(const std::vector<Workload*>& workloads) {
                           "; only the latest ACTIVE revision is judged";
       continue;
     }
-    int64_t best = latest[w->family];
+    int64_t best = latest[key(w)];
     if (w->revision < best) {
       w->skipped_reason = "superseded by revision " + std::to_string(best);
     }
