@@ -352,6 +352,12 @@ int RunEcs(CommandLine& cl) {
   if (!cl.args.empty()) {
     return UsageError("ecs takes no paths, not " + QuoteForMessage(cl.args[0]), "ecs");
   }
+  Config policy_config;  // outlives the run: cl.scan points at it
+  Diagnostic policy_error;
+  if (!ApplyPolicy(cl.policy, &policy_config, &cl.scan, &policy_error)) {
+    ErrorLine("%s", policy_error.ToString().c_str());
+    return kExitError;
+  }
   HttpLimits limits;
   limits.max_response_bytes = cl.max_response_bytes;
   limits.deadline = HttpTransport::Clock::now() + cl.timeout;
@@ -410,6 +416,10 @@ int RunEcs(CommandLine& cl) {
     }
   }
   ScanResult result = JudgeReady(std::move(workloads), cl.scan);
+  if (!FinishPolicy(cl.policy, &result, &policy_error)) {
+    ErrorLine("%s", policy_error.ToString().c_str());
+    return kExitError;
+  }
   for (Diagnostic& d : errors) result.errors.push_back(std::move(d));
   int status = Emit(result, cl.report);
   return errors.empty() ? status : kExitError;
@@ -669,8 +679,8 @@ Requests are signed with Signature V4; throttling and server errors are retried
 (AWS_MAX_ATTEMPTS, default 3). Each finding carries its region.
 )",
     [] {
-      return std::vector<FlagGroup>{kEcsFlags, LiveFlags(), JobsFlags(), ReportFlagsGroup(),
-                                    JudgeFlags()};
+      return std::vector<FlagGroup>{kEcsFlags,     LiveFlags(),  JobsFlags(),    ReportFlagsGroup(),
+                                    ConfigFlags(), JudgeFlags(), BaselineFlags()};
     },
     &RunEcs,
     R"(  rootlock ecs --region eu-west-1

@@ -85,6 +85,7 @@ def main():
             p, requests = run("--region", "us-east-1", "--family-prefix", "web")
             check_regions(p, requests)
             check_botocore_accepts_the_fake(port)
+            check_policy(run, tmp)
         finally:
             server.terminate()
             server.wait()
@@ -273,6 +274,23 @@ def check_sarif(path):
     notes = run["invocations"][0]["toolExecutionNotifications"]
     check(len(notes) == 2 and all("physicalLocation" not in n["locations"][0] for n in notes),
           f"SARIF notifications: {notes}")
+
+
+def check_policy(run, tmp):
+    """--config exempts as in scan; --write-baseline then --baseline knows today's failures."""
+    config = os.path.join(tmp, "policy.yaml")
+    with open(config, "w") as f:
+        f.write("exemptions:\n  - name: \"web:*\"\n    reason: being replaced by web-v2\n")
+    p, _ = run("--config", config)
+    web = findings_of(p).get(("web:12", "nginx", "read-only-root-fs"), {})
+    check(web.get("status") == "n/a" and "being replaced by web-v2" in web.get("reason", ""),
+          f"--config's exemption: {web}")
+    baseline = os.path.join(tmp, "baseline.json")
+    p, _ = run("--write-baseline", baseline)
+    check(os.path.exists(baseline), "ecs --write-baseline wrote nothing")
+    p, _ = run("--baseline", baseline)
+    web = findings_of(p).get(("web:12", "nginx", "read-only-root-fs"), {})
+    check(web.get("baseline") == "known", f"--baseline: web is {web.get('baseline')}")
 
 
 def findings_of(p):
