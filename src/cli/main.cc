@@ -95,7 +95,7 @@ Judges every container it finds, recognising each source by its content:
 
 constexpr const char* kScanHelpTail = R"(options:
   --format FORMAT    the report on stdout: text (default), json, sarif, junit, asff,
-                     policyreport, markdown or html
+                     policyreport, markdown, html, inventory or inventory-json
   -o, --output FORMAT=FILE  also write FORMAT to FILE, atomically (repeatable); with
                      --output and no --format, stdout stays empty
   --aws-account-id ID, --aws-region R  asff: where the findings go (default AWS_ACCOUNT_ID,
@@ -375,7 +375,7 @@ options:
                      for the container list, 64M for what a container wrote, 16M for one
                      container; suffixes K, M, G)
   --format FORMAT    the report on stdout: text (default), json, sarif, junit, asff,
-                     policyreport, markdown or html
+                     policyreport, markdown, html, inventory or inventory-json
   -o, --output FORMAT=FILE  also write FORMAT to FILE, atomically (repeatable); with
                      --output and no --format, stdout stays empty
   --aws-account-id ID, --aws-region R  asff: where the findings go (default AWS_ACCOUNT_ID,
@@ -492,7 +492,7 @@ options:
   --timeout DURATION  the whole run's deadline: 30s, 2m, 1h or seconds (default 5m)
   --max-response-size SIZE  the most read of any one answer (suffixes K, M, G)
   --format FORMAT    the report on stdout: text (default), json, sarif, junit, asff,
-                     policyreport, markdown or html
+                     policyreport, markdown, html, inventory or inventory-json
   -o, --output FORMAT=FILE  also write FORMAT to FILE, atomically (repeatable)
   -q, --quiet        no notes from the report formats on stderr
   --min-ratio R      the read-only share that passes (default 0.8); exit 1 below it

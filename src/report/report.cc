@@ -11,8 +11,9 @@ namespace rootlock {
 
 namespace {
 
-constexpr std::string_view kFormats[] = {"text", "json",         "sarif",    "junit",
-                                         "asff", "policyreport", "markdown", "html"};
+constexpr std::string_view kFormats[] = {"text",      "json",          "sarif",    "junit",
+                                         "asff",      "policyreport",  "markdown", "html",
+                                         "inventory", "inventory-json"};
 
 }  // namespace
 
@@ -53,6 +54,10 @@ bool RenderReport(std::string_view format, const ScanResult& result, const Repor
     *out = MarkdownReport(result, context);
   } else if (format == "html") {
     *out = HtmlReport(result, context);
+  } else if (format == "inventory") {
+    *out = InventoryText(result);
+  } else if (format == "inventory-json") {
+    *out = InventoryJson(result);
   } else {
     std::string known;
     for (std::string_view f : kFormats) known += (known.empty() ? "" : ", ") + std::string(f);
