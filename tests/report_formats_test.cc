@@ -155,8 +155,9 @@ TEST(RenderReport, KnowsEveryFormatAndRefusesOthers) {
     EXPECT_FALSE(out.empty()) << f;
     EXPECT_TRUE(IsReportFormat(f));
   }
-  EXPECT_EQ(names, (std::vector<std::string>{"text", "json", "sarif", "junit", "asff",
-                                             "policyreport", "markdown", "html"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"text", "json", "sarif", "junit", "asff", "policyreport",
+                                      "markdown", "html", "inventory", "inventory-json"}));
   std::string out;
   Diagnostic error;
   EXPECT_FALSE(RenderReport("xml", r, Context(), &out, &error));

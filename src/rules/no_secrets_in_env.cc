@@ -17,12 +17,13 @@ const RuleInfo kNoSecretsInEnvInfo = {
     .name = "NoSecretsInEnvironment",
     .title = "Credentials must not be passed as plaintext environment variables",
     .summary =
-        "(high, gates only with --fail-on) fail when an environment variable named\n"
-        "AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY or ECS_ENGINE_AUTH_DATA (more names\n"
-        "with the config's secret_env_names) is given a value in the definition, or\n"
-        "by a variable that becomes one when deployed (var., !Ref, ${X}); from a\n"
-        "secret store (ECS secrets valueFrom, Kubernetes valueFrom) or empty passes.\n"
-        "An environment that cannot be read fails. The value is never printed.",
+        "(high, gates only with --fail-on) fail when an environment variable\n"
+        "named AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY or ECS_ENGINE_AUTH_DATA\n"
+        "(more with the config's secret_env_names) is given a value in the\n"
+        "definition, or by a variable that becomes one when deployed (var.,\n"
+        "!Ref, ${X}); from a secret store (ECS secrets valueFrom, Kubernetes\n"
+        "valueFrom) or empty passes. An environment that cannot be read fails.\n"
+        "The value is never printed.",
     .severity = Severity::kHigh,
     .gates = false,
     .rationale =
@@ -91,18 +92,18 @@ bool IsSecretName(std::string_view name, const RuleOptions& options) {
   return false;
 }
 
-// The platform's way to pass a secret, for the message.
-std::string_view Replacement(Platform p) {
+// The platform's way to pass a secret, for the message ("it", or "them" for several).
+std::string Replacement(Platform p, const std::string& it) {
   switch (p) {
     case Platform::kEcs:
-      return "move it to secrets, its valueFrom an AWS Secrets Manager or SSM Parameter Store "
-             "ARN";
+      return "move " + it +
+             " to secrets, its valueFrom an AWS Secrets Manager or SSM Parameter Store ARN";
     case Platform::kKubernetes:
-      return "read it from a Secret with valueFrom.secretKeyRef";
+      return "read " + it + " from a Secret with valueFrom.secretKeyRef";
     case Platform::kDocker:
-      return "pass it as a Docker secret, not --env";
+      return "pass " + it + " as a Docker secret, not --env";
     case Platform::kCompose:
-      return "move it to a compose secrets: entry";
+      return "move " + it + " to a compose secrets: entry";
   }
   return "";
 }
@@ -156,7 +157,7 @@ Finding CheckNoSecretsInEnv(const RuleContext& ctx) {
   f.message = subject + " passes " + listed +
               (names.size() == 1 ? " as a plaintext environment variable: "
                                  : " as plaintext environment variables: ") +
-              std::string(Replacement(w.platform));
+              Replacement(w.platform, names.size() == 1 ? "it" : "them");
   const EnvVar& first = *bad.front();
   f.reason =
       first.key + " gives " + first.name +
