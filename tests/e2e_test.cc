@@ -956,6 +956,31 @@ TEST_F(FixCli, DiffChangesNothingAndShowsTheEdit) {
   EXPECT_NE(r.err.find("would fix web.yaml: 1 container, 1 writable mount"), std::string::npos);
 }
 
+// The rules beside read-only are not written: each failure is said, with its remedy (the
+// secrets replacement for no-secrets-in-env), the value never; the read-only fix still holds.
+TEST_F(FixCli, RulesItDoesNotWriteAreSaidNotWritten) {
+  std::string compose =
+      "services:\n  web:\n    image: nginx\n    pid: host\n    environment:\n"
+      "      AWS_SECRET_ACCESS_KEY: FIXSECRETVALUE42\n";
+  WriteAll(dir_ / "compose.yaml", compose);
+  Result r = Rootlock("fix compose.yaml", dir_.string());
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("Service 'web' container 'web': left alone for no-host-pid (fix does not "
+                       "write it)"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("left alone for no-secrets-in-env (fix does not write it): Move the "
+                       "variable from environment: to a compose secrets: entry"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("left alone for run-as-non-root"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("FIXSECRETVALUE42"), std::string::npos) << r.err;
+  std::string fixed = ReadAll(dir_ / "compose.yaml");
+  EXPECT_NE(fixed.find("read_only: true"), std::string::npos) << fixed;
+  EXPECT_NE(fixed.find("pid: host"), std::string::npos) << fixed;
+  EXPECT_NE(fixed.find("AWS_SECRET_ACCESS_KEY: FIXSECRETVALUE42"), std::string::npos) << fixed;
+}
+
 TEST_F(FixCli, WritesAtomicallyKeepsTheModeAndASecondRunIsANoOp) {
   fs::permissions(dir_ / "web.yaml",
                   fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read);
