@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # rootlock benchmark: scans a large folder of real manifests and prints MB/s,
 # files/s, containers/s and peak memory, single-threaded and on every core;
-# then, side by side in the same run, the floor (a bare libyaml event parse of
-# the same files), the peer (Monokle's KBP102 rule, node), a 5x copy of the
-# corpus for scaling, and the ratios against issue 8's targets.
+# then, side by side in the same run, every rule against read-only-root-fs
+# alone, the floor (a bare libyaml event parse of the same files), the peer
+# (Monokle's KBP102 rule, node), a 5x copy of the corpus for scaling, and the
+# ratios against issue 8's and issue 15's targets.
 #
 #   bench/run.sh                 the shared 101 MB corpus (../shared/bench/corpus.tar.xz)
 #   bench/run.sh --quick         the same without Monokle (its npm install and ~40 s a run)
@@ -98,6 +99,8 @@ row() {
 cores=$(nproc)
 row j1 "rootlock --jobs 1" "$bin" scan --format json --jobs 1 "$corpus"
 row jn "rootlock --jobs $cores (all cores)" "$bin" scan --format json "$corpus"
+# Every rule (the default) against read-only-root-fs alone, same binary, same corpus (issue 15).
+row ro1 "read-only-root-fs alone, -j 1" "$bin" scan --format json --jobs 1 --rules read-only-root-fs "$corpus"
 
 # --- Side by side: the floor and the peer, over the same corpus. ---
 row libyaml "libyaml parse (1 thread)" "$parse_bin" "$corpus"
@@ -152,6 +155,8 @@ if [ -n "${secs[monokle]:-}" ]; then
     "rootlock speed / Monokle speed, whole corpus:" "$r1" "$rn" "$cores" "$(verdict "$rn" ">=" 50)"
 fi
 printf '  %-44s %s\n' "Monokle:" "$monokle_note"
+r=$(ratio "${secs[j1]}" "${secs[ro1]}")
+printf '  %-44s %s (issue 15, target <= 1.3: %s)\n' "every rule / read-only-root-fs alone, -j 1:" "$r" "$(verdict "$r" "<=" 1.3)"
 r=$(ratio "${secs[j1]}" "${secs[libyaml]}")
 printf '  %-44s %s (target <= 1.2: %s)\n' "rootlock --jobs 1 time / libyaml parse time:" "$r" "$(verdict "$r" "<=" 1.2)"
 r1=$(ratio "${secs[x5j1]}" "${secs[j1]}")

@@ -175,6 +175,46 @@ TEST(GoldenCases, NewRulesPerPlatform) {
   }
 }
 
+// --- no-secrets-in-env and logging-enabled: one golden per platform. ---
+
+TEST(GoldenCases, SecretsAndLoggingPerPlatform) {
+  fs::path dir = kSource + "/tests/golden/secrets_logging";
+  for (const char* name : {"kubernetes.yaml", "ecs.json", "cloudformation.yaml", "main.tf",
+                           "compose.yaml", "inspect.json"}) {
+    std::string rel = std::string("tests/golden/secrets_logging/") + name;
+    std::string rules = "--rules no-secrets-in-env,logging-enabled ";
+    std::string env =
+        "env -u ROOTLOCK_GOLDEN_UNSET ROOTLOCK_GOLDEN_SECRET=GOLDENSECRETVALUEBBBB "
+        "SOURCE_DATE_EPOCH=1700000000 ";
+    Result json = Rootlock("scan --format json " + rules + rel, kSource, nullptr, env);
+    EXPECT_EQ(json.status, 0) << rel << ": " << json.err;  // they do not gate unless asked
+    ExpectGolden(json.out, dir / "expected" / (fs::path(name).stem().string() + ".json"));
+    Result text = Rootlock("scan -v " + rules + rel, kSource, nullptr, env);
+    ExpectGolden(text.out, dir / "expected" / (fs::path(name).stem().string() + ".txt"));
+  }
+}
+
+// Every input above writes its credentials as GOLDENSECRETVALUE...: no format may print
+// one, whatever gates, and neither may stderr.
+TEST(Secrets, NoFormatPrintsAValue) {
+  std::string env =
+      "env -u ROOTLOCK_GOLDEN_UNSET ROOTLOCK_GOLDEN_SECRET=GOLDENSECRETVALUEBBBB "
+      "SOURCE_DATE_EPOCH=1700000000 ";
+  for (std::string_view format : {"text", "json", "sarif", "junit", "asff", "policyreport",
+                                  "markdown", "html", "inventory", "inventory-json"}) {
+    Result r = Rootlock("scan -v --fail-on no-secrets-in-env --format " + std::string(format) +
+                            " tests/golden/secrets_logging",
+                        kSource, nullptr, env);
+    EXPECT_EQ(r.status, 1) << format << ": " << r.err;
+    EXPECT_EQ(r.out.find("GOLDENSECRETVALUE"), std::string::npos) << format;
+    EXPECT_EQ(r.err.find("GOLDENSECRETVALUE"), std::string::npos) << format;
+    if (format == "text") {
+      EXPECT_NE(r.out.find("AWS_SECRET_ACCESS_KEY"), std::string::npos) << r.out;
+      EXPECT_NE(r.out.find("Secrets Manager or SSM"), std::string::npos) << r.out;
+    }
+  }
+}
+
 TEST(Cli, FailOnGatesTheNewRulesAndTheHeadlineStays) {
   Result plain = Rootlock("scan examples");
   Result gated = Rootlock("scan --fail-on run-as-non-root examples");
@@ -218,6 +258,64 @@ TEST(Cli, FailOnGatesTheNewRulesAndTheHeadlineStays) {
   Result unknown = Rootlock("scan --rules read-only-root-fs,nope -", kSource, &pod);
   EXPECT_EQ(unknown.status, 2);
   EXPECT_NE(unknown.err.find("--rules takes rule ids"), std::string::npos) << unknown.err;
+}
+
+// A failure --fail-on names fails the run: no format may call it a warning.
+TEST(Cli, FailOnFailuresAreNoWarningsInAnyFormat) {
+  std::string pod =
+      "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: n}\nspec:\n  containers:\n"
+      "  - name: a\n    securityContext: {readOnlyRootFilesystem: true, privileged: true}\n";
+  auto run = [&](const std::string& args) {
+    return Rootlock("scan " + args + " -", kSource, &pod);
+  };
+  static const std::regex kSarifResult(
+      "\"ruleId\": \"no-privileged\",\\s*\"ruleIndex\": \\d+,\\s*\"level\": \"([a-z]+)\"");
+  auto sarif_level = [](const std::string& out) {
+    std::smatch m;
+    return std::regex_search(out, m, kSarifResult) ? std::string(m[1]) : std::string("none");
+  };
+  EXPECT_EQ(sarif_level(run("--format sarif").out), "warning");
+  Result sarif = run("--fail-on no-privileged --format sarif");
+  EXPECT_EQ(sarif.status, 1);
+  EXPECT_EQ(sarif_level(sarif.out), "error") << sarif.out;
+  std::string failure = "<failure message=\"Pod &#39;p&#39; container &#39;a&#39; runs privileged";
+  Result junit = run("--fail-on no-privileged --format junit");
+  EXPECT_NE(junit.out.find(failure), std::string::npos) << junit.out;
+  EXPECT_NE(junit.out.find("name=\"no-privileged\" package=\"rootlock\" id=\"2\" timestamp"),
+            std::string::npos);
+  EXPECT_EQ(run("--format junit").out.find(failure), std::string::npos);
+  std::string rule = "rule: \"no-privileged\"\n  result: ";
+  EXPECT_NE(run("--fail-on no-privileged --format policyreport").out.find(rule + "fail"),
+            std::string::npos);
+  EXPECT_NE(run("--format policyreport").out.find(rule + "warn"), std::string::npos);
+  Result text = run("--fail-on no-privileged");
+  EXPECT_NE(text.out.find(": fail: Pod 'p' container 'a' runs privileged"), std::string::npos)
+      << text.out;
+  EXPECT_NE(run("").out.find(": warning: Pod 'p' container 'a' runs privileged"),
+            std::string::npos);
+}
+
+// --- The inventory: one row per container, any source. ---
+
+TEST(Inventory, TableAndJsonMatchGolden) {
+  for (const char* name : {"kubernetes.yaml", "ecs.json", "compose.yaml", "inspect.json"}) {
+    std::string rel = std::string("tests/golden/rules/") + name;
+    std::string env = "env -u ROOTLOCK_GOLDEN_UNSET SOURCE_DATE_EPOCH=1700000000 ";
+    Result text = Rootlock("scan --format inventory " + rel, kSource, nullptr, env);
+    EXPECT_LE(text.status, 1) << rel << ": " << text.err;
+    ExpectGolden(text.out,
+                 kSource + "/tests/golden/inventory/" + fs::path(name).stem().string() + ".txt");
+    Result json = Rootlock("scan --format inventory-json " + rel, kSource, nullptr, env);
+    ExpectGolden(json.out,
+                 kSource + "/tests/golden/inventory/" + fs::path(name).stem().string() + ".json");
+  }
+  // Without a rule, its column says so.
+  std::string pod =
+      "kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - {name: a, image: nginx}\n";
+  Result only = Rootlock("scan --format inventory --rules read-only-root-fs -", kSource, &pod);
+  EXPECT_NE(only.out.find("kubernetes  Pod/p     a          nginx  -     no         -"),
+            std::string::npos)
+      << only.out;
 }
 
 // --- Command line conventions. ---
@@ -906,6 +1004,31 @@ TEST_F(FixCli, DiffChangesNothingAndShowsTheEdit) {
   EXPECT_NE(r.err.find("would fix web.yaml: 1 container, 1 writable mount"), std::string::npos);
 }
 
+// The rules beside read-only are not written: each failure is said, with its remedy (the
+// secrets replacement for no-secrets-in-env), the value never; the read-only fix still holds.
+TEST_F(FixCli, RulesItDoesNotWriteAreSaidNotWritten) {
+  std::string compose =
+      "services:\n  web:\n    image: nginx\n    pid: host\n    environment:\n"
+      "      AWS_SECRET_ACCESS_KEY: FIXSECRETVALUE42\n";
+  WriteAll(dir_ / "compose.yaml", compose);
+  Result r = Rootlock("fix compose.yaml", dir_.string());
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("Service 'web' container 'web': left alone for no-host-pid (fix does not "
+                       "write it)"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("left alone for no-secrets-in-env (fix does not write it): Move the "
+                       "variable from environment: to a compose secrets: entry"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("left alone for run-as-non-root"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("FIXSECRETVALUE42"), std::string::npos) << r.err;
+  std::string fixed = ReadAll(dir_ / "compose.yaml");
+  EXPECT_NE(fixed.find("read_only: true"), std::string::npos) << fixed;
+  EXPECT_NE(fixed.find("pid: host"), std::string::npos) << fixed;
+  EXPECT_NE(fixed.find("AWS_SECRET_ACCESS_KEY: FIXSECRETVALUE42"), std::string::npos) << fixed;
+}
+
 TEST_F(FixCli, WritesAtomicallyKeepsTheModeAndASecondRunIsANoOp) {
   fs::permissions(dir_ / "web.yaml",
                   fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read);
@@ -1315,7 +1438,7 @@ TEST(Formats, BadFormatsAndOutputsAreUsageErrors) {
 TEST(Formats, PolicyReportSaysWhatItLeavesOut) {
   Result r = Rootlock("scan --format policyreport examples", kSource, nullptr, kEpoch);
   EXPECT_EQ(r.err,
-            "rootlock: note: policyreport: 60 non-Kubernetes finding(s) left out: a "
+            "rootlock: note: policyreport: 84 non-Kubernetes finding(s) left out: a "
             "PolicyReport names Kubernetes resources only\n");
   EXPECT_EQ(r.out, ReadAll(kSource + "/tests/golden/examples.policyreport"));
   Result k8s = Rootlock("scan --format policyreport examples/kubernetes");
@@ -1370,18 +1493,20 @@ TEST(Formats, AsffHasOneFindingPerContainerAndMappedRule) {
     return n;
   };
   // Every rule with a control behind it (read-only-root-fs, no-privileged, no-host-pid,
-  // run-as-non-root), not tmp-writable: 4 x 23 findings, one batch.
-  EXPECT_EQ(CountLines(asff), 1u);
+  // run-as-non-root, no-secrets-in-env, logging-enabled), not tmp-writable: 6 x 23 findings,
+  // two batches of at most 100.
+  EXPECT_EQ(CountLines(asff), 2u);
   EXPECT_EQ(asff.rfind("{\"Findings\":[", 0), 0u);
-  EXPECT_EQ(count("\"SchemaVersion\":\"2018-10-08\""), 92u);  // 21 judged, 2 n/a, each x4
+  EXPECT_EQ(count("\"SchemaVersion\":\"2018-10-08\""), 138u);  // 21 judged, 2 n/a, each x6
   EXPECT_EQ(count("\"GeneratorId\":\"rootlock/tmp-writable\""), 0u);
-  // The 9 read-only "fail:" lines and the 18 run-as-non-root warnings.
-  EXPECT_EQ(count("\"Compliance\":{\"Status\":\"FAILED\""), 27u);
-  for (const char* control : {"ECS.5", "ECS.4", "ECS.3", "ECS.20"}) {
+  // The 9 read-only "fail:" lines, the 18 run-as-non-root warnings and the 6 ECS containers
+  // without a log driver.
+  EXPECT_EQ(count("\"Compliance\":{\"Status\":\"FAILED\""), 33u);
+  for (const char* control : {"ECS.5", "ECS.4", "ECS.3", "ECS.20", "ECS.8", "ECS.9"}) {
     EXPECT_EQ(count(std::string("\"SecurityControlId\":\"") + control + "\""), 6u) << control;
   }
-  EXPECT_EQ(count("\"Type\":\"AwsEcsTaskDefinition\""), 24u);
-  EXPECT_EQ(count("\"CreatedAt\":\"2023-11-14T22:13:20.000Z\""), 92u);
+  EXPECT_EQ(count("\"Type\":\"AwsEcsTaskDefinition\""), 36u);
+  EXPECT_EQ(count("\"CreatedAt\":\"2023-11-14T22:13:20.000Z\""), 138u);
   EXPECT_EQ(count("\"CIS Kubernetes Benchmark 5.7.3\""), 12u);
   // Host PID admission is no-host-pid's control (5.2.3), never read-only-root-fs's.
   EXPECT_EQ(count("\"CIS Kubernetes Benchmark 5.2.3\""), 12u);

@@ -431,5 +431,158 @@ TEST(NewRules, RulesChoosesWhichRun) {
   EXPECT_FALSE(Summarize(out.findings, options).passed);
 }
 
+// --- no-secrets-in-env and logging-enabled ----------------------------------
+
+TEST(NoSecretsInEnv, KubernetesValueFailsValueFromPasses) {
+  auto env = [](const std::string& entries) {
+    return One("p.yaml", Pod("", "    env:\n" + entries), "no-secrets-in-env");
+  };
+  Finding f = env("    - {name: AWS_SECRET_ACCESS_KEY, value: TESTSECRET42}\n");
+  EXPECT_EQ(f.status, Status::kFail);
+  EXPECT_EQ(f.where.line, 10u);  // the value, not the container
+  EXPECT_NE(f.message.find("AWS_SECRET_ACCESS_KEY"), std::string::npos) << f.message;
+  EXPECT_NE(f.message.find("secretKeyRef"), std::string::npos) << f.message;
+  for (const std::string& text : {f.message, f.reason, f.observed}) {
+    EXPECT_EQ(text.find("TESTSECRET42"), std::string::npos) << text;
+  }
+  EXPECT_EQ(env("    - name: AWS_ACCESS_KEY_ID\n      valueFrom: {secretKeyRef: {name: a, key: "
+                "b}}\n")
+                .status,
+            Status::kPass);
+  EXPECT_EQ(env("    - {name: AWS_ACCESS_KEY_ID, value: \"\"}\n").status, Status::kPass);
+  EXPECT_EQ(env("    - {name: DATABASE_PASSWORD, value: x}\n").status, Status::kPass);
+  // Names are case-sensitive, as environment variables are.
+  EXPECT_EQ(env("    - {name: aws_access_key_id, value: x}\n").status, Status::kPass);
+}
+
+TEST(NoSecretsInEnv, ConfigAddsNames) {
+  std::string text = Pod("", "    env:\n    - {name: DATABASE_PASSWORD, value: x}\n");
+  ScanOptions options;
+  options.rules.secret_env_names = {"DATABASE_PASSWORD"};
+  SourceOutcome out;
+  ScanText("p.yaml", text, InputFormat::kAuto, options, &out);
+  bool seen = false;
+  for (const Finding& f : out.findings) {
+    if (std::string_view(f.rule->id) != "no-secrets-in-env") continue;
+    seen = true;
+    EXPECT_EQ(f.status, Status::kFail);
+  }
+  EXPECT_TRUE(seen);
+}
+
+TEST(NoSecretsInEnv, EcsEnvironmentAndSecrets) {
+  auto task = [](const std::string& def) {
+    return One("task.json",
+               "{\"family\": \"t\", \"containerDefinitions\": [{\"name\": \"a\", " + def + "}]}",
+               "no-secrets-in-env");
+  };
+  Finding f =
+      task("\"environment\": [{\"name\": \"ECS_ENGINE_AUTH_DATA\", \"value\": \"TESTSECRET42\"}]");
+  EXPECT_EQ(f.status, Status::kFail);
+  EXPECT_NE(f.message.find("Secrets Manager or SSM"), std::string::npos) << f.message;
+  EXPECT_EQ(f.reason.find("TESTSECRET42"), std::string::npos) << f.reason;
+  EXPECT_EQ(task("\"secrets\": [{\"name\": \"AWS_SECRET_ACCESS_KEY\", \"valueFrom\": "
+                 "\"arn:aws:ssm:eu-west-1:1:parameter/k\"}]")
+                .status,
+            Status::kPass);
+  EXPECT_EQ(task("\"environment\": [{\"name\": \"AWS_REGION\", \"value\": \"eu\"}]").status,
+            Status::kPass);
+  EXPECT_EQ(task("\"environment\": \"nope\"").status, Status::kFail);  // cannot be read
+}
+
+TEST(NoSecretsInEnv, ComposeForms) {
+  setenv("ROOTLOCK_TEST_SECRET", "TESTSECRET42", 1);
+  std::string text = R"(services:
+  map:
+    environment:
+      AWS_ACCESS_KEY_ID: literal
+  list:
+    environment:
+      - AWS_ACCESS_KEY_ID=${ROOTLOCK_TEST_SECRET}
+  passthrough:
+    environment:
+      - AWS_ACCESS_KEY_ID
+  empty:
+    environment:
+      AWS_ACCESS_KEY_ID: ""
+  dollars:
+    environment:
+      - AWS_ACCESS_KEY_ID=$$
+)";
+  std::vector<Finding> all = Judge("compose.yaml", text, "no-secrets-in-env");
+  ASSERT_EQ(all.size(), 5u);
+  EXPECT_EQ(all[0].status, Status::kFail);
+  EXPECT_EQ(all[1].status, Status::kFail);
+  EXPECT_NE(all[1].reason.find("interpolated"), std::string::npos) << all[1].reason;
+  EXPECT_EQ(all[2].status, Status::kFail);
+  EXPECT_NE(all[2].reason.find("passes it through"), std::string::npos) << all[2].reason;
+  EXPECT_EQ(all[3].status, Status::kPass);
+  EXPECT_EQ(all[4].status, Status::kFail);  // "$" is a literal value
+  for (const Finding& f : all) {
+    EXPECT_EQ((f.message + f.reason).find("TESTSECRET42"), std::string::npos);
+  }
+}
+
+TEST(LoggingEnabled, PerPlatform) {
+  Finding k8s = One("p.yaml", Pod("", ""), "logging-enabled");
+  EXPECT_EQ(k8s.status, Status::kNotApplicable);
+  auto task = [](const std::string& def) {
+    return One("task.json",
+               "{\"family\": \"t\", \"containerDefinitions\": [{\"name\": \"a\"" + def + "}]}",
+               "logging-enabled");
+  };
+  Finding missing = task("");
+  EXPECT_EQ(missing.status, Status::kFail);
+  EXPECT_EQ(missing.message,
+            "Task definition 't' container 'a' has no log driver "
+            "(logConfiguration.logDriver)");
+  EXPECT_EQ(task(", \"logConfiguration\": {\"logDriver\": \"awslogs\"}").status, Status::kPass);
+  EXPECT_EQ(task(", \"logConfiguration\": {}").status, Status::kFail);
+  EXPECT_EQ(task(", \"logConfiguration\": null").status, Status::kFail);
+  EXPECT_EQ(
+      One("i.json", Inspect("\"LogConfig\": {\"Type\": \"none\"}", ""), "logging-enabled").status,
+      Status::kFail);
+  EXPECT_EQ(
+      One("i.json", Inspect("\"LogConfig\": {\"Type\": \"json-file\"}", ""), "logging-enabled")
+          .status,
+      Status::kPass);
+  std::string compose = R"(services:
+  quiet:
+    logging: {driver: none}
+  plain:
+    image: x
+  var:
+    logging: {driver: "${ROOTLOCK_TEST_NOPE}"}
+)";
+  unsetenv("ROOTLOCK_TEST_NOPE");
+  std::vector<Finding> all = Judge("compose.yaml", compose, "logging-enabled");
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].status, Status::kFail);
+  EXPECT_EQ(all[0].where.line, 3u);
+  EXPECT_EQ(all[1].status, Status::kPass);
+  EXPECT_EQ(all[2].status, Status::kFail);  // fails closed
+}
+
+// --fail-on marks the failures once, in the summary: every renderer reads it.
+TEST(NewRules, FailOnMarksFailuresInTheSummary) {
+  std::string text =
+      Pod("", "    securityContext: {readOnlyRootFilesystem: true, privileged: true}\n");
+  ScanOptions options;
+  SourceOutcome out;
+  ScanText("p.yaml", text, InputFormat::kAuto, options, &out);
+  Finding priv;
+  for (const Finding& f : out.findings) {
+    if (std::string_view(f.rule->id) == "no-privileged") priv = f;
+  }
+  Summary plain = Summarize(out.findings, options);
+  EXPECT_TRUE(IsWarning(plain, priv));
+  EXPECT_TRUE(FailsRun(plain, Rule(RuleId::kReadOnlyRootFs)));
+  options.fail_on.insert("no-privileged");
+  Summary gated = Summarize(out.findings, options);
+  EXPECT_FALSE(IsWarning(gated, priv));
+  EXPECT_TRUE(FailsRun(gated, Rule(RuleId::kNoPrivileged)));
+  EXPECT_FALSE(FailsRun(gated, Rule(RuleId::kNoHostPid)));
+}
+
 }  // namespace
 }  // namespace rootlock

@@ -178,7 +178,8 @@ TEST(RenderReport, KnowsEveryFormatAndRefusesOthers) {
     EXPECT_TRUE(IsReportFormat(f));
   }
   EXPECT_EQ(names, (std::vector<std::string>{"text", "json", "sarif", "junit", "asff",
-                                             "policyreport", "markdown", "html", "gitlab"}));
+                                             "policyreport", "markdown", "html", "inventory",
+                                             "inventory-json", "gitlab"}));
   std::string out;
   Diagnostic error;
   EXPECT_FALSE(RenderReport("xml", r, Context(), &out, &error));

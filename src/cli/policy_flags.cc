@@ -33,6 +33,7 @@ bool ApplyPolicy(const PolicyFlags& flags, Config* config, ScanOptions* options,
     for (const auto& [rule, sev] : config->severities) options->rules.severity[rule] = sev;
     options->rules.extra_databases = config->extra_databases;
     if (config->builtin_databases) options->rules.builtin_databases = *config->builtin_databases;
+    options->rules.secret_env_names = config->secret_env_names;
   }
   if (flags.no_peer_exemptions) options->rules.peer_exemptions = false;
   return true;

@@ -78,7 +78,9 @@ void EncodeFinding(const Finding& f, std::string* out) {
   PutVarint(f.where.line, out);
   PutVarint(f.where.column, out);
   PutVarint(f.where.offset, out);
-  for (const std::string* s : {&f.message, &f.reason, &f.baseline}) PutString(*s, out);
+  for (const std::string* s : {&f.message, &f.reason, &f.observed, &f.baseline}) {
+    PutString(*s, out);
+  }
   PutVarint(f.remedy.changes.size(), out);
   for (const Change& c : f.remedy.changes) {
     out->push_back(static_cast<char>(c.kind));
@@ -113,7 +115,7 @@ bool DecodeFinding(std::string_view data, size_t* pos, Finding* f) {
   f->where.line = static_cast<uint32_t>(line);
   f->where.column = static_cast<uint32_t>(column);
   f->where.offset = offset;
-  for (std::string* s : {&f->message, &f->reason, &f->baseline}) {
+  for (std::string* s : {&f->message, &f->reason, &f->observed, &f->baseline}) {
     if (!GetString(data, pos, s)) return false;
   }
   uint64_t changes = 0;

@@ -7,6 +7,19 @@
 
 namespace rootlock {
 
+bool FailsRun(const Summary& s, const RuleInfo& rule) {
+  if (rule.gates) return true;
+  std::span<const RuleInfo* const> all = AllRules();
+  for (size_t r = 0; r < all.size(); ++r) {
+    if (all[r] == &rule) return s.fails_run[r];
+  }
+  return false;
+}
+
+bool IsWarning(const Summary& s, const Finding& f) {
+  return f.status == Status::kFail && !FailsRun(s, *f.rule);
+}
+
 void ApplyBaseline(const std::vector<BaselineEntry>& baseline, ScanResult* result) {
   std::set<std::string> known;
   for (const BaselineEntry& e : baseline) known.insert(e.fingerprint);

@@ -47,6 +47,9 @@ struct Summary {
   /// rules' slugs in registry order: they fail the gate beside the ratio.
   uint64_t failed_on = 0;
   std::vector<std::string> fail_on;
+  /// Per rule (indexed by RuleId): whether its failures fail the run, because it gates or
+  /// --fail-on names it. Decided once here (Conclude); every renderer asks FailsRun.
+  std::array<bool, kRuleCount> fails_run{};
   /// Whether the ratio gate applies: not when --rules (or the config) leaves the
   /// gating rule out.
   bool ratio_gate = true;
@@ -83,6 +86,12 @@ struct ScanResult {
 
 /// Marks each gating failure "new" or "known", lists baseline entries no longer
 /// failing as fixed, and makes the gate fail only on new failures.
+/// Whether a failure of `rule` fails the run in this summary: a gating rule's always, another
+/// rule's when --fail-on (or the config's fail_on) names it. Reports call the rest warnings.
+bool FailsRun(const Summary& s, const RuleInfo& rule);
+/// A failure that does not fail the run: reported as a warning.
+bool IsWarning(const Summary& s, const Finding& f);
+
 void ApplyBaseline(const std::vector<BaselineEntry>& baseline, ScanResult* result);
 
 /// The baseline file for a result: every failure of a gating rule, sorted.

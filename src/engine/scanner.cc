@@ -150,12 +150,14 @@ void Conclude(const ScanOptions& options, Summary* s) {
   s->failed_on = 0;
   for (size_t r = 0; r < kRuleCount; ++r) {
     const RuleInfo& rule = *AllRules()[r];
+    s->fails_run[r] = rule.gates;
     auto sev = options.rules.severity.find(rule.id);
     Severity severity = sev != options.rules.severity.end() ? sev->second : rule.severity;
     if (options.fail_on.count(rule.id) ||
         (options.fail_on_severity && severity >= *options.fail_on_severity)) {
       s->fail_on.push_back(rule.id);
       s->failed_on += s->per_rule[r].fail;
+      s->fails_run[r] = true;
     }
   }
   // The ratio gate stands on the gating rule; when it does not run, only --fail-on gates.

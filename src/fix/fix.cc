@@ -146,6 +146,29 @@ bool PathFinder::From(const Node* n, uint64_t offset, uint32_t line, std::vector
   return false;
 }
 
+namespace {
+
+// The rules fix does not write (no-privileged, no-host-pid, run-as-non-root,
+// no-secrets-in-env, logging-enabled): each failure is said once, with the platform's
+// remedy (for no-secrets-in-env, the Secrets Manager / SSM secrets replacement), and is
+// neither written nor expected to pass in the re-scan.
+void NoteUnwritten(const Workload& w, const Container& c, const RuleOptions& rules, FileFix* out) {
+  std::vector<Finding> verdicts;
+  JudgeContainer(w, c, rules, &verdicts);
+  for (const Finding& v : verdicts) {
+    if (v.status != Status::kFail || v.rule->fixable || rules.disabled.count(v.rule->id)) {
+      continue;
+    }
+    Diagnostic d;
+    d.where = v.where;
+    d.message = w.display + " " + ContainerPhrase(c) + ": left alone for " + v.rule->id +
+                " (fix does not write it): " + v.rule->remediation[static_cast<size_t>(w.platform)];
+    out->notes.push_back(std::move(d));
+  }
+}
+
+}  // namespace
+
 void Fixer::LeaveAlone(const Location& where, const std::string& who, const std::string& why) {
   Diagnostic d;
   d.where = where;
@@ -290,6 +313,7 @@ void Fixer::Run() {
     for (const Container& c : w.containers) {
       // Passing, n/a, skipped: never touched.
       bool gating = false;
+      if (w.judged_as.empty()) NoteUnwritten(w, c, options_.scan.rules, out_);
       Remedy remedy = ContainerRemedy(w, c, options_.scan.rules, &gating);
       if (remedy.empty()) continue;
       size_t alone_before = out_->left_alone.size();

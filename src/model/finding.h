@@ -78,6 +78,9 @@ struct RuleInfo {
   std::vector<const char*> aliases;
   /// Keywords for code-scanning UIs (SARIF properties.tags).
   std::vector<const char*> tags;
+  /// A short failing example per platform, indexed by Platform, as its source would be
+  /// written (rule docs show them); nullptr where the rule does not apply or has none.
+  const char* examples[4] = {};
   /// Whether `rootlock fix` writes this rule's remedy: the re-scan that proves a fix
   /// expects a pass only from these rules (no-privileged and the like: not yet).
   bool fixable = true;
@@ -98,6 +101,9 @@ struct Finding {
   Location where;
   std::string message;  // one sentence naming workload and container
   std::string reason;   // why: the cause of a failure, the ground for n/a
+  /// What the rule read, for the inventory: "yes", "no", "unresolved", a user ("1000:1000").
+  /// Never a value a rule must not print (no-secrets-in-env leaves it empty).
+  std::string observed;
   /// The rule's severity, or the config's override of it.
   Severity severity = Severity::kHigh;
   /// With --baseline: "new" or "known" for a gating failure; "" otherwise.

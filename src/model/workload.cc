@@ -62,6 +62,9 @@ void PlaceAt(const Location& at, Workload* w) {
     c.where = at;
     for (FlagSetting* s : {&c.read_only_root, &c.privileged, &c.run_as_non_root}) s->where = at;
     c.user.where = at;
+    c.log_driver.where = at;
+    c.env_where = at;
+    for (EnvVar& e : c.env) e.where = at;
     for (Mount& m : c.mounts) m.where = at;
     for (Exemption& e : c.exemptions) e.where = at;
   }

@@ -101,6 +101,27 @@ struct Mount {
   Location where;
 };
 
+/// How an environment variable of a container gets its value. The value itself is
+/// never kept in the model: a report cannot print what it was never given.
+enum class EnvSource : uint8_t {
+  kLiteral,    // a value written in the definition (ECS environment, env[].value, Config.Env)
+  kEmpty,      // written empty or null: nothing is in it
+  kReference,  // read from a secret store at start: ECS secrets valueFrom, Kubernetes valueFrom
+  kVariable,   // given by a variable the scan cannot see (var.x, !Ref, ${X}, compose
+               // pass-through): a plaintext value once deployed all the same
+};
+
+/// One environment variable a container is given, without its value.
+struct EnvVar {
+  std::string name;  // "AWS_SECRET_ACCESS_KEY"
+  EnvSource source = EnvSource::kLiteral;
+  /// Where the platform lists it: "environment", "secrets", "env", "Config.Env".
+  std::string key;
+  /// Why the source is what it is, never the value: "given by var.aws_secret".
+  std::string detail;
+  Location where;
+};
+
 struct Container {
   std::string name;    // "" when the source gives none
   uint32_t index = 0;  // position in its list (containers, initContainers, ...)
@@ -117,6 +138,16 @@ struct Container {
   /// Kubernetes only: the effective securityContext.runAsNonRoot (the container's, else
   /// the pod's). kUnset elsewhere.
   FlagSetting run_as_non_root;
+  /// Its environment variables (names and how each is given; never the values).
+  std::vector<EnvVar> env;
+  /// Whether the source lists an environment at all: false when it cannot be read
+  /// (an unresolved environment list), with env_detail saying why.
+  bool env_known = true;
+  std::string env_detail;
+  Location env_where;
+  /// Its log driver: ECS logConfiguration.logDriver, Docker HostConfig.LogConfig.Type,
+  /// compose logging.driver. Kubernetes has no per-container setting: key "".
+  TextSetting log_driver;
   std::vector<Mount> mounts;
   /// Exemptions that name this container or its whole workload.
   std::vector<Exemption> exemptions;

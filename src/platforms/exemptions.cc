@@ -47,7 +47,8 @@ bool ListHas(std::string_view list, std::string_view item) {
   return false;
 }
 
-// The peers' suppressions of their own read-only root filesystem checks.
+// The peers' suppressions of their own read-only root filesystem checks (and kube-linter's
+// of its checks for no-secrets-in-env and no-privileged).
 void PeerSuppression(const DocumentContext& ctx, const KeyValue& kv, const char* what,
                      std::vector<Exemption>* out) {
   Location at = Where(ctx, kv.at);
@@ -56,6 +57,12 @@ void PeerSuppression(const DocumentContext& ctx, const KeyValue& kv, const char*
   if (kv.key == "ignore-check.kube-linter.io/no-read-only-root-fs" ||
       kv.key == "kube-linter.io/ignore-all") {
     out->push_back(Peer("kube-linter", src, value, at));
+  } else if (kv.key == "ignore-check.kube-linter.io/env-var-secret" ||
+             kv.key == "ignore-check.kube-linter.io/privileged-container") {
+    // kube-linter's checks for the rules beside read-only: the check id is the rule's alias.
+    Exemption e = Peer("kube-linter", src, value, at);
+    e.rule = std::string(kv.key.substr(kv.key.find('/') + 1));
+    out->push_back(std::move(e));
   } else if (kv.key == "polaris.fairwinds.com/notReadOnlyRootFilesystem-exempt" ||
              kv.key == "polaris.fairwinds.com/exempt") {
     if (EqualsIgnoreCase(value, "true")) out->push_back(Peer("Polaris", src, "", at));

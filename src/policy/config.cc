@@ -106,7 +106,7 @@ bool LoadConfig(const std::string& path, Config* out, Diagnostic* error) {
   const Node* root = parsed.documents[0].root;
   if (!r.Keys(root, "the config",
               {"min_ratio", "strict", "allow_empty", "peer_exemptions", "rules", "fail_on",
-               "databases", "exemptions"})) {
+               "databases", "exemptions", "secret_env_names"})) {
     return false;
   }
   if (const Node* n = root->Get("min_ratio")) {
@@ -204,6 +204,19 @@ bool LoadConfig(const std::string& path, Config* out, Diagnostic* error) {
         if (!r.Str(img, "a database image", &s)) return false;
         out->extra_databases.push_back(s);
       }
+    }
+  }
+  if (const Node* names = root->Get("secret_env_names")) {
+    if (!names->IsSequence()) {
+      return r.Fail(names, "secret_env_names must be a list of environment variable names");
+    }
+    for (const Node* item : names->children()) {
+      std::string s;
+      if (!r.Str(item, "an environment variable name", &s)) return false;
+      if (s.empty() || s.find('=') != std::string::npos) {
+        return r.Fail(item, "an environment variable name cannot be empty or hold '='");
+      }
+      out->secret_env_names.push_back(s);
     }
   }
   if (const Node* list = root->Get("exemptions")) {

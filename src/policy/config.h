@@ -47,6 +47,9 @@ struct Config {
   std::vector<std::pair<std::string, Severity>> severities;
   std::vector<std::string> extra_databases;
   std::optional<bool> builtin_databases;
+  /// secret_env_names: environment variable names no-secrets-in-env treats as credentials
+  /// besides ECS.8's three.
+  std::vector<std::string> secret_env_names;
   std::vector<ConfigExemption> exemptions;
 };
 

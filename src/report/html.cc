@@ -119,12 +119,12 @@ struct StatusStyle {
   const char* cls;
 };
 
-StatusStyle StyleOf(const Finding& f) {
+StatusStyle StyleOf(const Summary& s, const Finding& f) {
   switch (f.status) {
     case Status::kPass:
       return {"pass", "pass"};
     case Status::kFail:
-      return f.rule->gates ? StatusStyle{"fail", "fail"} : StatusStyle{"warning", "warning"};
+      return FailsRun(s, *f.rule) ? StatusStyle{"fail", "fail"} : StatusStyle{"warning", "warning"};
     case Status::kNotApplicable:
       return {"n/a", "na"};
     case Status::kSkipped:
@@ -272,7 +272,7 @@ std::string FailingSection(const ScanResult& result) {
            XmlEscape(PlatformName(first.platform)) + "</div>\n<ul>\n";
     for (const Finding& finding : findings) {
       const Finding* f = &finding;
-      auto [label, cls] = StyleOf(*f);
+      auto [label, cls] = StyleOf(result.summary, *f);
       out += std::string("<li class=\"s-") + cls + "\"><span class=\"status\">" + label +
              "</span> container <b>" + XmlEscape(f->container) + "</b>" +
              (f->image.empty() ? "" : " (<code>" + XmlEscape(f->image) + "</code>)") + ", " +
@@ -311,7 +311,7 @@ std::string HtmlReport(const ScanResult& result, const ReportContext& context) {
     }
     bool listed = f.rule->gates || f.status == Status::kFail || f.status == Status::kError;
     if (!listed) continue;
-    auto [label, cls] = StyleOf(f);
+    auto [label, cls] = StyleOf(s, f);
     std::string platform(PlatformName(f.platform));
     statuses.insert(label);
     platforms.insert(platform);

@@ -44,7 +44,7 @@ std::string SuiteClose(std::string_view system_out) {
          "</system-out>\n    <system-err></system-err>\n" + "  </testsuite>\n";
 }
 
-std::string Testcase(const Finding& f) {
+std::string Testcase(const Summary& s, const Finding& f) {
   std::string group = internal::Group(f);
   std::string classname =
       std::string(PlatformName(f.platform)) + (group.empty() ? "" : ".") + group;
@@ -54,7 +54,7 @@ std::string Testcase(const Finding& f) {
   std::string where = Position(f.where);
   // A warning (a rule that does not gate) is no <failure>: Jenkins would mark a
   // build unstable whose gate passed. It stays visible in the suite's system-out.
-  if (internal::IsWarning(f)) return out + "/>\n";
+  if (internal::IsWarning(s, f)) return out + "/>\n";
   switch (f.status) {
     case Status::kPass:
       return out + "/>\n";
@@ -89,19 +89,19 @@ std::string JunitReport(const ScanResult& result, const ReportContext& context) 
     for (const Finding& f : result.findings) {
       if (f.rule != rule) continue;
       ++c.tests;
-      if (internal::IsWarning(f)) {
+      if (internal::IsWarning(result.summary, f)) {
         warnings += "warning: " + Position(f.where) + ": " + Explain(f) + "\n";
       }
-      c.failures += f.status == Status::kFail && !internal::IsWarning(f);
+      c.failures += f.status == Status::kFail && !internal::IsWarning(result.summary, f);
       c.errors += f.status == Status::kError;
       c.skipped += f.status == Status::kNotApplicable || f.status == Status::kSkipped;
-      cases += Testcase(f);
+      cases += Testcase(result.summary, f);
     }
     out += SuiteOpen(rule->id, id++, c, timestamp);
     out += "    <properties>\n";
     out += Property("title", rule->title);
     out += Property("severity", SeverityName(rule->severity));
-    out += Property("gates", rule->gates ? "true" : "false");
+    out += Property("gates", FailsRun(result.summary, *rule) ? "true" : "false");
     out += "    </properties>\n";
     out += cases;
     out += SuiteClose((rule->gates ? Headline(result.summary) + "\n" : "") + warnings);

@@ -56,7 +56,7 @@ std::string MarkdownReport(const ScanResult& result, const ReportContext& contex
   for (const Finding& f : result.findings) {
     switch (f.status) {
       case Status::kFail:
-        if (f.rule->gates) {
+        if (FailsRun(s, *f.rule)) {
           ++fails;
           failures.push_back(Row("❌", f));
         } else {

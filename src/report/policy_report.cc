@@ -24,12 +24,12 @@ std::string Quote(std::string_view s) {
   return out;
 }
 
-const char* ResultName(const Finding& f) {
+const char* ResultName(const Summary& s, const Finding& f) {
   switch (f.status) {
     case Status::kPass:
       return "pass";
     case Status::kFail:
-      return f.rule->gates ? "fail" : "warn";
+      return FailsRun(s, *f.rule) ? "fail" : "warn";
     case Status::kNotApplicable:
     case Status::kSkipped:
       return "skip";
@@ -46,15 +46,15 @@ struct NamespaceReport {
   std::string results;
 };
 
-void AddResult(const Finding& f, int64_t time, NamespaceReport* report) {
+void AddResult(const Summary& s, const Finding& f, int64_t time, NamespaceReport* report) {
   std::string& out = report->results;
-  const char* result = ResultName(f);
+  const char* result = ResultName(s, f);
   ++report->summary[result];
   out += "- policy: rootlock\n";
   out += "  rule: " + Quote(f.rule->id) + "\n";
   out += std::string("  result: ") + result + "\n";
   out += "  severity: " + std::string(SeverityName(f.severity)) + "\n";
-  out += std::string("  scored: ") + (f.rule->gates ? "true" : "false") + "\n";
+  out += std::string("  scored: ") + (FailsRun(s, *f.rule) ? "true" : "false") + "\n";
   out += "  source: rootlock\n";
   out += "  message: " + Quote(internal::Explain(f)) + "\n";
   out += "  timestamp:\n    seconds: " + std::to_string(time) + "\n    nanos: 0\n";
@@ -96,7 +96,7 @@ std::string PolicyReportYaml(const ScanResult& result, const ReportContext& cont
       ++left_out;
       continue;
     }
-    AddResult(f, context.time, &by_namespace[f.namespace_]);
+    AddResult(result.summary, f, context.time, &by_namespace[f.namespace_]);
   }
   if (left_out > 0 && context.note) {
     context.note("policyreport: " + std::to_string(left_out) +

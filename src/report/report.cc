@@ -11,8 +11,9 @@ namespace rootlock {
 
 namespace {
 
-constexpr std::string_view kFormats[] = {"text",         "json",     "sarif", "junit", "asff",
-                                         "policyreport", "markdown", "html",  "gitlab"};
+constexpr std::string_view kFormats[] = {"text",      "json",           "sarif",    "junit",
+                                         "asff",      "policyreport",   "markdown", "html",
+                                         "inventory", "inventory-json", "gitlab"};
 
 }  // namespace
 
@@ -55,6 +56,10 @@ bool RenderReport(std::string_view format, const ScanResult& result, const Repor
     *out = HtmlReport(result, context);
   } else if (format == "gitlab") {
     *out = GitlabReport(result, context);
+  } else if (format == "inventory") {
+    *out = InventoryText(result);
+  } else if (format == "inventory-json") {
+    *out = InventoryJson(result);
   } else {
     std::string known;
     for (std::string_view f : kFormats) known += (known.empty() ? "" : ", ") + std::string(f);

@@ -84,6 +84,12 @@ std::string JunitReport(const ScanResult& result, const ReportContext& context);
 /// finding per container failing a gating rule.
 std::string AsffReport(const ScanResult& result, const ReportContext& context);
 
+/// The inventory: one row per container (platform, workload, container, image, user,
+/// read-only, privileged, host PID, source) as a text table, from what the rules read.
+std::string InventoryText(const ScanResult& result);
+/// The inventory as JSON: {"containers": [{"platform", "workload", ...}]}.
+std::string InventoryJson(const ScanResult& result);
+
 /// Kubernetes PolicyReports (wgpolicyk8s.io/v1alpha2), one per namespace, as a YAML
 /// stream. Findings on other platforms are left out (said through context.note).
 std::string PolicyReportYaml(const ScanResult& result, const ReportContext& context);

@@ -27,8 +27,9 @@ inline bool IsLive(const Finding& f) { return f.where.line == 0; }
 /// The message with its reason: "Deployment 'web' container 'a' lacks ... (set to false)".
 std::string Explain(const Finding& f);
 
-/// Whether a failure of this finding's rule is a warning (a rule that does not gate).
-inline bool IsWarning(const Finding& f) { return f.status == Status::kFail && !f.rule->gates; }
+/// Whether a failure is a warning: its rule neither gates nor is named by --fail-on
+/// (the engine's FailsRun, decided once in the summary).
+inline bool IsWarning(const Summary& s, const Finding& f) { return rootlock::IsWarning(s, f); }
 
 /// The remediation for the finding's platform.
 const char* Remediation(const Finding& f);

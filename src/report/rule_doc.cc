@@ -1,4 +1,6 @@
 // The rules explained, from their metadata only: `rootlock rules`, docs/rules/, SARIF help.
+#include <string_view>
+
 #include "report/report.h"
 #include "report/report_util.h"
 #include "rules/rules.h"
@@ -95,6 +97,22 @@ std::string RuleMarkdown(const RuleInfo& r) {
   for (Platform p : kPlatforms) {
     out += "| " + std::string(PlatformTitle(p)) + " | " +
            MarkdownEscape(r.remediation[static_cast<size_t>(p)]) + " |\n";
+  }
+  bool any_example = false;
+  for (const char* e : r.examples) any_example |= e != nullptr;
+  if (any_example) {
+    out += "\n## Examples that fail\n";
+    for (Platform p : kPlatforms) {
+      const char* e = r.examples[static_cast<size_t>(p)];
+      if (!e) continue;
+      std::string_view text(e);
+      std::string_view lang = text.starts_with("{") || text.starts_with("[") ? "json"
+                              : text.starts_with("resource") || text.starts_with("docker")
+                                  ? (text.starts_with("docker") ? "sh" : "hcl")
+                                  : "yaml";
+      out += "\n" + std::string(PlatformTitle(p)) + ":\n\n```" + std::string(lang) + "\n" +
+             std::string(text) + (text.ends_with("\n") ? "" : "\n") + "```\n";
+    }
   }
   if (!r.compliance.empty()) {
     out +=

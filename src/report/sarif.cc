@@ -39,7 +39,9 @@ bool HasTag(const RuleInfo& r, std::string_view tag) {
   return false;
 }
 
-const char* Level(const RuleInfo& r) { return r.gates ? "error" : "warning"; }
+const char* Level(const Summary& s, const RuleInfo& r) {
+  return FailsRun(s, r) ? "error" : "warning";
+}
 
 // A file name as a URI reference: relative paths stay relative to where the scan ran (the
 // repository root in CI), "./" dropped; absolute ones become file:// URIs. Every byte but
@@ -138,7 +140,7 @@ void Rules(JsonWriter& w, const ScanResult& result) {
     w.Field("helpUri", r->help_uri);
     w.Key("defaultConfiguration");
     w.BeginObject();
-    w.Field("level", Level(*r));
+    w.Field("level", Level(result.summary, *r));
     w.EndObject();
     w.Key("properties");
     w.BeginObject();
@@ -149,7 +151,7 @@ void Rules(JsonWriter& w, const ScanResult& result) {
       Severity severity = set == result.severity.end() ? r->severity : set->second;
       w.Field("security-severity", internal::SecuritySeverityScore(severity));
     } else {
-      w.Field("problem.severity", r->gates ? "error" : "warning");
+      w.Field("problem.severity", FailsRun(result.summary, *r) ? "error" : "warning");
     }
     w.Field("precision", "very-high");
     w.Key("tags");
@@ -173,11 +175,12 @@ bool IsLiveObject(const Location& l) {
   return false;
 }
 
-void Result(JsonWriter& w, const Finding& f, size_t rule_index, const Roots& root) {
+void Result(JsonWriter& w, const Summary& s, const Finding& f, size_t rule_index,
+            const Roots& root) {
   w.BeginObject();
   w.Field("ruleId", f.rule->id);
   w.Field("ruleIndex", static_cast<int64_t>(rule_index));
-  w.Field("level", f.status == Status::kError ? "error" : Level(*f.rule));
+  w.Field("level", f.status == Status::kError ? "error" : Level(s, *f.rule));
   Message(w, Explain(f));
   w.Key("locations");
   w.BeginArray();
@@ -291,7 +294,7 @@ std::string SarifReport(const ScanResult& result, const ReportContext& context) 
     if (f.status != Status::kFail && f.status != Status::kError) continue;
     size_t index = 0;
     while (index < rules.size() && rules[index] != f.rule) ++index;
-    Result(w, f, index, root);
+    Result(w, result.summary, f, index, root);
   }
   w.EndArray();
   const Summary& s = result.summary;

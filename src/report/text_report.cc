@@ -129,8 +129,7 @@ bool WriteText(const ScanResult& result, const TextOptions& o, std::string& out,
         continue;
       }
       if (!flush(64 * 1024)) return false;
-      bool fails_run = f.rule->gates;
-      for (const std::string& id : result.summary.fail_on) fails_run |= id == f.rule->id;
+      bool fails_run = FailsRun(result.summary, *f.rule);
       WriteLine(f, o, fails_run, out);
     }
   }

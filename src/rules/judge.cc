@@ -109,6 +109,21 @@ void AddNotes(const std::string& notes, Finding* f) {
   if (!notes.empty() && StartsWith(f->reason, "; ")) f->reason = f->reason.substr(2);
 }
 
+std::string FlagText(const FlagSetting& s) {
+  switch (s.value) {
+    case Flag::kTrue:
+      return "yes";
+    case Flag::kFalse:
+    case Flag::kUnset:
+      return "no";
+    case Flag::kInvalid:
+      return "invalid";
+    case Flag::kUnresolved:
+      return "unresolved";
+  }
+  return "";
+}
+
 void PointAt(const Location& where, Finding* f) {
   if (where.line != 0) f->where = where;
 }

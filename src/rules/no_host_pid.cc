@@ -58,12 +58,18 @@ const RuleInfo kNoHostPidInfo = {
         },
     .aliases = {"CIS-Docker-5.15", "CKV_K8S_17", "host-pid", "hostPIDSet", "KSV010", "C-0038"},
     .tags = {"security", "containers", "hardening", "isolation"},
+    .examples = {"spec:\n  hostPID: true\n  containers:\n  - name: monitor\n    image: monitor:1\n",
+                 "{\"pidMode\": \"host\",\n \"containerDefinitions\": [{\"name\": \"monitor\", "
+                 "\"image\": \"monitor:1\"}]}",
+                 "docker run --pid=host monitor:1",
+                 "services:\n  monitor:\n    image: monitor:1\n    pid: host\n"},
     .fixable = false,
 };
 
 Finding CheckNoHostPid(const RuleContext& ctx) {
   const Workload& w = ctx.workload;
   Finding f = NewFinding(kNoHostPidInfo, ctx);
+  f.observed = FlagText(ctx.workload.host_pid);
   std::string notes;
   if (Prejudge(kNoHostPidInfo, ctx, &f, &notes)) return f;
   std::string subject = Subject(w, ctx.container);

@@ -60,12 +60,19 @@ const RuleInfo kNoPrivilegedInfo = {
     .aliases = {"CIS-Docker-5.4", "CKV_K8S_16", "privileged-container", "runAsPrivileged", "KSV017",
                 "C-0057"},
     .tags = {"security", "containers", "hardening", "privilege"},
+    .examples =
+        {"containers:\n- name: agent\n  image: agent:1\n  securityContext:\n    privileged: true\n",
+         "{\"containerDefinitions\": [{\"name\": \"agent\", \"image\": \"agent:1\",\n  "
+         "\"privileged\": true}]}",
+         "docker run --privileged agent:1",
+         "services:\n  agent:\n    image: agent:1\n    privileged: true\n"},
     .fixable = false,
 };
 
 Finding CheckNoPrivileged(const RuleContext& ctx) {
   const Container& c = ctx.container;
   Finding f = NewFinding(kNoPrivilegedInfo, ctx);
+  f.observed = FlagText(ctx.container.privileged);
   std::string notes;
   if (Prejudge(kNoPrivilegedInfo, ctx, &f, &notes)) return f;
   std::string subject = Subject(ctx.workload, c);

@@ -75,6 +75,10 @@ const RuleInfo kReadOnlyRootFsInfo = {
                 "CKV_AWS_336", "KSV014", "no-read-only-root-fs", "notReadOnlyRootFilesystem",
                 "C-0017"},
     .tags = {"security", "containers", "hardening", "immutable-infrastructure"},
+    .examples = {"containers:\n- name: web\n  image: nginx\n  securityContext:\n    "
+                 "readOnlyRootFilesystem: false\n",
+                 "{\"containerDefinitions\": [{\"name\": \"web\", \"image\": \"nginx\"}]}",
+                 "docker run nginx", "services:\n  web:\n    image: nginx\n"},
 };
 
 namespace {
@@ -138,6 +142,7 @@ Finding CheckReadOnlyRootFs(const RuleContext& ctx) {
   const Workload& w = ctx.workload;
   const Container& c = ctx.container;
   Finding f = NewFinding(kReadOnlyRootFsInfo, ctx);
+  f.observed = FlagText(ctx.container.read_only_root);
   std::string subject = Subject(w, c);
   if (!w.skipped_reason.empty()) {
     f.status = Status::kSkipped;

@@ -59,6 +59,10 @@ bool Prejudge(const RuleInfo& rule, const RuleContext& ctx, Finding* f, std::str
 /// Appends Exempted's notes to a finding's reason.
 void AddNotes(const std::string& notes, Finding* f);
 
+/// A yes/no setting as the inventory shows it: "yes", "no" (false or the platform's
+/// default), "invalid", "unresolved".
+std::string FlagText(const FlagSetting& s);
+
 /// Points a finding at where a setting is written, when it is written at all
 /// (line 0: not written; the finding stays at its container).
 void PointAt(const Location& where, Finding* f);

@@ -35,6 +35,9 @@ struct RuleOptions {
   /// Paths every read-only container needs writable besides /tmp and its
   /// image's own (fix --writable): remedies add mounts for them.
   std::vector<std::string> writable;
+  /// More environment variable names that hold credentials (config secret_env_names:),
+  /// besides ECS.8's AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and ECS_ENGINE_AUTH_DATA.
+  std::vector<std::string> secret_env_names;
 };
 
 enum class RuleId : uint8_t {

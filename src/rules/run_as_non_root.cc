@@ -69,6 +69,11 @@ const RuleInfo kRunAsNonRootInfo = {
     .aliases = {"CIS-Docker-4.1", "CKV_K8S_23", "run-as-non-root-user", "runAsRootAllowed",
                 "KSV012", "C-0013"},
     .tags = {"security", "containers", "hardening", "privilege"},
+    .examples = {"containers:\n- name: app\n  image: app:1\n  securityContext:\n    runAsUser: 0\n",
+                 "{\"containerDefinitions\": [{\"name\": \"app\", \"image\": \"app:1\",\n  "
+                 "\"user\": \"root\"}]}",
+                 "docker run --user 0:0 app:1",
+                 "services:\n  app:\n    image: app:1\n    user: \"0\"\n"},
     .fixable = false,
 };
 
@@ -173,12 +178,33 @@ void JudgeUser(const Workload& w, const Container& c, const std::string& subject
   f->reason = user.detail;
 }
 
+// The user as the inventory shows it: as written, "root" for Docker's empty Config.User,
+// "non-root" for Kubernetes' runAsNonRoot alone, "(image)" when the image's USER decides.
+std::string UserText(const Workload& w, const Container& c) {
+  switch (c.user.state) {
+    case Given::kSet:
+      return c.user.value;
+    case Given::kInvalid:
+      return "invalid";
+    case Given::kUnresolved:
+      return "unresolved";
+    case Given::kUnset:
+      break;
+  }
+  if (w.platform == Platform::kDocker) return "root";
+  if (w.platform == Platform::kKubernetes && c.run_as_non_root.value == Flag::kTrue) {
+    return "non-root";
+  }
+  return "(image)";
+}
+
 }  // namespace
 
 Finding CheckRunAsNonRoot(const RuleContext& ctx) {
   const Workload& w = ctx.workload;
   const Container& c = ctx.container;
   Finding f = NewFinding(kRunAsNonRootInfo, ctx);
+  f.observed = UserText(w, c);
   std::string notes;
   if (Prejudge(kRunAsNonRootInfo, ctx, &f, &notes)) return f;
   std::string subject = Subject(w, c);

@@ -29,6 +29,12 @@ const RuleInfo kTmpWritableInfo = {
     .compliance = {},
     .aliases = {},
     .tags = {"reliability", "containers"},
+    .examples = {"containers:\n- name: web\n  image: nginx\n  securityContext:\n    "
+                 "readOnlyRootFilesystem: true\n",
+                 "{\"containerDefinitions\": [{\"name\": \"web\", \"image\": \"nginx\",\n  "
+                 "\"readonlyRootFilesystem\": true}]}",
+                 "docker run --read-only nginx",
+                 "services:\n  web:\n    image: nginx\n    read_only: true\n"},
 };
 
 namespace {

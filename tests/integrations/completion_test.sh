@@ -73,7 +73,7 @@ expect "rootlock scan --color ''" auto always never
 # --rules and --fail-on: the rule registry; --rules is a comma list.
 expect "rootlock scan --rules ''" $rules
 expect "rootlock scan --rules read-only-root-fs,no-" read-only-root-fs,no-privileged \
-  read-only-root-fs,no-host-pid
+  read-only-root-fs,no-host-pid read-only-root-fs,no-secrets-in-env
 expect "rootlock scan --fail-on ''" $rules low medium high critical
 expect "rootlock rules ''" $rules
 # Files where a path is expected: operands of scan and fix, FILE values; nothing for free text.

@@ -163,6 +163,66 @@ class ComposeFile {
     }
   }
 
+  // environment: a mapping (NAME: value) or a list ("NAME=value", "NAME"). Names and how
+  // each is given, never the value: an interpolated one is not even expanded.
+  void ReadEnvironment(const Node* service, std::set<std::string, std::less<>>* seen,
+                       Container* c) const {
+    const Node* env = service->Get("environment");
+    if (!env || env->IsNull()) return;
+    auto add = [&](std::string name, const Node* value_node, std::string_view value, bool has_value,
+                   const Node* at) {
+      if (!seen->insert(name).second) return;  // the extending service's entry wins
+      EnvVar var;
+      var.name = std::move(name);
+      var.key = "environment";
+      var.where = Where(ctx_, at);
+      if (!has_value || (value_node && value_node->IsNull())) {
+        var.source = EnvSource::kVariable;
+        var.detail =
+            "it has no value here, so compose passes it through from the environment "
+            "it runs in";
+      } else if (value.find('$') != std::string_view::npos) {
+        // Whether it names a variable at all ("$$" is a literal dollar), without ever
+        // reading one: the value a variable holds here is no business of a report.
+        bool names_variable = false;
+        std::string text, why;
+        Interpolate(value, EnvLookup([&](const std::string&, std::string*) {
+                      names_variable = true;
+                      return false;
+                    }),
+                    &text, &why);
+        if (names_variable) {
+          var.source = EnvSource::kVariable;
+          var.detail = "its value is interpolated from the environment compose runs in";
+        } else {
+          var.source = text.empty() ? EnvSource::kEmpty : EnvSource::kLiteral;
+        }
+      } else {
+        var.source = value.empty() ? EnvSource::kEmpty : EnvSource::kLiteral;
+      }
+      c->env.push_back(std::move(var));
+    };
+    if (env->IsMapping()) {
+      for (size_t i = 0; i < env->MappingSize(); ++i) {
+        const Node* v = env->ValueAt(i);
+        add(std::string(env->KeyAt(i)->Scalar()), v, v->Scalar(), !v->IsNull(), env->KeyAt(i));
+      }
+    } else if (env->IsSequence()) {
+      for (const Node* item : env->children()) {
+        if (!item->IsScalar()) continue;
+        std::string_view kv = item->value();
+        size_t eq = kv.find('=');
+        add(std::string(kv.substr(0, eq)), nullptr,
+            eq == std::string_view::npos ? std::string_view() : kv.substr(eq + 1),
+            eq != std::string_view::npos, item);
+      }
+    } else {
+      c->env_known = false;
+      c->env_where = Where(ctx_, env);
+      c->env_detail = "environment is neither a mapping nor a list";
+    }
+  }
+
   void ReadMounts(const Node* service, Container* c) const {
     if (const Node* tmpfs = service->Get("tmpfs")) {
       std::vector<const Node*> items = {tmpfs};
@@ -250,7 +310,17 @@ Workload ComposeFile::Service(const Node* key, const Node* service) {
   const Node* privileged = nullptr;
   const Node* user = nullptr;
   const Node* pid = nullptr;
+  const Node* log_driver = nullptr;
+  const Node* logging = nullptr;
+  std::set<std::string, std::less<>> env_seen;
   for (const Node* s : chain) {
+    ReadEnvironment(s, &env_seen, &c);
+    if (!log_driver) {
+      if (const Node* l = s->Get("logging"); l && l->IsMapping()) {
+        if (!logging) logging = l;
+        log_driver = l->Get("driver");
+      }
+    }
     if (!flag) flag = s->Get("read_only");
     if (!privileged) privileged = s->Get("privileged");
     if (!user) user = s->Get("user");
@@ -290,6 +360,14 @@ Workload ComposeFile::Service(const Node* key, const Node* service) {
   } else {
     c.user.state = Given::kUnset;
     c.user.detail = not_set;
+  }
+  c.log_driver.key = "logging.driver";
+  if (log_driver) {
+    ReadText(log_driver, &c.log_driver);
+  } else {
+    c.log_driver.state = Given::kUnset;
+    c.log_driver.detail = logging ? "logging sets no driver" : not_set;
+    if (logging) c.log_driver.where = Where(ctx_, logging);
   }
   // pid: "host" shares the host's PID namespace; "service:x", "container:x" do not.
   TextSetting pid_mode;

@@ -86,6 +86,52 @@ void ReadPidMode(const DocumentContext& ctx, const Node* host, Workload* w) {
   }
 }
 
+// Config.Env: "NAME=VALUE" strings, as --env and the image's ENV set them. The value is
+// never kept.
+void ReadEnv(const DocumentContext& ctx, const Node* d, Container* c) {
+  const Node* env = d->Path({"Config", "Env"});
+  if (!env || env->IsNull()) return;
+  if (!env->IsSequence()) {
+    c->env_known = false;
+    c->env_where = Where(ctx, env);
+    c->env_detail = "Config.Env is not a list";
+    return;
+  }
+  for (const Node* item : env->children()) {
+    if (!item->IsScalar()) continue;
+    std::string_view kv = item->value();
+    size_t eq = kv.find('=');
+    EnvVar var;
+    var.key = "Config.Env";
+    var.where = Where(ctx, item);
+    var.name = std::string(kv.substr(0, eq));
+    var.source = eq == std::string_view::npos || eq + 1 == kv.size() ? EnvSource::kEmpty
+                                                                     : EnvSource::kLiteral;
+    c->env.push_back(std::move(var));
+  }
+}
+
+// HostConfig.LogConfig.Type: --log-driver; "none" keeps no log.
+void ReadLogDriver(const DocumentContext& ctx, const Node* host, Container* c) {
+  c->log_driver.key = "HostConfig.LogConfig.Type";
+  const Node* conf = host && host->IsMapping() ? host->Get("LogConfig") : nullptr;
+  const Node* t = conf && conf->IsMapping() ? conf->Get("Type") : nullptr;
+  if (!t || t->IsNull() || (t->IsScalar() && t->value().empty())) {
+    c->log_driver.state = Given::kUnset;
+    c->log_driver.detail = "is empty: the daemon's default log driver applies";
+    if (t) c->log_driver.where = Where(ctx, t);
+    return;
+  }
+  c->log_driver.where = Where(ctx, t);
+  if (!t->IsScalar()) {
+    c->log_driver.state = Given::kInvalid;
+    c->log_driver.detail = "not a string";
+    return;
+  }
+  c->log_driver.state = Given::kSet;
+  c->log_driver.value = std::string(t->value());
+}
+
 }  // namespace
 
 bool IsInspectedContainer(const Node* n) {
@@ -139,6 +185,8 @@ Workload DockerWorkload(const DocumentContext& ctx, const Node* d) {
   }
   ReadPrivileged(ctx, host, &c);
   ReadUser(ctx, d, &c);
+  ReadEnv(ctx, d, &c);
+  ReadLogDriver(ctx, host, &c);
   ReadPidMode(ctx, host, &w);
   // Writable paths: the engine's resolved Mounts first, then what HostConfig asked for.
   if (const Node* mounts = d->Get("Mounts"); mounts && mounts->IsSequence()) {

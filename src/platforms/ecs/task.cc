@@ -38,6 +38,12 @@ constexpr Names kNames[] = {
     {FieldId::kPrivileged, "privileged", "Privileged", "privileged"},
     {FieldId::kUser, "user", "User", "user"},
     {FieldId::kPidMode, "pidMode", "PidMode", "pid_mode"},
+    {FieldId::kEnvironment, "environment", "Environment", "environment"},
+    {FieldId::kSecrets, "secrets", "Secrets", "secrets"},
+    {FieldId::kValue, "value", "Value", "value"},
+    {FieldId::kValueFrom, "valueFrom", "ValueFrom", "value_from"},
+    {FieldId::kLogConfiguration, "logConfiguration", "LogConfiguration", "log_configuration"},
+    {FieldId::kLogDriver, "logDriver", "LogDriver", "log_driver"},
 };
 
 // A value that stood for something unresolvable inside embedded JSON (see terraform.cc).
@@ -157,6 +163,123 @@ void ReadText(const Reader& r, const Node* container, FieldId field, TextSetting
   }
   s->state = Given::kSet;
   s->value = std::string(n->value());
+}
+
+// environment (name/value pairs) and secrets (name/valueFrom pairs): names and how each is
+// given, never a value.
+void ReadEnvironment(const Reader& r, const Node* container, Container* c) {
+  std::string_view env_key = FieldName(FieldId::kEnvironment, r.container_style);
+  std::string_view written = env_key;
+  const Node* raw = r.Lookup(container, env_key, r.container_style, &written);
+  if (raw) {
+    Resolved list = r.Follow(raw);
+    const Node* n = list.node;
+    if (!list.unresolved.empty() ||
+        (n && n->IsScalar() && StartsWith(n->value(), kUnresolvedMark))) {
+      c->env_known = false;
+      c->env_where = r.At(raw);
+      c->env_detail =
+          std::string(written) + " " +
+          (list.unresolved.empty() ? std::string(n->value().substr(kUnresolvedMark.size())) +
+                                         " cannot be resolved statically"
+                                   : list.unresolved);
+    } else if (n && !n->IsNull() && !n->IsSequence()) {
+      c->env_known = false;
+      c->env_where = r.At(raw);
+      c->env_detail = std::string(written) + " is not a list of name/value pairs";
+    } else if (n && n->IsSequence()) {
+      for (const Node* item : n->children()) {
+        Resolved e = r.Follow(item);
+        if (!e.node || !e.node->IsMapping()) continue;
+        EnvVar var;
+        var.key = std::string(written);
+        var.where = r.At(item);
+        var.name = Scalar(r.Get(e.node, FieldId::kName, r.container_style));
+        std::string_view value_key = FieldName(FieldId::kValue, r.container_style);
+        std::string_view value_written = value_key;
+        const Node* vraw = r.Lookup(e.node, value_key, r.container_style, &value_written);
+        if (vraw) var.where = r.At(vraw);
+        Resolved v = vraw ? r.Follow(vraw) : Resolved{};
+        if (!v.unresolved.empty()) {
+          var.source = EnvSource::kVariable;
+          var.detail = std::string(value_written) + " " + v.unresolved;
+        } else if (!v.node || v.node->IsNull() || (v.node->IsScalar() && v.node->value().empty())) {
+          var.source = EnvSource::kEmpty;
+        } else if (v.node->IsScalar() && StartsWith(v.node->value(), kUnresolvedMark)) {
+          var.source = EnvSource::kVariable;
+          var.detail = std::string(value_written) + " is given by " +
+                       std::string(v.node->value().substr(kUnresolvedMark.size()));
+        } else if (v.node->IsScalar() && v.node->value().find("${") != std::string_view::npos) {
+          var.source = EnvSource::kVariable;
+          var.detail = std::string(value_written) + " is a template resolved when it is deployed";
+        } else {
+          var.source = EnvSource::kLiteral;
+        }
+        c->env.push_back(std::move(var));
+      }
+    }
+  }
+  std::string_view secrets_key = FieldName(FieldId::kSecrets, r.container_style);
+  written = secrets_key;
+  const Node* secrets_raw = r.Lookup(container, secrets_key, r.container_style, &written);
+  const Node* secrets = secrets_raw ? r.Follow(secrets_raw).node : nullptr;
+  if (!secrets || !secrets->IsSequence()) return;
+  for (const Node* item : secrets->children()) {
+    Resolved e = r.Follow(item);
+    if (!e.node || !e.node->IsMapping()) continue;
+    EnvVar var;
+    var.key = std::string(written);
+    var.where = r.At(item);
+    var.name = Scalar(r.Get(e.node, FieldId::kName, r.container_style));
+    var.source = EnvSource::kReference;
+    c->env.push_back(std::move(var));
+  }
+}
+
+// logConfiguration.logDriver: missing means the container's output goes nowhere (ECS.9).
+void ReadLogDriver(const Reader& r, const Node* container, TextSetting* s) {
+  std::string_view conf_key = FieldName(FieldId::kLogConfiguration, r.container_style);
+  std::string_view driver_key = FieldName(FieldId::kLogDriver, r.container_style);
+  std::string_view written = conf_key;
+  const Node* raw = r.Lookup(container, conf_key, r.container_style, &written);
+  s->key = std::string(conf_key) + "." + std::string(driver_key);
+  if (!raw) {
+    s->state = Given::kUnset;
+    s->detail = std::string(conf_key) + " is not set";
+    return;
+  }
+  s->where = r.At(raw);
+  Resolved conf = r.Follow(raw);
+  if (!conf.unresolved.empty()) {
+    s->state = Given::kUnresolved;
+    s->detail = std::string(written) + " " + conf.unresolved;
+    return;
+  }
+  if (!conf.node || conf.node->IsNull()) {
+    s->state = Given::kUnset;
+    s->detail = std::string(written) + " is null";
+    return;
+  }
+  if (conf.node->IsScalar() && StartsWith(conf.node->value(), kUnresolvedMark)) {
+    s->state = Given::kUnresolved;
+    s->detail = std::string(written) + " is given by " +
+                std::string(conf.node->value().substr(kUnresolvedMark.size())) +
+                ", which cannot be resolved statically";
+    return;
+  }
+  if (!conf.node->IsMapping()) {
+    s->state = Given::kInvalid;
+    s->detail = std::string(written) + " is not a mapping";
+    return;
+  }
+  TextSetting inner;
+  ReadText(r, conf.node, FieldId::kLogDriver, &inner);
+  s->key = std::string(written) + "." + inner.key;
+  s->state = inner.state;
+  s->value = std::move(inner.value);
+  if (inner.where.line != 0) s->where = inner.where;
+  s->detail =
+      inner.detail == "not set" ? std::string(written) + " has no " + inner.key : inner.detail;
 }
 
 // The task's pidMode: "host" shares the host's PID namespace, "task" does not.
@@ -298,7 +421,13 @@ void ReadTask(const Reader& r, const TaskFacts& facts, Workload* w) {
     c.privileged.key = std::string(FieldName(FieldId::kPrivileged, r.container_style));
     c.user.state = Given::kUnresolved;
     c.user.key = std::string(FieldName(FieldId::kUser, r.container_style));
-    c.user.detail = std::move(why);
+    c.user.detail = why;
+    c.env_known = false;
+    c.env_detail = why;
+    c.env_where = c.where;
+    c.log_driver.state = Given::kUnresolved;
+    c.log_driver.key = std::string(FieldName(FieldId::kLogConfiguration, r.container_style));
+    c.log_driver.detail = std::move(why);
     w->containers.push_back(std::move(c));
   };
 
@@ -337,6 +466,8 @@ void ReadTask(const Reader& r, const TaskFacts& facts, Workload* w) {
     ReadFlag(r, d, FieldId::kReadonlyRootFilesystem, &c.read_only_root);
     ReadFlag(r, d, FieldId::kPrivileged, &c.privileged);
     ReadText(r, d, FieldId::kUser, &c.user);
+    ReadEnvironment(r, d, &c);
+    ReadLogDriver(r, d, &c.log_driver);
     for (const Node* mp : Items(r.Get(d, FieldId::kMountPoints, r.container_style).node)) {
       Resolved m = r.Follow(mp);
       if (!m.node || !m.node->IsMapping()) continue;

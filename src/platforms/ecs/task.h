@@ -34,6 +34,12 @@ enum class FieldId {
   kPrivileged,
   kUser,
   kPidMode,
+  kEnvironment,
+  kSecrets,
+  kValue,
+  kValueFrom,
+  kLogConfiguration,
+  kLogDriver,
 };
 
 /// The field's name in a style: kReadonlyRootFilesystem is readonlyRootFilesystem,

@@ -164,6 +164,37 @@ void ReadRunAs(const DocumentContext& ctx, const Node* container, const Node* po
   c->user.value = std::string(v->value());
 }
 
+// env: names and how each is given (value or valueFrom), never a value.
+void ReadEnv(const DocumentContext& ctx, const Node* container, Container* c) {
+  const Node* env = container->Get("env");
+  if (!env || env->IsNull()) return;
+  if (!env->IsSequence()) {
+    c->env_known = false;
+    c->env_where = Where(ctx, env);
+    c->env_detail = "env is not a list";
+    return;
+  }
+  for (const Node* item : env->children()) {
+    if (!item->IsMapping()) continue;
+    EnvVar var;
+    var.key = "env";
+    var.where = Where(ctx, item);
+    if (const Node* n = item->Get("name")) var.name = std::string(n->Scalar());
+    const Node* value = item->Get("value");
+    if (const Node* from = item->Get("valueFrom"); from && !from->IsNull()) {
+      var.source = EnvSource::kReference;
+      var.key = "env[].valueFrom";
+    } else if (!value || value->IsNull() || (value->IsScalar() && value->value().empty())) {
+      var.source = EnvSource::kEmpty;
+    } else {
+      var.source = EnvSource::kLiteral;
+      var.key = "env[].value";
+      var.where = Where(ctx, value);
+    }
+    c->env.push_back(std::move(var));
+  }
+}
+
 void ReadContainers(const DocumentContext& ctx, const Node* pod_spec, std::string_view key,
                     ContainerRole role,
                     const std::unordered_map<std::string_view, VolumeInfo>& volumes, Workload* w) {
@@ -182,6 +213,7 @@ void ReadContainers(const DocumentContext& ctx, const Node* pod_spec, std::strin
     ReadSecurityFlag(ctx, item, "readOnlyRootFilesystem", &c.read_only_root);
     ReadSecurityFlag(ctx, item, "privileged", &c.privileged);
     ReadRunAs(ctx, item, pod_spec, &c);
+    ReadEnv(ctx, item, &c);
     if (const Node* mounts = item->Get("volumeMounts"); mounts && mounts->IsSequence()) {
       for (const Node* m : mounts->children()) {
         if (!m->IsMapping()) continue;
