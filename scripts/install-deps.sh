@@ -11,7 +11,8 @@ packages=(
   build-essential cmake pkg-config ca-certificates
   libyaml-dev            # YAML 1.1 event parser (what kubectl's YAML reader implements)
   libcurl4-openssl-dev   # the Docker Engine API (rootlock docker)
-  libssl-dev             # libcrypto: SHA-256 (the HTML report's CSP hashes)
+  libssl-dev             # libcrypto: SHA-256 (the HTML report's CSP hashes); libssl: the webhook's TLS
+  libboost-dev           # Boost.Beast/Asio (headers): the admission webhook's HTTP server
 )
 test_packages=(
   git
@@ -30,6 +31,8 @@ test_packages=(
   bsdutils               # script(1): Progress.OnATerminalOnly runs rootlock on a pseudo-terminal
   python3-botocore       # formats.asff: AWS's own model of BatchImportFindings
   attr acl               # setfattr, setfacl: fix keeps extended attributes and ACLs (FixSafety tests)
+  python3-kubernetes     # webhook.manifests: the rendered objects against the API's models
+  wrk hey nginx-light    # bench/webhook.sh: load over TLS keep-alive, nginx as the floor
 )
 # formats.sarif_multitool: npm installs Microsoft's SARIF multitool (below). A machine that
 # has Node.js from elsewhere (whose nodejs conflicts with Debian's npm) keeps its own npm.

@@ -20,6 +20,9 @@ void ErrorLine(const char* format, ...) __attribute__((format(printf, 1, 2)));
 /// rootlock fix PATH...: writes the remedy into the user's files.
 int RunFix(int argc, char** argv);
 
+/// rootlock webhook [manifests|certs]: the admission webhook (cli/webhook_command.cc).
+int RunWebhook(int argc, char** argv);
+
 /// Loads the config (--config, or .rootlock.yaml found upward from the first
 /// path) into `config` and applies it to `options`, flags first.
 bool ApplyPolicy(const PolicyFlags& flags, Config* config, ScanOptions* options, Diagnostic* error);

@@ -68,6 +68,8 @@ commands:
   fix PATH...     write the remedy into the files: the flag, and writable mounts for /tmp
                   and what the image needs; --diff shows it first
   rules [ID]      list the rules, or explain one (IDs and aliases such as ECS.5 work)
+  webhook         serve Kubernetes admission reviews (validate, mutate); 'webhook manifests'
+                  and 'webhook certs' install it
   version         print the version
 
 Each command has its own page: 'rootlock scan --help', 'rootlock docker --help',
@@ -680,13 +682,9 @@ int RunVersionLine(int, char**) {
 }
 
 constexpr Command kCommands[] = {
-    {"scan", &RunScan},
-    {"docker", &RunDocker},
-    {"ecs", &RunEcs},
-    {"fix", &RunFix},
-    {"rules", &RunRules},
-    {"version", &RunVersion},
-    {"--version", &RunVersionLine},
+    {"scan", &RunScan},       {"docker", &RunDocker},         {"ecs", &RunEcs},
+    {"fix", &RunFix},         {"webhook", &RunWebhook},       {"rules", &RunRules},
+    {"version", &RunVersion}, {"--version", &RunVersionLine},
 };
 
 int Main(int argc, char** argv) {
