@@ -298,6 +298,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void Discard();
   void Close();
   void Uncount();
+  void TooLarge();
 
   std::shared_ptr<ssl::context> ctx_;  // the certificate this connection was made with
   beast::ssl_stream<beast::tcp_stream> stream_;
@@ -415,28 +416,18 @@ void Session::OnHeader(beast::error_code ec) {
     return Send(http::status::request_header_fields_too_large, "headers too large\n", "text/plain",
                 true);
   }
+  // A Content-Length over the limit fails here, before any of the body is read.
+  if (ec == http::error::body_limit) return TooLarge();
   if (ec) return Close();  // the peer left, the idle deadline passed, or garbage
   counted_ = true;
   server_->metrics().in_flight.fetch_add(1);
-  auto length = parser_->content_length();
-  if (length && *length > server_->options().max_body_bytes) {
-    return Send(http::status::payload_too_large,
-                "the body is larger than the limit of " +
-                    std::to_string(server_->options().max_body_bytes) + " bytes\n",
-                "text/plain", true);
-  }
   beast::get_lowest_layer(stream_).expires_after(server_->options().read_timeout);
   http::async_read(stream_, buffer_, *parser_,
                    [self = shared_from_this()](beast::error_code e, size_t) { self->OnBody(e); });
 }
 
 void Session::OnBody(beast::error_code ec) {
-  if (ec == http::error::body_limit) {
-    return Send(http::status::payload_too_large,
-                "the body is larger than the limit of " +
-                    std::to_string(server_->options().max_body_bytes) + " bytes\n",
-                "text/plain", true);
-  }
+  if (ec == http::error::body_limit) return TooLarge();
   if (ec == beast::error::timeout || ec == asio::error::operation_aborted) return Close();
   if (ec && ec != http::error::end_of_stream) {
     if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) return Close();
@@ -545,6 +536,13 @@ void Session::Discard() {
         }
         self->Discard();
       });
+}
+
+void Session::TooLarge() {
+  Send(http::status::payload_too_large,
+       "the body is larger than the limit of " + std::to_string(server_->options().max_body_bytes) +
+           " bytes\n",
+       "text/plain", true);
 }
 
 void Session::Uncount() {
