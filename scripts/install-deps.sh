@@ -33,6 +33,7 @@ test_packages=(
   attr acl               # setfattr, setfacl: fix keeps extended attributes and ACLs (FixSafety tests)
   python3-kubernetes     # webhook.manifests: the rendered objects against the API's models
   wrk hey nginx-light    # bench/webhook.sh: load over TLS keep-alive, nginx as the floor
+  golang-go              # webhook.chart: renders deploy/chart with text/template (helm is not in Debian)
 )
 # formats.sarif_multitool: npm installs Microsoft's SARIF multitool (below). A machine that
 # has Node.js from elsewhere (whose nodejs conflicts with Debian's npm) keeps its own npm.
