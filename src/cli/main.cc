@@ -74,7 +74,7 @@ commands:
 
 Each command has its own page: 'rootlock scan --help', 'rootlock docker --help',
 'rootlock ecs --help', 'rootlock fix --help', 'rootlock rules --help',
-'rootlock version --help'.
+'rootlock version --help', 'rootlock webhook --help'.
 Exit status: 0 clean, 1 the policy fails, 2 usage or input errors.
 )";
 

@@ -138,6 +138,12 @@ AdmissionOutcome Review(AdmissionEndpoint endpoint, std::string_view body,
   if (judged && (!object || !object->IsMapping())) {
     return Invalid("request.object is missing on " + out.operation);
   }
+  // An object being deleted is updated only to remove its finalizers: judging it
+  // would keep a writable workload from ever going away.
+  if (judged && out.operation == "UPDATE" && object && object->IsMapping()) {
+    const Node* deleting = object->Path({"metadata", "deletionTimestamp"});
+    if (deleting && !deleting->IsNull()) judged = false;
+  }
   // A mirror pod is the kubelet's report of a static pod: nothing here can change it.
   if (judged && ScalarOf(object, "kind") == "Pod") {
     const Node* annotations = object->Path({"metadata", "annotations"});

@@ -329,6 +329,7 @@ class Server {
   const WebhookServerOptions& options() const { return options_; }
   Metrics& metrics() { return metrics_; }
   bool draining() const { return draining_.load(); }
+  bool stopped() const { return stopped_.load(); }
   std::shared_ptr<const WebhookPolicy> policy() {
     std::lock_guard<std::mutex> lock(mu_);
     return policy_;
@@ -360,6 +361,7 @@ class Server {
   asio::steady_timer drain_timer_;
   Metrics metrics_;
   std::atomic<bool> draining_{false};
+  std::atomic<bool> stopped_{false};  // the listener is closed
   std::mutex mu_;
   std::shared_ptr<ssl::context> tls_;                              // guarded by mu_
   std::shared_ptr<const WebhookPolicy> policy_;                    // guarded by mu_
@@ -399,6 +401,8 @@ void Session::CloseIfIdle() {
 
 void Session::ReadHeader() {
   if (closed_) return;
+  // Past the drain (a handshake that finished after the listener closed): no new requests.
+  if (server_->stopped()) return Close();
   parser_.emplace();
   parser_->header_limit(16 * 1024);
   parser_->body_limit(server_->options().max_body_bytes);
@@ -680,6 +684,7 @@ void Server::OnSignal() {
 }
 
 void Server::StopAccepting() {
+  stopped_ = true;
   beast::error_code ignored;
   acceptor_.close(ignored);
   signals_.cancel();

@@ -228,6 +228,14 @@ def main():
             validate(d, what)
         scan_passes(p.stdout, what)
         webhook_checks(docs, what, ns, fail_closed, mutate, cm, cab)
+    # Help, and every flag it names for manifests and certs is accepted.
+    p = subprocess.run([ROOTLOCK, "webhook", "--help"], capture_output=True, text=True)
+    check(p.returncode == 0 and p.stdout.startswith("usage: rootlock webhook"), "webhook --help")
+    for sub in ("manifests", "certs"):
+        p = subprocess.run([ROOTLOCK, "webhook", sub, "--help"], capture_output=True, text=True)
+        check(p.returncode == 0 and "usage: rootlock webhook" in p.stdout, sub + " --help")
+    p = subprocess.run([ROOTLOCK, "--help"], capture_output=True, text=True)
+    check("'rootlock webhook --help'" in p.stdout, "the main help names webhook's page")
     # Usage errors.
     for args in (["--namespace", "Bad_NS"], ["--replicas", "0"], ["--mode", "audit"],
                  ["--cert-manager", "--ca-bundle", os.path.join(certs, "ca.crt")]):

@@ -358,6 +358,10 @@ def run_cases(work, enforce, warn, ca, config):
         ("scale subresource", review({"apiVersion": "autoscaling/v1", "kind": "Scale",
                                       "metadata": {"name": "web"}, "spec": {"replicas": 3}},
                                      op="UPDATE", sub="scale")),
+        ("UPDATE removing finalizers of an object being deleted", review(
+            dict(failing, metadata={"name": "web", "deletionTimestamp": "2026-11-29T10:00:00Z",
+                                    "finalizers": []}),
+            op="UPDATE", old=failing)),
         ("ConfigMap", review({"apiVersion": "v1", "kind": "ConfigMap",
                               "metadata": {"name": "x"}, "data": {"a": "b"}})),
         ("mirror pod", review(pod("static", [container("c")],
