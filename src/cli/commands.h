@@ -22,6 +22,11 @@ int RunFix(int argc, char** argv);
 
 /// rootlock webhook [manifests|certs]: the admission webhook (cli/webhook_command.cc).
 int RunWebhook(int argc, char** argv);
+/// The flags of `webhook` (with JudgeFlags()), `webhook manifests` and `webhook certs`,
+/// for help checks and completions.
+FlagGroup WebhookServerFlags();
+FlagGroup WebhookManifestFlags();
+FlagGroup WebhookCertFlags();
 
 /// Loads the config (--config, or .rootlock.yaml found upward from the first
 /// path) into `config` and applies it to `options`, flags first.

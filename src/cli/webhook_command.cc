@@ -348,6 +348,10 @@ int RunServer(int argc, char** argv) {
 
 }  // namespace
 
+FlagGroup WebhookServerFlags() { return kWebhookFlags; }
+FlagGroup WebhookManifestFlags() { return kManifestFlags; }
+FlagGroup WebhookCertFlags() { return kCertFlags; }
+
 int RunWebhook(int argc, char** argv) {
   if (argc > 0 && std::strcmp(argv[0], "manifests") == 0) return RunManifests(argc - 1, argv + 1);
   if (argc > 0 && std::strcmp(argv[0], "certs") == 0) return RunCerts(argc - 1, argv + 1);
