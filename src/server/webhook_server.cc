@@ -312,6 +312,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool closed_ = false;
   bool registered_ = false;
   bool counted_ = false;  // in the in-flight gauge
+  uint64_t served_ = 0;   // responses written
 };
 
 class Server {
@@ -392,7 +393,9 @@ void Session::Start() {
 
 void Session::CloseIfIdle() {
   asio::post(stream_.get_executor(), [self = shared_from_this()] {
-    if (self->waiting_ && self->buffer_.size() == 0) {
+    // Idle: between requests, nothing of the next one read. A connection that has not had
+    // its first request yet is not idle: its client opened it to send one.
+    if (self->waiting_ && self->buffer_.size() == 0 && self->served_ > 0) {
       self->closed_ = true;
       beast::get_lowest_layer(self->stream_).cancel();
     }
@@ -401,12 +404,13 @@ void Session::CloseIfIdle() {
 
 void Session::ReadHeader() {
   if (closed_) return;
-  // Past the drain (a handshake that finished after the listener closed): no new requests.
-  if (server_->stopped()) return Close();
   parser_.emplace();
   parser_->header_limit(16 * 1024);
   parser_->body_limit(server_->options().max_body_bytes);
-  beast::get_lowest_layer(stream_).expires_after(server_->options().idle_timeout);
+  // Past the drain, a connection accepted before the listener closed still gets its first
+  // request answered (its client may be sending it now), but no idle wait.
+  beast::get_lowest_layer(stream_).expires_after(
+      server_->stopped() ? server_->options().read_timeout : server_->options().idle_timeout);
   waiting_ = true;
   http::async_read_header(stream_, buffer_, *parser_,
                           [self = shared_from_this()](beast::error_code ec, size_t) {
@@ -513,6 +517,7 @@ void Session::Send(http::status status, std::string body, std::string content_ty
 
 void Session::OnWritten(bool close, beast::error_code ec) {
   bool answered = parser_ && parser_->is_done();
+  ++served_;
   Uncount();
   if (ec) return Close();
   if (!close) return ReadHeader();
