@@ -11,7 +11,8 @@ packages=(
   build-essential cmake pkg-config ca-certificates
   libyaml-dev            # YAML 1.1 event parser (what kubectl's YAML reader implements)
   libcurl4-openssl-dev   # the Docker Engine API (rootlock docker)
-  libssl-dev             # libcrypto: SHA-256 (the HTML report's CSP hashes)
+  libssl-dev             # libcrypto: SHA-256 (the HTML report's CSP hashes); libssl: the webhook's TLS
+  libboost-dev           # Boost.Beast/Asio (headers): the admission webhook's HTTP server
 )
 test_packages=(
   git
@@ -39,6 +40,9 @@ test_packages=(
   # 1.20, whose plugin discovery works the same): the test skips without it.
   openssl                # k8s.live, bench/k8s.sh: a CA and certificates made per run (kubectl, when
                          # installed, is cross-checked against the same loopback API server)
+  python3-kubernetes     # webhook.manifests: the rendered objects against the API's models
+  wrk hey nginx-light    # bench/webhook.sh: load over TLS keep-alive, nginx as the floor
+  golang-go              # webhook.chart: renders deploy/chart with text/template (helm is not in Debian)
 )
 # formats.sarif_multitool: npm installs Microsoft's SARIF multitool (below). A machine that
 # has Node.js from elsewhere (whose nodejs conflicts with Debian's npm) keeps its own npm.

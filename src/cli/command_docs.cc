@@ -132,7 +132,8 @@ std::string RulesSection() {
 
 std::string Usage(const CommandSpec& c, std::string_view path) {
   std::string out = "rootlock " + std::string(path);
-  if (!c.subcommands.empty()) out += " <command>";
+  // A command that also runs on its own (webhook serves) takes its subcommand optionally.
+  if (!c.subcommands.empty()) out += c.run ? " [<command>]" : " <command>";
   if (c.flags) out += " [options]";
   if (c.operands && *c.operands) out += std::string(" ") + c.operands;
   return out;
@@ -554,7 +555,9 @@ std::string ManPage(std::span<const CommandSpec* const> commands) {
     first = false;
     out += ".B rootlock " + Roff(n.path) + "\n";
     std::string rest;
-    if (!n.spec->subcommands.empty()) rest += " \\fIcommand\\fR";
+    if (!n.spec->subcommands.empty()) {
+      rest += n.spec->run ? " [\\fIcommand\\fR]" : " \\fIcommand\\fR";
+    }
     if (n.spec->flags) rest += " [\\fIoptions\\fR]";
     if (n.spec->operands && *n.spec->operands) rest += " \\fI" + Roff(n.spec->operands) + "\\fR";
     if (!rest.empty()) out += rest.substr(1) + "\n";

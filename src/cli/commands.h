@@ -21,6 +21,14 @@ void ErrorLine(const char* format, ...) __attribute__((format(printf, 1, 2)));
 /// rootlock fix PATH...: writes the remedy into the user's files.
 extern const CommandSpec kFixCommand;
 
+/// rootlock webhook [manifests|certs]: the admission webhook (cli/webhook_command.cc).
+extern const CommandSpec kWebhookCommand;
+/// The flags of `webhook` (with JudgeFlags()), `webhook manifests` and `webhook certs`,
+/// for help checks and completions.
+FlagGroup WebhookServerFlags();
+FlagGroup WebhookManifestFlags();
+FlagGroup WebhookCertFlags();
+
 /// Loads the config (--config, or .rootlock.yaml found upward from the first
 /// path) into `config` and applies it to `options`, flags first.
 bool ApplyPolicy(const PolicyFlags& flags, Config* config, ScanOptions* options, Diagnostic* error);

@@ -47,6 +47,29 @@ struct PolicyFlags {
   bool rules_set = false;    // --rules beats the config's rules
 };
 
+/// rootlock webhook: the server, `webhook manifests` and `webhook certs`.
+struct WebhookFlags {
+  std::string listen = "0.0.0.0:8443";
+  std::string tls_cert, tls_key;
+  std::string mode = "enforce";
+  unsigned threads = 4;
+  uint64_t max_body_bytes = 8ull * 1024 * 1024;
+  std::chrono::milliseconds idle_timeout{std::chrono::seconds(90)};
+  std::chrono::milliseconds read_timeout{std::chrono::seconds(10)};
+  std::chrono::milliseconds drain{std::chrono::seconds(5)};
+  std::chrono::milliseconds reload_interval{std::chrono::seconds(2)};
+  // manifests, certs
+  std::string namespace_ = "rootlock";
+  int replicas = 3;
+  bool mutate = false;
+  bool fail_closed = false;
+  bool cert_manager = false;
+  std::string image;
+  std::string ca_bundle;  // a PEM file
+  std::string out_dir;    // certs: where the PEM files go
+  int days = 365;
+};
+
 /// How long a live run may take in all (--timeout).
 constexpr std::chrono::minutes kDefaultLiveTimeout{5};
 
@@ -81,6 +104,8 @@ struct CommandLine {
   uint64_t max_response_bytes = 0;  // 0: each answer's own cap (live/http.h)
   // rules
   std::string rules_format = "text";
+  // webhook (cli/webhook_command.cc)
+  WebhookFlags webhook;
 };
 
 /// One flag. `apply` gets the value ("" for a switch) and returns "" or the

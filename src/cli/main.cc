@@ -793,7 +793,7 @@ registry as every --help. The package installs them; by hand:
 // Every command, as ninja lists its tools: the one place a new one is added. Its --help,
 // its section of rootlock(1) and its completions come from its entry (cli/command.h).
 const CommandSpec* const kCommands[] = {
-    &kScan,  &kDocker,  &kEcs,         &kK8s, &kFixCommand,
+    &kScan,  &kDocker,  &kEcs,         &kK8s, &kFixCommand, &kWebhookCommand,
     &kRules, &kVersion, &kVersionLine, &kMan, &kCompletion,
 };
 

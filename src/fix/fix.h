@@ -17,6 +17,9 @@ struct FixOptions {
   ScanOptions scan;  // rules, limits, --param/--var, loader
   /// Extra paths every fixed container gets writable (--writable).
   std::vector<std::string> writable;
+  /// The namespace of objects that name none (an admission request's), for the
+  /// config's namespace exemptions.
+  std::string default_namespace;
 };
 
 /// What fixing one source did.

@@ -185,6 +185,7 @@ void Patcher::Run(std::string_view text) {
       out_->error = "no patch: " + w.display + " is not a Kubernetes object";
       return;
     }
+    if (w.namespace_.empty()) w.namespace_ = options_.default_namespace;
     ApplyConfig(options_.scan, &w);
     for (const Container& c : w.containers) {
       Remedy remedy = ContainerRemedy(w, c, options_.scan.rules);

@@ -51,7 +51,7 @@ formats=$("$bin" scan --format 2>&1 | sed -n 's/.*needs a value: \(.*\) (see .*/
 [ -n "$formats" ] || no "scan --format did not name its values"
 
 # Subcommands, and only the visible ones.
-expect "rootlock ''" scan docker ecs k8s fix rules version
+expect "rootlock ''" scan docker ecs k8s fix webhook rules version
 expect "rootlock s" scan
 expect "rootlock completion ''"
 # Flags of each command: every flag its --help names (and -h, --help).
@@ -107,7 +107,7 @@ if command -v zsh >/dev/null; then
     shift  # (no expected word is in the typed line itself)
     for w in "$@"; do grep -qwF -- "$w" <<<"$got" || no "zsh: no $w in [$(echo $got | head -c 300)]"; done
   }
-  zsh_expect 'rootlock ' scan docker ecs k8s fix rules version
+  zsh_expect 'rootlock ' scan docker ecs k8s fix rules webhook version
   zsh_expect 'rootlock scan --format ' $formats
   zsh_expect 'rootlock scan --format gi' gitlab
   zsh_expect 'rootlock rules ' $rules
@@ -125,7 +125,7 @@ if command -v fish >/dev/null; then
   [ "$got" = "$want" ] || no "fish: scan --format: got [$got], want [$want]"
   got=$(HOME=$tmp fish --no-config -c "source $tmp/rootlock.fish; complete -C 'rootlock '" | cut -f1 |
         sort | tr '\n' ' ')
-  [ "$got" = "docker ecs fix k8s rules scan version " ] || no "fish: commands: [$got]"
+  [ "$got" = "docker ecs fix k8s rules scan version webhook " ] || no "fish: commands: [$got]"
 else
   echo "fish is missing: its script is not checked"
 fi

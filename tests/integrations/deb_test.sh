@@ -34,11 +34,16 @@ field() { dpkg-deb -f "$deb" "$1"; }
 [ "$(field Version)" = "${version}-1" ] || no "Version: $(field Version)"
 [ "$(field Architecture)" = amd64 ] || no "Architecture: $(field Architecture)"
 [ "$(field Section)" = utils ] || no "Section: $(field Section)"
-field Maintainer | grep -qE '^.+ <[^@ ]+@[^@ ]+>$' || no "Maintainer: $(field Maintainer)"
-field Homepage | grep -q '^https://' || no "Homepage: $(field Homepage)"
-field Description | head -1 | grep -q 'writable' || no "Description: $(field Description | head -1)"
-field Description | sed -n 2p | grep -q '^ rootlock judges' || no "Description: $(field Description | sed -n 2p)"
-[ "$(field Description | wc -l)" -ge 4 ] || no "Description: no long description"
+field Maintainer | grep -E '^.+ <[^@ ]+@[^@ ]+>$' >/dev/null || no "Maintainer: $(field Maintainer)"
+field Homepage | grep '^https://' >/dev/null || no "Homepage: $(field Homepage)"
+# Read once, then cut: `field ... | head -1` under pipefail fails whenever head exits
+# before dpkg-deb has written everything (SIGPIPE), which depends on timing.
+description=$(field Description)
+first=$(sed -n 1p <<<"$description")
+second=$(sed -n 2p <<<"$description")
+grep -q 'writable' <<<"$first" || no "Description: $first"
+grep -q '^ rootlock judges' <<<"$second" || no "Description: $second"
+[ "$(wc -l <<<"$description")" -ge 4 ] || no "Description: no long description"
 # Dependencies are dpkg-shlibdeps', from the libraries the binary links.
 depends=$(field Depends)
 names=$(tr ',' '\n' <<<"$depends" | awk '{print $1}')
@@ -71,7 +76,7 @@ file_type=$(od -An -c -N4 "$bin" | tr -d ' ')
 "$bin" scan -q "$source_dir/examples" > /dev/null; [ $? -eq 1 ] || no "examples should fail the gate"
 gzip -dc "$tmp/root/usr/share/man/man1/rootlock.1.gz" | cmp -s - <("$bin" man) ||
   no "the packaged man page is not the packaged binary's"
-gzip -dc "$tmp/root/usr/share/doc/rootlock/changelog.Debian.gz" | head -1 |
+gzip -dc "$tmp/root/usr/share/doc/rootlock/changelog.Debian.gz" | sed -n 1p |
   grep -q "^rootlock (${version}-1) " || no "changelog.Debian"
 grep -q '^License: ' "$tmp/root/usr/share/doc/rootlock/copyright" || no "copyright has no License"
 

@@ -39,6 +39,6 @@ for flags in "-A" "--all-namespaces" "-n default" "--namespace=default" "--conte
     no "kubectl rootlock $flags --help: $(cat "$tmp/err")"
 done
 # rootlock by its own name is unchanged by the link.
-"$bin" --version | grep -q '^rootlock ' || no "rootlock --version"
+"$bin" --version | grep '^rootlock ' >/dev/null || no "rootlock --version"
 [ $fail -eq 0 ] && echo "kubectl plugin: found by kubectl plugin list, kubectl rootlock reaches rootlock k8s"
 exit $fail

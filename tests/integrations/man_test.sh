@@ -38,7 +38,7 @@ for id in $("$bin" rules | awk '{print $1}'); do
 done
 # man(1) itself reads it (when man-db is there).
 if command -v man >/dev/null; then
-  MANWIDTH=80 man -l "$tmp/rootlock.1" 2> "$tmp/man-err" | grep -q 'rootlock scan' || no "man -l"
+  MANWIDTH=80 man -l "$tmp/rootlock.1" 2> "$tmp/man-err" | grep 'rootlock scan' >/dev/null || no "man -l"
   [ -s "$tmp/man-err" ] && no "man -l: $(head -3 "$tmp/man-err")"
 fi
 # The page cmake --install put in place is the binary's own.
