@@ -22,11 +22,17 @@ struct ManifestOptions {
   std::string image;
   /// PEM of the CA that signed the serving certificate (`webhook certs`); "" for none.
   std::string ca_bundle_pem;
+  /// The periodic audit of what was admitted before (or before the webhook): a CronJob
+  /// running `rootlock k8s` into PolicyReports that kubectl applies, with its RBAC.
+  bool audit = true;
+  std::string audit_schedule = "17 * * * *";
+  std::string kubectl_image = "registry.k8s.io/kubectl:v1.31.0";
 };
 
 /// Namespace, ServiceAccount, PriorityClass, Deployment, PodDisruptionBudget,
-/// Service, the webhook configurations, and with cert_manager an Issuer and a
-/// Certificate: one YAML stream.
+/// Service, the webhook configurations, with cert_manager an Issuer and a
+/// Certificate, and with audit the audit's ServiceAccount, ClusterRole, binding and
+/// CronJob: one YAML stream.
 std::string WebhookManifests(const ManifestOptions& options);
 
 /// The kubernetes.io/tls Secret the Deployment mounts (tls.crt, tls.key, ca.crt).

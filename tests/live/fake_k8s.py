@@ -10,7 +10,7 @@ Who is who: Bearer good-token is "token-user"; a client certificate's CN is its 
 Bearer exec-token-N (from the test's exec plugin) is "exec-user" when N >= 2 (exec-token-1
 is refused once with 401, as an expired credential is); Bearer file-token is "file-user";
 basic auth admin:s3cret-pw is "basic-user"; Bearer limited-token is "limited",
-who may not list deployments in namespace "vault". Every user is forbidden to list
+who may not list deployments in namespace "vault", nor rollouts anywhere. Every user is forbidden to list
 daemonsets cluster-wide (a 403 on one kind at cluster scope), not per namespace. The first
 continue token of the pods list is answered 410 Expired once.
 
@@ -326,6 +326,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.send(403, status(403, "Forbidden", f'daemonsets.apps is forbidden: User '
                                          f'"{who}" cannot list resource "daemonsets" in API group '
                                          f'"apps" at the cluster scope'), who)
+        if who == "limited" and resource == "rollouts":
+            return self.send(403, status(403, "Forbidden", 'rollouts.argoproj.io is forbidden: '
+                                         'User "limited" cannot list resource "rollouts"'), who)
         if who == "limited" and resource == "deployments" and ns in ("", "vault"):
             scope = f'in the namespace "{ns}"' if ns else "at the cluster scope"
             return self.send(403, status(403, "Forbidden", f'deployments.apps is forbidden: User '

@@ -361,11 +361,17 @@ print(json.dumps({{"apiVersion": "client.authentication.k8s.io/v1", "kind": "Exe
     # rest judged.
     with open(os.path.join(certs, "config"), "w") as f:
         f.write(kubeconfig(server, "    token: limited-token\n"))
+    open(log, "w").close()
     p = run(binary, base_env, "--format", "json", "--min-ratio", "0")
+    limited_requests = [line.split() for line in open(log).read().splitlines()]
     check(p.returncode == 2, f"limited: exit {p.returncode}, expected 2")
     err = [line for line in p.stderr.splitlines() if "error" in line]
     check(len(err) == 1 and "deployments.apps" in err[0] and '"vault"' in err[0],
           f"limited: {p.stderr!r}")
+    # A custom kind it may not list is a note, and not asked for namespace by namespace.
+    check("rollouts.argoproj.io is forbidden to this user" in p.stderr, f"limited: {p.stderr!r}")
+    check(not any(r[1].startswith("/apis/argoproj.io/v1alpha1/namespaces/")
+                  for r in limited_requests), "limited: rollouts asked per namespace")
     if p.stdout:
         limited = verdicts(json.loads(p.stdout))
         check(not any(key[2] == "secrets-app" for key in limited) and
