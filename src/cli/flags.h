@@ -64,6 +64,9 @@ struct WebhookFlags {
   bool mutate = false;
   bool fail_closed = false;
   bool cert_manager = false;
+  bool audit = true;
+  std::string audit_schedule = "17 * * * *";
+  std::string kubectl_image = "registry.k8s.io/kubectl:v1.31.0";
   std::string image;
   std::string ca_bundle;  // a PEM file
   std::string out_dir;    // certs: where the PEM files go

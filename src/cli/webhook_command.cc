@@ -150,6 +150,27 @@ const FlagSpec kManifestFlags[] = {
        cl->webhook.ca_bundle = v;
        return std::string();
      }},
+    {"--audit-schedule", nullptr, "CRON",
+     "when the periodic audit runs (default \"17 * * * *\", hourly): a CronJob in which "
+     "rootlock k8s writes PolicyReports and kubectl applies them",
+     [](CommandLine* cl, const std::string& v) {
+       cl->webhook.audit_schedule = v;
+       return v.empty() || HasControls(v) ? std::string("--audit-schedule takes a cron schedule")
+                                          : std::string();
+     }},
+    {"--no-audit", nullptr, nullptr, "leave the periodic audit (CronJob and its RBAC) out",
+     [](CommandLine* cl, const std::string&) {
+       cl->webhook.audit = false;
+       return std::string();
+     }},
+    {"--kubectl-image", nullptr, "IMAGE",
+     "the image that applies the audit's PolicyReports (default "
+     "registry.k8s.io/kubectl:v1.31.0)",
+     [](CommandLine* cl, const std::string& v) {
+       cl->webhook.kubectl_image = v;
+       return v.empty() || HasControls(v) ? std::string("--kubectl-image takes an image reference")
+                                          : std::string();
+     }},
     {"--image", nullptr, "IMAGE", "the image to run (default rootlock:VERSION)",
      [](CommandLine* cl, const std::string& v) {
        cl->webhook.image = v;
@@ -201,6 +222,9 @@ int RunManifests(CommandLine& cl) {
   o.mutate = cl.webhook.mutate;
   o.fail_closed = cl.webhook.fail_closed;
   o.cert_manager = cl.webhook.cert_manager;
+  o.audit = cl.webhook.audit;
+  o.audit_schedule = cl.webhook.audit_schedule;
+  o.kubectl_image = cl.webhook.kubectl_image;
   o.image =
       cl.webhook.image.empty() ? std::string("rootlock:") + ROOTLOCK_VERSION : cl.webhook.image;
   if (!cl.webhook.ca_bundle.empty()) {
@@ -291,6 +315,10 @@ Deployment (3 replicas spread over nodes, itself read-only and non-root), PodDis
 Service, ValidatingWebhookConfiguration and, with --mutate, the MutatingWebhookConfiguration
 (admissionReviewVersions v1, sideEffects None, failurePolicy Ignore unless --fail-closed;
 kube-system, its own namespace and namespaces labelled rootlock.io/ignore are skipped).
+
+Unless --no-audit, also the periodic audit of what was admitted before: a CronJob whose
+init container runs `rootlock k8s` (in-cluster, read-only RBAC on the pod-carrying kinds)
+into PolicyReports that kubectl then applies (the one write it may make: policyreports).
 )",
     [] { return std::vector<FlagGroup>{kManifestFlags}; },
     &RunManifests,

@@ -258,6 +258,143 @@ metadata:
         port: 443
 {{CA_BUNDLE}}{{RULES}})";
 
+// The periodic audit: `rootlock k8s` writes PolicyReports (an init container, into an
+// emptyDir), kubectl applies them. rootlock k8s only reads; the write is kubectl's.
+constexpr const char* kAudit = R"(---
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: rootlock-audit
+  namespace: {{NS}}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: rootlock-audit
+  labels:
+    app.kubernetes.io/name: rootlock-audit
+rules:
+  - apiGroups: [""]
+    resources: ["namespaces", "pods", "replicationcontrollers", "podtemplates"]
+    verbs: ["get", "list"]
+  - apiGroups: ["apps"]
+    resources: ["deployments", "replicasets", "statefulsets", "daemonsets"]
+    verbs: ["get", "list"]
+  - apiGroups: ["batch"]
+    resources: ["jobs", "cronjobs"]
+    verbs: ["get", "list"]
+  - apiGroups: ["argoproj.io"]
+    resources: ["rollouts"]
+    verbs: ["get", "list"]
+  - apiGroups: ["apps.openshift.io"]
+    resources: ["deploymentconfigs"]
+    verbs: ["get", "list"]
+  - apiGroups: ["wgpolicyk8s.io"]
+    resources: ["policyreports"]
+    verbs: ["get", "list", "create", "update", "patch"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: rootlock-audit
+  labels:
+    app.kubernetes.io/name: rootlock-audit
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: rootlock-audit
+subjects:
+  - kind: ServiceAccount
+    name: rootlock-audit
+    namespace: {{NS}}
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: rootlock-audit
+  namespace: {{NS}}
+  labels:
+    app.kubernetes.io/name: rootlock-audit
+spec:
+  schedule: {{AUDIT_SCHEDULE}}
+  concurrencyPolicy: Forbid
+  successfulJobsHistoryLimit: 1
+  failedJobsHistoryLimit: 3
+  jobTemplate:
+    spec:
+      backoffLimit: 1
+      activeDeadlineSeconds: 1800
+      template:
+        metadata:
+          labels:
+            app.kubernetes.io/name: rootlock-audit
+        spec:
+          serviceAccountName: rootlock-audit
+          restartPolicy: Never
+          securityContext:
+            runAsNonRoot: true
+            runAsUser: 65532
+            runAsGroup: 65532
+            seccompProfile:
+              type: RuntimeDefault
+          initContainers:
+            - name: audit
+              image: {{IMAGE}}
+              args:
+                - k8s
+                - --all-namespaces
+                - --min-ratio=0
+                - --allow-empty
+                - --quiet
+                - --output
+                - policyreport=/reports/policyreports.yaml
+              resources:
+                requests: {cpu: 100m, memory: 64Mi}
+                limits: {memory: 512Mi}
+              securityContext:
+                readOnlyRootFilesystem: true
+                runAsNonRoot: true
+                allowPrivilegeEscalation: false
+                privileged: false
+                capabilities:
+                  drop: ["ALL"]
+              volumeMounts:
+                - name: tmp
+                  mountPath: /tmp
+                - name: reports
+                  mountPath: /reports
+          containers:
+            - name: apply
+              image: {{KUBECTL_IMAGE}}
+              args:
+                - apply
+                - --server-side
+                - --force-conflicts
+                - --field-manager=rootlock
+                - --filename=/reports/policyreports.yaml
+              resources:
+                requests: {cpu: 50m, memory: 64Mi}
+                limits: {memory: 256Mi}
+              securityContext:
+                readOnlyRootFilesystem: true
+                runAsNonRoot: true
+                allowPrivilegeEscalation: false
+                privileged: false
+                capabilities:
+                  drop: ["ALL"]
+              volumeMounts:
+                - name: tmp
+                  mountPath: /tmp
+                - name: reports
+                  mountPath: /reports
+                  readOnly: true
+          volumes:
+            - name: tmp
+              emptyDir: {}
+            - name: reports
+              emptyDir: {}
+)";
+
 }  // namespace
 
 bool IsDnsLabel(const std::string& s) {
@@ -293,11 +430,14 @@ std::string WebhookManifests(const ManifestOptions& o) {
       {"ANNOTATIONS", annotations},
       {"CA_BUNDLE", ca_bundle},
       {"RULES", rules},
+      {"AUDIT_SCHEDULE", YamlQuote(o.audit_schedule)},
+      {"KUBECTL_IMAGE", YamlQuote(o.kubectl_image)},
   };
   std::string out = Fill(kHead, kv);
   if (o.cert_manager) out += Fill(kCertManager, kv);
   out += Fill(kBody, kv);
   if (o.mutate) out += Fill(kMutating, kv);
+  if (o.audit) out += Fill(kAudit, kv);
   return out;
 }
 

@@ -68,6 +68,11 @@ def main():
          ["--cert-manager", "--mutate"]),
         ("image", {"image": "registry.example/rootlock:0.1.0"}, "rootlock",
          ["--image", "registry.example/rootlock:0.1.0"]),
+        ("audit schedule, kubectl image", {"auditSchedule": "*/30 * * * *",
+                                           "kubectlImage": "registry.example/kubectl:1"},
+         "rootlock", ["--audit-schedule", "*/30 * * * *", "--kubectl-image",
+                      "registry.example/kubectl:1"]),
+        ("no audit", {"audit": False}, "rootlock", ["--no-audit"]),
     ]
     for what, values, ns, flags in cases:
         v = dict(defaults, **values)

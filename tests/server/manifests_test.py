@@ -55,6 +55,9 @@ MODELS = {
         "V1ValidatingWebhookConfiguration",
     ("admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration"):
         "V1MutatingWebhookConfiguration",
+    ("rbac.authorization.k8s.io/v1", "ClusterRole"): "V1ClusterRole",
+    ("rbac.authorization.k8s.io/v1", "ClusterRoleBinding"): "V1ClusterRoleBinding",
+    ("batch/v1", "CronJob"): "V1CronJob",
 }
 
 
@@ -159,6 +162,25 @@ def webhook_checks(docs, what, ns, fail_closed, mutate, cert_manager, ca):
         check(c["readinessProbe"]["httpGet"]["path"] == "/readyz", "%s: readiness" % what)
         check(c["livenessProbe"]["httpGet"]["path"] == "/healthz", "%s: liveness" % what)
         check("requests" in c["resources"] and "limits" in c["resources"], "%s: resources" % what)
+    # The periodic audit: rootlock k8s into PolicyReports, kubectl applies them; its RBAC
+    # reads the pod-carrying kinds and writes only policyreports.
+    cron = by_kind.get("CronJob", [None])[0]
+    check(cron is not None, "%s: no audit CronJob" % what)
+    if cron:
+        pod = cron["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+        audit = pod["initContainers"][0]
+        check(audit["args"][0] == "k8s" and "policyreport=/reports/policyreports.yaml" in
+              audit["args"], "%s: the audit runs rootlock k8s into PolicyReports" % what)
+        check(pod["containers"][0]["args"][0] == "apply", "%s: kubectl applies them" % what)
+        check(pod["serviceAccountName"] == "rootlock-audit", "%s: the audit's account" % what)
+    role = by_kind.get("ClusterRole", [None])[0]
+    if check(role is not None, "%s: no audit ClusterRole" % what):
+        for rule in role["rules"]:
+            writes = set(rule["verbs"]) - {"get", "list"}
+            check(not writes or rule["resources"] == ["policyreports"],
+                  "%s: the audit writes only policyreports: %r" % (what, rule))
+            check("secrets" not in rule["resources"] and "*" not in rule["resources"],
+                  "%s: the audit reads no secrets: %r" % (what, rule))
     for kind, path, timeout in [("ValidatingWebhookConfiguration", "/validate", 3),
                                 ("MutatingWebhookConfiguration", "/mutate", 1)]:
         for cfg in by_kind.get(kind, []):
@@ -230,6 +252,11 @@ def main():
             validate(d, what)
         scan_passes(p.stdout, what)
         webhook_checks(docs, what, ns, fail_closed, mutate, cm, cab)
+    p = subprocess.run([ROOTLOCK, "webhook", "manifests", "--no-audit"], capture_output=True,
+                       text=True)
+    kinds = [d["kind"] for d in yaml.safe_load_all(p.stdout) if d]
+    check(p.returncode == 0 and "CronJob" not in kinds and "ClusterRole" not in kinds and
+          "Deployment" in kinds, "--no-audit leaves the audit out: %r" % kinds)
     # Help, and every flag it names for manifests and certs is accepted.
     p = subprocess.run([ROOTLOCK, "webhook", "--help"], capture_output=True, text=True)
     check(p.returncode == 0 and p.stdout.startswith("usage: rootlock webhook"), "webhook --help")

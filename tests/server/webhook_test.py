@@ -583,6 +583,10 @@ def run_transport(work, server, ca):
         check(False, "a TLS 1.1 handshake succeeds")
     except (ssl.SSLError, OSError):
         pass
+    # A new connection: the one above has been idle for about --idle-timeout by now, and the
+    # server may rightly have closed it (it did, on a loaded machine).
+    c.close()
+    c = Client(server, ca)
     r = send(c, "/validate", good, "after the transport checks")
     check(r and r["allowed"], "the server still answers after the transport checks")
     c.close()
