@@ -2,6 +2,7 @@
 #ifndef ROOTLOCK_BASE_TEXT_H_
 #define ROOTLOCK_BASE_TEXT_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -44,6 +45,12 @@ std::string YamlQuote(std::string_view s);
 /// when the bytes there are not one: a stray or truncated sequence, an overlong
 /// form, a surrogate, or a code point past U+10FFFF.
 size_t Utf8SequenceLength(std::string_view s, size_t i);
+
+/// Appends code point `cp` (at most U+10FFFF) to `out` as UTF-8.
+void AppendUtf8(uint32_t cp, std::string* out);
+
+/// `hex` (hex digits only, at most 8) as a number; false when a character is not one.
+bool ParseHex(std::string_view hex, uint32_t* out);
 
 /// Offset of the first byte of `s` that is not well-formed UTF-8, or npos.
 size_t FirstInvalidUtf8(std::string_view s);

@@ -4,11 +4,10 @@
 
 #include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "base/exit_status.h"
+#include "base/file_system.h"
 #include "base/text.h"
 #include "cli/command.h"
 #include "cli/commands.h"
@@ -204,15 +203,6 @@ int Usage(const std::string& message) {
   return kExitError;
 }
 
-bool ReadWhole(const std::string& path, std::string* out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream s;
-  s << in.rdbuf();
-  *out = s.str();
-  return static_cast<bool>(in) || in.eof();
-}
-
 int RunManifests(CommandLine& cl) {
   if (!cl.args.empty()) return Usage("manifests takes no arguments, not " + cl.args[0]);
   ManifestOptions o;
@@ -229,7 +219,8 @@ int RunManifests(CommandLine& cl) {
       cl.webhook.image.empty() ? std::string("rootlock:") + ROOTLOCK_VERSION : cl.webhook.image;
   if (!cl.webhook.ca_bundle.empty()) {
     if (o.cert_manager) return Usage("--ca-bundle and --cert-manager exclude each other");
-    if (!ReadWhole(cl.webhook.ca_bundle, &o.ca_bundle_pem) ||
+    Diagnostic unread;
+    if (!ReadFileBytes(cl.webhook.ca_bundle, false, 1 << 20, &o.ca_bundle_pem, &unread) ||
         o.ca_bundle_pem.find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
       ErrorLine("rootlock webhook manifests: %s: not a readable PEM certificate",
                 cl.webhook.ca_bundle.c_str());

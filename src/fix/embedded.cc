@@ -2,66 +2,13 @@
 // (<<EOT, <<-EOT) or a quoted string, the way older Terraform modules write
 // them — read so that fix edits them in place: the JSON's own indentation
 // kept, every ${...} left exactly as written.
-#include <cstdlib>
-
+#include "base/text.h"
 #include "fix/fixer.h"
+#include "parse/hcl_reader.h"
 
 namespace rootlock::fixing {
 
 namespace {
-
-void AppendUtf8(uint32_t cp, std::string* out) {
-  if (cp < 0x80) {
-    *out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    *out += static_cast<char>(0xC0 | (cp >> 6));
-    *out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    *out += static_cast<char>(0xE0 | (cp >> 12));
-    *out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    *out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    *out += static_cast<char>(0xF0 | (cp >> 18));
-    *out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    *out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    *out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
-bool ReadHex(std::string_view s, uint32_t* cp) {
-  *cp = 0;
-  for (char c : s) {
-    int d = c >= '0' && c <= '9'   ? c - '0'
-            : c >= 'a' && c <= 'f' ? c - 'a' + 10
-            : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                   : -1;
-    if (d < 0) return false;
-    *cp = *cp * 16 + static_cast<uint32_t>(d);
-  }
-  return true;
-}
-
-// The end of the ${...} or %{...} opening at `i` (just past its '}'), minding
-// nested braces and the strings inside; npos when it never closes.
-size_t TemplateEnd(std::string_view s, size_t i, size_t stop) {
-  int depth = 0;
-  bool quoted = false;
-  for (size_t j = i + 1; j < stop; ++j) {
-    char c = s[j];
-    if (quoted) {
-      if (c == '\\') {
-        ++j;
-      } else if (c == '"') {
-        quoted = false;
-      }
-      continue;
-    }
-    if (c == '"') quoted = true;
-    if (c == '{') ++depth;
-    if (c == '}' && --depth == 0) return j + 1;
-  }
-  return std::string_view::npos;
-}
 
 // Text a renderer wrote into the JSON, as the .tf file must hold it.
 std::string Escaped(std::string_view text, bool quoted) {
@@ -164,7 +111,7 @@ EmbeddedJson& Fixer::Embedded(const Node* value) {
         case 'u':
         case 'U':
           len = next == 'u' ? 6 : 10;
-          if (i + len > stop || !ReadHex(raw.substr(i + 2, len - 2), &cp) || cp > 0x10FFFF) {
+          if (i + len > stop || !ParseHex(raw.substr(i + 2, len - 2), &cp) || cp > 0x10FFFF) {
             e.unfit = "holds an escape rootlock cannot read";
             return e;
           }
@@ -189,7 +136,7 @@ EmbeddedJson& Fixer::Embedded(const Node* value) {
       return e;
     }
     if (c == '$' && next == '{') {
-      size_t j = TemplateEnd(raw, i, stop);
+      size_t j = HclTemplateEnd(raw, i, stop);
       if (j == std::string_view::npos) {
         e.unfit = "holds a ${ that is never closed";
         return e;

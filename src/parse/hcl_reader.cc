@@ -33,24 +33,6 @@ constexpr std::string_view kExpandTag = "!expand";
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
-void AppendUtf8(uint32_t cp, std::string* out) {
-  if (cp < 0x80) {
-    *out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    *out += static_cast<char>(0xC0 | (cp >> 6));
-    *out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    *out += static_cast<char>(0xE0 | (cp >> 12));
-    *out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    *out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    *out += static_cast<char>(0xF0 | (cp >> 18));
-    *out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    *out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    *out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
 // Heredocs have no backslash escapes; only $${ and %%{ stand for ${ and %{.
 std::string DecodeTemplateEscapes(std::string_view text) {
   std::string out;
@@ -775,16 +757,7 @@ bool HclParser::DecodeEscape(size_t open, std::string* value) {
     case 'U': {
       size_t digits = e == 'u' ? 4 : 8;
       uint32_t cp = 0;
-      bool ok = s_.size() - (pos_ + 2) >= digits;
-      for (size_t k = 0; ok && k < digits; ++k) {
-        char h = s_[pos_ + 2 + k];
-        int v = IsDigit(h)               ? h - '0'
-                : (h >= 'a' && h <= 'f') ? h - 'a' + 10
-                : (h >= 'A' && h <= 'F') ? h - 'A' + 10
-                                         : -1;
-        if (v < 0) ok = false;
-        cp = (cp << 4) | static_cast<uint32_t>(v < 0 ? 0 : v);
-      }
+      bool ok = s_.size() - (pos_ + 2) >= digits && ParseHex(s_.substr(pos_ + 2, digits), &cp);
       if (!ok) {
         return Fail(pos_, std::string("\\") + e + " must be followed by " +
                               (e == 'u' ? "four" : "eight") + " hex digits");
@@ -1162,6 +1135,26 @@ ParsedSource ReadHcl(std::string_view name, std::string_view text, const ParseLi
   if (!FitsInTree(name, text, &out)) return out;
   HclParser(name, text, limits, &out).Run();
   return out;
+}
+
+size_t HclTemplateEnd(std::string_view text, size_t open, size_t stop) {
+  int depth = 0;
+  bool quoted = false;
+  for (size_t j = open + 1; j < stop && j < text.size(); ++j) {
+    char c = text[j];
+    if (quoted) {
+      if (c == '\\') {
+        ++j;
+      } else if (c == '"') {
+        quoted = false;
+      }
+      continue;
+    }
+    if (c == '"') quoted = true;
+    if (c == '{') ++depth;
+    if (c == '}' && --depth == 0) return j + 1;
+  }
+  return std::string_view::npos;
 }
 
 }  // namespace rootlock

@@ -67,6 +67,11 @@ inline constexpr uint32_t kMaxHclDepth = 1024;
 /// prefixed "HCL: ") are set and no document is kept.
 ParsedSource ReadHcl(std::string_view name, std::string_view text, const ParseLimits& limits = {});
 
+/// In template text (a heredoc's or string's body), the end of the ${...} or %{...}
+/// whose '$' or '%' is at `open`: just past its closing '}', minding nested braces and the
+/// quoted strings inside; npos when it is not closed before `stop`.
+size_t HclTemplateEnd(std::string_view text, size_t open, size_t stop);
+
 }  // namespace rootlock
 
 #endif  // ROOTLOCK_PARSE_HCL_READER_H_

@@ -169,16 +169,8 @@ std::string SubstituteTemplates(std::string_view text, const Module& module, con
       out += c;
       continue;
     }
-    // Find the matching close brace, minding nested braces and strings.
-    size_t j = i + 2;
-    int depth = 1;
-    bool quoted = false;
-    for (; j < text.size() && depth > 0; ++j) {
-      if (text[j] == '"' && text[j - 1] != '\\') quoted = !quoted;
-      if (!quoted && text[j] == '{') ++depth;
-      if (!quoted && text[j] == '}') --depth;
-    }
-    if (depth != 0) {
+    size_t j = HclTemplateEnd(text, i, text.size());
+    if (j == std::string_view::npos) {
       out.append(text.substr(i));
       break;
     }
