@@ -1013,8 +1013,7 @@ TEST_F(FixCli, RulesItDoesNotWriteAreSaidNotWritten) {
   WriteAll(dir_ / "compose.yaml", compose);
   Result r = Rootlock("fix compose.yaml", dir_.string());
   EXPECT_EQ(r.status, 0) << r.err;
-  EXPECT_NE(r.err.find("Service 'web' container 'web': left alone for no-host-pid (fix does not "
-                       "write it)"),
+  EXPECT_NE(r.err.find("Service 'web': left alone for no-host-pid (fix does not write it)"),
             std::string::npos)
       << r.err;
   EXPECT_NE(r.err.find("left alone for no-secrets-in-env (fix does not write it): Move the "
@@ -1027,6 +1026,42 @@ TEST_F(FixCli, RulesItDoesNotWriteAreSaidNotWritten) {
   EXPECT_NE(fixed.find("read_only: true"), std::string::npos) << fixed;
   EXPECT_NE(fixed.find("pid: host"), std::string::npos) << fixed;
   EXPECT_NE(fixed.find("AWS_SECRET_ACCESS_KEY: FIXSECRETVALUE42"), std::string::npos) << fixed;
+}
+
+// fix --user and --log-driver: what only the user can say, checked before anything is
+// read, then written so that the rules they remedy pass.
+TEST_F(FixCli, UserAndLogDriverAreWrittenWhenGiven) {
+  for (const char* bad : {"--user 0", "--user 0:10", "--user root", "--user 10:x", "--user -1",
+                          "--log-driver json-file", "--log-driver awslogs --log-group g",
+                          "--log-group g --log-region eu-west-1",
+                          "--log-driver awslogs "
+                          "--log-group 'a b' --log-region eu-west-1"}) {
+    Result r = Rootlock(std::string("fix ") + bad + " web.yaml", dir_.string());
+    EXPECT_EQ(r.status, 2) << bad << ": " << r.err;
+    EXPECT_NE(r.err.find("see 'rootlock fix --help'"), std::string::npos) << bad << ": " << r.err;
+  }
+  EXPECT_EQ(ReadAll(dir_ / "web.yaml"), kWeb);
+  WriteAll(dir_ / "compose.yaml",
+           "services:\n  web:\n    image: nginx\n    privileged: true\n    logging:\n"
+           "      driver: none\n");
+  Result r = Rootlock(
+      "fix --user 10001:10001 --log-driver awslogs --log-group /ecs/web --log-region eu-west-1 "
+      "compose.yaml web.yaml",
+      dir_.string());
+  EXPECT_EQ(r.status, 0) << r.err;
+  std::string fixed = ReadAll(dir_ / "compose.yaml");
+  EXPECT_NE(fixed.find("user: \"10001:10001\""), std::string::npos) << fixed;
+  EXPECT_NE(fixed.find("privileged: false"), std::string::npos) << fixed;
+  EXPECT_NE(fixed.find("driver: awslogs\n      options:\n        awslogs-group: /ecs/web\n"),
+            std::string::npos)
+      << fixed;
+  EXPECT_EQ(fixed.find("stream-prefix"), std::string::npos) << "Docker refuses it: " << fixed;
+  EXPECT_NE(ReadAll(dir_ / "web.yaml").find("runAsUser: 10001"), std::string::npos);
+  Result scan = Rootlock(
+      "scan --fail-on run-as-non-root --fail-on no-privileged --fail-on logging-enabled "
+      "compose.yaml web.yaml",
+      dir_.string());
+  EXPECT_EQ(scan.status, 0) << scan.out << scan.err;
 }
 
 TEST_F(FixCli, WritesAtomicallyKeepsTheModeAndASecondRunIsANoOp) {

@@ -114,6 +114,71 @@ const FlagSpec kFixFlags[] = {
        cl->writable.push_back(v);
        return std::string();
      }},
+    {"--user", nullptr, "UID[:GID]",
+     "also make every container that may run as root run as UID (and GID): user in ECS and "
+     "compose, runAsNonRoot, runAsUser and runAsGroup in Kubernetes (run-as-non-root)",
+     [](CommandLine* cl, const std::string& v) {
+       std::string_view uid = std::string_view(v).substr(0, v.find(':'));
+       std::string_view gid = v.find(':') == std::string::npos
+                                  ? std::string_view("0")
+                                  : std::string_view(v).substr(v.find(':') + 1);
+       auto number = [](std::string_view s) {
+         return !s.empty() && s.size() <= 10 &&
+                s.find_first_not_of("0123456789") == std::string_view::npos &&
+                std::stoull(std::string(s)) <= 2147483647ULL;
+       };
+       if (!number(uid) || !number(gid) || uid.find_first_not_of('0') == std::string_view::npos) {
+         return "--user takes UID[:GID], numbers with a UID other than 0 (1000 or 1000:1000), "
+                "not " +
+                QuoteForMessage(v);
+       }
+       cl->run_as = v;
+       return std::string();
+     }},
+    {"--log-driver", nullptr, "DRIVER",
+     "also give every container without a log driver (logging-enabled) DRIVER: awslogs, "
+     "with --log-group and --log-region (ECS logConfiguration, compose logging)",
+     [](CommandLine* cl, const std::string& v) {
+       if (v != "awslogs") {
+         return "--log-driver takes awslogs (CloudWatch Logs), not " + QuoteForMessage(v);
+       }
+       cl->log_driver = v;
+       return std::string();
+     }},
+    {"--log-group", nullptr, "GROUP", "the CloudWatch Logs group --log-driver awslogs writes to",
+     [](CommandLine* cl, const std::string& v) {
+       if (v.empty() || v.size() > 512 ||
+           v.find_first_not_of(
+               "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/#") !=
+               std::string::npos) {
+         return "--log-group takes a log group name (letters, digits, . _ - / #), not " +
+                QuoteForMessage(v);
+       }
+       cl->log_group = v;
+       return std::string();
+     }},
+    {"--log-region", nullptr, "REGION", "the AWS region of --log-group (eu-west-1)",
+     [](CommandLine* cl, const std::string& v) {
+       if (v.empty() || v.size() > 32 ||
+           v.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos) {
+         return "--log-region takes an AWS region such as eu-west-1, not " + QuoteForMessage(v);
+       }
+       cl->log_region = v;
+       return std::string();
+     }},
+    {"--log-stream-prefix", nullptr, "PREFIX",
+     "ECS only: awslogs-stream-prefix, which Fargate requires (default: ecs, as the console "
+     "writes it)",
+     [](CommandLine* cl, const std::string& v) {
+       if (v.empty() || v.size() > 512 || v.find_first_of(":*") != std::string::npos ||
+           HasControls(v)) {
+         return "--log-stream-prefix takes a prefix without ':', '*' or control characters, "
+                "not " +
+                QuoteForMessage(v);
+       }
+       cl->log_stream_prefix = v;
+       return std::string();
+     }},
 };
 
 namespace {
@@ -182,6 +247,19 @@ int RunFix(CommandLine& cl) {
   const std::vector<std::string>& paths = cl.args;
   bool diff = cl.diff, register_ready = cl.register_ready, json_patch = cl.json_patch;
   if (paths.empty()) return Usage("no input: name files or folders to fix, or - for stdin");
+  options.scan.rules.run_as = cl.run_as;
+  if (!cl.log_driver.empty()) {
+    if (cl.log_group.empty() || cl.log_region.empty()) {
+      return Usage("--log-driver awslogs needs --log-group GROUP and --log-region REGION");
+    }
+    options.scan.rules.log_driver = cl.log_driver;
+    options.scan.rules.log_options = {
+        {"awslogs-group", cl.log_group},
+        {"awslogs-region", cl.log_region},
+        {"awslogs-stream-prefix", cl.log_stream_prefix.empty() ? "ecs" : cl.log_stream_prefix}};
+  } else if (!cl.log_group.empty() || !cl.log_region.empty() || !cl.log_stream_prefix.empty()) {
+    return Usage("--log-group, --log-region and --log-stream-prefix go with --log-driver awslogs");
+  }
   options.scan.paths = paths;
   Config config;
   Diagnostic policy_error;
@@ -343,6 +421,14 @@ writable at /tmp, it
     volumeMount (Kubernetes), a task volume with no host and a mountPoint (ECS,
     CloudFormation, Terraform), tmpfs (Compose). Mounts already there are reused, new
     volume names never clash.
+Beside read-only, for the rules switched on:
+  - no-privileged: sets privileged to false where it is true;
+  - run-as-non-root, only with --user UID[:GID]: user (ECS, Compose), or runAsNonRoot: true,
+    runAsUser and runAsGroup (Kubernetes);
+  - logging-enabled, only with --log-driver awslogs --log-group G --log-region R:
+    logConfiguration (ECS; awslogs-stream-prefix from --log-stream-prefix, default ecs),
+    logging (Compose);
+  - no-host-pid and no-secrets-in-env need a human: fix says what to change.
 It never touches passing, n/a or Windows containers, files that do not parse, or values a
 template, variable or intrinsic function sets (it says why for each). Before writing, the
 fixed text is parsed and scanned again: every container it touched must pass, or the file is
@@ -362,6 +448,8 @@ nothing the second time.
     R"(  rootlock fix --diff k8s/                 what it would write
   rootlock fix k8s/ compose.yaml           write it
   rootlock fix --writable /var/cache/app deploy.yaml
+  rootlock fix --user 10001:10001 --log-driver awslogs --log-group /ecs/app \
+      --log-region eu-west-1 taskdef.json
   kubectl get deploy api -o yaml | rootlock fix --json-patch -
 )",
     R"(Exit status: 0 everything fixed (or nothing to fix), 1 a container that fails the gating rule

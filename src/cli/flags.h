@@ -90,6 +90,8 @@ struct CommandLine {
   bool register_ready = false;
   bool json_patch = false;
   bool force = false;  // fix --force: write read-only files too
+  std::string run_as;  // fix --user UID[:GID]
+  std::string log_driver, log_group, log_region, log_stream_prefix;  // fix --log-*
   // docker
   std::string host;
   bool no_changes = false;

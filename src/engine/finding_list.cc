@@ -86,6 +86,11 @@ void EncodeFinding(const Finding& f, std::string* out) {
     out->push_back(static_cast<char>(c.kind));
     out->push_back(static_cast<char>(c.setting));
     PutString(c.path, out);
+    PutVarint(c.options.size(), out);
+    for (const auto& [key, value] : c.options) {
+      PutString(key, out);
+      PutString(value, out);
+    }
   }
   PutString(f.remedy.blocked, out);
   PutVarint(f.remedy.refused.size(), out);
@@ -126,7 +131,15 @@ bool DecodeFinding(std::string_view data, size_t* pos, Finding* f) {
     c.kind = static_cast<Change::Kind>(data[*pos]);
     c.setting = static_cast<Setting>(data[*pos + 1]);
     *pos += 2;
-    if (!GetString(data, pos, &c.path)) return false;
+    uint64_t options = 0;
+    if (!GetString(data, pos, &c.path) || !GetVarint(data, pos, &options) ||
+        options > data.size() - *pos) {
+      return false;
+    }
+    c.options.assign(options, {});
+    for (auto& [key, value] : c.options) {
+      if (!GetString(data, pos, &key) || !GetString(data, pos, &value)) return false;
+    }
   }
   uint64_t refused = 0;
   if (!GetString(data, pos, &f->remedy.blocked) || !GetVarint(data, pos, &refused) ||

@@ -39,6 +39,12 @@ Finding Sample(size_t n) {
   f.baseline = n % 5 ? "" : "known";
   f.remedy.changes = {Change::SetFlag(Setting::kReadOnlyRoot), Change::AddWritableMount("/tmp"),
                       Change::AddWritableMount("/var/cache/" + std::to_string(n))};
+  if (n % 3 == 2) {
+    f.remedy.changes.push_back(Change::ClearFlag(Setting::kPrivileged));
+    f.remedy.changes.push_back(Change::SetText(Setting::kUser, "1000:" + std::to_string(n)));
+    f.remedy.changes.push_back(Change::SetText(
+        Setting::kLogDriver, "awslogs", {{"awslogs-group", "g" + std::to_string(n)}, {"k", ""}}));
+  }
   f.remedy.blocked = n % 3 ? "" : "a read-only volume is mounted at /tmp";
   f.remedy.observed = n % 2;
   if (n % 4 == 1) f.remedy.refused = {"/data/x\ny", "/a\x1b"};

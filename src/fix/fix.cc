@@ -51,8 +51,24 @@ static_assert(std::size(kPlatformFix) == static_cast<size_t>(Platform::kCompose)
 Need Need::Of(const Remedy& r) {
   Need need;
   for (const Change& c : r.changes) {
-    if (c.kind == Change::Kind::kSetFlag && c.setting == Setting::kReadOnlyRoot) need.flag = true;
-    if (c.kind == Change::Kind::kAddWritableMount) need.paths.push_back(c.path);
+    switch (c.kind) {
+      case Change::Kind::kSetFlag:
+        if (c.setting == Setting::kReadOnlyRoot) need.flag = true;
+        break;
+      case Change::Kind::kAddWritableMount:
+        need.paths.push_back(c.path);
+        break;
+      case Change::Kind::kClearFlag:
+        if (c.setting == Setting::kPrivileged) need.unprivileged = true;
+        break;
+      case Change::Kind::kSetText:
+        if (c.setting == Setting::kUser) need.user = c.path;
+        if (c.setting == Setting::kLogDriver) {
+          need.log_driver = c.path;
+          need.log_options = c.options;
+        }
+        break;
+    }
   }
   return need;
 }
@@ -148,26 +164,71 @@ bool PathFinder::From(const Node* n, uint64_t offset, uint32_t line, std::vector
 
 namespace {
 
-// The rules fix does not write (no-privileged, no-host-pid, run-as-non-root,
-// no-secrets-in-env, logging-enabled): each failure is said once, with the platform's
-// remedy (for no-secrets-in-env, the Secrets Manager / SSM secrets replacement), and is
-// neither written nor expected to pass in the re-scan.
+// The rule whose remedy changes `setting` (kReadOnlyRoot: read-only-root-fs, and
+// tmp-writable beside it).
+const RuleInfo& RuleOf(Setting setting) {
+  switch (setting) {
+    case Setting::kReadOnlyRoot:
+      break;
+    case Setting::kPrivileged:
+      return Rule(RuleId::kNoPrivileged);
+    case Setting::kUser:
+      return Rule(RuleId::kRunAsNonRoot);
+    case Setting::kLogDriver:
+      return Rule(RuleId::kLoggingEnabled);
+  }
+  return Rule(RuleId::kReadOnlyRootFs);
+}
+
+// How fix names a container: "Deployment 'web' container 'app'", or the workload alone
+// when it is one container ("Service 'web'").
+std::string Who(const Workload& w, const Container& c) {
+  return w.single_container ? w.display : w.display + " " + ContainerPhrase(c);
+}
+
+bool IsReadOnlyRule(const RuleInfo* r) {
+  return r == &Rule(RuleId::kReadOnlyRootFs) || r == &Rule(RuleId::kTmpWritable);
+}
+
+// The failures fix has no remedy for (no-host-pid, no-secrets-in-env; run-as-non-root
+// without --user, logging-enabled without --log-driver): each is said once, with the
+// platform's remedy (for no-secrets-in-env, the Secrets Manager / SSM secrets
+// replacement) and what fix would need, and is not expected to pass in the re-scan.
 void NoteUnwritten(const Workload& w, const Container& c, const RuleOptions& rules, FileFix* out) {
   std::vector<Finding> verdicts;
   JudgeContainer(w, c, rules, &verdicts);
   for (const Finding& v : verdicts) {
-    if (v.status != Status::kFail || v.rule->fixable || rules.disabled.count(v.rule->id)) {
+    if (v.status != Status::kFail || !v.remedy.changes.empty() || IsReadOnlyRule(v.rule) ||
+        rules.disabled.count(v.rule->id)) {
       continue;
     }
+    std::string why = !v.rule->fixable ? std::string("fix does not write it")
+                      : v.rule->fix_needs
+                          ? std::string("fix writes it when given ") + v.rule->fix_needs
+                          : std::string("fix has no remedy for this value");
     Diagnostic d;
     d.where = v.where;
-    d.message = w.display + " " + ContainerPhrase(c) + ": left alone for " + v.rule->id +
-                " (fix does not write it): " + v.rule->remediation[static_cast<size_t>(w.platform)];
+    d.message = Who(w, c) + ": left alone for " + v.rule->id + " (" + why +
+                "): " + v.rule->remediation[static_cast<size_t>(w.platform)];
     out->notes.push_back(std::move(d));
   }
 }
 
 }  // namespace
+
+void Fixer::Wrote(const Workload& w, const Container& c, Setting setting) {
+  std::set<const RuleInfo*>& rules = expect_[{w.resource, ContainerId(c)}];
+  rules.insert(&RuleOf(setting));
+  if (setting == Setting::kReadOnlyRoot) rules.insert(&Rule(RuleId::kTmpWritable));
+}
+
+void Fixer::LeftAloneFor(const Workload& w, const Container& c, Setting setting,
+                         const std::string& why) {
+  Diagnostic d;
+  d.where = c.where;
+  d.message = Who(w, c) + ": left alone for " + RuleOf(setting).id + ": " + why;
+  out_->notes.push_back(std::move(d));
+}
 
 void Fixer::LeaveAlone(const Location& where, const std::string& who, const std::string& why) {
   Diagnostic d;
@@ -180,11 +241,11 @@ void Fixer::FixedInPart(const Workload& w, const Container& c, const std::string
                         const std::string& rest) {
   // What is left undone is not proven by the re-scan: only the gating rules are.
   flag_only_.insert({w.resource, ContainerId(c)});
+  Wrote(w, c, Setting::kReadOnlyRoot);
   Diagnostic d;
   d.where = c.where;
   d.message = who + ": fixed in part: " + rest;
   out_->notes.push_back(std::move(d));
-  ++out_->containers_fixed;
 }
 
 Syntax Fixer::SyntaxOf() const {
@@ -223,27 +284,39 @@ Value Fixer::PendingVolumes::Volume(const std::string& name) const {
   return Value::Map({{name_key, Value::Str(name)}});
 }
 
-bool Fixer::SetFlag(const Node* m, const std::string& key, const std::string& who,
-                    const Location& at, TreeEditor* editor) {
-  if (!editor) editor = editor_.get();
+std::string Fixer::Unsettable(const Node* m, const std::string& key) {
   const Node* key_node = nullptr;
   const Node* value = m->Get(key, &key_node);
-  if (value && TreeEditor::Within(key_node, m)) {
-    if (!value->tag().empty() || !value->IsScalar() || !TreeEditor::Within(value, m)) {
-      std::string by = value->tag() == "!expr" ? "the expression " + QuoteForMessage(value->value())
-                       : !value->tag().empty()
-                           ? std::string(value->tag()) + " " + std::string(value->Scalar())
-                           : std::string("an alias or a function");
-      LeaveAlone(at, who,
-                 key + " is set by " + by + " at line " + std::to_string(key_node->start.line) +
-                     "; rootlock fix does not rewrite what a template, variable or intrinsic "
-                     "sets: change it at its source");
-      return false;
-    }
-    editor->Replace(value, Value::Bool(true));
-    return true;
+  if (!value || !TreeEditor::Within(key_node, m)) return "";
+  if (value->tag().empty() && value->IsScalar() && TreeEditor::Within(value, m)) return "";
+  std::string by = value->tag() == "!expr" ? "the expression " + QuoteForMessage(value->value())
+                   : !value->tag().empty()
+                       ? std::string(value->tag()) + " " + std::string(value->Scalar())
+                       : std::string("an alias or a function");
+  return key + " is set by " + by + " at line " + std::to_string(key_node->start.line) +
+         "; rootlock fix does not rewrite what a template, variable or intrinsic sets: change "
+         "it at its source";
+}
+
+void Fixer::SetValue(const Node* m, const std::string& key, const Value& value,
+                     TreeEditor* editor) {
+  if (!editor) editor = editor_.get();
+  const Node* key_node = nullptr;
+  const Node* written = m->Get(key, &key_node);
+  if (written && TreeEditor::Within(key_node, m)) {
+    editor->Replace(written, value);
+  } else {
+    editor->InsertMember(m, key, value);
   }
-  editor->InsertMember(m, key, Value::Bool(true));
+}
+
+bool Fixer::SetFlag(const Node* m, const std::string& key, const std::string& who,
+                    const Location& at, TreeEditor* editor) {
+  if (std::string why = Unsettable(m, key); !why.empty()) {
+    LeaveAlone(at, who, why);
+    return false;
+  }
+  SetValue(m, key, Value::Bool(true), editor);
   return true;
 }
 
@@ -347,18 +420,31 @@ void Fixer::Run() {
 }
 
 void Fixer::FixContainer(const Workload& w, const Container& c, const Remedy& remedy) {
-  std::string who = w.single_container ? w.display : w.display + " " + ContainerPhrase(c);
+  std::string who = Who(w, c);
   const PlatformFix& platform = kPlatformFix[static_cast<size_t>(w.platform)];
-  if (!platform.render) return LeaveAlone(c.where, who, platform.cannot);
+  Need need = Need::Of(remedy);
+  if (!need.Any() && remedy.blocked.empty()) return;
+  if (!platform.render) {
+    if (need.ReadOnly() || !remedy.blocked.empty())
+      return LeaveAlone(c.where, who, platform.cannot);
+    return LeaveAlone(c.where, who,
+                      "a container's inspect output cannot be edited: re-create it as the "
+                      "report's remedy says");
+  }
   if (c.where.file != name_) {
     return LeaveAlone(c.where, who, "it is declared in another file; fix that file");
   }
-  if (!remedy.blocked.empty()) return LeaveAlone(c.where, who, remedy.blocked);
-  Need need = Need::Of(remedy);
-  if (!need.flag && need.paths.empty()) return;
-  int fixed_before = out_->containers_fixed;
+  if (!remedy.blocked.empty()) {
+    // The read-only part cannot be written as it stands; the other rules' changes can.
+    LeaveAlone(c.where, who, remedy.blocked);
+    need.flag = false;
+    need.paths.clear();
+    if (!need.Any()) return;
+  }
+  auto id = std::make_pair(w.resource, ContainerId(c));
+  size_t wrote_before = expect_.count(id) ? expect_[id].size() : 0;
   platform.render(*this, w, c, need);
-  if (out_->containers_fixed > fixed_before) touched_.insert({w.resource, ContainerId(c)});
+  if (expect_.count(id) && expect_[id].size() > wrote_before) ++out_->containers_fixed;
 }
 
 // Volumes, after every container edit (an insertion at the same place must follow them).
@@ -387,8 +473,10 @@ std::string Fixer::Prove(const std::string& fixed) {
   std::string broken;
   if (!again.errors.empty()) broken = again.errors[0].ToString();
   for (const Finding& f : again.findings) {
-    bool expected = touched_.count({f.resource, f.container}) && f.rule->fixable &&
-                    !(flag_only_.count({f.resource, f.container}) && !f.rule->gates);
+    auto it = expect_.find({f.resource, f.container});
+    bool expected =
+        it != expect_.end() && it->second.count(f.rule) &&
+        !(flag_only_.count({f.resource, f.container}) && f.rule == &Rule(RuleId::kTmpWritable));
     if (expected && f.status != Status::kPass && broken.empty()) {
       broken = f.message + " still fails " + f.rule->id + " (" + f.reason + ")";
     }

@@ -36,9 +36,12 @@ TEST(FixRules, ASwitchedOffRuleDoesNotHideAFailingContainer) {
     EXPECT_EQ(f.containers_fixed, 2);
     SourceOutcome again;
     ScanText("pod.yaml", f.after, InputFormat::kYaml, ScanOptions{}, &again);
-    std::vector<Finding> fixable;  // no-privileged and the like: fix does not remedy them yet
+    std::vector<Finding> fixable;  // the read-only rules' (run-as-non-root needs --user)
     for (const Finding& x : again.findings) {
-      if (x.rule->fixable) fixable.push_back(x);
+      if (x.rule->id == std::string("read-only-root-fs") ||
+          x.rule->id == std::string("tmp-writable")) {
+        fixable.push_back(x);
+      }
     }
     ASSERT_EQ(fixable.size(), 4u);
     for (const Finding& x : fixable) {
@@ -60,6 +63,43 @@ TEST(JsonPatch, RefusesWhatIsNotOneKubernetesObject) {
       KubernetesJsonPatch("compose.yaml", "services:\n  web:\n    image: nginx\n", options);
   EXPECT_NE(compose.error.find("is not a Kubernetes object"), std::string::npos) << compose.error;
   EXPECT_EQ(compose.patch, "");
+}
+
+// The patch without its layout (no value below holds a space).
+std::string Compact(const std::string& json) {
+  std::string out;
+  for (char c : json) {
+    if (c != ' ' && c != '\n') out += c;
+  }
+  return out;
+}
+
+// The webhook's patch carries the rules beside read-only too: privileged false, and the
+// user fix --user names, as numbers.
+TEST(JsonPatch, PrivilegedAndUserAreSetInTheContainersSecurityContext) {
+  const char* pod =
+      "{\"kind\": \"Pod\", \"metadata\": {\"name\": \"p\"}, \"spec\": {\"containers\": ["
+      "{\"name\": \"a\", \"image\": \"x\", \"securityContext\": {\"privileged\": true, "
+      "\"readOnlyRootFilesystem\": true}, \"volumeMounts\": [{\"name\": \"t\", \"mountPath\": "
+      "\"/tmp\"}]}], \"volumes\": [{\"name\": \"t\", \"emptyDir\": {}}]}}";
+  FixOptions options;
+  JsonPatch plain = KubernetesJsonPatch("pod.json", pod, options);
+  ASSERT_EQ(plain.error, "");
+  EXPECT_EQ(Compact(plain.patch),
+            "[{\"op\":\"add\",\"path\":\"/spec/containers/0/securityContext/privileged\","
+            "\"value\":false}]");
+  options.scan.rules.run_as = "10001:20";
+  JsonPatch user = KubernetesJsonPatch("pod.json", pod, options);
+  EXPECT_EQ(Compact(user.patch),
+            "[{\"op\":\"add\",\"path\":\"/spec/containers/0/securityContext/privileged\","
+            "\"value\":false},{\"op\":\"add\",\"path\":\"/spec/containers/0/securityContext/"
+            "runAsNonRoot\",\"value\":true},{\"op\":\"add\",\"path\":\"/spec/containers/0/"
+            "securityContext/runAsUser\",\"value\":10001},{\"op\":\"add\",\"path\":\"/spec/"
+            "containers/0/securityContext/runAsGroup\",\"value\":20}]");
+  EXPECT_EQ(user.containers_fixed, 1);
+  // Switched off, a rule beside read-only adds nothing to the remedy.
+  options.scan.rules.disabled = {"no-privileged", "run-as-non-root"};
+  EXPECT_EQ(Compact(KubernetesJsonPatch("pod.json", pod, options).patch), "[]");
 }
 
 // A key Terraform's JSON matches in any case is set where it is written, not

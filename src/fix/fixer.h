@@ -16,6 +16,7 @@
 
 #include "fix/fix.h"
 #include "fix/tree_edit.h"
+#include "model/finding.h"
 #include "model/remedy.h"
 #include "model/workload.h"
 #include "parse/node.h"
@@ -23,13 +24,25 @@
 
 namespace rootlock::fixing {
 
-/// A remedy as a renderer applies it: whether to set the read-only flag, and
-/// the paths to make writable.
+/// A remedy as a renderer applies it: whether to set the read-only flag, the
+/// paths to make writable, and the settings of the rules beside read-only.
 struct Need {
   bool flag = false;
   std::vector<std::string> paths;
+  bool unprivileged = false;  // no-privileged: privileged false
+  std::string user;           // run-as-non-root: "UID[:GID]" (fix --user)
+  std::string log_driver;     // logging-enabled: "awslogs" (fix --log-driver), with:
+  std::vector<std::pair<std::string, std::string>> log_options;
 
   static Need Of(const Remedy& r);
+  bool ReadOnly() const { return flag || !paths.empty(); }
+  bool Any() const { return ReadOnly() || unprivileged || !user.empty() || !log_driver.empty(); }
+  /// The user part and the group part of `user` ("1000:50" -> "1000", "50").
+  std::string Uid() const { return user.substr(0, user.find(':')); }
+  std::string Gid() const {
+    size_t colon = user.find(':');
+    return colon == std::string::npos ? "" : user.substr(colon + 1);
+  }
 };
 
 /// A volume name for a path: /var/cache/nginx -> var-cache-nginx.
@@ -107,14 +120,27 @@ class Fixer {
 
   // For renderers.
   void LeaveAlone(const Location& where, const std::string& who, const std::string& why);
-  /// The container's flag is set (counted fixed), but `rest` is left to do by hand;
-  /// the re-scan then proves the gating rules only.
+  /// The container's flag is set, but `rest` is left to do by hand; the re-scan
+  /// then proves read-only-root-fs, not tmp-writable.
   void FixedInPart(const Workload& w, const Container& c, const std::string& who,
                    const std::string& rest);
+  /// The change of `setting` was written into the container: the re-scan must find
+  /// the rule it remedies passing (both read-only rules for kReadOnlyRoot).
+  void Wrote(const Workload& w, const Container& c, Setting setting);
+  /// The change of `setting` is not written, and why; the container's other changes
+  /// stand. Said as a note ("left alone for no-privileged: ...").
+  void LeftAloneFor(const Workload& w, const Container& c, Setting setting, const std::string& why);
   /// Sets `flag: true` in `m` (replacing a written value, or adding the key).
   /// `editor`: where the edit goes, when not this file's own editor (embedded JSON).
   bool SetFlag(const Node* m, const std::string& key, const std::string& who, const Location& at,
                TreeEditor* editor = nullptr);
+  /// Why `key` of `m` cannot be set by fix (a template, variable, alias or
+  /// function sets it), or "" when it can.
+  static std::string Unsettable(const Node* m, const std::string& key);
+  /// Sets `key` of `m` to `value`, replacing a written scalar or adding the key;
+  /// Unsettable(m, key) must be "".
+  void SetValue(const Node* m, const std::string& key, const Value& value,
+                TreeEditor* editor = nullptr);
   /// Volume name for `path` in the volume list `volumes` (existing) of `owner`,
   /// reusing one this fix already added there. A new name clashes neither with
   /// a volume declared there nor with one a mount of `w` names without its
@@ -170,8 +196,9 @@ class Fixer {
   // Volumes to add per owner (pod spec, task, resource body), after the container edits.
   std::map<const Node*, PendingVolumes> pending_;
   std::map<const Node*, std::unique_ptr<EmbeddedJson>> embedded_;
-  // What was touched, to prove after the edits: (resource, container) pairs.
-  std::set<std::pair<std::string, std::string>> touched_;
+  // What was written, to prove after the edits: the rules each (resource, container)
+  // must pass.
+  std::map<std::pair<std::string, std::string>, std::set<const RuleInfo*>> expect_;
   // Containers fixed in part: the flag set, mounts left to do (resource, container).
   std::set<std::pair<std::string, std::string>> flag_only_;
 };

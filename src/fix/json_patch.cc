@@ -23,6 +23,9 @@ void WriteValue(JsonWriter* w, const Value& v) {
     case Value::Kind::kString:
       w->String(v.text);
       break;
+    case Value::Kind::kNumber:
+      w->Raw(v.text);
+      break;
     case Value::Kind::kMap:
       w->BeginObject();
       for (const Value::Member& m : v.map) {
@@ -123,21 +126,40 @@ void Patcher::Patch(const Node* root, const Workload& w, const Container& c, con
     }
   }
   std::vector<Op> ops;
+  // The container's securityContext members, in order: the read-only flag,
+  // privileged: false, and the user fix --user names.
+  std::vector<Value::Member> members;
   if (need.flag) {
     if (c.read_only_root.value == Flag::kUnresolved) {
       LeaveAlone(c.where, who, "readOnlyRootFilesystem is " + c.read_only_root.detail);
       return;
     }
+    members.push_back({"readOnlyRootFilesystem", Value::Bool(true)});
+  }
+  if (need.unprivileged) {
+    if (c.privileged.value == Flag::kUnresolved) {
+      LeaveAlone(c.where, who + " (no-privileged)", "privileged is " + c.privileged.detail);
+    } else {
+      members.push_back({"privileged", Value::Bool(false)});
+    }
+  }
+  if (!need.user.empty()) {
+    members.push_back({"runAsNonRoot", Value::Bool(true)});
+    members.push_back({"runAsUser", Value::Number(need.Uid())});
+    if (!need.Gid().empty()) members.push_back({"runAsGroup", Value::Number(need.Gid())});
+  }
+  if (!members.empty()) {
     const Node* sc = cnode->Get("securityContext");
-    Value flag = Value::Bool(true);
     // A patch works on the object's data, where a YAML alias or merge is a
     // mapping like any other: unlike fix's byte edits, it can change one user
     // of an anchor without the others.
     if (sc && sc->IsMapping()) {
       // "add" replaces a member that is there.
-      ops.push_back({at + "/securityContext/readOnlyRootFilesystem", flag});
+      for (Value::Member& m : members) {
+        ops.push_back({at + "/securityContext/" + JsonPointerToken(m.first), std::move(m.second)});
+      }
     } else if (!sc || sc->IsNull()) {
-      ops.push_back({at + "/securityContext", Value::Map({{"readOnlyRootFilesystem", flag}})});
+      ops.push_back({at + "/securityContext", Value::Map(std::move(members))});
     } else {
       LeaveAlone(c.where, who, "its securityContext is not a mapping");
       return;
@@ -195,7 +217,7 @@ void Patcher::Run(std::string_view text) {
         continue;
       }
       Need need = Need::Of(remedy);
-      if (need.flag || !need.paths.empty()) Patch(roots[wi], w, c, need);
+      if (need.Any()) Patch(roots[wi], w, c, need);
     }
   }
   for (auto& [pod, p] : pods_) {

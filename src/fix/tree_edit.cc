@@ -191,7 +191,7 @@ std::string TreeEditor::HclMultiline(const Value& v, const std::string& indent,
 }
 
 std::string TreeEditor::Scalar(const Value& v) const {
-  if (v.kind == Value::Kind::kBool) return v.text;
+  if (v.kind == Value::Kind::kBool || v.kind == Value::Kind::kNumber) return v.text;
   if (syntax_ == Syntax::kYaml && !NeedsYamlQuotes(v.text)) return v.text;
   std::string out;
   JsonWriter::AppendEscaped(&out, v.text);  // a valid YAML, JSON and HCL string
@@ -210,8 +210,41 @@ std::string TreeEditor::Scalar(const Value& v) const {
   return out;
 }
 
+std::string TreeEditor::KeyText(std::string_view key) const {
+  std::string out;
+  if (syntax_ == Syntax::kJson) {
+    JsonWriter::AppendEscaped(&out, key);
+    return out + ": ";
+  }
+  if (syntax_ == Syntax::kHcl) {
+    bool identifier = !key.empty() && !(key[0] >= '0' && key[0] <= '9');
+    for (char ch : key) {
+      identifier &= (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                    (ch >= '0' && ch <= '9') || ch == '_';
+    }
+    if (identifier) return std::string(key) + " = ";
+    JsonWriter::AppendEscaped(&out, key);
+    return out + " = ";
+  }
+  // A YAML key is written plain unless it holds what YAML reads otherwise (a plain
+  // `y:` stays plain, as Kubernetes writes such keys).
+  bool plain = !key.empty() && key[0] != '-' && key[0] != '.';
+  for (char ch : key) {
+    plain &= (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+             ch == '_' || ch == '.' || ch == '/' || ch == '-';
+  }
+  if (!plain) {
+    JsonWriter::AppendEscaped(&out, key);
+    return out + ": ";
+  }
+  return std::string(key) + ": ";
+}
+
 std::string TreeEditor::Flow(const Value& v) const {
-  if (v.kind == Value::Kind::kBool || v.kind == Value::Kind::kString) return Scalar(v);
+  if (v.kind == Value::Kind::kBool || v.kind == Value::Kind::kString ||
+      v.kind == Value::Kind::kNumber) {
+    return Scalar(v);
+  }
   std::string out;
   if (v.kind == Value::Kind::kList) {
     out = "[";
@@ -222,15 +255,7 @@ std::string TreeEditor::Flow(const Value& v) const {
   out = syntax_ == Syntax::kHcl ? "{ " : "{";
   for (size_t i = 0; i < v.map.size(); ++i) {
     out += i ? ", " : "";
-    if (syntax_ == Syntax::kJson) {
-      JsonWriter::AppendEscaped(&out, v.map[i].first);
-      out += ": ";
-    } else if (syntax_ == Syntax::kHcl) {
-      out += v.map[i].first + " = ";
-    } else {
-      out += v.map[i].first + ": ";
-    }
-    out += Flow(v.map[i].second);
+    out += KeyText(v.map[i].first) + Flow(v.map[i].second);
   }
   return out + (syntax_ == Syntax::kHcl ? " }" : "}");
 }
@@ -244,8 +269,10 @@ std::string TreeEditor::YamlBlock(const Value& v, size_t indent) const {
   auto pair = [&](const std::string& key, const Value& val, const std::string& prefix) {
     bool nested = (val.kind == Value::Kind::kMap && !val.map.empty()) ||
                   (val.kind == Value::Kind::kList && !val.list.empty());
-    if (!nested) return prefix + key + ": " + Flow(val) + nl_;
-    return prefix + key + ":" + nl_ + YamlBlock(val, child_indent(val));
+    std::string k = KeyText(key);
+    if (!nested) return prefix + k + Flow(val) + nl_;
+    k.pop_back();  // "key:" before a nested block, without the space
+    return prefix + k + nl_ + YamlBlock(val, child_indent(val));
   };
   if (v.kind == Value::Kind::kMap) {
     for (const auto& [key, val] : v.map) out += pair(key, val, pad);
@@ -267,7 +294,10 @@ std::string TreeEditor::YamlBlock(const Value& v, size_t indent) const {
 
 std::string TreeEditor::Json(const Value& v, const std::string& indent,
                              const std::string& unit) const {
-  if (v.kind == Value::Kind::kBool || v.kind == Value::Kind::kString) return Flow(v);
+  if (v.kind == Value::Kind::kBool || v.kind == Value::Kind::kString ||
+      v.kind == Value::Kind::kNumber) {
+    return Flow(v);
+  }
   std::string inner = indent + unit;
   std::string out;
   if (v.kind == Value::Kind::kList) {
@@ -307,15 +337,7 @@ void TreeEditor::InsertMember(const Node* m, std::string_view key, const Value& 
   bool empty = last == m->start.offset + 1;
   bool trailing_comma = !empty && text_[last - 1] == ',';
   bool multiline = LineStart(m->start.offset) != LineStart(close);
-  std::string member;
-  if (syntax_ == Syntax::kJson) {
-    JsonWriter::AppendEscaped(&member, k);
-    member += ": ";
-  } else if (syntax_ == Syntax::kHcl) {
-    member = k + " = ";
-  } else {
-    member = k + ": ";
-  }
+  std::string member = KeyText(k);
   if (multiline && !empty) {
     // One member per line: take the indentation of the last member's line.
     const Node* lastkey = LastOwnChild(m);

@@ -22,12 +22,13 @@ struct Value {
   /// whether Value is default-constructible while Value is incomplete).
   struct Member;
 
-  enum class Kind { kBool, kString, kMap, kList } kind = Kind::kString;
-  std::string text;  // kBool: "true"/"false"; kString: the string
+  enum class Kind { kBool, kString, kMap, kList, kNumber } kind = Kind::kString;
+  std::string text;  // kBool: "true"/"false"; kString: the string; kNumber: its digits
   std::vector<Member> map;
   std::vector<Value> list;
 
   static Value Bool(bool b);
+  static Value Number(std::string digits);
   static Value Str(std::string s);
   static Value Map(std::vector<Member> m);
   static Value List(std::vector<Value> l);
@@ -39,6 +40,9 @@ struct Value::Member {
 };
 
 inline Value Value::Bool(bool b) { return Value{Kind::kBool, b ? "true" : "false", {}, {}}; }
+inline Value Value::Number(std::string digits) {
+  return Value{Kind::kNumber, std::move(digits), {}, {}};
+}
 inline Value Value::Str(std::string s) { return Value{Kind::kString, std::move(s), {}, {}}; }
 inline Value Value::Map(std::vector<Member> m) { return Value{Kind::kMap, "", std::move(m), {}}; }
 inline Value Value::List(std::vector<Value> l) { return Value{Kind::kList, "", {}, std::move(l)}; }
@@ -85,6 +89,9 @@ class TreeEditor {
   size_t KeyIndent(const Node* block_mapping) const;
   // Rendering.
   std::string Scalar(const Value& v) const;
+  // A key as this syntax writes it, with its separator: `key: `, `"key": `, `key = `
+  // (an HCL key that is not an identifier, such as awslogs-group, quoted).
+  std::string KeyText(std::string_view key) const;
   std::string Flow(const Value& v) const;
   std::string YamlBlock(const Value& v, size_t indent) const;
   std::string Json(const Value& v, const std::string& indent, const std::string& unit) const;

@@ -81,9 +81,12 @@ struct RuleInfo {
   /// A short failing example per platform, indexed by Platform, as its source would be
   /// written (rule docs show them); nullptr where the rule does not apply or has none.
   const char* examples[4] = {};
-  /// Whether `rootlock fix` writes this rule's remedy: the re-scan that proves a fix
-  /// expects a pass only from these rules (no-privileged and the like: not yet).
+  /// Whether `rootlock fix` can write this rule's remedy (no-host-pid and
+  /// no-secrets-in-env: never, they need a human).
   bool fixable = true;
+  /// What fix must be told before it writes the remedy ("--user UID[:GID]"), or
+  /// nullptr when it needs nothing.
+  const char* fix_needs = nullptr;
 };
 
 struct Finding {

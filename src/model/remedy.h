@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace rootlock {
@@ -14,6 +15,9 @@ namespace rootlock {
 /// A container setting a remedy can change.
 enum class Setting : uint8_t {
   kReadOnlyRoot,  // Container::read_only_root
+  kPrivileged,    // Container::privileged
+  kUser,          // Container::user (Kubernetes: runAsNonRoot, runAsUser, runAsGroup)
+  kLogDriver,     // Container::log_driver, with its options
 };
 
 /// One change to one container.
@@ -21,14 +25,23 @@ struct Change {
   enum class Kind : uint8_t {
     kSetFlag,           // set `setting` to the boolean true
     kAddWritableMount,  // make `path` writable: an emptyDir, a task volume, a tmpfs
+    kClearFlag,         // set `setting` to the boolean false (no-privileged)
+    kSetText,           // set `setting` to `value` ("1000:1000"; "awslogs" with `options`)
   };
   Kind kind = Kind::kSetFlag;
   Setting setting = Setting::kReadOnlyRoot;
-  std::string path;  // kAddWritableMount: "/tmp"
+  std::string path;  // kAddWritableMount: "/tmp"; kSetText: the value
+  /// kSetText of kLogDriver: the driver's options, in order ({"awslogs-group", "app"}).
+  std::vector<std::pair<std::string, std::string>> options;
 
-  static Change SetFlag(Setting s) { return {Kind::kSetFlag, s, ""}; }
+  static Change SetFlag(Setting s) { return {Kind::kSetFlag, s, "", {}}; }
+  static Change ClearFlag(Setting s) { return {Kind::kClearFlag, s, "", {}}; }
+  static Change SetText(Setting s, std::string value,
+                        std::vector<std::pair<std::string, std::string>> options = {}) {
+    return {Kind::kSetText, s, std::move(value), std::move(options)};
+  }
   static Change AddWritableMount(std::string p) {
-    return {Kind::kAddWritableMount, Setting::kReadOnlyRoot, std::move(p)};
+    return {Kind::kAddWritableMount, Setting::kReadOnlyRoot, std::move(p), {}};
   }
   bool operator==(const Change&) const = default;
 };

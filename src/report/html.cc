@@ -187,8 +187,54 @@ std::string Cell(std::string_view cls, std::string_view text) {
          XmlEscape(text) + "</td>";
 }
 
+// A change of the rules beside read-only (no-privileged, run-as-non-root, logging-enabled),
+// in the words of `platform`.
+std::string OtherChangeText(Platform platform, const Change& c) {
+  std::string value = "<code>" + XmlEscape(c.path) + "</code>";
+  size_t p = static_cast<size_t>(platform);
+  switch (c.setting) {
+    case Setting::kPrivileged: {
+      constexpr const char* kWords[] = {
+          "set <code>securityContext.privileged: false</code>",
+          "set <code>\"privileged\": false</code>",
+          "run without <code>--privileged</code>",
+          "set <code>privileged: false</code>",
+      };
+      return kWords[p];
+    }
+    case Setting::kUser: {
+      constexpr const char* kWords[] = {
+          "set <code>securityContext.runAsNonRoot: true</code> and <code>runAsUser</code> to ",
+          "set <code>\"user\"</code> to ",
+          "run with <code>--user</code> ",
+          "set <code>user:</code> to ",
+      };
+      return kWords[p] + value;
+    }
+    case Setting::kLogDriver: {
+      std::string options;
+      for (const auto& [k, v] : c.options) {
+        options += (options.empty() ? " with " : ", ") + XmlEscape(k) + "=" + XmlEscape(v);
+      }
+      constexpr const char* kWords[] = {
+          "ship the logs with a cluster log agent: ",
+          "set <code>logConfiguration.logDriver</code> to ",
+          "run with <code>--log-driver</code> ",
+          "set <code>logging.driver</code> to ",
+      };
+      return kWords[p] + value + options;
+    }
+    case Setting::kReadOnlyRoot:
+      break;
+  }
+  return "";
+}
+
 // One change of a remedy, in the words of the finding's platform.
 std::string ChangeText(const Finding& f, const Change& c) {
+  if (c.kind == Change::Kind::kClearFlag || c.kind == Change::Kind::kSetText) {
+    return OtherChangeText(f.platform, c);
+  }
   bool flag = c.kind == Change::Kind::kSetFlag;
   std::string path = "<code>" + XmlEscape(c.path) + "</code>";
   switch (f.platform) {
@@ -234,7 +280,8 @@ std::string RemedyHtml(const Finding& f) {
     std::string run = internal::DockerRunSuggestion(f);
     if (!run.empty())
       out += "<p class=\"apply\">Run it read-only: <code>" + XmlEscape(run) + "</code></p>";
-    if (f.platform == Platform::kEcs && f.status == Status::kFail && f.rule->fixable) {
+    if (f.platform == Platform::kEcs && f.status == Status::kFail && f.rule->fixable &&
+        !f.rule->fix_needs) {
       out +=
           "<p class=\"apply\">Register a hardened revision: <code>rootlock ecs --emit-register "
           "DIR</code>, then <code>aws ecs register-task-definition --cli-input-json "

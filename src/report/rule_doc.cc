@@ -98,6 +98,20 @@ std::string RuleMarkdown(const RuleInfo& r) {
     out += "| " + std::string(PlatformTitle(p)) + " | " +
            MarkdownEscape(r.remediation[static_cast<size_t>(p)]) + " |\n";
   }
+  out += "\n`rootlock fix` ";
+  if (!r.fixable) {
+    out +=
+        "does not write this remedy: it needs a human. It leaves the container alone for "
+        "this rule and says why.\n";
+  } else if (r.fix_needs) {
+    out += std::string("writes this remedy when given `") + r.fix_needs +
+           "`; without it, it leaves the container alone for this rule and says "
+           "what to give.\n";
+  } else {
+    out +=
+        "writes this remedy into Kubernetes, ECS and compose files, in each source's own "
+        "spelling, and re-scans before it writes.\n";
+  }
   bool any_example = false;
   for (const char* e : r.examples) any_example |= e != nullptr;
   if (any_example) {

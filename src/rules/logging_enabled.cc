@@ -53,7 +53,8 @@ const RuleInfo kLoggingEnabledInfo = {
     .examples = {nullptr, "{\"containerDefinitions\": [{\"name\": \"app\", \"image\": \"app:1\"}]}",
                  "docker run --log-driver none app:1",
                  "services:\n  app:\n    image: app:1\n    logging:\n      driver: none\n"},
-    .fixable = false,
+    .fixable = true,
+    .fix_needs = "--log-driver awslogs --log-group GROUP --log-region REGION",
 };
 
 Finding CheckLoggingEnabled(const RuleContext& ctx) {
@@ -104,6 +105,11 @@ Finding CheckLoggingEnabled(const RuleContext& ctx) {
         f.reason = d.detail;
       }
       break;
+  }
+  // Where the logs should go is the user's to say (fix --log-driver).
+  if (f.status == Status::kFail && !ctx.options.log_driver.empty()) {
+    f.remedy.changes.push_back(
+        Change::SetText(Setting::kLogDriver, ctx.options.log_driver, ctx.options.log_options));
   }
   AddNotes(notes, &f);
   return f;

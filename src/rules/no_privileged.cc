@@ -66,7 +66,7 @@ const RuleInfo kNoPrivilegedInfo = {
          "\"privileged\": true}]}",
          "docker run --privileged agent:1",
          "services:\n  agent:\n    image: agent:1\n    privileged: true\n"},
-    .fixable = false,
+    .fixable = true,
 };
 
 Finding CheckNoPrivileged(const RuleContext& ctx) {
@@ -97,6 +97,7 @@ Finding CheckNoPrivileged(const RuleContext& ctx) {
       f.reason = (p.detail.empty() ? p.key + " is true" : p.key + " " + p.detail) +
                  ": it has every capability and the host's devices";
       PointAt(p.where, &f);
+      f.remedy.changes.push_back(Change::ClearFlag(Setting::kPrivileged));
       break;
     case Flag::kInvalid:
     case Flag::kUnresolved:
@@ -104,6 +105,7 @@ Finding CheckNoPrivileged(const RuleContext& ctx) {
       f.message = subject + " may run privileged (" + p.key + " cannot be read as false)";
       f.reason = p.key + " " + p.detail + "; rootlock fails closed";
       PointAt(p.where, &f);
+      f.remedy.changes.push_back(Change::ClearFlag(Setting::kPrivileged));
       break;
   }
   AddNotes(notes, &f);

@@ -36,6 +36,10 @@ Remedy ContainerRemedy(const Workload& w, const Container& c, const RuleOptions&
   if (gating) *gating = false;
   for (const Finding& v : verdicts) {
     if (v.status != Status::kFail) continue;
+    // The read-only rules remedy together (read-only-root-fs's remedy holds /tmp);
+    // the others only when switched on.
+    bool read_only = v.rule == &kReadOnlyRootFsInfo || v.rule == &kTmpWritableInfo;
+    if (!read_only && options.disabled.count(v.rule->id)) continue;
     remedy.Merge(v.remedy);
     if (gating) *gating |= v.rule->gates;
   }

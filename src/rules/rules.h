@@ -9,6 +9,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "model/finding.h"
@@ -38,6 +39,12 @@ struct RuleOptions {
   /// More environment variable names that hold credentials (config secret_env_names:),
   /// besides ECS.8's AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and ECS_ENGINE_AUTH_DATA.
   std::vector<std::string> secret_env_names;
+  /// What only the user can say, for remedies (fix --user, --log-driver): the user a
+  /// container should run as ("UID[:GID]"; "" leaves run-as-non-root without a remedy),
+  /// and the log driver with its options ("" leaves logging-enabled without one).
+  std::string run_as;
+  std::string log_driver;
+  std::vector<std::pair<std::string, std::string>> log_options;
 };
 
 enum class RuleId : uint8_t {
@@ -69,9 +76,11 @@ void JudgeContainer(const Workload& w, const Container& c, const RuleOptions& op
                     std::vector<Finding>* verdicts);
 
 /// What a container needs changed so that every rule passes: the remedies of
-/// the rules that fail on it (each rule's verdict counts, switched on or not),
-/// merged. Empty when nothing fails or nothing can be said.
-/// `gating`, when given, says whether a rule that gates is among them.
+/// the rules that fail on it, merged. The read-only rules' verdicts count switched
+/// on or not (their remedy is one); a rule that does not gate and is switched off
+/// adds nothing (fix --rules no-privileged writes that rule's remedy alone). Empty when nothing
+/// fails or nothing can be said. `gating`, when given, says whether a rule that gates is among
+/// them.
 Remedy ContainerRemedy(const Workload& w, const Container& c, const RuleOptions& options,
                        bool* gating = nullptr);
 

@@ -74,7 +74,8 @@ const RuleInfo kRunAsNonRootInfo = {
                  "\"user\": \"root\"}]}",
                  "docker run --user 0:0 app:1",
                  "services:\n  app:\n    image: app:1\n    user: \"0\"\n"},
-    .fixable = false,
+    .fixable = true,
+    .fix_needs = "--user UID[:GID]",
 };
 
 namespace {
@@ -217,6 +218,10 @@ Finding CheckRunAsNonRoot(const RuleContext& ctx) {
     JudgeKubernetes(c, subject, &f);
   } else {
     JudgeUser(w, c, subject, &f);
+  }
+  // Which user the application can run as is the user's to say (fix --user).
+  if (f.status == Status::kFail && !ctx.options.run_as.empty()) {
+    f.remedy.changes.push_back(Change::SetText(Setting::kUser, ctx.options.run_as));
   }
   AddNotes(notes, &f);
   return f;
