@@ -184,6 +184,31 @@ TEST(Compose, DotEnvParsing) {
   EXPECT_EQ(vars.count("bad line"), 0u);
 }
 
+TEST(Compose, DotEnvLinesSayWhereEachNameIs) {
+  std::vector<DotEnvLine> lines = ReadDotEnvLines(
+      "\xEF\xBB\xBF# c\nA=1\n  export B=\"two\nlines=x\"\nPASS_ME\nnot a name\nC='$X'\r\n");
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_EQ(lines[0].name, "A");
+  EXPECT_EQ(lines[0].line, 2u);
+  EXPECT_EQ(lines[0].column, 1u);
+  EXPECT_EQ(lines[0].offset, 7u);  // in the file, its byte order mark too
+  EXPECT_EQ(lines[1].name, "B");
+  EXPECT_EQ(lines[1].line, 3u);
+  EXPECT_EQ(lines[1].column, 10u);
+  EXPECT_EQ(lines[1].value, "two\nlines=x");  // a quoted value goes on over the next line
+  EXPECT_EQ(lines[2].name, "PASS_ME");
+  EXPECT_EQ(lines[2].line, 5u);
+  EXPECT_FALSE(lines[2].has_value);
+  EXPECT_EQ(lines[3].name, "C");
+  EXPECT_EQ(lines[3].line, 7u);
+  EXPECT_TRUE(lines[3].single_quoted);
+  EXPECT_EQ(lines[3].value, "$X");
+  // ParseDotEnv, for interpolation, keeps the variables with a value.
+  auto vars = ParseDotEnv("A=1\nPASS_ME\nA=2\n");
+  EXPECT_EQ(vars.size(), 1u);
+  EXPECT_EQ(vars["A"], "2");
+}
+
 TEST(Compose, NotComposeWhenKubernetes) {
   auto by = RootFs("k.yaml",
                    "kind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c}]}\n"

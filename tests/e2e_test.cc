@@ -194,14 +194,40 @@ TEST(GoldenCases, SecretsAndLoggingPerPlatform) {
   }
 }
 
+// no-secrets-in-env on environment given from elsewhere: compose env_file (a path, a list,
+// the long form, a missing file, environment winning), Kubernetes envFrom (a ConfigMap in the
+// same file, in another file of the same scan, a Secret, a ConfigMap not among the sources)
+// and ECS environmentFiles (JSON, CloudFormation, Terraform).
+TEST(GoldenCases, SecretsFromFilesAndObjects) {
+  fs::path dir = kSource + "/tests/golden/secrets_logging";
+  for (const char* name : {"env_file.yaml", "envfrom.yaml", "configmap_elsewhere",
+                           "configmap_elsewhere/deployment.yaml", "environment_files.json",
+                           "environment_files_cfn.yaml", "environment_files_tf.tf"}) {
+    std::string rel = std::string("tests/golden/secrets_logging/") + name;
+    std::string stem = name;
+    for (char& c : stem) c = c == '/' ? '_' : c;
+    stem = fs::path(stem).stem().string();
+    std::string rules = "--rules no-secrets-in-env ";
+    std::string env = "env -u ROOTLOCK_GOLDEN_UNSET SOURCE_DATE_EPOCH=1700000000 ";
+    Result json = Rootlock("scan --format json " + rules + rel, kSource, nullptr, env);
+    EXPECT_EQ(json.status, 0) << rel << ": " << json.err;  // it does not gate unless asked
+    EXPECT_EQ(json.err, "") << rel;
+    ExpectGolden(json.out, dir / "expected" / (stem + ".json"));
+    Result text = Rootlock("scan -v " + rules + rel, kSource, nullptr, env);
+    ExpectGolden(text.out, dir / "expected" / (stem + ".txt"));
+  }
+}
+
 // Every input above writes its credentials as GOLDENSECRETVALUE...: no format may print
 // one, whatever gates, and neither may stderr.
 TEST(Secrets, NoFormatPrintsAValue) {
   std::string env =
       "env -u ROOTLOCK_GOLDEN_UNSET ROOTLOCK_GOLDEN_SECRET=GOLDENSECRETVALUEBBBB "
       "SOURCE_DATE_EPOCH=1700000000 ";
+  // The folder holds env files (env/*.env) that compose files read, and ConfigMaps that
+  // envFrom reads: their values must not come out either.
   for (std::string_view format : {"text", "json", "sarif", "junit", "asff", "policyreport",
-                                  "markdown", "html", "inventory", "inventory-json"}) {
+                                  "markdown", "html", "inventory", "inventory-json", "gitlab"}) {
     Result r = Rootlock("scan -v --fail-on no-secrets-in-env --format " + std::string(format) +
                             " tests/golden/secrets_logging",
                         kSource, nullptr, env);
@@ -211,6 +237,13 @@ TEST(Secrets, NoFormatPrintsAValue) {
     if (format == "text") {
       EXPECT_NE(r.out.find("AWS_SECRET_ACCESS_KEY"), std::string::npos) << r.out;
       EXPECT_NE(r.out.find("Secrets Manager or SSM"), std::string::npos) << r.out;
+      // The files' and ConfigMaps' variables were judged, by name.
+      EXPECT_NE(r.out.find("env_file gives AWS_SECRET_ACCESS_KEY a value written in env file "
+                           "tests/golden/secrets_logging/env/app.env"),
+                std::string::npos)
+          << r.out;
+      EXPECT_NE(r.out.find("envFrom[].configMapRef gives AWS_ACCESS_KEY_ID"), std::string::npos)
+          << r.out;
     }
   }
 }
@@ -1017,7 +1050,8 @@ TEST_F(FixCli, RulesItDoesNotWriteAreSaidNotWritten) {
             std::string::npos)
       << r.err;
   EXPECT_NE(r.err.find("left alone for no-secrets-in-env (fix does not write it): Move the "
-                       "variable from environment: to a compose secrets: entry"),
+                       "variable from environment: (or the env_file: that sets it) to a compose "
+                       "secrets: entry"),
             std::string::npos)
       << r.err;
   EXPECT_NE(r.err.find("left alone for run-as-non-root"), std::string::npos) << r.err;

@@ -2,7 +2,12 @@
 // (Windows), exempted and values that cannot be read, through the scan entry point.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -521,6 +526,194 @@ TEST(NoSecretsInEnv, ComposeForms) {
   for (const Finding& f : all) {
     EXPECT_EQ((f.message + f.reason).find("TESTSECRET42"), std::string::npos);
   }
+}
+
+// The no-secrets-in-env findings of `text` read with `loader`.
+std::vector<Finding> SecretsWith(const std::string& name, const std::string& text,
+                                 const FileSystem& loader) {
+  ScanOptions options;
+  options.loader = &loader;
+  SourceOutcome out;
+  ScanText(name, text, FormatForPath(name), options, &out);
+  EXPECT_TRUE(out.errors.empty()) << (out.errors.empty() ? "" : out.errors[0].ToString());
+  std::vector<Finding> found;
+  for (Finding& f : out.findings) {
+    if (std::string_view(f.rule->id) == "no-secrets-in-env") found.push_back(std::move(f));
+  }
+  return found;
+}
+
+TEST(NoSecretsInEnv, ComposeEnvFile) {
+  MemoryFileSystem loader;
+  loader.files["app/keys.env"] = "A=1\nAWS_SECRET_ACCESS_KEY=TESTSECRET42\n";
+  loader.files["app/shared/empty.env"] = "AWS_SECRET_ACCESS_KEY=\n";
+  loader.files["app/pass.env"] = "AWS_ACCESS_KEY_ID\n";
+  loader.files["app/var.env"] = "AWS_ACCESS_KEY_ID=${KEY}\nECS_ENGINE_AUTH_DATA='${KEY}'\n";
+  std::string text = R"(services:
+  keys:
+    env_file: keys.env
+  ordered:
+    env_file: [keys.env, ./shared/../shared/empty.env]
+  reversed:
+    env_file: [shared/empty.env, keys.env]
+  pass:
+    env_file: pass.env
+  var:
+    env_file: [{path: var.env}]
+  env-wins:
+    env_file: keys.env
+    environment: [AWS_SECRET_ACCESS_KEY=]
+  base:
+    env_file: keys.env
+  child:
+    extends: base
+    environment: {AWS_SECRET_ACCESS_KEY: ""}
+  missing:
+    env_file: nope.env
+  optional:
+    env_file: [{path: nope.env, required: false}]
+  optional-word:
+    env_file: [{path: nope.env, required: "no"}]
+  not-a-list:
+    env_file: {path: keys.env}
+)";
+  std::map<std::string, Finding> by;
+  for (Finding& f : SecretsWith("app/compose.yaml", text, loader)) by[f.container] = f;
+  ASSERT_EQ(by.size(), 12u);
+  const Finding& keys = by["keys"];
+  EXPECT_EQ(keys.status, Status::kFail);
+  EXPECT_EQ(keys.where.file, "app/keys.env");  // the line in the env file
+  EXPECT_EQ(keys.where.line, 2u);
+  EXPECT_EQ(keys.where.column, 1u);
+  EXPECT_NE(keys.reason.find("env_file gives AWS_SECRET_ACCESS_KEY a value written in env "
+                             "file app/keys.env"),
+            std::string::npos)
+      << keys.reason;
+  EXPECT_EQ(by["ordered"].status, Status::kPass) << by["ordered"].reason;  // the later file wins
+  EXPECT_EQ(by["reversed"].status, Status::kFail);
+  EXPECT_EQ(by["pass"].status, Status::kFail);
+  EXPECT_NE(by["pass"].reason.find("passes it through"), std::string::npos) << by["pass"].reason;
+  const Finding& var = by["var"];
+  EXPECT_EQ(var.status, Status::kFail);
+  EXPECT_NE(var.reason.find("interpolated"), std::string::npos) << var.reason;
+  // In single quotes, ${KEY} is the value itself: a literal.
+  EXPECT_NE(var.message.find("AWS_ACCESS_KEY_ID, ECS_ENGINE_AUTH_DATA"), std::string::npos)
+      << var.message;
+  EXPECT_EQ(by["env-wins"].status, Status::kPass) << by["env-wins"].reason;
+  EXPECT_EQ(by["base"].status, Status::kFail);
+  EXPECT_EQ(by["child"].status, Status::kPass) << by["child"].reason;  // its environment wins
+  const Finding& missing = by["missing"];
+  EXPECT_EQ(missing.status, Status::kFail);  // a required file is missing
+  EXPECT_NE(missing.reason.find("env_file app/nope.env: "), std::string::npos) << missing.reason;
+  EXPECT_NE(missing.reason.find("fails closed"), std::string::npos) << missing.reason;
+  EXPECT_EQ(missing.where.file, "app/compose.yaml");
+  EXPECT_EQ(by["optional"].status, Status::kPass);
+  EXPECT_NE(by["optional"].reason.find("(required: false) cannot be read here"), std::string::npos)
+      << by["optional"].reason;
+  EXPECT_EQ(by["optional-word"].status, Status::kPass) << by["optional-word"].reason;
+  EXPECT_EQ(by["not-a-list"].status, Status::kFail);  // neither a path nor a list
+  for (const auto& [name, f] : by) {
+    EXPECT_EQ((f.message + f.reason + f.observed).find("TESTSECRET42"), std::string::npos);
+  }
+}
+
+TEST(NoSecretsInEnv, KubernetesEnvFrom) {
+  std::string config_maps = R"(kind: ConfigMap
+apiVersion: v1
+metadata: {name: cm}
+data:
+  AWS_SECRET_ACCESS_KEY: TESTSECRET42
+  EMPTY_ONE: ""
+---
+kind: ConfigMap
+apiVersion: v1
+metadata: {name: cm, namespace: other}
+data: {AWS_ACCESS_KEY_ID: TESTSECRET42}
+---
+kind: ConfigMap
+apiVersion: v1
+metadata: {name: keyed}
+data: {ACCESS_KEY_ID: TESTSECRET42, EMPTY_ONE: ""}
+---
+)";
+  auto pod = [&](const std::string& container) {
+    std::vector<Finding> all =
+        SecretsWith("p.yaml", config_maps + Pod("", container), MemoryFileSystem());
+    EXPECT_EQ(all.size(), 1u);
+    return all.empty() ? Finding{} : all[0];
+  };
+  Finding f = pod("    envFrom:\n    - configMapRef: {name: cm}\n");
+  EXPECT_EQ(f.status, Status::kFail);
+  EXPECT_EQ(f.where.line, 5u);  // the ConfigMap's key
+  EXPECT_NE(f.reason.find("envFrom[].configMapRef gives AWS_SECRET_ACCESS_KEY a value written "
+                          "in ConfigMap 'cm'"),
+            std::string::npos)
+      << f.reason;
+  // The prefix comes before every key.
+  Finding prefixed = pod("    envFrom:\n    - {prefix: AWS_, configMapRef: {name: keyed}}\n");
+  EXPECT_EQ(prefixed.status, Status::kFail);
+  EXPECT_NE(prefixed.message.find("AWS_ACCESS_KEY_ID"), std::string::npos) << prefixed.message;
+  // env wins over envFrom; a later envFrom entry over an earlier one.
+  EXPECT_EQ(pod("    envFrom:\n    - configMapRef: {name: cm}\n    env:\n"
+                "    - {name: AWS_SECRET_ACCESS_KEY, valueFrom: {secretKeyRef: {name: s, key: "
+                "k}}}\n")
+                .status,
+            Status::kPass);
+  // Only the same namespace: the Pod has none, so the ConfigMap in 'other' is not read.
+  EXPECT_EQ(f.message.find("AWS_ACCESS_KEY_ID"), std::string::npos) << f.message;
+  EXPECT_EQ(pod("    envFrom:\n    - {prefix: X_, configMapRef: {name: cm}}\n").status,
+            Status::kPass);
+  Finding secret = pod("    envFrom:\n    - secretRef: {name: aws}\n");
+  EXPECT_EQ(secret.status, Status::kPass);
+  EXPECT_EQ(secret.reason, "");
+  Finding missing = pod("    envFrom:\n    - configMapRef: {name: elsewhere}\n");
+  EXPECT_EQ(missing.status, Status::kPass);
+  EXPECT_EQ(missing.reason,
+            "envFrom configMapRef names ConfigMap 'elsewhere', which is not among the "
+            "scanned sources, so the variables it gives are not seen");
+  EXPECT_EQ(pod("    envFrom: {configMapRef: {name: cm}}\n").status, Status::kFail);
+  for (const Finding& g : {f, prefixed, secret, missing}) {
+    EXPECT_EQ((g.message + g.reason + g.observed).find("TESTSECRET42"), std::string::npos);
+  }
+}
+
+TEST(NoSecretsInEnv, KubernetesEnvFromAcrossFilesAndJobs) {
+  // Scan: the ConfigMap in a file of its own (that holds no container), found by the walk,
+  // the same verdict whatever the number of workers.
+  std::string dir = testing::TempDir() + "rootlock-envfrom-" + std::to_string(getpid());
+  std::filesystem::create_directories(dir + "/b");
+  std::ofstream(dir + "/a.yaml") << Pod("", "    envFrom:\n    - configMapRef: {name: cm}\n");
+  std::ofstream(dir + "/b/cm.yaml")
+      << "kind: ConfigMap\napiVersion: v1\nmetadata: {name: cm}\ndata:\n  AWS_ACCESS_KEY_ID: x\n";
+  for (unsigned jobs : {1u, 4u}) {
+    ScanOptions options;
+    options.paths = {dir};
+    options.jobs = jobs;
+    ScanResult result = Scan(options);
+    EXPECT_TRUE(result.errors.empty());
+    int seen = 0;
+    for (const Finding& f : result.findings) {
+      if (std::string_view(f.rule->id) != "no-secrets-in-env") continue;
+      ++seen;
+      EXPECT_EQ(f.status, Status::kFail) << f.reason;
+      EXPECT_EQ(f.where.file, dir + "/b/cm.yaml");
+      EXPECT_EQ(f.where.line, 5u);
+    }
+    EXPECT_EQ(seen, 1) << jobs;
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST(NoSecretsInEnv, EcsEnvironmentFilesAreNoted) {
+  Finding f = One("task.json",
+                  "{\"family\": \"t\", \"containerDefinitions\": [{\"name\": \"a\", "
+                  "\"environmentFiles\": [{\"value\": \"arn:aws:s3:::b/k.env\", \"type\": "
+                  "\"s3\"}]}]}",
+                  "no-secrets-in-env");
+  EXPECT_EQ(f.status, Status::kPass);
+  EXPECT_EQ(f.reason,
+            "environmentFiles names an S3 object the scan cannot read, so the variables it "
+            "gives are not seen");
 }
 
 TEST(LoggingEnabled, PerPlatform) {

@@ -327,6 +327,7 @@ ScanResult Scan(const ScanOptions& options) {
   std::mutex mu;
   std::vector<Tagged> errors, skipped;
   std::vector<Deferred> deferred;
+  std::vector<Workload> suppliers;  // waiting, without containers: ConfigMaps
   Summary tally;
   std::atomic<uint64_t> parsed{0}, total_bytes{0};
   ParseBudget budget(options.parse_budget_bytes);
@@ -371,12 +372,17 @@ ScanResult Scan(const ScanOptions& options) {
       JudgeWorkloads(now, options, &out.findings);
     }
     total_bytes += text.size();
-    if (out.workloads.empty()) result.findings.Put(i, out.findings);
+    // What waits without containers (a ConfigMap, for envFrom) yields no finding: the
+    // file's findings are final, and need not wait with it.
+    bool settled = std::all_of(out.workloads.begin(), out.workloads.end(),
+                               [](const Workload& w) { return w.containers.empty(); });
+    if (settled) result.findings.Put(i, out.findings);
     std::lock_guard<std::mutex> lock(mu);
     for (Diagnostic& d : out.errors) errors.push_back(Tagged{i, std::move(d)});
     for (Diagnostic& d : out.skipped) skipped.push_back(Tagged{i, std::move(d)});
-    if (out.workloads.empty()) {
+    if (settled) {
       CountVerdicts(out.findings, &tally);
+      for (Workload& w : out.workloads) suppliers.push_back(std::move(w));
     } else {
       out.errors.clear();
       out.skipped.clear();
@@ -452,11 +458,13 @@ ScanResult Scan(const ScanOptions& options) {
   }
 
   // Passes that need every source: only the latest ACTIVE revision of an ECS
-  // family is judged, wherever its revisions were read.
+  // family is judged, wherever its revisions were read; envFrom reads a ConfigMap
+  // wherever it was read.
   std::vector<Workload*> all;
   for (Deferred& f : deferred) {
     for (Workload& w : f.outcome.workloads) all.push_back(&w);
   }
+  for (Workload& w : suppliers) all.push_back(&w);
   ResolveAcrossSources(all);
   for (Deferred& f : deferred) {
     // The deferred revisions join the file's findings, in line order.

@@ -65,9 +65,11 @@ void PlaceAt(const Location& at, Workload* w) {
     c.log_driver.where = at;
     c.env_where = at;
     for (EnvVar& e : c.env) e.where = at;
+    for (EnvImport& e : c.env_imports) e.where = at;
     for (Mount& m : c.mounts) m.where = at;
     for (Exemption& e : c.exemptions) e.where = at;
   }
+  for (EnvVar& e : w->env_keys) e.where = at;
 }
 
 }  // namespace rootlock

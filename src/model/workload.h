@@ -115,9 +115,32 @@ enum class EnvSource : uint8_t {
 struct EnvVar {
   std::string name;  // "AWS_SECRET_ACCESS_KEY"
   EnvSource source = EnvSource::kLiteral;
-  /// Where the platform lists it: "environment", "secrets", "env", "Config.Env".
+  /// Where the platform lists it: "environment", "secrets", "env", "Config.Env", "env_file",
+  /// "envFrom[].configMapRef".
   std::string key;
-  /// Why the source is what it is, never the value: "given by var.aws_secret".
+  /// Why the source is what it is, never the value: "given by var.aws_secret"; for a literal
+  /// written elsewhere than the definition, where: "env file app.env", "ConfigMap 'app'".
+  std::string detail;
+  Location where;
+};
+
+/// Environment a container is given in bulk from somewhere else, whose variable names the
+/// adapter has not read: a Kubernetes envFrom configMapRef (a pass across sources replaces it
+/// by the ConfigMap's keys when the ConfigMap is among the sources), ECS environmentFiles (S3
+/// objects no scan reads), a compose env_file marked required: false that is not there. What
+/// is left when the rules run is noted on the verdict, never failed on: nothing says the names
+/// it gives are secret.
+struct EnvImport {
+  /// Kubernetes: the ConfigMap's name, for the pass across sources to look up; "" when no
+  /// source can settle it (S3 objects, a missing file).
+  std::string config_map;
+  /// Kubernetes envFrom prefix, put before each of the ConfigMap's keys.
+  std::string prefix;
+  /// Where the platform lists it: "envFrom[].configMapRef", "environmentFiles", "env_file".
+  std::string key;
+  /// The note a verdict carries while it is not read, for people: "envFrom configMapRef
+  /// names ConfigMap 'app', which is not among the scanned sources, so the names it gives are
+  /// not seen". Never a value.
   std::string detail;
   Location where;
 };
@@ -145,6 +168,8 @@ struct Container {
   bool env_known = true;
   std::string env_detail;
   Location env_where;
+  /// Environment given from elsewhere whose names are not seen (see EnvImport).
+  std::vector<EnvImport> env_imports;
   /// Its log driver: ECS logConfiguration.logDriver, Docker HostConfig.LogConfig.Type,
   /// compose logging.driver. Kubernetes has no per-container setting: key "".
   TextSetting log_driver;
@@ -208,6 +233,12 @@ struct Workload {
   /// Non-empty when the workload is judged as part of another one and yields no
   /// findings of its own: "read by aws_ecs_task_definition.api (main.tf)".
   std::string judged_as;
+  /// Kubernetes ConfigMap: nothing runs in it, but envFrom configMapRef gives its data keys
+  /// to containers as environment variables. Such a workload has no containers and yields no
+  /// finding; `env_keys` holds its keys as variables (names and where each is written, never
+  /// a value), for the pass across sources.
+  bool provides_env = false;
+  std::vector<EnvVar> env_keys;
   Location where;
   std::vector<Container> containers;
 };

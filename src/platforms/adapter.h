@@ -59,8 +59,9 @@ struct AdapterInfo {
   const char* name;
   ExtractFn extract;
   /// Byte strings at least one of which any source holding a container of this
-  /// platform contains (its container keys, as written unescaped), so a walked
-  /// file with none of them, and no backslash, need not be parsed.
+  /// platform contains (its container keys, as written unescaped), or an object
+  /// a container reads (a Kubernetes ConfigMap), so a walked file with none of
+  /// them, and no backslash, need not be parsed.
   std::vector<std::string_view> markers;
   /// nullptr when every workload can be judged from its own source.
   AcrossSourcesFn across_sources = nullptr;
@@ -87,7 +88,8 @@ void ExtractWorkloads(const DocumentContext& ctx, std::vector<Workload>* out);
 bool MayHoldContainer(std::string_view text);
 
 /// Whether judging `w` must wait until every source has been read (a
-/// task-definition revision: a later one may be in another file).
+/// task-definition revision: a later one may be in another file; a ConfigMap
+/// and a container whose envFrom names one).
 bool NeedsEverySource(const Workload& w);
 
 /// Runs every adapter's pass across sources over all of `workloads`.

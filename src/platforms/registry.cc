@@ -29,12 +29,13 @@ bool Contains(std::string_view text, std::string_view marker) {
 
 const std::vector<AdapterInfo>& Adapters() {
   static const std::vector<AdapterInfo> kAdapters = {
-      // containers, initContainers, ephemeralContainers
+      // containers, initContainers, ephemeralContainers; and a ConfigMap, which envFrom
+      // may read from a file of its own.
       {Platform::kKubernetes,
        "kubernetes",
        &ExtractKubernetes,
-       {"ontainer"},
-       nullptr,
+       {"ontainer", "ConfigMap"},
+       &ResolveKubernetesAcrossSources,
        kCustomResourceDefinition},
       // containerDefinitions, ContainerDefinitions, container_definitions; a bare
       // array of container definitions names no container key, only keys that
@@ -85,7 +86,15 @@ bool NeedsEverySource(const Workload& w) {
   // An ECS revision (a later one may be in another file); a bare array of
   // container definitions and a Terraform task that read one with file(), so
   // that the array is judged once, as the task's.
-  return w.revision > 0 || w.bare_definitions || !w.read_from.empty();
+  if (w.revision > 0 || w.bare_definitions || !w.read_from.empty()) return true;
+  // A Kubernetes ConfigMap, and a container whose envFrom names one: it may be in another file.
+  if (w.provides_env) return true;
+  for (const Container& c : w.containers) {
+    for (const EnvImport& i : c.env_imports) {
+      if (!i.config_map.empty()) return true;
+    }
+  }
+  return false;
 }
 
 void ResolveAcrossSources(const std::vector<Workload*>& workloads) {

@@ -23,7 +23,9 @@ const RuleInfo kNoSecretsInEnvInfo = {
         "definition, or by a variable that becomes one when deployed (var.,\n"
         "!Ref, ${X}); from a secret store (ECS secrets valueFrom, Kubernetes\n"
         "valueFrom) or empty passes. An environment that cannot be read fails.\n"
-        "The value is never printed.",
+        "Names from a compose env_file or from a scanned ConfigMap (envFrom) count\n"
+        "as written; what the scan cannot read (ECS environmentFiles on S3, a\n"
+        "ConfigMap not among the sources) is noted. The value is never printed.",
     .severity = Severity::kHigh,
     .gates = false,
     .rationale =
@@ -34,15 +36,16 @@ const RuleInfo kNoSecretsInEnvInfo = {
     .remediation =
         {
             "Put the value in a Kubernetes Secret and read it with env[].valueFrom.secretKeyRef "
-            "(or mount the Secret as a file); better, give the pod an IAM role (IRSA, Pod "
+            "(for a ConfigMap that envFrom reads, a Secret read with envFrom[].secretRef; or "
+            "mount the Secret as a file); better, give the pod an IAM role (IRSA, Pod "
             "Identity) and no key at all.",
             "Move the variable from environment to secrets, with valueFrom the ARN of an AWS "
             "Secrets Manager secret or an SSM Parameter Store parameter; for AWS keys, give the "
             "task a task role instead.",
             "Do not pass the key with --env; use a Docker secret (a file under /run/secrets) "
             "or an instance role.",
-            "Move the variable from environment: to a compose secrets: entry (a file under "
-            "/run/secrets), or an instance or task role.",
+            "Move the variable from environment: (or the env_file: that sets it) to a compose "
+            "secrets: entry (a file under /run/secrets), or an instance or task role.",
         },
     .help_uri = "https://docs.aws.amazon.com/securityhub/latest/userguide/ecs-controls.html#ecs-8",
     .compliance =
@@ -116,6 +119,10 @@ Finding CheckNoSecretsInEnv(const RuleContext& ctx) {
   Finding f = NewFinding(kNoSecretsInEnvInfo, ctx);
   std::string notes;
   if (Prejudge(kNoSecretsInEnvInfo, ctx, &f, &notes)) return f;
+  // Environment given from elsewhere that no source shows: said, never failed on.
+  std::string unseen;
+  for (const EnvImport& i : c.env_imports) unseen += "; " + i.detail;
+  notes = unseen + notes;
   std::string subject = Subject(w, c);
   if (!c.env_known) {
     f.status = Status::kFail;
@@ -159,10 +166,10 @@ Finding CheckNoSecretsInEnv(const RuleContext& ctx) {
                                  : " as plaintext environment variables: ") +
               Replacement(w.platform, names.size() == 1 ? "it" : "them");
   const EnvVar& first = *bad.front();
-  f.reason =
-      first.key + " gives " + first.name +
-      (first.source == EnvSource::kLiteral ? " a value written in the definition"
-                                           : " a value when deployed (" + first.detail + ")");
+  f.reason = first.key + " gives " + first.name +
+             (first.source != EnvSource::kLiteral ? " a value when deployed (" + first.detail + ")"
+              : first.detail.empty()              ? " a value written in the definition"
+                                                  : " a value written in " + first.detail);
   if (bad.size() > 1) f.reason += ", and " + std::to_string(bad.size() - 1) + " more";
   f.reason += "; the value is not shown";
   PointAt(first.where, &f);

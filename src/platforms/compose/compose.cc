@@ -1,5 +1,6 @@
 #include "platforms/compose/compose.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <set>
 
@@ -163,6 +164,148 @@ class ComposeFile {
     }
   }
 
+  // How a written value gives its variable: kVariable when it names one to interpolate
+  // (`interpolated`; "$$" is a literal dollar), else kEmpty or kLiteral. Never reads a
+  // variable: the value one holds here is no business of a report.
+  static EnvSource ValueSource(std::string_view value, bool interpolated) {
+    if (!interpolated || value.find('$') == std::string_view::npos) {
+      return value.empty() ? EnvSource::kEmpty : EnvSource::kLiteral;
+    }
+    bool names_variable = false;
+    std::string text, why;
+    Interpolate(value, EnvLookup([&](const std::string&, std::string*) {
+                  names_variable = true;
+                  return false;
+                }),
+                &text, &why);
+    if (names_variable) return EnvSource::kVariable;
+    return text.empty() ? EnvSource::kEmpty : EnvSource::kLiteral;
+  }
+
+  // The variables of an env file as the adapter keeps them: names, how each is given and
+  // where, never a value; the last line of a name wins, as it does in compose.
+  struct EnvFileVars {
+    bool read = false;
+    std::string error;
+    std::vector<EnvVar> vars;
+  };
+
+  const EnvFileVars& LoadEnvFile(const std::string& path) {
+    auto [it, added] = env_files_.try_emplace(path);
+    EnvFileVars& f = it->second;
+    if (!added) return f;
+    std::string text;
+    if (!ctx_.loader) {
+      f.error = "no file can be read here";
+      return f;
+    }
+    if (!ctx_.loader->Read(path, &text, &f.error)) return f;
+    f.read = true;
+    std::vector<DotEnvLine> lines = ReadDotEnvLines(text);
+    std::set<std::string_view> named;
+    for (size_t i = lines.size(); i-- > 0;) {
+      DotEnvLine& l = lines[i];
+      if (!named.insert(l.name).second) continue;
+      EnvVar var;
+      var.name = l.name;
+      var.key = "env_file";
+      var.where = Location{path, l.line, l.column, l.offset};
+      if (!l.has_value) {
+        var.source = EnvSource::kVariable;
+        var.detail = "env file " + path +
+                     " lists it without a value, so compose passes it through from the "
+                     "environment it runs in";
+      } else {
+        var.source = ValueSource(l.value, !l.single_quoted);
+        var.detail = var.source == EnvSource::kVariable
+                         ? "its value in env file " + path +
+                               " is interpolated from the environment compose runs in"
+                         : "env file " + path;
+      }
+      f.vars.push_back(std::move(var));
+    }
+    std::reverse(f.vars.begin(), f.vars.end());
+    return f;
+  }
+
+  // env_file: a path, a list of paths, or a list of {path, required} (compose-spec), read
+  // relative to the compose file's folder (the working folder for stdin, as compose does).
+  // Their variables come after environment's, which wins over them; of two files, the later
+  // wins. A required file that cannot be read leaves the environment unknown; a file that
+  // need not be there and is not is noted.
+  void ReadEnvFiles(const Node* service, std::set<std::string, std::less<>>* seen, Container* c) {
+    const Node* files = service->Get("env_file");
+    if (!files || files->IsNull()) return;
+    std::vector<const Node*> entries;
+    if (files->IsScalar()) {
+      entries.push_back(files);
+    } else if (files->IsSequence()) {
+      entries.assign(files->children().begin(), files->children().end());
+    } else {
+      c->env_known = false;
+      c->env_where = Where(ctx_, files);
+      c->env_detail = "env_file is neither a path nor a list";
+      return;
+    }
+    size_t slash = ctx_.file.rfind('/');
+    std::string dir =
+        ctx_.file == "<stdin>" || slash == std::string::npos ? "" : ctx_.file.substr(0, slash);
+    for (size_t i = entries.size(); i-- > 0;) {
+      const Node* entry = entries[i];
+      const Node* path_node = entry;
+      bool required = true;
+      if (entry->IsMapping()) {
+        path_node = entry->Get("path");
+        if (const Node* r = entry->Get("required")) {
+          BoolValue b = r->AsBool();
+          std::string text, why;
+          if (b != BoolValue::kTrue && b != BoolValue::kFalse && r->IsScalar() &&
+              Text(r, &text, &why)) {
+            int sb = StringBool(text);
+            b = sb == 1 ? BoolValue::kTrue : sb == 0 ? BoolValue::kFalse : b;
+          }
+          required = b != BoolValue::kFalse;
+        }
+      }
+      if (!path_node || !path_node->IsScalar() || path_node->IsNull()) {
+        c->env_known = false;
+        c->env_where = Where(ctx_, entry);
+        c->env_detail = "an env_file entry names no path";
+        continue;
+      }
+      std::string rel, why;
+      if (!Text(path_node, &rel, &why)) {
+        c->env_known = false;
+        c->env_where = Where(ctx_, path_node);
+        c->env_detail =
+            "env_file " + QuoteForMessage(path_node->value()) + " cannot be resolved: " + why;
+        continue;
+      }
+      std::string path =
+          LexicalPath(rel.empty() || rel[0] == '/' || dir.empty() ? rel : dir + "/" + rel);
+      const EnvFileVars& f = LoadEnvFile(path);
+      if (!f.read) {
+        if (required) {
+          c->env_known = false;
+          c->env_where = Where(ctx_, path_node);
+          c->env_detail = "env_file " + path + ": " + f.error;
+        } else {
+          EnvImport import;
+          import.key = "env_file";
+          import.where = Where(ctx_, path_node);
+          import.detail = "env_file " + path +
+                          " (required: false) cannot be read here, so the variables it may "
+                          "give are not seen";
+          c->env_imports.push_back(std::move(import));
+        }
+        continue;
+      }
+      for (const EnvVar& var : f.vars) {
+        if (seen->insert(var.name).second) c->env.push_back(var);
+      }
+    }
+  }
+
   // environment: a mapping (NAME: value) or a list ("NAME=value", "NAME"). Names and how
   // each is given, never the value: an interpolated one is not even expanded.
   void ReadEnvironment(const Node* service, std::set<std::string, std::less<>>* seen,
@@ -181,24 +324,11 @@ class ComposeFile {
         var.detail =
             "it has no value here, so compose passes it through from the environment "
             "it runs in";
-      } else if (value.find('$') != std::string_view::npos) {
-        // Whether it names a variable at all ("$$" is a literal dollar), without ever
-        // reading one: the value a variable holds here is no business of a report.
-        bool names_variable = false;
-        std::string text, why;
-        Interpolate(value, EnvLookup([&](const std::string&, std::string*) {
-                      names_variable = true;
-                      return false;
-                    }),
-                    &text, &why);
-        if (names_variable) {
-          var.source = EnvSource::kVariable;
-          var.detail = "its value is interpolated from the environment compose runs in";
-        } else {
-          var.source = text.empty() ? EnvSource::kEmpty : EnvSource::kLiteral;
-        }
       } else {
-        var.source = value.empty() ? EnvSource::kEmpty : EnvSource::kLiteral;
+        var.source = ValueSource(value, true);
+        if (var.source == EnvSource::kVariable) {
+          var.detail = "its value is interpolated from the environment compose runs in";
+        }
       }
       c->env.push_back(std::move(var));
     };
@@ -287,6 +417,7 @@ class ComposeFile {
   EnvLookup env_;
   bool dotenv_loaded_ = false;
   std::map<std::string, std::string> dotenv_;
+  std::map<std::string, EnvFileVars> env_files_;  // by path, for services that share one
 };
 
 Workload ComposeFile::Service(const Node* key, const Node* service) {
@@ -341,6 +472,9 @@ Workload ComposeFile::Service(const Node* key, const Node* service) {
     }
     ReadMounts(s, &c);
   }
+  // env_file after every environment: environment wins over it, whichever service of the
+  // chain sets either.
+  for (const Node* s : chain) ReadEnvFiles(s, &env_seen, &c);
   const char* not_set =
       chain.size() > 1 ? "not set, here or in the services it extends" : "not set";
   if (flag) {
@@ -499,43 +633,79 @@ bool Interpolate(std::string_view in, const EnvLookup& env, std::string* out, st
   return true;
 }
 
-std::map<std::string, std::string> ParseDotEnv(std::string_view text) {
-  std::map<std::string, std::string> vars;
-  size_t pos = 0;
-  while (pos < text.size()) {
+std::vector<DotEnvLine> ReadDotEnvLines(std::string_view text) {
+  std::vector<DotEnvLine> lines;
+  size_t pos = StartsWith(text, "\xEF\xBB\xBF") ? 3 : 0;  // after a UTF-8 byte order mark
+  for (uint32_t number = 1; pos < text.size(); ++number) {
     size_t eol = text.find('\n', pos);
     if (eol == std::string_view::npos) eol = text.size();
-    std::string line = Trim(text.substr(pos, eol - pos));
+    std::string_view raw = text.substr(pos, eol - pos);
+    size_t line_start = pos;
     pos = eol + 1;
-    if (line.empty() || line[0] == '#') continue;
-    if (StartsWith(line, "export ")) line = Trim(line.substr(7));
-    size_t eq = line.find('=');
-    if (eq == std::string::npos) continue;
-    std::string key = Trim(line.substr(0, eq));
-    std::string value = Trim(line.substr(eq + 1));
-    if (value.size() >= 2 && (value[0] == '"' || value[0] == '\'')) {
+    // The name starts after leading blanks and an `export ` prefix, all ASCII: its byte
+    // index is its column.
+    size_t at = raw.find_first_not_of(" \t\r");
+    if (at == std::string_view::npos || raw[at] == '#') continue;
+    if (StartsWith(raw.substr(at), "export ")) {
+      at = raw.find_first_not_of(" \t\r", at + 7);
+      if (at == std::string_view::npos) continue;
+    }
+    std::string_view rest = raw.substr(at);
+    size_t eq = rest.find('=');
+    DotEnvLine out;
+    out.line = number;
+    out.column = static_cast<uint32_t>(at + 1);
+    out.offset = line_start + at;
+    out.name = Trim(rest.substr(0, eq));
+    if (out.name.empty()) continue;
+    if (eq == std::string_view::npos) {
+      // NAME alone: compose passes it through from its environment. Not a .env variable.
+      bool name = true;
+      for (char ch : out.name) name &= IsNameChar(ch, false) || ch == '.' || ch == '-';
+      if (name) lines.push_back(std::move(out));
+      continue;
+    }
+    out.has_value = true;
+    std::string value = Trim(rest.substr(eq + 1));
+    if (!value.empty() && (value[0] == '"' || value[0] == '\'')) {
+      // A quoted value, which may go on over the lines that follow.
       char q = value[0];
-      size_t close = value.find(q, 1);
-      if (close != std::string::npos) {
-        std::string inner = value.substr(1, close - 1);
-        if (q == '"') {
-          std::string unescaped;
-          for (size_t i = 0; i < inner.size(); ++i) {
-            if (inner[i] == '\\' && i + 1 < inner.size()) {
-              char e = inner[++i];
-              unescaped += e == 'n' ? '\n' : e == 't' ? '\t' : e;
-            } else {
-              unescaped += inner[i];
-            }
-          }
-          inner = unescaped;
+      size_t open = line_start + at + eq + 1;
+      open = text.find(q, open);
+      size_t close = open + 1;
+      while (close < text.size() && text[close] != q)
+        close += q == '"' && text[close] == '\\' ? 2 : 1;
+      if (close < text.size()) {
+        std::string_view inner = text.substr(open + 1, close - open - 1);
+        for (char ch : inner) number += ch == '\n';
+        if (close >= eol) {
+          size_t end = text.find('\n', close);
+          pos = end == std::string_view::npos ? text.size() : end + 1;
         }
-        value = inner;
+        value.clear();
+        for (size_t i = 0; i < inner.size(); ++i) {
+          if (q == '"' && inner[i] == '\\' && i + 1 < inner.size()) {
+            char e = inner[++i];
+            value += e == 'n' ? '\n' : e == 't' ? '\t' : e;
+          } else {
+            value += inner[i];
+          }
+        }
+        out.single_quoted = q == '\'';
       }
     } else if (size_t hash = value.find(" #"); hash != std::string::npos) {
       value = Trim(value.substr(0, hash));
     }
-    if (!key.empty()) vars[key] = value;
+    out.value = std::move(value);
+    lines.push_back(std::move(out));
+  }
+  return lines;
+}
+
+std::map<std::string, std::string> ParseDotEnv(std::string_view text) {
+  std::map<std::string, std::string> vars;
+  for (DotEnvLine& l : ReadDotEnvLines(text)) {
+    if (l.has_value) vars[l.name] = std::move(l.value);
   }
   return vars;
 }

@@ -2,6 +2,7 @@
 #ifndef ROOTLOCK_PLATFORMS_COMPOSE_COMPOSE_H_
 #define ROOTLOCK_PLATFORMS_COMPOSE_COMPOSE_H_
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <string>
@@ -23,7 +24,27 @@ using EnvLookup = std::function<bool(const std::string& name, std::string* value
 /// without a default cannot be resolved: false, with `why` saying which.
 bool Interpolate(std::string_view in, const EnvLookup& env, std::string* out, std::string* why);
 
-/// Parses a .env file: KEY=VALUE lines, `export ` prefixes, # comments, quotes.
+/// One variable line of a .env file or an env_file: the name, where it is written, and the
+/// value with its quotes removed. What the compose adapter keeps of an env_file is the name
+/// and how it is given, never the value.
+struct DotEnvLine {
+  std::string name;
+  std::string value;
+  /// false for a line that is a NAME alone: compose passes it through from its environment.
+  bool has_value = false;
+  /// The value is in single quotes: compose does not interpolate it.
+  bool single_quoted = false;
+  uint32_t line = 0;    // 1-based
+  uint32_t column = 0;  // 1-based, of the name
+  uint64_t offset = 0;  // of the name
+};
+
+/// The variable lines of a .env file or an env_file, in order: KEY=VALUE lines, `export `
+/// prefixes, # comments, quotes, and NAME alone.
+std::vector<DotEnvLine> ReadDotEnvLines(std::string_view text);
+
+/// Parses a .env file for interpolation: ReadDotEnvLines's KEY=VALUE lines, the last of a
+/// name winning.
 std::map<std::string, std::string> ParseDotEnv(std::string_view text);
 
 }  // namespace rootlock

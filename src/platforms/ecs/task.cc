@@ -40,6 +40,7 @@ constexpr Names kNames[] = {
     {FieldId::kPidMode, "pidMode", "PidMode", "pid_mode"},
     {FieldId::kEnvironment, "environment", "Environment", "environment"},
     {FieldId::kSecrets, "secrets", "Secrets", "secrets"},
+    {FieldId::kEnvironmentFiles, "environmentFiles", "EnvironmentFiles", "environment_files"},
     {FieldId::kValue, "value", "Value", "value"},
     {FieldId::kValueFrom, "valueFrom", "ValueFrom", "value_from"},
     {FieldId::kLogConfiguration, "logConfiguration", "LogConfiguration", "log_configuration"},
@@ -165,9 +166,35 @@ void ReadText(const Reader& r, const Node* container, FieldId field, TextSetting
   s->value = std::string(n->value());
 }
 
+// environmentFiles: S3 objects ECS reads when the task starts; no scan reads them, so the
+// names they give are noted as not seen.
+void ReadEnvironmentFiles(const Reader& r, const Node* container, Container* c) {
+  std::string_view key = FieldName(FieldId::kEnvironmentFiles, r.container_style);
+  std::string_view written = key;
+  const Node* raw = r.Lookup(container, key, r.container_style, &written);
+  if (!raw) return;
+  Resolved files = r.Follow(raw);
+  if (files.unresolved.empty() && (!files.node || files.node->IsNull())) return;
+  if (files.node && files.node->IsSequence() && files.node->children().empty()) return;
+  size_t n = files.unresolved.empty() && files.node && files.node->IsSequence()
+                 ? files.node->children().size()
+                 : 0;
+  EnvImport import;
+  import.key = std::string(written);
+  import.where = r.At(raw);
+  import.detail =
+      std::string(written) + " names " +
+      (n == 1  ? "an S3 object the scan cannot read, so the variables it gives"
+       : n > 1 ? std::to_string(n) + " S3 objects the scan cannot read, so the variables they give"
+               : "S3 objects the scan cannot read, so the variables they give") +
+      " are not seen";
+  c->env_imports.push_back(std::move(import));
+}
+
 // environment (name/value pairs) and secrets (name/valueFrom pairs): names and how each is
 // given, never a value.
 void ReadEnvironment(const Reader& r, const Node* container, Container* c) {
+  ReadEnvironmentFiles(r, container, c);
   std::string_view env_key = FieldName(FieldId::kEnvironment, r.container_style);
   std::string_view written = env_key;
   const Node* raw = r.Lookup(container, env_key, r.container_style, &written);

@@ -36,6 +36,7 @@ enum class FieldId {
   kPidMode,
   kEnvironment,
   kSecrets,
+  kEnvironmentFiles,
   kValue,
   kValueFrom,
   kLogConfiguration,

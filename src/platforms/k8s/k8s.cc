@@ -1,6 +1,9 @@
 #include "platforms/k8s/k8s.h"
 
+#include <map>
+#include <set>
 #include <string_view>
+#include <tuple>
 #include <unordered_map>
 
 #include "base/text.h"
@@ -195,6 +198,64 @@ void ReadEnv(const DocumentContext& ctx, const Node* container, Container* c) {
   }
 }
 
+// envFrom: a secretRef's keys come from a Secret, which is where credentials belong (and
+// their names are not seen); a configMapRef's are plaintext, and the pass across sources
+// reads them when the ConfigMap is among the sources (ResolveKubernetesAcrossSources).
+void ReadEnvFrom(const DocumentContext& ctx, const Node* container, Container* c) {
+  const Node* from = container->Get("envFrom");
+  if (!from || from->IsNull()) return;
+  if (!from->IsSequence()) {
+    c->env_known = false;
+    c->env_where = Where(ctx, from);
+    c->env_detail = "envFrom is not a list";
+    return;
+  }
+  for (const Node* item : from->children()) {
+    if (!item->IsMapping()) continue;
+    const Node* ref = item->Get("configMapRef");
+    if (!ref || !ref->IsMapping()) continue;
+    EnvImport import;
+    import.key = "envFrom[].configMapRef";
+    import.where = Where(ctx, ref);
+    if (const Node* p = item->Get("prefix"); p && p->IsScalar() && !p->IsNull()) {
+      import.prefix = std::string(p->value());
+    }
+    const Node* name = ref->Get("name");
+    if (name && name->IsScalar() && !name->IsNull() && !name->value().empty()) {
+      import.config_map = std::string(name->value());
+      import.detail = "envFrom configMapRef names ConfigMap '" + import.config_map +
+                      "', which is not among the scanned sources, so the variables it gives "
+                      "are not seen";
+    } else {
+      import.detail =
+          "envFrom configMapRef names no ConfigMap, so the variables it gives are "
+          "not seen";
+    }
+    c->env_imports.push_back(std::move(import));
+  }
+}
+
+// A ConfigMap: its data keys, as envFrom gives them to a container (binaryData is not).
+void ReadConfigMap(const DocumentContext& ctx, const Node* obj, Workload* w) {
+  w->provides_env = true;
+  const Node* data = obj->Get("data");
+  if (!data || !data->IsMapping()) return;
+  std::string where = "ConfigMap '" + w->name + "'";
+  for (size_t i = 0; i < data->MappingSize(); ++i) {
+    const Node* key = data->KeyAt(i);
+    const Node* value = data->ValueAt(i);
+    if (!key->IsScalar()) continue;
+    EnvVar var;
+    var.name = std::string(key->value());
+    var.key = "envFrom[].configMapRef";
+    var.where = Where(ctx, key);
+    bool empty = value->IsNull() || (value->IsScalar() && value->value().empty());
+    var.source = empty ? EnvSource::kEmpty : EnvSource::kLiteral;
+    var.detail = where;
+    w->env_keys.push_back(std::move(var));
+  }
+}
+
 void ReadContainers(const DocumentContext& ctx, const Node* pod_spec, std::string_view key,
                     ContainerRole role,
                     const std::unordered_map<std::string_view, VolumeInfo>& volumes, Workload* w) {
@@ -214,6 +275,7 @@ void ReadContainers(const DocumentContext& ctx, const Node* pod_spec, std::strin
     ReadSecurityFlag(ctx, item, "privileged", &c.privileged);
     ReadRunAs(ctx, item, pod_spec, &c);
     ReadEnv(ctx, item, &c);
+    ReadEnvFrom(ctx, item, &c);
     if (const Node* mounts = item->Get("volumeMounts"); mounts && mounts->IsSequence()) {
       for (const Node* m : mounts->children()) {
         if (!m->IsMapping()) continue;
@@ -273,8 +335,9 @@ void ExtractObject(const DocumentContext& ctx, const Node* obj, uint32_t depth,
     if (object && depth < kMaxListDepth) ExtractObject(ctx, object, depth + 1, out);
     return;
   }
-  const Node* pod_spec = PodSpecOf(obj, kind);
-  if (!pod_spec || !pod_spec->IsMapping()) return;
+  bool config_map = kind == "ConfigMap";
+  const Node* pod_spec = config_map ? nullptr : PodSpecOf(obj, kind);
+  if (!config_map && (!pod_spec || !pod_spec->IsMapping())) return;
 
   Workload w;
   w.platform = Platform::kKubernetes;
@@ -295,6 +358,13 @@ void ExtractObject(const DocumentContext& ctx, const Node* obj, uint32_t depth,
   }
   w.resource = w.kind + "/" + (w.name.empty() ? "(unnamed)" : w.name);
   w.display = w.name.empty() ? w.kind + " (unnamed)" : w.kind + " '" + w.name + "'";
+  if (config_map) {
+    // Not a workload: what envFrom reads, for the pass across sources.
+    if (w.name.empty() || EndsWith(w.name, "*")) return;  // no envFrom can name it
+    ReadConfigMap(ctx, obj, &w);
+    out->push_back(std::move(w));
+    return;
+  }
   w.stateful = kind == "StatefulSet";
   if (const Node* os = pod_spec->Path({"os", "name"}); os && os->Scalar() == "windows") {
     w.os = OsFamily::kWindows;
@@ -339,7 +409,62 @@ void ExtractObject(const DocumentContext& ctx, const Node* obj, uint32_t depth,
   out->push_back(std::move(w));
 }
 
+// The ConfigMap an envFrom entry names, for a workload in `ns`: the same name in the same
+// namespace as written (no namespace matches no namespace).
+struct ConfigMapKey {
+  std::string_view ns, name;
+  auto operator<=>(const ConfigMapKey&) const = default;
+};
+
 }  // namespace
+
+void ResolveKubernetesAcrossSources(const std::vector<Workload*>& workloads) {
+  std::map<ConfigMapKey, const Workload*> maps;
+  for (const Workload* w : workloads) {
+    if (w->platform != Platform::kKubernetes || !w->provides_env) continue;
+    // Two of one name: the first in file order, whatever order the sources were read in.
+    auto [it, added] = maps.emplace(ConfigMapKey{w->namespace_, w->name}, w);
+    if (!added && std::tie(w->where.file, w->where.offset) <
+                      std::tie(it->second->where.file, it->second->where.offset)) {
+      it->second = w;
+    }
+  }
+  if (maps.empty()) return;
+  for (Workload* w : workloads) {
+    if (w->platform != Platform::kKubernetes) continue;
+    for (Container& c : w->containers) {
+      if (c.env_imports.empty()) continue;
+      // env wins over envFrom, and a later envFrom entry over an earlier one: walk them last
+      // first, keeping a name only the first time it is met.
+      std::set<std::string, std::less<>> named;
+      for (const EnvVar& e : c.env) named.insert(e.name);
+      std::vector<std::vector<EnvVar>> given(c.env_imports.size());
+      std::vector<bool> found(c.env_imports.size());
+      for (size_t i = c.env_imports.size(); i-- > 0;) {
+        const EnvImport& import = c.env_imports[i];
+        if (import.config_map.empty()) continue;
+        auto it = maps.find(ConfigMapKey{w->namespace_, import.config_map});
+        if (it == maps.end()) continue;
+        found[i] = true;
+        for (const EnvVar& key : it->second->env_keys) {
+          std::string name = import.prefix + key.name;
+          if (!named.insert(name).second) continue;  // env, or a later envFrom entry, wins
+          EnvVar var = key;
+          var.name = std::move(name);
+          given[i].push_back(std::move(var));
+        }
+      }
+      std::vector<EnvImport> left;
+      for (size_t i = 0; i < c.env_imports.size(); ++i) {
+        if (!found[i]) left.push_back(std::move(c.env_imports[i]));
+      }
+      c.env_imports = std::move(left);
+      for (std::vector<EnvVar>& g : given) {
+        for (EnvVar& var : g) c.env.push_back(std::move(var));
+      }
+    }
+  }
+}
 
 bool ExtractKubernetes(const DocumentContext& ctx, std::vector<Workload>* out) {
   const Node* root = ctx.doc.root;
