@@ -1,5 +1,6 @@
 #include "base/json_writer.h"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -11,10 +12,42 @@
 
 namespace rootlock {
 
+namespace {
+
+// The bytes a JSON string holds as they are: printable ASCII but for '"' and '\\'.
+constexpr std::array<bool, 256> kPlain = [] {
+  std::array<bool, 256> plain{};
+  for (int c = 0x20; c < 0x7f; ++c) plain[c] = c != '"' && c != '\\';
+  return plain;
+}();
+
+// Whether the 8 bytes at `p` are all plain, a word at a time: none is below 0x20,
+// '"', '\\', DEL or above it (the classic "has a zero byte" tests, each exact).
+bool AllPlain8(const char* p) {
+  constexpr uint64_t kOnes = 0x0101010101010101u, kHigh = 0x8080808080808080u;
+  uint64_t x;
+  std::memcpy(&x, p, sizeof x);
+  auto has_zero = [](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+  uint64_t below_space = (x - kOnes * 0x20) & ~x & kHigh;
+  uint64_t special =
+      has_zero(x ^ (kOnes * '"')) | has_zero(x ^ (kOnes * '\\')) | has_zero(x ^ (kOnes * 0x7f));
+  return ((x & kHigh) | below_space | special) == 0;
+}
+
+}  // namespace
+
 void JsonWriter::Newline() {
   if (!pretty_) return;
-  *out_ += '\n';
-  out_->append(counts_.size() * 2, ' ');
+  // A newline and the indent in one append, as deep as reports go; deeper, two.
+  static constexpr std::string_view kIndent =
+      "\n                                                                ";
+  size_t indent = counts_.size() * 2;
+  if (indent < kIndent.size()) {
+    out_->append(kIndent.data(), indent + 1);
+  } else {
+    *out_ += '\n';
+    out_->append(indent, ' ');
+  }
 }
 
 void JsonWriter::BeforeValue() {
@@ -66,8 +99,24 @@ void JsonWriter::EndArray() {
 
 void JsonWriter::Key(std::string_view key) {
   BeforeValue();
-  AppendEscaped(out_, key);
-  *out_ += pretty_ ? ": " : ":";
+  // Keys are mostly short literals that need no escaping: one append for
+  // quotes, key and colon.
+  if (key.size() <= 32 && std::all_of(key.begin(), key.end(), [](char c) {
+        return kPlain[static_cast<unsigned char>(c)];
+      })) {
+    char buf[40];
+    size_t n = 0;
+    buf[n++] = '"';
+    std::memcpy(buf + n, key.data(), key.size());
+    n += key.size();
+    buf[n++] = '"';
+    buf[n++] = ':';
+    if (pretty_) buf[n++] = ' ';
+    out_->append(buf, n);
+  } else {
+    AppendEscaped(out_, key);
+    *out_ += pretty_ ? ": " : ":";
+  }
   after_key_ = true;
 }
 
@@ -105,30 +154,6 @@ void JsonWriter::Null() {
   BeforeValue();
   *out_ += "null";
 }
-
-namespace {
-
-// The bytes a JSON string holds as they are: printable ASCII but for '"' and '\\'.
-constexpr std::array<bool, 256> kPlain = [] {
-  std::array<bool, 256> plain{};
-  for (int c = 0x20; c < 0x7f; ++c) plain[c] = c != '"' && c != '\\';
-  return plain;
-}();
-
-// Whether the 8 bytes at `p` are all plain, a word at a time: none is below 0x20,
-// '"', '\\', DEL or above it (the classic "has a zero byte" tests, each exact).
-bool AllPlain8(const char* p) {
-  constexpr uint64_t kOnes = 0x0101010101010101u, kHigh = 0x8080808080808080u;
-  uint64_t x;
-  std::memcpy(&x, p, sizeof x);
-  auto has_zero = [](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
-  uint64_t below_space = (x - kOnes * 0x20) & ~x & kHigh;
-  uint64_t special =
-      has_zero(x ^ (kOnes * '"')) | has_zero(x ^ (kOnes * '\\')) | has_zero(x ^ (kOnes * 0x7f));
-  return ((x & kHigh) | below_space | special) == 0;
-}
-
-}  // namespace
 
 void JsonWriter::AppendEscaped(std::string* out, std::string_view s) {
   *out += '"';
