@@ -278,6 +278,16 @@ std::string EscapeControls(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   for (size_t i = 0; i < s.size();) {
+    // Printable ASCII is never a control: copied a run at a time (the text report
+    // of every rule's findings passes 13 MB through here on the bench corpus).
+    size_t plain = i;
+    while (plain < s.size() && static_cast<unsigned char>(s[plain]) >= 0x20 &&
+           static_cast<unsigned char>(s[plain]) < 0x7F) {
+      ++plain;
+    }
+    out.append(s.data() + i, plain - i);
+    i = plain;
+    if (i == s.size()) break;
     size_t n = Utf8SequenceLength(s, i);
     if (n == 0) {
       AppendHex(&out, "\\x%02x", static_cast<unsigned char>(s[i]));

@@ -294,9 +294,11 @@ void FindingList::Append(const std::vector<Finding>& findings) {
 bool FindingList::spilled() const { return impl_ && impl_->fd >= 0; }
 
 void FindingList::Decode(size_t slot, std::vector<Finding>* out) const {
-  out->clear();
   const Impl::Block& b = impl_->blocks[slot];
-  if (b.count == 0) return;
+  if (b.count == 0) {
+    out->clear();
+    return;
+  }
   std::string buffer;
   std::string_view data;
   if (impl_->fd >= 0) {
@@ -306,6 +308,8 @@ void FindingList::Decode(size_t slot, std::vector<Finding>* out) const {
   } else {
     data = std::string_view(impl_->mem).substr(b.offset, b.bytes);
   }
+  // The findings already in *out are decoded over, not cleared: DecodeFinding sets
+  // every field, and their strings' memory serves again, block after block.
   out->resize(b.count);
   size_t pos = 0;
   for (Finding& f : *out) {
