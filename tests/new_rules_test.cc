@@ -456,6 +456,17 @@ TEST(NoSecretsInEnv, KubernetesValueFailsValueFromPasses) {
             Status::kPass);
   EXPECT_EQ(env("    - {name: AWS_ACCESS_KEY_ID, value: \"\"}\n").status, Status::kPass);
   EXPECT_EQ(env("    - {name: DATABASE_PASSWORD, value: x}\n").status, Status::kPass);
+  // A ConfigMap's value is plaintext: a key read from one fails, where it is named.
+  Finding cm =
+      env("    - name: AWS_SECRET_ACCESS_KEY\n      valueFrom: {configMapKeyRef: {name: "
+          "creds, key: secret}}\n");
+  EXPECT_EQ(cm.status, Status::kFail);
+  EXPECT_EQ(cm.where.line, 11u);
+  EXPECT_NE(cm.reason.find("env[].valueFrom.configMapKeyRef gives AWS_SECRET_ACCESS_KEY a value "
+                           "written in ConfigMap \"creds\" (key \"secret\"), which is stored and "
+                           "shown in plaintext"),
+            std::string::npos)
+      << cm.reason;
   // Names are case-sensitive, as environment variables are.
   EXPECT_EQ(env("    - {name: aws_access_key_id, value: x}\n").status, Status::kPass);
 }

@@ -187,6 +187,18 @@ void ReadEnv(const DocumentContext& ctx, const Node* container, Container* c) {
     if (const Node* from = item->Get("valueFrom"); from && !from->IsNull()) {
       var.source = EnvSource::kReference;
       var.key = "env[].valueFrom";
+      // A ConfigMap is no secret store: it is kept, and shown, in plaintext.
+      if (const Node* ref = from->IsMapping() ? from->Get("configMapKeyRef") : nullptr;
+          ref && ref->IsMapping()) {
+        const Node* name = ref->Get("name");
+        const Node* key = ref->Get("key");
+        var.source = EnvSource::kLiteral;
+        var.key = "env[].valueFrom.configMapKeyRef";
+        var.detail = "ConfigMap " + QuoteForMessage(name ? name->Scalar() : "") +
+                     (key ? " (key " + QuoteForMessage(key->Scalar()) + ")" : std::string()) +
+                     ", which is stored and shown in plaintext";
+        var.where = Where(ctx, ref);
+      }
     } else if (!value || value->IsNull() || (value->IsScalar() && value->value().empty())) {
       var.source = EnvSource::kEmpty;
     } else {
