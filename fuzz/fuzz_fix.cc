@@ -74,7 +74,8 @@ void FixAs(const std::string& name, std::string_view text, rootlock::InputFormat
     // Every remedy fix can write: the rules beside read-only too (--user, --log-driver).
     o.scan.rules.run_as = "10001:10001";
     o.scan.rules.log_driver = "awslogs";
-    o.scan.rules.log_options = {{"awslogs-group", "/ecs/fuzz"}, {"awslogs-region", "eu-west-1"},
+    o.scan.rules.log_options = {{"awslogs-group", "/ecs/fuzz"},
+                                {"awslogs-region", "eu-west-1"},
                                 {"awslogs-stream-prefix", "fuzz"}};
     return o;
   }();
