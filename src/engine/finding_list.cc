@@ -67,6 +67,9 @@ void EncodeFinding(const Finding& f, std::string* out) {
   for (size_t i = 0; i < rules.size(); ++i) {
     if (rules[i] == f.rule) rule = static_cast<uint8_t>(i);
   }
+  // The finding's length first, so that a walk that wants other rules skips it whole.
+  size_t start = out->size();
+  out->append(4, '\0');
   out->push_back(static_cast<char>(rule));
   out->push_back(static_cast<char>(f.status));
   out->push_back(static_cast<char>(f.platform));
@@ -96,9 +99,18 @@ void EncodeFinding(const Finding& f, std::string* out) {
   PutVarint(f.remedy.refused.size(), out);
   for (const std::string& p : f.remedy.refused) PutString(p, out);
   out->push_back(f.remedy.observed ? 1 : 0);
+  auto length = static_cast<uint32_t>(out->size() - start - 4);
+  std::memcpy(out->data() + start, &length, 4);
 }
 
 bool DecodeFinding(std::string_view data, size_t* pos, Finding* f) {
+  uint32_t length = 0;
+  if (data.size() - *pos < 4) return false;
+  std::memcpy(&length, data.data() + *pos, 4);
+  *pos += 4;
+  if (length > data.size() - *pos) return false;
+  size_t end = *pos + length;
+  data = data.substr(0, end);  // a finding never reads into the next
   if (data.size() - *pos < 4) return false;
   auto rule = static_cast<uint8_t>(data[*pos]);
   std::span<const RuleInfo* const> rules = AllRules();
@@ -152,6 +164,16 @@ bool DecodeFinding(std::string_view data, size_t* pos, Finding* f) {
   }
   if (*pos >= data.size()) return false;
   f->remedy.observed = data[(*pos)++] != 0;
+  return *pos == end;
+}
+
+bool SkipFinding(std::string_view data, size_t* pos, uint8_t* rule) {
+  uint32_t length = 0;
+  if (data.size() - *pos < 5) return false;
+  std::memcpy(&length, data.data() + *pos, 4);
+  if (length > data.size() - *pos - 4 || length == 0) return false;
+  *rule = static_cast<uint8_t>(data[*pos + 4]);
+  *pos += 4 + length;
   return true;
 }
 
@@ -293,7 +315,7 @@ void FindingList::Append(const std::vector<Finding>& findings) {
 
 bool FindingList::spilled() const { return impl_ && impl_->fd >= 0; }
 
-void FindingList::Decode(size_t slot, std::vector<Finding>* out) const {
+void FindingList::Decode(size_t slot, std::vector<Finding>* out, uint64_t rules) const {
   const Impl::Block& b = impl_->blocks[slot];
   if (b.count == 0) {
     out->clear();
@@ -310,14 +332,30 @@ void FindingList::Decode(size_t slot, std::vector<Finding>* out) const {
   }
   // The findings already in *out are decoded over, not cleared: DecodeFinding sets
   // every field, and their strings' memory serves again, block after block.
-  out->resize(b.count);
-  size_t pos = 0;
-  for (Finding& f : *out) {
-    if (!DecodeFinding(data, &pos, &f)) {
-      errno = EILSEQ;
-      ScratchFailure("it was changed under us");
+  auto broken = [] {
+    errno = EILSEQ;
+    ScratchFailure("it was changed under us");
+  };
+  if (rules == kAllRuleBits) {
+    out->resize(b.count);
+    size_t pos = 0;
+    for (Finding& f : *out) {
+      if (!DecodeFinding(data, &pos, &f)) broken();
     }
+    return;
   }
+  // Only the findings of the rules asked for are decoded; the others are stepped over.
+  size_t used = 0;
+  size_t pos = 0;
+  for (uint32_t i = 0; i < b.count; ++i) {
+    size_t at = pos;
+    uint8_t rule = 0;
+    if (!SkipFinding(data, &pos, &rule)) broken();
+    if (!(rules & RuleBit(rule))) continue;
+    if (used == out->size()) out->emplace_back();
+    if (!DecodeFinding(data, &at, &(*out)[used++])) broken();
+  }
+  out->resize(used);
 }
 
 std::vector<Finding> FindingList::ToVector() const {
@@ -327,16 +365,28 @@ std::vector<Finding> FindingList::ToVector() const {
   return all;
 }
 
-FindingList::const_iterator::const_iterator(const FindingList* list, size_t slot)
-    : list_(list), slot_(slot) {
+FindingList::const_iterator::const_iterator(const FindingList* list, size_t slot, uint64_t rules)
+    : list_(list), slot_(slot), rules_(rules) {
   Load();
+}
+
+uint64_t FindingList::RuleBit(uint8_t index) {
+  return index < 63 ? uint64_t{1} << index : kNoRuleBit;
+}
+
+uint64_t FindingList::RuleBit(const RuleInfo* rule) {
+  std::span<const RuleInfo* const> rules = AllRules();
+  for (size_t i = 0; i < rules.size(); ++i) {
+    if (rules[i] == rule) return RuleBit(static_cast<uint8_t>(i));
+  }
+  return kNoRuleBit;
 }
 
 void FindingList::const_iterator::Load() {
   pos_ = 0;
   size_t n = list_->impl_ ? list_->impl_->blocks.size() : 0;
   for (; slot_ < n; ++slot_) {
-    list_->Decode(slot_, &block_);
+    list_->Decode(slot_, &block_, rules_);
     if (!block_.empty()) return;
   }
   slot_ = n;

@@ -71,20 +71,35 @@ class FindingList {
 
    private:
     friend class FindingList;
-    const_iterator(const FindingList* list, size_t slot);
+    const_iterator(const FindingList* list, size_t slot, uint64_t rules);
     void Load();  // decodes slot_ (moving on past empty slots) into block_
     const FindingList* list_ = nullptr;
     size_t slot_ = 0;
     size_t pos_ = 0;
+    uint64_t rules_ = kAllRuleBits;
     std::vector<Finding> block_;
   };
 
-  const_iterator begin() const { return const_iterator(this, 0); }
+  /// The findings of some rules only, in order: a walk that decodes those alone.
+  struct Selection {
+    const FindingList* list;
+    uint64_t rules;
+    const_iterator begin() const { return const_iterator(list, 0, rules); }
+    const_iterator end() const { return list->end(); }
+  };
+  /// Bits for Select: one per rule of the registry, and one for findings of no rule.
+  static uint64_t RuleBit(const RuleInfo* rule);
+  static uint64_t RuleBit(uint8_t index);
+  static constexpr uint64_t kNoRuleBit = uint64_t{1} << 63;
+  static constexpr uint64_t kAllRuleBits = ~uint64_t{0};
+  Selection Select(uint64_t rules) const { return {this, rules}; }
+
+  const_iterator begin() const { return const_iterator(this, 0, kAllRuleBits); }
   const_iterator end() const;
 
  private:
   struct Impl;
-  void Decode(size_t slot, std::vector<Finding>* out) const;
+  void Decode(size_t slot, std::vector<Finding>* out, uint64_t rules) const;
   std::unique_ptr<Impl> impl_;
   size_t count_ = 0;
 };

@@ -165,8 +165,8 @@ TEST(FindingCodec, EdgeValuesSurviveAndFindingsFollowOneAnother) {
 TEST(FindingCodec, ARuleIndexNoRuleHasIsRefused) {
   std::string bytes;
   EncodeFinding(Sample(0), &bytes);
-  ASSERT_NE(static_cast<uint8_t>(bytes[0]), 0xFF);
-  bytes[0] = static_cast<char>(AllRules().size());  // one past the last rule
+  ASSERT_NE(static_cast<uint8_t>(bytes[4]), 0xFF);  // after the finding's 4-byte length
+  bytes[4] = static_cast<char>(AllRules().size());  // one past the last rule
   size_t pos = 0;
   Finding f;
   EXPECT_FALSE(DecodeFinding(bytes, &pos, &f));
@@ -218,6 +218,42 @@ TEST(FindingList, BlocksComeBackInSlotOrderInMemoryAndSpilled) {
     EXPECT_EQ(moved.size(), 8u);
     EXPECT_EQ(moved.ToVector().size(), 8u);
   }
+}
+
+// A walk of some rules decodes those alone, in order, in memory and spilled; a finding
+// whose length says more than the block holds is refused.
+TEST(FindingList, SelectWalksTheFindingsOfSomeRules) {
+  for (size_t threshold : {size_t{0}, size_t{1} << 30}) {
+    FindingList list;
+    list.SetSpillThreshold(threshold);
+    std::vector<Finding> all;
+    for (size_t slot = 0; slot < 4; ++slot) {
+      std::vector<Finding> block;
+      for (size_t i = 0; i < 9; ++i) block.push_back(Sample(slot * 9 + i));
+      list.Put(slot, block);
+      all.insert(all.end(), block.begin(), block.end());
+    }
+    uint64_t bits = FindingList::RuleBit(AllRules()[1]) | FindingList::RuleBit(AllRules()[3]);
+    std::vector<Finding> picked;
+    for (const Finding& f : list.Select(bits)) picked.push_back(f);
+    std::vector<const Finding*> want;
+    for (const Finding& f : all) {
+      if (f.rule == AllRules()[1] || f.rule == AllRules()[3]) want.push_back(&f);
+    }
+    ASSERT_EQ(picked.size(), want.size());
+    ASSERT_GT(picked.size(), 0u);
+    for (size_t i = 0; i < want.size(); ++i) ExpectSame(picked[i], *want[i]);
+    EXPECT_EQ(list.Select(0).begin(), list.end());  // no rule: nothing to walk
+    size_t every = 0;
+    for (const Finding& f : list.Select(FindingList::kAllRuleBits)) every += f.rule != nullptr;
+    EXPECT_EQ(every, all.size());
+  }
+  std::string bytes;
+  EncodeFinding(Sample(1), &bytes);
+  bytes[0] = static_cast<char>(bytes[0] + 1);  // one byte longer than it is
+  size_t pos = 0;
+  Finding f;
+  EXPECT_FALSE(DecodeFinding(bytes, &pos, &f));
 }
 
 // Blocks stay in memory up to the threshold and move once it would be passed.

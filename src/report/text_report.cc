@@ -3,6 +3,7 @@
 #include "base/text.h"
 #include "report/report.h"
 #include "report/report_util.h"
+#include "rules/rules.h"
 
 namespace rootlock {
 
@@ -121,8 +122,14 @@ bool WriteText(const ScanResult& result, const TextOptions& o, std::string& out,
   };
   // The read-only rules' lines first, in file order; then the other rules' failures
   // (no-privileged, run-as-non-root, ...), in file order too.
+  // Each walk decodes the findings of its own rules only.
+  uint64_t read_only_rules = 0;
+  for (const RuleInfo* r : AllRules()) {
+    if (internal::ReadOnlyFamily(*r)) read_only_rules |= FindingList::RuleBit(r);
+  }
   for (bool read_only_pass : {true, false}) {
-    for (const Finding& f : result.findings) {
+    uint64_t rules = read_only_pass ? read_only_rules : ~read_only_rules & ~FindingList::kNoRuleBit;
+    for (const Finding& f : result.findings.Select(rules)) {
       if (internal::ReadOnlyFamily(*f.rule) != read_only_pass) continue;
       if (!read_only_pass && f.status != Status::kFail && f.status != Status::kError &&
           !(o.verbose && f.status != Status::kSkipped)) {
