@@ -73,6 +73,13 @@ Need Need::Of(const Remedy& r) {
   return need;
 }
 
+std::vector<Value::Member> RunAsMembers(const Need& need) {
+  std::vector<Value::Member> out = {{"runAsNonRoot", Value::Bool(true)},
+                                    {"runAsUser", Value::Number(need.Uid())}};
+  if (!need.Gid().empty()) out.push_back({"runAsGroup", Value::Number(need.Gid())});
+  return out;
+}
+
 // A volume name for a path: /var/cache/nginx -> var-cache-nginx.
 std::string Slug(std::string_view path) {
   std::string out;
@@ -186,10 +193,6 @@ std::string Who(const Workload& w, const Container& c) {
   return w.single_container ? w.display : w.display + " " + ContainerPhrase(c);
 }
 
-bool IsReadOnlyRule(const RuleInfo* r) {
-  return r == &Rule(RuleId::kReadOnlyRootFs) || r == &Rule(RuleId::kTmpWritable);
-}
-
 // The failures fix has no remedy for (no-host-pid, no-secrets-in-env; run-as-non-root
 // without --user, logging-enabled without --log-driver): each is said once, with the
 // platform's remedy (for no-secrets-in-env, the Secrets Manager / SSM secrets
@@ -198,7 +201,7 @@ void NoteUnwritten(const Workload& w, const Container& c, const RuleOptions& rul
   std::vector<Finding> verdicts;
   JudgeContainer(w, c, rules, &verdicts);
   for (const Finding& v : verdicts) {
-    if (v.status != Status::kFail || !v.remedy.changes.empty() || IsReadOnlyRule(v.rule) ||
+    if (v.status != Status::kFail || !v.remedy.changes.empty() || IsReadOnlyRule(*v.rule) ||
         rules.disabled.count(v.rule->id)) {
       continue;
     }

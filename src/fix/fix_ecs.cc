@@ -135,28 +135,46 @@ struct Site {
   const std::string& who;
 };
 
+// Whether `n` is written by a ${...} of the embedded JSON text.
+bool ByTemplate(Fixer& f, const Site& site, const Node* n) {
+  return site.embedded && !site.embedded->TemplateAt(n, f.text()).empty();
+}
+
+// Why `key` of `m` cannot be written: a template of the embedded JSON, a variable,
+// an intrinsic or an alias sets it; "" when it can.
+std::string Blocked(Fixer& f, const Site& site, const Node* m, const std::string& key) {
+  if (const Node* v = site.embedded ? m->Get(key) : nullptr) {
+    if (std::string t = site.embedded->TemplateAt(v, f.text()); !t.empty()) {
+      return key + " is set by the template " + QuoteForMessage(t) +
+             "; rootlock fix does not rewrite what a template, variable or intrinsic sets: "
+             "change it at its source";
+    }
+  }
+  return Fixer::Unsettable(m, key);
+}
+
+// The key as the file spells it when `s` is written (Terraform's JSON matches any case).
+std::string KeyOf(const std::string& written, const Location& where, const std::string& ours) {
+  return where.line && !written.empty() ? written : ours;
+}
+
 // The read-only flag and the writable mounts; false when the container is left alone.
 bool ReadOnly(Fixer& f, const Workload& w, const Container& c, const Need& need, const Site& site) {
   const Node* cnode = site.cnode;
   const Node* task = site.task;
   TreeEditor* editor = site.editor;
-  const EmbeddedJson* embedded = site.embedded;
   const Names& n = site.n;
   const std::string& who = site.who;
   bool tf = w.volume_blocks;
   // The key as the file spells it when it is there (Terraform's JSON matches any case).
-  std::string flag_key = c.read_only_root.where.line ? c.read_only_root.key : n.flag;
-  if (need.flag && embedded) {
-    const Node* value = cnode->Get(flag_key);
-    if (std::string t = value ? embedded->TemplateAt(value, f.text()) : ""; !t.empty()) {
-      f.LeaveAlone(c.where, who,
-                   flag_key + " is set by the template " + QuoteForMessage(t) +
-                       "; rootlock fix does not rewrite what a template, variable or intrinsic "
-                       "sets: change it at its source");
+  std::string flag_key = KeyOf(c.read_only_root.key, c.read_only_root.where, n.flag);
+  if (need.flag) {
+    if (std::string why = Blocked(f, site, cnode, flag_key); !why.empty()) {
+      f.LeaveAlone(c.where, who, why);
       return false;
     }
+    f.SetValue(cnode, flag_key, Value::Bool(true), editor);
   }
-  if (need.flag && !f.SetFlag(cnode, flag_key, who, c.where, editor)) return false;
   bool changed = need.flag;
   if (!need.paths.empty()) {
     if (!task) {
@@ -174,7 +192,7 @@ bool ReadOnly(Fixer& f, const Workload& w, const Container& c, const Need& need,
     const Node* mounts_key = nullptr;
     const Node* mounts = cnode->Get(n.mounts, &mounts_key);
     if (mounts && (!mounts->IsSequence() || !TreeEditor::Within(mounts, cnode) ||
-                   (embedded && !embedded->TemplateAt(mounts, f.text()).empty()))) {
+                   ByTemplate(f, site, mounts))) {
       std::string why = n.mounts + " is not a list written here";
       if (!changed) {
         f.LeaveAlone(c.where, who, why);
@@ -208,24 +226,6 @@ bool ReadOnly(Fixer& f, const Workload& w, const Container& c, const Need& need,
   return true;
 }
 
-// Why `key` of `m` cannot be written: a template of the embedded JSON, a variable,
-// an intrinsic or an alias sets it; "" when it can.
-std::string Blocked(Fixer& f, const Site& site, const Node* m, const std::string& key) {
-  if (const Node* v = site.embedded ? m->Get(key) : nullptr) {
-    if (std::string t = site.embedded->TemplateAt(v, f.text()); !t.empty()) {
-      return key + " is set by the template " + QuoteForMessage(t) +
-             "; rootlock fix does not rewrite what a template, variable or intrinsic sets: "
-             "change it at its source";
-    }
-  }
-  return Fixer::Unsettable(m, key);
-}
-
-// The key as the file spells it when `s` is written (Terraform's JSON matches any case).
-std::string KeyOf(const std::string& written, const Location& where, const std::string& ours) {
-  return where.line && !written.empty() ? written : ours;
-}
-
 // logConfiguration with the driver and its options (fix --log-driver): added whole, or
 // into the container's own logConfiguration (options it names already are kept).
 void SetLogging(Fixer& f, const Workload& w, const Container& c, const Need& need,
@@ -250,8 +250,8 @@ void SetLogging(Fixer& f, const Workload& w, const Container& c, const Need& nee
     f.Wrote(w, c, Setting::kLogDriver);
     return;
   }
-  bool written_here = conf->tag().empty() && TreeEditor::Within(conf, site.cnode) &&
-                      !(site.embedded && !site.embedded->TemplateAt(conf, f.text()).empty());
+  bool written_here =
+      conf->tag().empty() && TreeEditor::Within(conf, site.cnode) && !ByTemplate(f, site, conf);
   if (written_here && conf->IsNull() && conf->end.offset > conf->start.offset) {
     site.editor->Replace(conf, whole());
     f.Wrote(w, c, Setting::kLogDriver);
@@ -268,7 +268,7 @@ void SetLogging(Fixer& f, const Workload& w, const Container& c, const Need& nee
   bool opts_here = opts && TreeEditor::Within(opts_key, conf);
   if (why.empty() && opts_here && !options.empty() &&
       (!opts->IsMapping() || !opts->tag().empty() || !TreeEditor::Within(opts, conf) ||
-       (site.embedded && !site.embedded->TemplateAt(opts, f.text()).empty()))) {
+       ByTemplate(f, site, opts))) {
     why = conf_key + "." + n.log_options + " is not a mapping written here";
   }
   if (!why.empty()) {

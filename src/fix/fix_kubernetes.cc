@@ -53,11 +53,7 @@ std::vector<ContextChange> ContextChanges(Fixer& f, const Workload& w, const Con
                      user_template ? "runAsUser is " + c.user.detail + kTemplate
                                    : "runAsNonRoot is " + c.run_as_non_root.detail + kTemplate);
     } else {
-      ContextChange user{
-          Setting::kUser,
-          {{"runAsNonRoot", Value::Bool(true)}, {"runAsUser", Value::Number(need.Uid())}}};
-      if (!need.Gid().empty()) user.members.push_back({"runAsGroup", Value::Number(need.Gid())});
-      out.push_back(std::move(user));
+      out.push_back({Setting::kUser, RunAsMembers(need)});
     }
   }
   return out;

@@ -45,6 +45,10 @@ struct Need {
   }
 };
 
+/// Kubernetes: the securityContext members that run a container as need.user
+/// (runAsNonRoot: true, runAsUser, and runAsGroup when a group is given).
+std::vector<Value::Member> RunAsMembers(const Need& need);
+
 /// A volume name for a path: /var/cache/nginx -> var-cache-nginx.
 std::string Slug(std::string_view path);
 

@@ -144,9 +144,7 @@ void Patcher::Patch(const Node* root, const Workload& w, const Container& c, con
     }
   }
   if (!need.user.empty()) {
-    members.push_back({"runAsNonRoot", Value::Bool(true)});
-    members.push_back({"runAsUser", Value::Number(need.Uid())});
-    if (!need.Gid().empty()) members.push_back({"runAsGroup", Value::Number(need.Gid())});
+    for (Value::Member& m : fixing::RunAsMembers(need)) members.push_back(std::move(m));
   }
   if (!members.empty()) {
     const Node* sc = cnode->Get("securityContext");

@@ -276,10 +276,6 @@ std::string FailOnReason(const Summary& s) {
   return std::to_string(s.failed_on) + " failure(s) of " + rules + " (--fail-on)";
 }
 
-bool ReadOnlyFamily(const RuleInfo& rule) {
-  return rule.gates || &rule == &Rule(RuleId::kTmpWritable);
-}
-
 std::string GateReason(const Summary& s) {
   if (s.failed_on > 0) {
     std::string also;

@@ -13,10 +13,6 @@
 namespace rootlock {
 namespace internal {
 
-/// The read-only rules: the one that gates and tmp-writable, which reads its verdict. The
-/// text report lists their lines first, the other rules' failures after them.
-bool ReadOnlyFamily(const RuleInfo& rule);
-
 /// "file:line:col", or the file alone when line is 0 (a live container, a whole file).
 std::string Position(const Location& l);
 

@@ -84,7 +84,7 @@ void WriteLine(const Finding& f, const TextOptions& o, bool fails_run, std::stri
     case Status::kNotApplicable:
       // Say why a container is not judged once, on the gating rule; -v says it for the
       // other rules too (an exemption from one of them, say).
-      if (f.rule->gates || (o.verbose && !internal::ReadOnlyFamily(*f.rule))) label = "n/a";
+      if (f.rule->gates || (o.verbose && !IsReadOnlyRule(*f.rule))) label = "n/a";
       break;
     case Status::kSkipped:
       if (f.rule->gates) label = "skipped";
@@ -125,12 +125,11 @@ bool WriteText(const ScanResult& result, const TextOptions& o, std::string& out,
   // Each walk decodes the findings of its own rules only.
   uint64_t read_only_rules = 0;
   for (const RuleInfo* r : AllRules()) {
-    if (internal::ReadOnlyFamily(*r)) read_only_rules |= FindingList::RuleBit(r);
+    if (IsReadOnlyRule(*r)) read_only_rules |= FindingList::RuleBit(r);
   }
   for (bool read_only_pass : {true, false}) {
     uint64_t rules = read_only_pass ? read_only_rules : ~read_only_rules & ~FindingList::kNoRuleBit;
     for (const Finding& f : result.findings.Select(rules)) {
-      if (internal::ReadOnlyFamily(*f.rule) != read_only_pass) continue;
       if (!read_only_pass && f.status != Status::kFail && f.status != Status::kError &&
           !(o.verbose && f.status != Status::kSkipped)) {
         continue;

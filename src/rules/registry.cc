@@ -38,12 +38,15 @@ Remedy ContainerRemedy(const Workload& w, const Container& c, const RuleOptions&
     if (v.status != Status::kFail) continue;
     // The read-only rules remedy together (read-only-root-fs's remedy holds /tmp);
     // the others only when switched on.
-    bool read_only = v.rule == &kReadOnlyRootFsInfo || v.rule == &kTmpWritableInfo;
-    if (!read_only && options.disabled.count(v.rule->id)) continue;
+    if (!IsReadOnlyRule(*v.rule) && options.disabled.count(v.rule->id)) continue;
     remedy.Merge(v.remedy);
     if (gating) *gating |= v.rule->gates;
   }
   return remedy;
+}
+
+bool IsReadOnlyRule(const RuleInfo& rule) {
+  return &rule == &kReadOnlyRootFsInfo || &rule == &kTmpWritableInfo;
 }
 
 const RuleInfo& Rule(RuleId id) { return *kAllRules[static_cast<size_t>(id)]; }

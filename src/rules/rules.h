@@ -75,6 +75,10 @@ void CheckWorkload(const Workload& w, const RuleOptions& options, std::vector<Fi
 void JudgeContainer(const Workload& w, const Container& c, const RuleOptions& options,
                     std::vector<Finding>* verdicts);
 
+/// Whether `rule` is one of the read-only rules (read-only-root-fs, and tmp-writable
+/// beside it), whose remedy is one: the flag and the writable mounts.
+bool IsReadOnlyRule(const RuleInfo& rule);
+
 /// What a container needs changed so that every rule passes: the remedies of
 /// the rules that fail on it, merged. The read-only rules' verdicts count switched
 /// on or not (their remedy is one); a rule that does not gate and is switched off
